@@ -133,6 +133,16 @@ class Brief:
     def theme_titles(self) -> list[str]:
         return [_localized(t.title, self.lang) for t in self.themes]
 
+    def byline(self) -> list[str]:
+        """The line under the title: date, author, themes, number of sources."""
+        parts = [format_date(self.date, self.lang)]
+        if self.author:
+            parts.append(self.author)
+        if self.themes:
+            parts.append(label(self.lang, "themes", themes=", ".join(self.theme_titles())))
+        parts.append(self.prepared_from())
+        return parts
+
     def prepared_from(self) -> str:
         """``Prepared from 7 sources``."""
         n = self.summary.total

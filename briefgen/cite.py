@@ -61,10 +61,11 @@ def person(name: Name) -> str:
 
 def source_label(source: Source) -> str:
     """A source's name in a table: its first author, else its title shortened."""
-    if source.author:
-        first = source.author[0]
-        name = first.family or first.literal or ""
-        return name + (" et al." if len(source.author) > 2 else "")
+    names = [a.family or a.literal or "" for a in source.author]
+    if len(names) > 2:
+        return f"{names[0]} et al."
+    if names:
+        return " & ".join(names)
     return _shorten(source.title or source.id)
 
 

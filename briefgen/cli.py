@@ -230,6 +230,7 @@ pass_settings = click.make_pass_decorator(Settings)
 @cli.command()
 @click.option(
     "--format",
+    "-f",
     "fmt",
     type=click.Choice(["table", "json", "md"]),
     default="table",
@@ -251,6 +252,7 @@ def themes(settings: Settings, fmt: str, lang: str) -> None:
 @selection_options
 @click.option(
     "--format",
+    "-f",
     "fmt",
     type=click.Choice(["table", "json", "jsonl", "md", "csv"]),
     default="table",
@@ -275,6 +277,7 @@ def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
 @cli.command()
 @click.option(
     "--format",
+    "-f",
     "fmt",
     type=click.Choice(["table", "json", "md"]),
     default="table",
@@ -414,8 +417,7 @@ def validate(settings: Settings) -> None:
     try:
         base = settings.load()
     except InvalidFactBase as exc:
-        for problem in exc.problems:
-            click.echo(str(problem))
+        _echo("".join(f"{problem}\n" for problem in exc.problems))
         count = len(exc.problems)
         settings.info(f"{count} problem{'s' if count != 1 else ''} found")
         sys.exit(ExitCode.INVALID)
@@ -440,8 +442,7 @@ def verify(settings: Settings, texts: Path) -> None:
 
     base = settings.load()
     report = verify_quotes(base, texts)
-    for failure in report.failures:
-        click.echo(failure)
+    _echo("".join(f"{failure}\n" for failure in report.failures))
     for source_id in report.missing_texts:
         settings.info(f"warning: {source_id}: text file not found in {texts}")
     settings.info(

@@ -135,9 +135,13 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=200)]
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
+# Line breaks and ordinary spaces; no-break spaces (French "12 000", "« »") are kept.
+FOLDABLE_SPACE = re.compile(r"[ \t\r\n\f\v\x85\u2028\u2029]+")
+
+
 def _one_line(value: object) -> object:
     # Fact text is prose for a bullet: fold newlines and runs of spaces.
-    return " ".join(value.split()) if isinstance(value, str) else value
+    return FOLDABLE_SPACE.sub(" ", value).strip(" ") if isinstance(value, str) else value
 
 
 def _as_tuple(value: object) -> object:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -33,10 +33,24 @@ Model = TypeVar("Model", bound=BaseModel)
 
 @cache
 def _yaml() -> tuple[Any, Any]:
-    """PyYAML and its safe loader (the C one when available), imported on first use."""
+    """PyYAML and its safe loader (the C one when available), imported on first use.
+
+    The loader leaves dates as text: PartialDate reads them, with a clear
+    message for ``2024-02-30``, instead of PyYAML's timestamp constructor.
+    """
     import yaml
 
-    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class FactLoader(safe):  # type: ignore[misc, valid-type]
+        yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
+            first: [
+                (tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"
+            ]
+            for first, resolvers in safe.yaml_implicit_resolvers.items()
+        }
+
+    return yaml, FactLoader
 
 
 def default_facts_dir() -> Path:
@@ -180,7 +194,7 @@ class _Loading:
             what = exc.problem or exc.context or "invalid YAML"
             self.problems.append(Problem(display, line, None, f"invalid YAML: {what}"))
             return None
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError, TypeError) as exc:
             self.problems.append(Problem(display, None, None, f"invalid YAML: {exc}"))
             return None
         return _File(path, display, text, data)

@@ -11,17 +11,18 @@ import re
 
 from briefgen.brief import Brief, Item
 from briefgen.cite import Citation
-from briefgen.labels import format_date, label
+from briefgen.labels import label
+from briefgen.model import FOLDABLE_SPACE
 
 # Characters with a meaning somewhere in CommonMark, GitHub or pandoc Markdown.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~^$@&#!])")
-_SPACES = re.compile(r"\s+")
+# "&" only matters where it starts an entity (&amp; &#38;); "!" only before "[", escaped anyway.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~^$@#]|&(?=#?\w+;))")
 _LIST_START = re.compile(r"^([-+]|\d{1,9}(?=[.)]))")
 
 
 def escape(text: str) -> str:
     """``text`` as literal Markdown inline content, on one line."""
-    text = _SPACES.sub(" ", text)
+    text = FOLDABLE_SPACE.sub(" ", text)
     text = _SPECIAL.sub(r"\\\1", text)
     # A leading "-", "+" or "1." would start a list inside the bullet.
     return _LIST_START.sub(lambda m: "\\" + m[1] if m[1] in "-+" else m[1] + "\\", text, count=1)
@@ -56,7 +57,7 @@ def render_markdown(brief: Brief) -> str:
     lines += [f"# {escape(brief.title)}", ""]
     if brief.subtitle:
         lines += [f"*{escape(brief.subtitle)}*", ""]
-    lines += [escape(" · ".join(_byline(brief))), ""]
+    lines += [escape(" · ".join(brief.byline())), ""]
     if brief.is_empty:
         lines += [escape(label(lang, "no_facts")), ""]
     if brief.key_points:
@@ -99,14 +100,3 @@ def render_markdown(brief: Brief) -> str:
             lines.append(f"[^{note.number}]: {citation(note.citation)}{grade}")
         lines.append("")
     return "\n".join(lines)
-
-
-def _byline(brief: Brief) -> list[str]:
-    parts = [format_date(brief.date, brief.lang)]
-    if brief.author:
-        parts.append(brief.author)
-    titles = brief.theme_titles()
-    if titles:
-        parts.append(f"{label(brief.lang, 'themes')}: {', '.join(titles)}")
-    parts.append(brief.prepared_from())
-    return parts

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from briefgen.brief import Brief, Item
 from briefgen.cite import Citation
-from briefgen.labels import format_date, label
+from briefgen.labels import label
 from briefgen.render import superscript
 
 HEADING = Style(bold=True)
@@ -61,11 +61,7 @@ def _document(brief: Brief) -> list[RenderableType]:
     header = Text(brief.title, style=Style(bold=True))
     if brief.subtitle:
         header.append("\n" + brief.subtitle, style=Style(italic=True))
-    byline = [format_date(brief.date, lang), *([brief.author] if brief.author else [])]
-    if brief.themes:
-        byline.append(f"{label(lang, 'themes')}: {', '.join(brief.theme_titles())}")
-    byline.append(brief.prepared_from())
-    header.append("\n" + " · ".join(byline), style=MUTED)
+    header.append("\n" + " · ".join(brief.byline()), style=MUTED)
     parts.append(Panel(header, box=box.ROUNDED, padding=(0, 1)))
     if brief.is_empty:
         parts.append(Text(label(lang, "no_facts")))
