@@ -29,7 +29,7 @@ _API = {
     "select_facts": "briefgen.query",
     "BriefOptions": "briefgen.brief",
     "build_brief": "briefgen.brief",
-    "render": "briefgen.render",
+    "render": "briefgen.renderers",
     "BriefgenError": "briefgen.errors",
 }
 
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from briefgen.errors import BriefgenError
     from briefgen.model import Fact, FactBase, PartialDate, Source, Theme
     from briefgen.query import Selection, select_facts
-    from briefgen.render import render
+    from briefgen.renderers import render
     from briefgen.store import load
 
 

@@ -241,7 +241,7 @@ pass_settings = click.make_pass_decorator(Settings)
 @pass_settings
 def themes(settings: Settings, fmt: str, lang: str) -> None:
     """List the themes, with their number of facts."""
-    from briefgen.render.listing import render_themes
+    from briefgen.renderers.listing import render_themes
 
     base = settings.load()
     _check_lang(base, lang)
@@ -264,7 +264,7 @@ def themes(settings: Settings, fmt: str, lang: str) -> None:
 def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
     """List facts, filtered by theme, kind, date, source or text."""
     from briefgen.query import select_facts
-    from briefgen.render.listing import render_facts
+    from briefgen.renderers.listing import render_facts
 
     base = settings.load()
     _check_lang(base, lang)
@@ -288,7 +288,7 @@ def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
 @pass_settings
 def sources(settings: Settings, fmt: str, lang: str) -> None:
     """List the sources, with their reliability grade and number of facts."""
-    from briefgen.render.listing import render_sources
+    from briefgen.renderers.listing import render_sources
 
     base = settings.load()
     _check_lang(base, lang)
@@ -373,7 +373,7 @@ def brief(
     """
     from briefgen.brief import BriefOptions, build_brief
     from briefgen.query import select_facts
-    from briefgen.render import render
+    from briefgen.renderers import render
 
     to_stdout = output is None or str(output) == "-"
     fmt = fmt or _default_format(output, to_stdout)
@@ -464,7 +464,7 @@ def verify(settings: Settings, texts: Path) -> None:
 )
 def schema(what: str) -> None:
     """Print the JSON Schema of a fact file (for editors and validators)."""
-    from briefgen.render.json import dumps
+    from briefgen.renderers.json import dumps
     from briefgen.schema import file_schema
 
     _echo(dumps(file_schema(what)))
@@ -474,7 +474,7 @@ def schema(what: str) -> None:
 
 
 def _default_format(output: Path | None, to_stdout: bool) -> str:
-    from briefgen.render import EXTENSIONS
+    from briefgen.renderers import EXTENSIONS
 
     if not to_stdout and output is not None and output.suffix.lower() in EXTENSIONS:
         return EXTENSIONS[output.suffix.lower()]

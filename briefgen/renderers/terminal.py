@@ -21,7 +21,7 @@ from rich.text import Text
 from briefgen.brief import Brief, Item
 from briefgen.cite import Citation
 from briefgen.labels import label
-from briefgen.render import superscript
+from briefgen.renderers import superscript
 
 HEADING = Style(bold=True)
 MUTED = Style(dim=True)

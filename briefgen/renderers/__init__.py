@@ -15,11 +15,11 @@ if TYPE_CHECKING:
 
 # format name -> (module, function); binary formats return bytes
 RENDERERS = {
-    "md": ("briefgen.render.markdown", "render_markdown"),
-    "term": ("briefgen.render.terminal", "render_terminal"),
-    "json": ("briefgen.render.json", "render_json"),
-    "html": ("briefgen.render.html", "render_html"),
-    "pdf": ("briefgen.render.pdf", "render_pdf"),
+    "md": ("briefgen.renderers.markdown", "render_markdown"),
+    "term": ("briefgen.renderers.terminal", "render_terminal"),
+    "json": ("briefgen.renderers.json", "render_json"),
+    "html": ("briefgen.renderers.html", "render_html"),
+    "pdf": ("briefgen.renderers.pdf", "render_pdf"),
 }
 FORMATS = tuple(RENDERERS)
 BINARY_FORMATS = frozenset({"pdf"})

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from briefgen.model import Fact, FactBase
-from briefgen.render.json import dumps, source_to_dict
-from briefgen.render.markdown import escape
+from briefgen.renderers.json import dumps, source_to_dict
+from briefgen.renderers.markdown import escape
 
 SCHEMA_VERSION = 1
 
