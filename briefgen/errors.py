@@ -42,6 +42,12 @@ class NothingMatched(BriefgenError):
     exit_code = ExitCode.EMPTY
 
 
+def excerpt(value: object, limit: int = 40) -> str:
+    """``repr(value)``, cut short: a message must stay one readable line whatever the input."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem found in a fact base, reported as ``file:line: id: message``."""
