@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, total_ordering
+from functools import cached_property, lru_cache, total_ordering
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -28,6 +29,8 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+from briefgen.errors import excerpt
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -68,15 +71,11 @@ class PartialDate:
             raise ValueError("expected a date (YYYY, YYYY-MM or YYYY-MM-DD), not a timestamp")
         if isinstance(value, dt.date):
             return cls(value.year, value.month, value.day)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return cls(value)
-        if isinstance(value, str):
-            match = _DATE_RE.match(value.strip())
-            if match:
-                year, month, day = (int(part) if part else None for part in match.groups())
-                assert year is not None
-                return cls(year, month, day)
-        raise ValueError(f"invalid date {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+        if (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, str) and len(value) <= 32
+        ):
+            return _read_date(value)
+        raise ValueError(f"invalid date {excerpt(value)}: expected YYYY, YYYY-MM or YYYY-MM-DD")
 
     @property
     def precision(self) -> Literal["year", "month", "day"]:
@@ -130,6 +129,20 @@ class PartialDate:
         }
 
 
+@lru_cache(maxsize=4096, typed=True)
+def _read_date(value: int | str) -> PartialDate:
+    # The same dates come back again and again in a base: each is read once,
+    # and facts share the (immutable) result, which also makes the cache smaller.
+    if isinstance(value, int):
+        return PartialDate(value)
+    match = _DATE_RE.match(value.strip())
+    if not match:
+        raise ValueError(f"invalid date {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None
+    return PartialDate(year, month, day)
+
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=200)]
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -137,11 +150,24 @@ LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 # Line breaks and ordinary spaces; no-break spaces (French "12 000", "« »") are kept.
 FOLDABLE_SPACE = re.compile(r"[ \t\r\n\f\v\x85\u2028\u2029]+")
+# What FOLDABLE_SPACE would change: looking for it is much cheaper than substituting.
+NEEDS_FOLDING = re.compile(r"[\t\r\n\f\v\x85\u2028\u2029]|  ")
+# A brief is one page of short bullets; a longer text is a mistake (a pasted
+# article), and would only be dropped or overflow the page.
+MAX_TEXT_LENGTH = 2000
 
 
 def _one_line(value: object) -> object:
     # Fact text is prose for a bullet: fold newlines and runs of spaces.
-    return FOLDABLE_SPACE.sub(" ", value).strip(" ") if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    if NEEDS_FOLDING.search(value):
+        value = FOLDABLE_SPACE.sub(" ", value)
+    if len(value) > MAX_TEXT_LENGTH:
+        raise ValueError(
+            f"is {len(value):,} characters long; a text may have at most {MAX_TEXT_LENGTH:,}"
+        )
+    return value.strip(" ")
 
 
 def _as_tuple(value: object) -> object:
@@ -296,6 +322,9 @@ class Quantity(_Frozen):
     def _value_or_range(self) -> Quantity:
         if self.value is None and self.low is None and self.high is None:
             raise ValueError("a quantity needs 'value', or 'low' and/or 'high'")
+        if not all(math.isfinite(n) for n in self.numbers()):
+            # .inf and .nan cannot be compared with other estimates, nor written as JSON.
+            raise ValueError("a quantity must be a finite number")
         if self.value is not None and (self.low is not None or self.high is not None):
             raise ValueError("give either 'value' or 'low'/'high', not both")
         if self.low is not None and self.high is not None and self.low > self.high:
