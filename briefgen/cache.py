@@ -2,8 +2,10 @@
 
 Entries live in ``$XDG_CACHE_HOME/briefgen`` (``~/.cache/briefgen``) and are
 keyed on a hash of the content of every fact file, of briefgen's version and
-of its model code: an entry can never be stale, and deleting the directory is
-always safe. ``BRIEFGEN_CACHE=0`` turns the cache off.
+of its loading code, and of the Python and pydantic versions: an entry can
+never be stale, and deleting the directory (or any file in it) is always
+safe. Each fact directory keeps only its latest entry, so the cache does not
+grow with every edit. ``BRIEFGEN_CACHE=0`` turns the cache off.
 
 Entries are pickles, so the cache directory must belong to the user and be
 writable by nobody else; otherwise it is not used.
@@ -16,13 +18,17 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from pathlib import Path
+
+from pydantic import VERSION as PYDANTIC_VERSION
 
 from briefgen import __version__
 from briefgen.model import FactBase
 
-_CODE = [Path(__file__).with_name(name) for name in ("model.py", "store.py", "cache.py")]
+# The code that decides what a loaded base holds.
+_CODE = [
+    Path(__file__).with_name(name) for name in ("model.py", "store.py", "safe_yaml.py", "cache.py")
+]
 
 
 def directory() -> Path | None:
@@ -44,9 +50,10 @@ def directory() -> Path | None:
 
 
 def key(root: Path, files: list[Path]) -> str:
-    """A hash of everything a loaded base depends on."""
+    """The entry for ``root``: a hash of its path, then a hash of everything its base depends on."""
+    where = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{__version__}\0{sys.version}\0{root.resolve()}\0".encode())
+    digest.update(f"{__version__}\0{sys.version}\0{PYDANTIC_VERSION}\0{where}\0".encode())
     for code in _CODE:
         info = code.stat()
         digest.update(f"{info.st_size}:{info.st_mtime_ns}\0".encode())
@@ -57,7 +64,7 @@ def key(root: Path, files: list[Path]) -> str:
         except OSError:
             digest.update(b"\0unreadable")
         digest.update(b"\0")
-    return digest.hexdigest()
+    return f"{where}-{digest.hexdigest()}"
 
 
 def get(entry: str) -> FactBase | None:
@@ -74,14 +81,30 @@ def get(entry: str) -> FactBase | None:
 
 
 def put(entry: str, base: FactBase) -> None:
-    """Store ``base``; failures are ignored (the cache is only an optimisation)."""
+    """Store ``base`` and drop older entries of the same directory.
+
+    Failures are ignored (the cache is only an optimisation). The entry is
+    written to a temporary file and renamed, so that a reader, even in
+    another process, sees a whole entry or none.
+    """
+    import tempfile
+
     folder = directory()
     if folder is None:
         return
+    target = folder / f"{entry}.pickle"
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(base, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / f"{entry}.pickle")
-    except OSError:
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(base, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        where = entry.split("-", 1)[0]
+        for old in folder.glob(f"{where}-*.pickle"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError):
         return
