@@ -194,9 +194,7 @@ def build_brief(
     writer = _Numbering(base, options)
     kp_items = tuple(writer.item(f) for f in key_points)
     sections = []
-    for theme in themes:
-        members = [f for f in facts if f.id not in placed and theme.id in f.themes]
-        placed.update(f.id for f in members)
+    for theme, members in zip(themes, _by_first_theme(facts, themes, placed), strict=True):
         if members:
             items = tuple(writer.item(f) for f in sorted(members, key=_chronological))
             sections.append(Section(theme, _localized(theme.title, lang), items))
@@ -284,6 +282,24 @@ def _brief_themes(base: FactBase, facts: Sequence[Fact], theme_ids: Sequence[str
         return [base.theme(t) for t in dict.fromkeys(theme_ids)]
     used = {t for f in facts for t in f.themes}
     return [t for t in base.themes if t.id in used]
+
+
+def _by_first_theme(
+    facts: Sequence[Fact], themes: Sequence[Theme], placed: set[str]
+) -> list[list[Fact]]:
+    """The facts not yet placed, under the first of ``themes`` they belong to.
+
+    One pass over the facts, whatever the number of themes.
+    """
+    order = {theme.id: i for i, theme in enumerate(themes)}
+    members: list[list[Fact]] = [[] for _ in themes]
+    for fact in facts:
+        if fact.id in placed:
+            continue
+        first = min((order[t] for t in fact.themes if t in order), default=None)
+        if first is not None:
+            members[first].append(fact)
+    return members
 
 
 def _key_points(facts: Sequence[Fact], themes: Sequence[Theme], limit: int) -> list[Fact]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from briefgen.brief import Brief, Item, Note
@@ -70,9 +71,29 @@ def render_json(brief: Brief) -> str:
     return dumps(brief_to_dict(brief))
 
 
+# Where pydantic_core's JSON differs from json.dumps's: numbers between 1e-9 and
+# 1e-4, written 0.00001 or 1e-7 instead of 1e-05 or 1e-07. Strings that merely
+# look like that only cost the slower path.
+_FAST_FORM_DIFFERS = re.compile(r"\b0\.0000|\de-\d(?!\d)")
+
+
 def dumps(data: Any) -> str:
-    """JSON as briefgen writes it: UTF-8, indented, stable, one final newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """JSON as briefgen writes it: UTF-8, indented, stable, one final newline.
+
+    The text is that of ``json.dumps(data, ensure_ascii=False, indent=2)``.
+    pydantic_core writes it about five times faster (json's indented encoder
+    is pure Python, which shows on a 10,000-fact listing); json itself is used
+    where the two would differ.
+    """
+    import pydantic_core
+
+    try:
+        text = pydantic_core.to_json(data, indent=2).decode()
+    except (ValueError, TypeError, pydantic_core.PydanticSerializationError):
+        text = None
+    if text is None or _FAST_FORM_DIFFERS.search(text):
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    return text + "\n"
 
 
 def source_to_dict(source: Source) -> dict[str, Any]:

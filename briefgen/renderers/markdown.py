@@ -12,20 +12,29 @@ import re
 from briefgen.brief import Brief, Item
 from briefgen.cite import Citation
 from briefgen.labels import label
-from briefgen.model import FOLDABLE_SPACE
+from briefgen.model import FOLDABLE_SPACE, NEEDS_FOLDING
 
 # Characters with a meaning somewhere in CommonMark, GitHub or pandoc Markdown.
 # "&" only matters where it starts an entity (&amp; &#38;); "!" only before "[", escaped anyway.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~^$@#]|&(?=#?\w+;))")
 _LIST_START = re.compile(r"^([-+]|\d{1,9}(?=[.)]))")
+_LIST_MARKS = frozenset("-+0123456789")
 
 
 def escape(text: str) -> str:
     """``text`` as literal Markdown inline content, on one line."""
-    text = FOLDABLE_SPACE.sub(" ", text)
-    text = _SPECIAL.sub(r"\\\1", text)
+    # Each substitution is tried only when a search finds work for it: most
+    # text needs none, and a brief escapes every text and note.
+    if NEEDS_FOLDING.search(text):
+        text = FOLDABLE_SPACE.sub(" ", text)
+    if _SPECIAL.search(text):
+        text = _SPECIAL.sub(r"\\\1", text)
     # A leading "-", "+" or "1." would start a list inside the bullet.
-    return _LIST_START.sub(lambda m: "\\" + m[1] if m[1] in "-+" else m[1] + "\\", text, count=1)
+    if text[:1] in _LIST_MARKS:
+        text = _LIST_START.sub(
+            lambda m: "\\" + m[1] if m[1] in "-+" else m[1] + "\\", text, count=1
+        )
+    return text
 
 
 def citation(segments: Citation) -> str:
