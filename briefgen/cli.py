@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -29,11 +29,13 @@ BRIEF_FORMATS = ("term", "md", "html", "pdf", "json")
 
 @dataclass
 class Settings:
-    """Options given to ``briefgen`` itself, before the command."""
+    """Options given to ``briefgen`` itself, before the command, and the configuration."""
 
     facts_dir: Path | None = None
     debug: bool = False
     quiet: bool = False
+    profile: str | None = None
+    configured: dict[str, Any] = field(default_factory=dict)
 
     def load(self) -> FactBase:
         from briefgen.store import load
@@ -194,7 +196,10 @@ def _check_lang(base: FactBase, lang: str) -> None:
 # -- commands -------------------------------------------------------------
 
 
-@click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=BriefgenGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "BRIEFGEN"},
+)
 @click.version_option(
     __version__, "--version", prog_name="briefgen", message="%(prog)s %(version)s"
 )
@@ -207,8 +212,15 @@ def _check_lang(base: FactBase, lang: str) -> None:
 )
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
+@click.option(
+    "--profile",
+    metavar="NAME",
+    help="Use the [profile.NAME] settings of the configuration files (see 'briefgen config').",
+)
 @click.pass_context
-def cli(ctx: click.Context, facts_dir: Path | None, debug: bool, quiet: bool) -> None:
+def cli(
+    ctx: click.Context, facts_dir: Path | None, debug: bool, quiet: bool, profile: str | None
+) -> None:
     """Turn a curated, cited fact base into footnoted briefing notes.
 
     \b
@@ -221,7 +233,21 @@ def cli(ctx: click.Context, facts_dir: Path | None, debug: bool, quiet: bool) ->
     Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 invalid fact base,
     4 nothing matched.
     """
-    ctx.obj = Settings(facts_dir=facts_dir, debug=debug, quiet=quiet)
+    settings = Settings(facts_dir=facts_dir, debug=debug, quiet=quiet, profile=profile)
+    ctx.obj = settings
+    from briefgen.config import default_map, load_settings
+
+    brief_command = cli.commands["brief"]
+    settings.configured = load_settings(brief_command, profile)
+    from_user = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
+    if (
+        ctx.get_parameter_source("facts_dir") not in from_user
+        and "facts-dir" in settings.configured
+    ):
+        settings.facts_dir = Path(settings.configured["facts-dir"].value)
+    if ctx.get_parameter_source("quiet") not in from_user and "quiet" in settings.configured:
+        settings.quiet = settings.configured["quiet"].value
+    ctx.default_map = {"brief": default_map(settings.configured, brief_command)}
 
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -468,6 +494,42 @@ def schema(what: str) -> None:
     from briefgen.schema import file_schema
 
     _echo(dumps(file_schema(what)))
+
+
+@cli.command("config")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@pass_settings
+def config_command(settings: Settings, fmt: str) -> None:
+    """Show the effective settings of 'briefgen brief' and where each comes from.
+
+    \b
+    Settings are read from, later ones winning:
+      $XDG_CONFIG_HOME/briefgen/config.toml   (~/.config/briefgen/config.toml)
+      ./briefgen.toml
+      their [profile.NAME] tables, with --profile NAME
+      environment variables (BRIEFGEN_FACTS_DIR, BRIEFGEN_BRIEF_LANG, ...)
+      the command line
+    """
+    from briefgen.config import Setting, effective_settings
+    from briefgen.renderers.listing import render_settings
+    from briefgen.store import default_facts_dir
+
+    rows = effective_settings(cli, cli.commands["brief"], settings.configured)
+    rows = [
+        Setting(r.key, str(default_facts_dir()), r.origin)
+        if r.key == "facts-dir" and r.origin == "default"
+        else r
+        for r in rows
+    ]
+    _echo(render_settings(rows, fmt))
 
 
 # -- helpers --------------------------------------------------------------

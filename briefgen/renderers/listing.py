@@ -181,3 +181,18 @@ def _table(
     console.print(table)
     text = buffer.getvalue()
     return text if is_tty else "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def render_settings(rows: Sequence[Any], fmt: str) -> str:
+    """The effective configuration (``briefgen config``)."""
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [shown(v) for v in value]
+        return value if value is None or isinstance(value, (bool, int, float)) else str(value)
+
+    if fmt == "json":
+        data = [{"key": r.key, "value": shown(r.value), "origin": r.origin} for r in rows]
+        return dumps({"schema": SCHEMA_VERSION, "settings": data})
+    cells = [[r.key, json.dumps(shown(r.value), ensure_ascii=False), r.origin] for r in rows]
+    return _table(["Setting", "Value", "From"], cells)
