@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from briefgen.cite import Citation, NoteWriter, get_style, source_label
 from briefgen.labels import format_date, format_number, label
-from briefgen.model import Fact, FactBase, Quantity, Source, Theme
+from briefgen.model import Fact, FactBase, PartialDate, Quantity, Source, Theme
+from briefgen.query import FactChanges
 
 KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
 KEY_POINT_KINDS = ("assessment", "figure")
@@ -36,6 +37,7 @@ class BriefOptions:
     key_points: int = 5
     grades: bool = True
     bibliography: bool = False
+    new_since: PartialDate | None = None  # names the window in the subtitle of a digest
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,13 @@ class Note:
 
 @dataclass(frozen=True)
 class Item:
-    """A fact as it appears in the brief: its text and its note numbers."""
+    """A fact as it appears in the brief: its text, its note numbers, and in a
+    digest of changes whether it is ``new`` or ``changed``."""
 
     fact: Fact
     text: str
     notes: tuple[int, ...]
+    status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,10 +129,12 @@ class Brief:
     facts: tuple[Fact, ...] = field(repr=False)
     grades: bool = True
     bibliography: bool = False
+    removed: tuple[Item, ...] = ()  # in a digest of changes: facts no longer in the base
+    empty_text: str = ""  # what an empty brief says: nothing new, or nothing matched
 
     @property
     def is_empty(self) -> bool:
-        return not self.facts
+        return not self.facts and not self.removed
 
     def theme_titles(self) -> list[str]:
         return [_localized(t.title, self.lang) for t in self.themes]
@@ -177,9 +183,16 @@ def build_brief(
     facts: Sequence[Fact],
     theme_ids: Sequence[str] = (),
     options: BriefOptions | None = None,
+    changes: FactChanges | None = None,
 ) -> Brief:
-    """Arrange ``facts`` (a selection from ``base``) into a brief."""
+    """Arrange ``facts`` (a selection from ``base``) into a brief.
+
+    With ``changes``, only the new and changed facts of the selection are
+    kept, marked as such, and the removed facts are listed.
+    """
     options = options or BriefOptions()
+    if changes is not None:
+        facts = [f for f in facts if changes.status(f.id)]
     lang = options.lang
     themes = _brief_themes(base, facts, theme_ids)
     selected = {f.id for f in facts}
@@ -191,7 +204,7 @@ def build_brief(
     placed.update(f.id for group in groups for f in group)
     placed.update(f.id for pair in pairs for f in pair)
 
-    writer = _Numbering(base, options)
+    writer = _Numbering(base, options, changes)
     kp_items = tuple(writer.item(f) for f in key_points)
     sections = []
     for theme in themes:
@@ -215,9 +228,17 @@ def build_brief(
     title = options.title or (
         _localized(base.info.title, lang) if base.info.title else label(lang, "brief")
     )
+    subtitle = options.subtitle
+    if subtitle is None and changes is not None:
+        subtitle = label(lang, "changed_since", ref=changes.since)
+    elif subtitle is None and options.new_since is not None:
+        subtitle = label(lang, "new_since", date=format_date(options.new_since, lang))
+    removed = tuple(
+        Item(f, f.text_in(lang), (), "removed") for f in (changes.removed if changes else ())
+    )
     return Brief(
         title=title,
-        subtitle=options.subtitle,
+        subtitle=subtitle,
         date=options.date or today(),
         lang=lang,
         style=options.style,
@@ -234,15 +255,20 @@ def build_brief(
         facts=tuple(shown),
         grades=options.grades,
         bibliography=options.bibliography,
+        removed=removed,
+        empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
     )
 
 
 class _Numbering:
     """Gives note numbers in reading order and remembers the sources cited."""
 
-    def __init__(self, base: FactBase, options: BriefOptions) -> None:
+    def __init__(
+        self, base: FactBase, options: BriefOptions, changes: FactChanges | None = None
+    ) -> None:
         self.base = base
         self.options = options
+        self.changes = changes
         self.writer = NoteWriter(get_style(options.style), options.lang, base.sources)
         self.notes: list[Note] = []
         self.cited_sources: dict[str, None] = {}  # ordered set
@@ -259,7 +285,8 @@ class _Numbering:
             for source_id in (ref.ref, *ref.via):
                 self.cited_sources.setdefault(source_id)
             numbers.append(number)
-        return Item(fact, fact.text_in(self.options.lang), tuple(numbers))
+        status = self.changes.status(fact.id) if self.changes else None
+        return Item(fact, fact.text_in(self.options.lang), tuple(numbers), status)
 
     def estimate_row(self, fact: Fact) -> EstimateRow:
         assert fact.quantity is not None

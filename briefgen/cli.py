@@ -130,6 +130,28 @@ def _days_ago(count: int, unit: str) -> PartialDate:
 DATE = DateType()
 
 
+def _complete_ids(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """Complete theme or source ids from the fact base the command would read."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from briefgen.store import load
+
+        root = ctx.find_root()
+        try:
+            base = load(root.params.get("facts_dir"))
+        except Exception:  # a broken base simply completes nothing
+            return []
+        if kind == "theme":
+            pairs = [(t.id, next(iter(t.title.values()))) for t in base.themes]
+        else:
+            pairs = [(s.id, s.title or "") for s in base.sources.values()]
+        return [CompletionItem(i, help=h) for i, h in pairs if i.startswith(incomplete)]
+
+    return complete
+
+
 def lang_option(f: F) -> F:
     return click.option(
         "--lang",
@@ -149,6 +171,7 @@ def selection_options(f: F) -> F:
             "--theme",
             "themes",
             multiple=True,
+            shell_complete=_complete_ids("theme"),
             metavar="THEME",
             help="Only this theme (repeat for several; default: all).",
         ),
@@ -162,7 +185,12 @@ def selection_options(f: F) -> F:
         click.option("--since", type=DATE, help="Facts dated on or after DATE."),
         click.option("--until", type=DATE, help="Facts dated on or before DATE."),
         click.option("--new-since", type=DATE, help="Facts added to the base on or after DATE."),
-        click.option("--source", metavar="ID", help="Facts citing this source (directly or via)."),
+        click.option(
+            "--source",
+            metavar="ID",
+            shell_complete=_complete_ids("source"),
+            help="Facts citing this source (directly or via).",
+        ),
         click.option(
             "--search", metavar="TEXT", help="Facts containing TEXT (ignores case and accents)."
         ),
@@ -369,6 +397,12 @@ def sources(settings: Settings, fmt: str, lang: str) -> None:
     is_flag=True,
     help="When nothing matches, write an empty brief and exit 0 (default: exit 4).",
 )
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Only facts new or changed since REF, another fact directory or a git revision "
+    "of this one; removed facts are listed.",
+)
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal format: width in columns.")
 @pass_settings
 def brief(
@@ -385,6 +419,7 @@ def brief(
     key_points: int,
     no_grades: bool,
     allow_empty: bool,
+    changed_since: str | None,
     width: int | None,
     **kw: Any,
 ) -> None:
@@ -398,7 +433,7 @@ def brief(
       briefgen brief --new-since 7d --format json
     """
     from briefgen.brief import BriefOptions, build_brief
-    from briefgen.query import select_facts
+    from briefgen.query import compare_bases, select_facts
     from briefgen.renderers import render
 
     to_stdout = output is None or str(output) == "-"
@@ -412,8 +447,13 @@ def brief(
     _check_lang(base, lang)
     selection = _selection(kw)
     selected = select_facts(base, selection)
-    if not selected and not allow_empty:
-        raise _nothing_matched()
+    changes = None
+    if changed_since is not None:
+        from briefgen.store import load_revision
+
+        changes = compare_bases(
+            load_revision(settings.facts_dir, changed_since), base, changed_since
+        )
     options = BriefOptions(
         lang=lang,
         style=style,
@@ -424,8 +464,11 @@ def brief(
         date=brief_date.first_day() if brief_date else None,
         key_points=key_points,
         grades=not no_grades,
+        new_since=selection.new_since,
     )
-    document = build_brief(base, selected, selection.themes, options)
+    document = build_brief(base, selected, selection.themes, options, changes)
+    if document.is_empty and not allow_empty:
+        raise _nothing_matched(changed_since)
     render_options: dict[str, Any] = {}
     if fmt == "term":
         color = to_stdout and sys.stdout.isatty()
@@ -532,6 +575,23 @@ def config_command(settings: Settings, fmt: str) -> None:
     _echo(render_settings(rows, fmt))
 
 
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL (commands, options, theme and source ids).
+
+    \b
+    bash:  eval "$(briefgen completion bash)"     (in ~/.bashrc)
+    zsh:   eval "$(briefgen completion zsh)"      (in ~/.zshrc)
+    fish:  briefgen completion fish > ~/.config/fish/completions/briefgen.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)
+    assert completer is not None
+    _echo(completer(cli, {}, "briefgen", "_BRIEFGEN_COMPLETE").source())
+
+
 # -- helpers --------------------------------------------------------------
 
 
@@ -552,9 +612,11 @@ def _terminal_width(is_tty: bool) -> int:
     return shutil.get_terminal_size().columns if is_tty else 80
 
 
-def _nothing_matched() -> BriefgenError:
+def _nothing_matched(changed_since: str | None = None) -> BriefgenError:
     from briefgen.errors import NothingMatched
 
+    if changed_since is not None:
+        return NothingMatched(f"nothing new, changed or removed since {changed_since}")
     return NothingMatched("no facts match the selection")
 
 

@@ -50,6 +50,7 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
             }
             for e in brief.estimates
         ],
+        "removed": [_item(i) for i in brief.removed],
         "contradictions": [
             {"left": _item(c.left), "right": _item(c.right)} for c in brief.contradictions
         ],
@@ -90,6 +91,7 @@ def _item(item: Item) -> dict[str, Any]:
         "priority": fact.priority,
         "text": item.text,
         "notes": list(item.notes),
+        "status": item.status,
     }
 
 
