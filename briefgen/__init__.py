@@ -1,0 +1,68 @@
+"""briefgen: turn a curated, cited fact base into footnoted briefing notes.
+
+The library API mirrors the command line::
+
+    from briefgen import load, select_facts, Selection, build_brief, render
+
+    base = load("facts")
+    brief = build_brief(base, select_facts(base, Selection(themes=("military",))))
+    print(render(brief, "md"))
+
+Names are imported lazily so that ``briefgen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_API = {
+    "Brief": "briefgen.brief",
+    "load": "briefgen.store",
+    "FactBase": "briefgen.model",
+    "Fact": "briefgen.model",
+    "Source": "briefgen.model",
+    "Theme": "briefgen.model",
+    "PartialDate": "briefgen.model",
+    "Selection": "briefgen.query",
+    "select_facts": "briefgen.query",
+    "BriefOptions": "briefgen.brief",
+    "build_brief": "briefgen.brief",
+    "render": "briefgen.render",
+    "BriefgenError": "briefgen.errors",
+}
+
+__all__ = [
+    "Brief",
+    "BriefOptions",
+    "BriefgenError",
+    "Fact",
+    "FactBase",
+    "PartialDate",
+    "Selection",
+    "Source",
+    "Theme",
+    "__version__",
+    "build_brief",
+    "load",
+    "render",
+    "select_facts",
+]
+
+if TYPE_CHECKING:
+    from briefgen.brief import Brief, BriefOptions, build_brief
+    from briefgen.errors import BriefgenError
+    from briefgen.model import Fact, FactBase, PartialDate, Source, Theme
+    from briefgen.query import Selection, select_facts
+    from briefgen.render import render
+    from briefgen.store import load
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _API.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'briefgen' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module_name), name)

@@ -1,0 +1,364 @@
+"""The brief: what goes where, in what order, with which note numbers.
+
+Every renderer draws the same :class:`Brief`; note numbers are given here,
+once, in reading order (key points, theme sections, competing estimates,
+contradictions). Each fact appears once in the theme sections at most: a fact
+shown in the key points, an estimates table or a contradiction is not
+repeated as a bullet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from briefgen.cite import Citation, NoteWriter, get_style, source_label
+from briefgen.labels import format_date, format_number, label
+from briefgen.model import Fact, FactBase, Quantity, Source, Theme
+
+KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
+KEY_POINT_KINDS = ("assessment", "figure")
+
+
+@dataclass(frozen=True)
+class BriefOptions:
+    """How to write a brief. ``date`` is the brief's own date (default: today)."""
+
+    lang: str = "en"
+    style: str = "plain"
+    title: str | None = None
+    subtitle: str | None = None
+    date: dt.date | None = None
+    marking: str | None = None
+    author: str | None = None
+    key_points: int = 5
+    grades: bool = True
+    bibliography: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """A numbered note: one source reference of one fact."""
+
+    number: int
+    fact_id: str
+    source_id: str
+    via: tuple[str, ...]
+    locator: str | None
+    citation: Citation
+    grade: str | None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A fact as it appears in the brief: its text and its note numbers."""
+
+    fact: Fact
+    text: str
+    notes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    theme: Theme
+    title: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class EstimateRow:
+    """One estimate: the fact, its value and date as written, and who gives it."""
+
+    item: Item
+    value: str
+    as_of: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Facts measuring the same thing, side by side (rows sorted by date)."""
+
+    measure: str
+    title: str
+    unit: str
+    rows: tuple[EstimateRow, ...]
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    left: Item
+    right: Item
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """An ICD 206-style description of the sources behind the brief."""
+
+    total: int
+    by_descriptor: tuple[tuple[str, int], ...]
+    second_hand: int
+    references: int
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A brief, ready to render."""
+
+    title: str
+    subtitle: str | None
+    date: dt.date
+    lang: str
+    style: str
+    marking: str | None
+    author: str | None
+    themes: tuple[Theme, ...]
+    key_points: tuple[Item, ...]
+    sections: tuple[Section, ...]
+    estimates: tuple[Estimates, ...]
+    contradictions: tuple[Contradiction, ...]
+    notes: tuple[Note, ...]
+    sources: tuple[Source, ...]
+    summary: SourceSummary
+    facts: tuple[Fact, ...] = field(repr=False)
+    grades: bool = True
+    bibliography: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.facts
+
+    def theme_titles(self) -> list[str]:
+        return [_localized(t.title, self.lang) for t in self.themes]
+
+    def prepared_from(self) -> str:
+        """``Prepared from 7 sources``."""
+        n = self.summary.total
+        return (
+            label(self.lang, "prepared_from_one")
+            if n == 1
+            else label(self.lang, "prepared_from", n=n)
+        )
+
+    def summary_text(self) -> str:
+        """The source summary: what kinds of sources, how much is second-hand."""
+        s = self.summary
+        kinds = "; ".join(f"{n} {d}" for d, n in s.by_descriptor)
+        second = label(self.lang, "second_hand", k=s.second_hand, n=s.references)
+        return label(
+            self.lang, "summary", prepared=self.prepared_from(), kinds=kinds, second=second
+        )
+
+
+def today() -> dt.date:
+    """The brief's default date: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else today."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def build_brief(
+    base: FactBase,
+    facts: Sequence[Fact],
+    theme_ids: Sequence[str] = (),
+    options: BriefOptions | None = None,
+) -> Brief:
+    """Arrange ``facts`` (a selection from ``base``) into a brief."""
+    options = options or BriefOptions()
+    lang = options.lang
+    themes = _brief_themes(base, facts, theme_ids)
+    selected = {f.id for f in facts}
+
+    key_points = _key_points(facts, themes, options.key_points)
+    groups = _estimate_groups(facts)
+    pairs = _contradiction_pairs(base, facts)
+    placed = {f.id for f in key_points}
+    placed.update(f.id for group in groups for f in group)
+    placed.update(f.id for pair in pairs for f in pair)
+
+    writer = _Numbering(base, options)
+    kp_items = tuple(writer.item(f) for f in key_points)
+    sections = []
+    for theme in themes:
+        members = [f for f in facts if f.id not in placed and theme.id in f.themes]
+        placed.update(f.id for f in members)
+        if members:
+            items = tuple(writer.item(f) for f in sorted(members, key=_chronological))
+            sections.append(Section(theme, _localized(theme.title, lang), items))
+    estimates = tuple(
+        Estimates(
+            measure=group[0].quantity.measure,  # type: ignore[union-attr]
+            title=base.measure_title(group[0].quantity.measure, lang),  # type: ignore[union-attr]
+            unit=group[0].quantity.unit,  # type: ignore[union-attr]
+            rows=tuple(writer.estimate_row(f) for f in group),
+        )
+        for group in groups
+    )
+    contradictions = tuple(Contradiction(writer.item(a), writer.item(b)) for a, b in pairs)
+
+    shown = [*facts, *(f for pair in pairs for f in pair if f.id not in selected)]
+    title = options.title or (
+        _localized(base.info.title, lang) if base.info.title else label(lang, "brief")
+    )
+    return Brief(
+        title=title,
+        subtitle=options.subtitle,
+        date=options.date or today(),
+        lang=lang,
+        style=options.style,
+        marking=options.marking,
+        author=options.author,
+        themes=tuple(themes),
+        key_points=kp_items,
+        sections=tuple(sections),
+        estimates=estimates,
+        contradictions=contradictions,
+        notes=tuple(writer.notes),
+        sources=tuple(base.sources[s] for s in writer.cited_sources),
+        summary=_summary(base, writer.notes, lang),
+        facts=tuple(shown),
+        grades=options.grades,
+        bibliography=options.bibliography,
+    )
+
+
+class _Numbering:
+    """Gives note numbers in reading order and remembers the sources cited."""
+
+    def __init__(self, base: FactBase, options: BriefOptions) -> None:
+        self.base = base
+        self.options = options
+        self.writer = NoteWriter(get_style(options.style), options.lang, base.sources)
+        self.notes: list[Note] = []
+        self.cited_sources: dict[str, None] = {}  # ordered set
+
+    def item(self, fact: Fact) -> Item:
+        numbers = []
+        for ref in fact.sources:
+            number = len(self.notes) + 1
+            origin = self.base.sources[ref.via[-1] if ref.via else ref.ref]
+            grade = f"{origin.reliability}{fact.credibility}" if self.options.grades else None
+            self.notes.append(
+                Note(number, fact.id, ref.ref, ref.via, ref.locator, self.writer.cite(ref), grade)
+            )
+            for source_id in (ref.ref, *ref.via):
+                self.cited_sources.setdefault(source_id)
+            numbers.append(number)
+        return Item(fact, fact.text_in(self.options.lang), tuple(numbers))
+
+    def estimate_row(self, fact: Fact) -> EstimateRow:
+        assert fact.quantity is not None
+        lang = self.options.lang
+        origins = dict.fromkeys(ref.via[-1] if ref.via else ref.ref for ref in fact.sources)
+        who = "; ".join(source_label(self.base.sources[s]) for s in origins)
+        as_of = format_date(fact.date, lang) if fact.date else label(lang, "nd")
+        return EstimateRow(self.item(fact), format_quantity(fact.quantity, lang), as_of, who)
+
+
+def _localized(text: dict[str, str], lang: str) -> str:
+    return text.get(lang) or next(iter(text.values()))
+
+
+def _chronological(fact: Fact) -> tuple[int, str, int, str]:
+    # Undated facts after dated ones; then by priority, then id for a stable order.
+    return (0 if fact.date else 1, str(fact.date or ""), fact.priority, fact.id)
+
+
+def _brief_themes(base: FactBase, facts: Sequence[Fact], theme_ids: Sequence[str]) -> list[Theme]:
+    if theme_ids:
+        return [base.theme(t) for t in dict.fromkeys(theme_ids)]
+    used = {t for f in facts for t in f.themes}
+    return [t for t in base.themes if t.id in used]
+
+
+def _key_points(facts: Sequence[Fact], themes: Sequence[Theme], limit: int) -> list[Fact]:
+    """The most important assessments and figures, taken in turn from each theme."""
+    candidates = [f for f in facts if f.kind in KEY_POINT_KINDS]
+    if not candidates or limit <= 0:
+        return []
+    top = min(f.priority for f in candidates)
+    ranked = sorted(
+        (f for f in candidates if f.priority == top),
+        key=lambda f: (KIND_RANK[f.kind], -_date_ordinal(f), f.id),
+    )
+    queues: dict[str, list[Fact]] = {theme.id: [] for theme in themes}
+    for fact in ranked:
+        for theme_id in fact.themes:
+            if theme_id in queues:
+                queues[theme_id].append(fact)
+    chosen: dict[str, Fact] = {}
+    while len(chosen) < limit and any(queues.values()):
+        for queue in queues.values():
+            while queue and queue[0].id in chosen:
+                queue.pop(0)
+            if queue and len(chosen) < limit:
+                fact = queue.pop(0)
+                chosen[fact.id] = fact
+    rank = {f.id: i for i, f in enumerate(ranked)}
+    return sorted(chosen.values(), key=lambda f: rank[f.id])
+
+
+def _date_ordinal(fact: Fact) -> int:
+    return fact.date.first_day().toordinal() if fact.date else 0
+
+
+def _estimate_groups(facts: Iterable[Fact]) -> list[list[Fact]]:
+    by_measure: dict[str, list[Fact]] = {}
+    for fact in facts:
+        if fact.quantity is not None:
+            by_measure.setdefault(fact.quantity.measure, []).append(fact)
+    return [
+        sorted(group, key=lambda f: (*_chronological(f)[:2], _value(f.quantity)))
+        for group in by_measure.values()
+        if len(group) > 1
+    ]
+
+
+def format_quantity(quantity: Quantity, lang: str) -> str:
+    """``12,000``, ``10,000–12,000``, ``≥ 3,000`` (French: ``12 000``)."""
+    if quantity.value is not None:
+        return format_number(quantity.value, lang)
+    if quantity.low is not None and quantity.high is not None:
+        return f"{format_number(quantity.low, lang)}–{format_number(quantity.high, lang)}"
+    if quantity.low is not None:
+        return f"≥ {format_number(quantity.low, lang)}"
+    return f"≤ {format_number(quantity.high or 0, lang)}"
+
+
+def _value(quantity: Quantity | None) -> float:
+    return quantity.sort_key() if quantity else 0.0
+
+
+def _contradiction_pairs(base: FactBase, facts: Sequence[Fact]) -> list[tuple[Fact, Fact]]:
+    """Pairs of contradicting facts with at least one side selected, each pair once."""
+    selected = {f.id for f in facts}
+    pairs: dict[tuple[str, str], None] = {}
+    contradicted_by: dict[str, list[str]] = {}
+    for fact in base.facts:
+        for other in fact.contradicts:
+            contradicted_by.setdefault(other, []).append(fact.id)
+    for fact in facts:
+        for other in (*fact.contradicts, *contradicted_by.get(fact.id, ())):
+            a, b = sorted((fact.id, other))
+            if a in selected or b in selected:
+                pairs.setdefault((a, b))
+    return [(base.fact(a), base.fact(b)) for a, b in pairs]
+
+
+def _summary(base: FactBase, notes: Sequence[Note], lang: str) -> SourceSummary:
+    cited = dict.fromkeys(s for n in notes for s in (n.source_id, *n.via))
+    descriptors: Counter[str] = Counter()
+    for source_id in cited:
+        source = base.sources[source_id]
+        descriptors[_localized(source.descriptor, lang) if source.descriptor else source.type] += 1
+    return SourceSummary(
+        total=len(cited),
+        by_descriptor=tuple(sorted(descriptors.items(), key=lambda kv: (-kv[1], kv[0]))),
+        second_hand=sum(1 for n in notes if n.via),
+        references=len(notes),
+    )

@@ -1,0 +1,87 @@
+"""A cache of parsed fact bases, so that repeated runs skip YAML parsing and validation.
+
+Entries live in ``$XDG_CACHE_HOME/briefgen`` (``~/.cache/briefgen``) and are
+keyed on a hash of the content of every fact file, of briefgen's version and
+of its model code: an entry can never be stale, and deleting the directory is
+always safe. ``BRIEFGEN_CACHE=0`` turns the cache off.
+
+Entries are pickles, so the cache directory must belong to the user and be
+writable by nobody else; otherwise it is not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.model import FactBase
+
+_CODE = [Path(__file__).with_name(name) for name in ("model.py", "store.py", "cache.py")]
+
+
+def directory() -> Path | None:
+    """The cache directory, or None when caching is off or the directory is unsafe."""
+    if os.environ.get("BRIEFGEN_CACHE", "1") in ("0", "", "false", "no"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "briefgen"
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.stat()
+    except OSError:
+        return None
+    if hasattr(os, "getuid") and (
+        info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    ):
+        return None
+    return path
+
+
+def key(root: Path, files: list[Path]) -> str:
+    """A hash of everything a loaded base depends on."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{__version__}\0{sys.version}\0{root.resolve()}\0".encode())
+    for code in _CODE:
+        info = code.stat()
+        digest.update(f"{info.st_size}:{info.st_mtime_ns}\0".encode())
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\0unreadable")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def get(entry: str) -> FactBase | None:
+    """The cached base for ``entry``, or None."""
+    folder = directory()
+    if folder is None:
+        return None
+    try:
+        data = (folder / f"{entry}.pickle").read_bytes()
+        base = pickle.loads(data)
+    except Exception:
+        return None
+    return base if isinstance(base, FactBase) else None
+
+
+def put(entry: str, base: FactBase) -> None:
+    """Store ``base``; failures are ignored (the cache is only an optimisation)."""
+    folder = directory()
+    if folder is None:
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(base, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{entry}.pickle")
+    except OSError:
+        return

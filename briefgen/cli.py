@@ -1,0 +1,515 @@
+"""The ``briefgen`` command line: parse options, call the library, print.
+
+Only click is imported at start-up; each command imports what it needs, so
+``briefgen --help`` stays fast. Errors are turned into one line on stderr and
+an exit code in one place, :class:`BriefgenGroup`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from briefgen import __version__
+from briefgen.errors import BriefgenError, ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from briefgen.model import FactBase, PartialDate
+
+F = TypeVar("F", bound=Callable[..., Any])
+BRIEF_FORMATS = ("term", "md", "html", "pdf", "json")
+
+
+@dataclass
+class Settings:
+    """Options given to ``briefgen`` itself, before the command."""
+
+    facts_dir: Path | None = None
+    debug: bool = False
+    quiet: bool = False
+
+    def load(self) -> FactBase:
+        from briefgen.store import load
+
+        return load(self.facts_dir)
+
+    def info(self, message: str) -> None:
+        """A progress or summary line on stderr, unless ``--quiet``."""
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+class BriefgenGroup(click.Group):
+    """Turns :class:`BriefgenError` into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BriefgenError as exc:
+            if _debug(ctx):
+                raise
+            _fail(str(exc), exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except BrokenPipeError:
+            # The reader went away (``briefgen facts | head``): stop quietly.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            sys.exit(ExitCode.ERROR)
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                ExitCode.ERROR,
+            )
+
+
+def _debug(ctx: click.Context) -> bool:
+    return isinstance(ctx.obj, Settings) and ctx.obj.debug
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"briefgen: error: {message}", err=True)
+    sys.exit(code)
+
+
+# -- option types ----------------------------------------------------------
+
+_RELATIVE = re.compile(r"^(\d+)([dwmy])$")
+
+
+class DateType(click.ParamType):
+    """An ISO date, possibly partial (``2024``, ``2024-10``), or relative (``7d``, ``2w``, ``3m``)."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from briefgen.model import PartialDate
+
+        if isinstance(value, PartialDate):
+            return value
+        text = str(value).strip()
+        relative = _RELATIVE.match(text)
+        if relative:
+            return _days_ago(int(relative[1]), relative[2])
+        try:
+            return PartialDate.parse(text)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD or 7d, 2w, 3m, 1y",
+                param,
+                ctx,
+            )
+
+
+def _days_ago(count: int, unit: str) -> PartialDate:
+    import datetime as dt
+
+    from briefgen.brief import today
+    from briefgen.model import PartialDate
+
+    now = today()
+    if unit in "dw":
+        day = now - dt.timedelta(days=count * (7 if unit == "w" else 1))
+    else:
+        months = now.year * 12 + now.month - 1 - count * (12 if unit == "y" else 1)
+        year, month = divmod(months, 12)
+        day = dt.date(year, month + 1, min(now.day, 28))
+    return PartialDate(day.year, day.month, day.day)
+
+
+DATE = DateType()
+
+
+def lang_option(f: F) -> F:
+    return click.option(
+        "--lang",
+        "-l",
+        default="en",
+        show_default=True,
+        metavar="LANG",
+        help="Language of the text (a language of the fact base, e.g. en, fr).",
+    )(f)
+
+
+def selection_options(f: F) -> F:
+    """Options that select facts, shared by ``facts`` and ``brief``."""
+    options = [
+        click.option(
+            "-t",
+            "--theme",
+            "themes",
+            multiple=True,
+            metavar="THEME",
+            help="Only this theme (repeat for several; default: all).",
+        ),
+        click.option(
+            "--kind",
+            "kinds",
+            multiple=True,
+            type=click.Choice(["event", "figure", "statement", "assessment"]),
+            help="Only facts of this kind (repeatable).",
+        ),
+        click.option("--since", type=DATE, help="Facts dated on or after DATE."),
+        click.option("--until", type=DATE, help="Facts dated on or before DATE."),
+        click.option("--new-since", type=DATE, help="Facts added to the base on or after DATE."),
+        click.option("--source", metavar="ID", help="Facts citing this source (directly or via)."),
+        click.option(
+            "--search", metavar="TEXT", help="Facts containing TEXT (ignores case and accents)."
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _selection(kw: dict[str, Any]) -> Any:
+    from briefgen.query import Selection
+
+    return Selection(
+        themes=tuple(kw.pop("themes")),
+        kinds=tuple(kw.pop("kinds")),
+        since=kw.pop("since"),
+        until=kw.pop("until"),
+        new_since=kw.pop("new_since"),
+        source=kw.pop("source"),
+        text=kw.pop("search"),
+    )
+
+
+def _check_lang(base: FactBase, lang: str) -> None:
+    if lang not in base.info.languages:
+        raise UsageError(
+            f"unknown language {lang!r}; this fact base has: {', '.join(base.info.languages)}"
+        )
+
+
+# -- commands -------------------------------------------------------------
+
+
+@click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "--version", prog_name="briefgen", message="%(prog)s %(version)s"
+)
+@click.option(
+    "--facts-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="BRIEFGEN_FACTS_DIR",
+    help="Fact base directory [env: BRIEFGEN_FACTS_DIR; default: ./facts if present, "
+    "else the shipped base].",
+)
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
+@click.pass_context
+def cli(ctx: click.Context, facts_dir: Path | None, debug: bool, quiet: bool) -> None:
+    """Turn a curated, cited fact base into footnoted briefing notes.
+
+    \b
+    Examples:
+      briefgen brief --theme military          one-page brief in the terminal
+      briefgen brief -t economy -o brief.md    Markdown with footnotes
+      briefgen facts --search kursk            find facts
+      briefgen validate                        check the fact base
+
+    Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 invalid fact base,
+    4 nothing matched.
+    """
+    ctx.obj = Settings(facts_dir=facts_dir, debug=debug, quiet=quiet)
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@lang_option
+@pass_settings
+def themes(settings: Settings, fmt: str, lang: str) -> None:
+    """List the themes, with their number of facts."""
+    from briefgen.render.listing import render_themes
+
+    base = settings.load()
+    _check_lang(base, lang)
+    _echo(render_themes(base, fmt, lang))
+
+
+@cli.command()
+@selection_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "md", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@lang_option
+@pass_settings
+def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
+    """List facts, filtered by theme, kind, date, source or text."""
+    from briefgen.query import select_facts
+    from briefgen.render.listing import render_facts
+
+    base = settings.load()
+    _check_lang(base, lang)
+    selected = select_facts(base, _selection(kw))
+    if not selected:
+        raise _nothing_matched()
+    _echo(render_facts(base, selected, fmt, lang))
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@lang_option
+@pass_settings
+def sources(settings: Settings, fmt: str, lang: str) -> None:
+    """List the sources, with their reliability grade and number of facts."""
+    from briefgen.render.listing import render_sources
+
+    base = settings.load()
+    _check_lang(base, lang)
+    _echo(render_sources(base, fmt, lang))
+
+
+@cli.command()
+@selection_options
+@lang_option
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(BRIEF_FORMATS),
+    help="Output format [default: from -o's extension; else term on a terminal, md otherwise].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write to FILE (atomically) instead of stdout; '-' is stdout.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(["plain"]),
+    default="plain",
+    show_default=True,
+    help="Citation style of the notes.",
+)
+@click.option("--title", help="Title of the brief [default: the fact base's title].")
+@click.option("--subtitle", help="A line under the title.")
+@click.option("--marking", metavar="TEXT", help="Marking line, e.g. 'OFFICIAL – FOR INTERNAL USE'.")
+@click.option("--author", help="Author or organisation named on the brief.")
+@click.option(
+    "--date",
+    "brief_date",
+    type=DATE,
+    help="Date printed on the brief [default: SOURCE_DATE_EPOCH, else today].",
+)
+@click.option(
+    "--key-points",
+    type=click.IntRange(0, 20),
+    default=5,
+    show_default=True,
+    help="Maximum number of key points.",
+)
+@click.option(
+    "--no-grades", is_flag=True, help="Leave out the source grades ([B2]) and their legend."
+)
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="When nothing matches, write an empty brief and exit 0 (default: exit 4).",
+)
+@click.option("--width", type=click.IntRange(40, 1000), help="Terminal format: width in columns.")
+@pass_settings
+def brief(
+    settings: Settings,
+    lang: str,
+    fmt: str | None,
+    output: Path | None,
+    style: str,
+    title: str | None,
+    subtitle: str | None,
+    marking: str | None,
+    author: str | None,
+    brief_date: PartialDate | None,
+    key_points: int,
+    no_grades: bool,
+    allow_empty: bool,
+    width: int | None,
+    **kw: Any,
+) -> None:
+    """Write a brief: key points, a section per theme, competing estimates,
+    contradictions, and a footnote for every statement.
+
+    \b
+    Examples:
+      briefgen brief --theme military
+      briefgen brief -t china -t japan --lang fr -o brief.md
+      briefgen brief --new-since 7d --format json
+    """
+    from briefgen.brief import BriefOptions, build_brief
+    from briefgen.query import select_facts
+    from briefgen.render import render
+
+    to_stdout = output is None or str(output) == "-"
+    fmt = fmt or _default_format(output, to_stdout)
+    if fmt == "pdf" and to_stdout and sys.stdout.isatty():
+        raise UsageError("refusing to write a PDF to the terminal; use -o FILE or redirect stdout")
+    if brief_date is not None and brief_date.day is None:
+        raise UsageError("--date needs a full date (YYYY-MM-DD)")
+
+    base = settings.load()
+    _check_lang(base, lang)
+    selection = _selection(kw)
+    selected = select_facts(base, selection)
+    if not selected and not allow_empty:
+        raise _nothing_matched()
+    options = BriefOptions(
+        lang=lang,
+        style=style,
+        title=title,
+        subtitle=subtitle,
+        marking=marking,
+        author=author,
+        date=brief_date.first_day() if brief_date else None,
+        key_points=key_points,
+        grades=not no_grades,
+    )
+    document = build_brief(base, selected, selection.themes, options)
+    render_options: dict[str, Any] = {}
+    if fmt == "term":
+        color = to_stdout and sys.stdout.isatty()
+        render_options = {"width": width or _terminal_width(color), "color": color}
+    data = render(document, fmt, **render_options)
+    _write(data, None if to_stdout else output)
+
+
+@cli.command()
+@pass_settings
+def validate(settings: Settings) -> None:
+    """Check the fact base; list every problem as file:line: id: message (exit 3 if any)."""
+    from briefgen.errors import InvalidFactBase
+
+    try:
+        base = settings.load()
+    except InvalidFactBase as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        count = len(exc.problems)
+        settings.info(f"{count} problem{'s' if count != 1 else ''} found")
+        sys.exit(ExitCode.INVALID)
+    settings.info(
+        f"{base.path}: {len(base.facts)} facts, {len(base.themes)} themes, "
+        f"{len(base.sources)} sources: no problems"
+    )
+
+
+@cli.command()
+@click.option(
+    "--texts",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Directory holding the local copies named by the sources' 'text' field.",
+)
+@pass_settings
+def verify(settings: Settings, texts: Path) -> None:
+    """Check every quote against the local text of its source, and every figure's
+    numbers against its quote (exit 3 on any failure)."""
+    from briefgen.verify import verify_quotes
+
+    base = settings.load()
+    report = verify_quotes(base, texts)
+    for failure in report.failures:
+        click.echo(failure)
+    for source_id in report.missing_texts:
+        settings.info(f"warning: {source_id}: text file not found in {texts}")
+    settings.info(
+        f"{report.quotes} quotes in {report.texts} texts checked: "
+        f"{len(report.failures) or 'no'} failure{'s' if len(report.failures) != 1 else ''}"
+    )
+    if report.failures:
+        sys.exit(ExitCode.INVALID)
+
+
+@cli.command()
+@click.option(
+    "--output",
+    "what",
+    type=click.Choice(["facts", "themes", "sources"]),
+    default="facts",
+    show_default=True,
+    help="Which file's schema.",
+)
+def schema(what: str) -> None:
+    """Print the JSON Schema of a fact file (for editors and validators)."""
+    from briefgen.render.json import dumps
+    from briefgen.schema import file_schema
+
+    _echo(dumps(file_schema(what)))
+
+
+# -- helpers --------------------------------------------------------------
+
+
+def _default_format(output: Path | None, to_stdout: bool) -> str:
+    from briefgen.render import EXTENSIONS
+
+    if not to_stdout and output is not None and output.suffix.lower() in EXTENSIONS:
+        return EXTENSIONS[output.suffix.lower()]
+    return "term" if to_stdout and sys.stdout.isatty() else "md"
+
+
+def _terminal_width(is_tty: bool) -> int:
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns)
+    return shutil.get_terminal_size().columns if is_tty else 80
+
+
+def _nothing_matched() -> BriefgenError:
+    from briefgen.errors import NothingMatched
+
+    return NothingMatched("no facts match the selection")
+
+
+def _echo(text: str) -> None:
+    from briefgen.output import write_stdout
+
+    write_stdout(text)
+
+
+def _write(data: str | bytes, output: Path | None) -> None:
+    from briefgen.output import write_atomic, write_stdout
+
+    if output is None:
+        write_stdout(data)
+    else:
+        write_atomic(output, data)
+
+
+def main(prog_name: str | None = None) -> None:
+    """Entry point of the ``briefgen`` console script."""
+    cli(prog_name=prog_name or "briefgen")

@@ -1,0 +1,74 @@
+"""Errors and exit codes: the one place that decides how a failure ends a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit statuses of the ``briefgen`` command, documented in the README."""
+
+    OK = 0
+    ERROR = 1  # runtime error: cannot write, render failed, missing system library
+    USAGE = 2  # bad option, unknown theme, bad configuration
+    INVALID = 3  # the fact base (or a quote check) has problems
+    EMPTY = 4  # the selection matched nothing
+
+
+class BriefgenError(Exception):
+    """Base of every error briefgen reports to the user as one line."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+
+class UsageError(BriefgenError):
+    """The command line (or configuration) asks for something that cannot be."""
+
+    exit_code = ExitCode.USAGE
+
+
+class OutputError(BriefgenError):
+    """An output file could not be written."""
+
+
+class RenderError(BriefgenError):
+    """A renderer failed (template error, missing system library, ...)."""
+
+
+class NothingMatched(BriefgenError):
+    """The selection is empty."""
+
+    exit_code = ExitCode.EMPTY
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem found in a fact base, reported as ``file:line: id: message``."""
+
+    file: str
+    line: int | None
+    item_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        who = f" {self.item_id}:" if self.item_id else ""
+        return f"{where}:{who} {self.message}"
+
+
+class InvalidFactBase(BriefgenError):
+    """The fact base has one or more problems; all of them are carried."""
+
+    exit_code = ExitCode.INVALID
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=_problem_order)
+        count = len(self.problems)
+        first = str(self.problems[0]) if self.problems else "invalid fact base"
+        more = f" (and {count - 1} more problem{'s' if count > 2 else ''}; run 'briefgen validate')"
+        super().__init__(first + (more if count > 1 else ""))
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, str]:
+    return (problem.file, problem.line or 0, problem.message)

@@ -1,0 +1,383 @@
+"""The fact model: typed, immutable objects for themes, sources and facts.
+
+The field names follow the fact format in the README (and CSL-JSON for
+sources, so that exporting a bibliography is a dump). Rules that concern a
+single object live here; rules that relate objects to each other (known ids,
+languages of the base) live in :mod:`briefgen.store`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, total_ordering
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class PartialDate:
+    """An ISO 8601 calendar date that may stop at the year or the month.
+
+    ``2024``, ``2024-10`` and ``2024-10-25`` are all valid. Dates sort by
+    their first day, so ``2024`` sorts before ``2024-01-15``.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"year out of range: {self.year}")
+        if self.month is None:
+            if self.day is not None:
+                raise ValueError("a day needs a month")
+            return
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month out of range: {self.month}")
+        if self.day is not None:
+            last = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last:
+                raise ValueError(f"day out of range: {self.day}")
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate:
+        """Read a date from YAML: ``2024`` (int), ``"2024-10"``, a ``date`` object."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.datetime):
+            raise ValueError("expected a date (YYYY, YYYY-MM or YYYY-MM-DD), not a timestamp")
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return cls(value)
+        if isinstance(value, str):
+            match = _DATE_RE.match(value.strip())
+            if match:
+                year, month, day = (int(part) if part else None for part in match.groups())
+                assert year is not None
+                return cls(year, month, day)
+        raise ValueError(f"invalid date {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+
+    @property
+    def precision(self) -> Literal["year", "month", "day"]:
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> dt.date:
+        month = self.month or 12
+        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    def parts(self) -> list[int]:
+        """The CSL-JSON ``date-parts`` of this date."""
+        return [p for p in (self.year, self.month, self.day) if p is not None]
+
+    def _key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": ["string", "integer"],
+            "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+            "description": "ISO date, possibly partial: YYYY, YYYY-MM or YYYY-MM-DD",
+        }
+
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=200)]
+LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+
+def _one_line(value: object) -> object:
+    # Fact text is prose for a bullet: fold newlines and runs of spaces.
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _as_tuple(value: object) -> object:
+    # A single id is allowed where a list is expected: ``via: nis``.
+    return (value,) if isinstance(value, str) else value
+
+
+OneLine = Annotated[str, BeforeValidator(_one_line), Field(min_length=1)]
+Localized = dict[Annotated[str, Field(pattern=LANG_PATTERN)], OneLine]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+
+
+class Theme(_Frozen):
+    """A theme a fact can belong to; its id is used on the command line."""
+
+    id: Slug
+    title: Localized
+    description: Localized | None = None
+
+
+class Name(_Frozen):
+    """A CSL name: a person (family, given) or an institution (literal)."""
+
+    family: str | None = None
+    given: str | None = None
+    literal: str | None = None
+
+    @model_validator(mode="after")
+    def _has_a_name(self) -> Name:
+        if not (self.family or self.literal):
+            raise ValueError("a name needs 'family' (a person) or 'literal' (an institution)")
+        return self
+
+
+CSL_TYPES = (
+    "article",
+    "article-journal",
+    "article-magazine",
+    "article-newspaper",
+    "bill",
+    "book",
+    "broadcast",
+    "chapter",
+    "dataset",
+    "document",
+    "entry",
+    "entry-dictionary",
+    "entry-encyclopedia",
+    "interview",
+    "legal_case",
+    "legislation",
+    "manuscript",
+    "map",
+    "motion_picture",
+    "pamphlet",
+    "paper-conference",
+    "personal_communication",
+    "post",
+    "post-weblog",
+    "report",
+    "review",
+    "song",
+    "speech",
+    "standard",
+    "thesis",
+    "treaty",
+    "webpage",
+)
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+
+
+class Source(_Frozen):
+    """A source: an article we read, or an original source an article relies on."""
+
+    id: Slug
+    type: Literal[CSL_TYPES]  # type: ignore[valid-type]
+    title: OneLine | None = None
+    author: tuple[Name, ...] = ()
+    editor: tuple[Name, ...] = ()
+    publisher: OneLine | None = None
+    publisher_place: OneLine | None = Field(None, alias="publisher-place")
+    container_title: OneLine | None = Field(None, alias="container-title")
+    collection_title: OneLine | None = Field(None, alias="collection-title")
+    number: str | None = None
+    ISSN: str | None = None
+    issued: PartialDate | None = None
+    accessed: PartialDate | None = None
+    URL: str | None = None
+    language: Annotated[str, Field(pattern=LANG_PATTERN)] | None = None
+    text: str | None = None
+    reliability: Reliability = "F"
+    descriptor: Localized | None = None
+    note: str | None = None
+
+    @field_validator("number", "ISSN", mode="before")
+    @classmethod
+    def _stringify(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("URL")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        # Only web links: a source can never smuggle javascript: or file: into a brief.
+        if value is not None and not re.match(r"^https?://[^\s<>\"]+$", value):
+            raise ValueError("URL must be an http:// or https:// address without spaces")
+        return value
+
+    @field_validator("text")
+    @classmethod
+    def _plain_file_name(cls, value: str | None) -> str | None:
+        if value is not None and ("/" in value or "\\" in value or value.startswith(".")):
+            raise ValueError("text must be a plain file name (looked up in verify --texts DIR)")
+        return value
+
+    @model_validator(mode="after")
+    def _identifiable(self) -> Source:
+        if not (self.title or self.author):
+            raise ValueError("a source needs a 'title' or an 'author'")
+        return self
+
+
+class SourceRef(_Frozen):
+    """Where a fact comes from: the source read, and the original it cites."""
+
+    ref: Slug
+    via: Annotated[tuple[Slug, ...], BeforeValidator(_as_tuple)] = ()
+    locator: str | None = None
+    quote: OneLine | None = None
+
+    @field_validator("locator", mode="before")
+    @classmethod
+    def _stringify(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+
+Number = int | float
+
+
+class Quantity(_Frozen):
+    """A number a figure states; facts sharing a ``measure`` are competing estimates."""
+
+    measure: Slug
+    value: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
+    unit: OneLine
+
+    @model_validator(mode="after")
+    def _value_or_range(self) -> Quantity:
+        if self.value is None and self.low is None and self.high is None:
+            raise ValueError("a quantity needs 'value', or 'low' and/or 'high'")
+        if self.value is not None and (self.low is not None or self.high is not None):
+            raise ValueError("give either 'value' or 'low'/'high', not both")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError("'low' is greater than 'high'")
+        return self
+
+    def numbers(self) -> list[Number]:
+        return [n for n in (self.value, self.low, self.high) if n is not None]
+
+    def sort_key(self) -> float:
+        return float(self.value if self.value is not None else (self.low or self.high or 0))
+
+
+Kind = Literal["event", "figure", "statement", "assessment"]
+
+
+class Fact(_Frozen):
+    """One claim, in every language of the base, with its sources."""
+
+    id: Slug
+    kind: Kind
+    themes: Annotated[tuple[Slug, ...], BeforeValidator(_as_tuple), Field(min_length=1)]
+    date: PartialDate | None = None
+    text: Localized
+    sources: tuple[SourceRef, ...] = Field(min_length=1)
+    credibility: Annotated[int, Field(ge=1, le=6)] = 6
+    quantity: Quantity | None = None
+    priority: Annotated[int, Field(ge=1, le=3)] = 2
+    added: PartialDate | None = None
+    contradicts: Annotated[tuple[Slug, ...], BeforeValidator(_as_tuple)] = ()
+    tags: Annotated[tuple[str, ...], BeforeValidator(_as_tuple)] = ()
+
+    @model_validator(mode="after")
+    def _figures_are_quoted(self) -> Fact:
+        if self.kind == "figure":
+            if self.quantity is None:
+                raise ValueError("a figure needs a 'quantity'")
+            if not any(ref.quote for ref in self.sources):
+                raise ValueError("a figure needs a 'quote' holding its number")
+        if self.id in self.contradicts:
+            raise ValueError("a fact cannot contradict itself")
+        return self
+
+    def text_in(self, lang: str) -> str:
+        """The fact's text in ``lang``, or in the first language it has."""
+        return self.text.get(lang) or next(iter(self.text.values()))
+
+
+class Measure(_Frozen):
+    """Optional label of a quantity's measure, for competing-estimates tables."""
+
+    id: Slug
+    title: Localized
+
+
+class BaseInfo(_Frozen):
+    """Optional ``base.yaml``: what the whole fact base is about."""
+
+    title: Localized | None = None
+    languages: tuple[Annotated[str, Field(pattern=LANG_PATTERN)], ...] = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class FactBase:
+    """A loaded, validated fact base."""
+
+    path: str
+    info: BaseInfo
+    themes: tuple[Theme, ...]
+    sources: Mapping[str, Source]
+    facts: tuple[Fact, ...]
+    measures: Mapping[str, Measure] = field(default_factory=dict)
+
+    def theme(self, theme_id: str) -> Theme:
+        return next(t for t in self.themes if t.id == theme_id)
+
+    def fact(self, fact_id: str) -> Fact:
+        return self._facts_by_id[fact_id]
+
+    @cached_property
+    def _facts_by_id(self) -> dict[str, Fact]:
+        return {f.id: f for f in self.facts}
+
+    def measure_title(self, measure_id: str, lang: str) -> str:
+        """A readable label for a measure: from measures.yaml, else from its id."""
+        measure = self.measures.get(measure_id)
+        if measure is not None:
+            return measure.title.get(lang) or next(iter(measure.title.values()))
+        return measure_id.replace("-", " ").replace("_", " ").capitalize()

@@ -1,0 +1,19 @@
+"""Where briefgen finds its packaged files (templates, fonts, the default facts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def package_data(name: str) -> Path:
+    """The directory ``name`` shipped with briefgen (``templates`` or ``facts``).
+
+    A wheel carries them inside the package; an editable install or a source
+    checkout has them at the top of the project, beside the package.
+    """
+    for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"briefgen's {name}/ directory is missing from the installation")

@@ -1,0 +1,48 @@
+"""Renderers: one module per output format, each drawing a :class:`~briefgen.brief.Brief`.
+
+Renderers never read facts or number notes; they only lay out what the brief
+holds. Heavy libraries (rich, jinja2, weasyprint) are imported by the
+renderer that needs them, when it is called.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from briefgen.brief import Brief
+
+# format name -> (module, function); binary formats return bytes
+RENDERERS = {
+    "md": ("briefgen.render.markdown", "render_markdown"),
+    "term": ("briefgen.render.terminal", "render_terminal"),
+    "json": ("briefgen.render.json", "render_json"),
+    "html": ("briefgen.render.html", "render_html"),
+    "pdf": ("briefgen.render.pdf", "render_pdf"),
+}
+FORMATS = tuple(RENDERERS)
+BINARY_FORMATS = frozenset({"pdf"})
+EXTENSIONS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "term",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def render(brief: Brief, fmt: str, **options: Any) -> str | bytes:
+    """Render ``brief`` as ``fmt`` (one of :data:`FORMATS`)."""
+    module, function = RENDERERS[fmt]
+    result: str | bytes = getattr(import_module(module), function)(brief, **options)
+    return result
+
+
+def superscript(numbers: tuple[int, ...]) -> str:
+    """Note markers for plain text: ``¹·²``."""
+    return "·".join(str(n).translate(SUPERSCRIPT) for n in numbers)

@@ -1,0 +1,183 @@
+"""Listings of the fact base (``themes``, ``facts``, ``sources``) as table, JSON, Markdown, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from briefgen.model import Fact, FactBase
+from briefgen.render.json import dumps, source_to_dict
+from briefgen.render.markdown import escape
+
+SCHEMA_VERSION = 1
+
+
+def render_themes(base: FactBase, fmt: str, lang: str) -> str:
+    counts = Counter(t for fact in base.facts for t in fact.themes)
+    if fmt == "json":
+        rows = [
+            {
+                "id": t.id,
+                "title": _pick(t.title, lang),
+                "description": _pick(t.description, lang) if t.description else None,
+                "facts": counts[t.id],
+            }
+            for t in base.themes
+        ]
+        return dumps({"schema": SCHEMA_VERSION, "themes": rows})
+    cells = [[t.id, _pick(t.title, lang), str(counts[t.id])] for t in base.themes]
+    if fmt == "md":
+        lines = ["| Theme | Title | Facts |", "|---|---|---:|"]
+        lines += [f"| `{i}` | {escape(title)} | {n} |" for i, title, n in cells]
+        return "\n".join(lines) + "\n"
+    return _table(["Theme", "Title", "Facts"], cells, right={2})
+
+
+def fact_to_dict(fact: Fact) -> dict[str, Any]:
+    """A fact as JSON data, with the field names of the fact format."""
+    data = fact.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return {key: value for key, value in data.items() if value != []}
+
+
+def render_facts(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return dumps({"schema": SCHEMA_VERSION, "facts": [fact_to_dict(f) for f in facts]})
+    if fmt == "jsonl":
+        return "".join(json.dumps(fact_to_dict(f), ensure_ascii=False) + "\n" for f in facts)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        languages = base.info.languages
+        writer.writerow(
+            [
+                "id",
+                "kind",
+                "date",
+                "themes",
+                "priority",
+                "credibility",
+                *(f"text_{lang}" for lang in languages),
+                "sources",
+                "value",
+                "unit",
+            ]
+        )
+        for f in facts:
+            q = f.quantity
+            writer.writerow(
+                [
+                    f.id,
+                    f.kind,
+                    f.date or "",
+                    ";".join(f.themes),
+                    f.priority,
+                    f.credibility,
+                    *(f.text.get(lang, "") for lang in languages),
+                    ";".join(_refs(f)),
+                    "" if q is None else (q.value if q.value is not None else f"{q.low}-{q.high}"),
+                    "" if q is None else q.unit,
+                ]
+            )
+        return buffer.getvalue()
+    if fmt == "md":
+        lines = [
+            f"- **{f.id}** ({f.kind}{', ' + str(f.date) if f.date else ''}): "
+            f"{escape(f.text_in(lang))} \\[{escape(', '.join(_refs(f)))}\\]"
+            for f in facts
+        ]
+        return "\n".join(lines) + "\n"
+    return _table(
+        ["Id", "Kind", "Date", "Themes", "Text", "Sources"],
+        [
+            [
+                f.id,
+                f.kind,
+                str(f.date or ""),
+                ", ".join(f.themes),
+                f.text_in(lang),
+                ", ".join(_refs(f)),
+            ]
+            for f in facts
+        ],
+        wide={4},
+    )
+
+
+def render_sources(base: FactBase, fmt: str, lang: str) -> str:
+    cited: Counter[str] = Counter()
+    for fact in base.facts:
+        cited.update({s for ref in fact.sources for s in (ref.ref, *ref.via)})
+    if fmt == "json":
+        sources = [{**source_to_dict(s), "facts": cited[s.id]} for s in base.sources.values()]
+        return dumps({"schema": SCHEMA_VERSION, "sources": sources})
+    rows = []
+    for s in base.sources.values():
+        who = "; ".join(
+            a.literal or " ".join(p for p in (a.given, a.family) if p) for a in s.author
+        )
+        rows.append(
+            [s.id, s.reliability, who, s.title or "", str(s.issued or ""), str(cited[s.id])]
+        )
+    if fmt == "md":
+        lines = ["| Id | Grade | Author | Title | Date | Facts |", "|---|---|---|---|---|---:|"]
+        lines += ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    return _table(["Id", "Grade", "Author", "Title", "Date", "Facts"], rows, right={5}, wide={3})
+
+
+def _refs(fact: Fact) -> list[str]:
+    return [ref.ref + (f" (via {', '.join(ref.via)})" if ref.via else "") for ref in fact.sources]
+
+
+def _pick(text: dict[str, str], lang: str) -> str:
+    return text.get(lang) or next(iter(text.values()))
+
+
+def _table(
+    headers: list[str],
+    rows: list[list[str]],
+    right: frozenset[int] | set[int] = frozenset(),
+    wide: frozenset[int] | set[int] = frozenset(),
+) -> str:
+    """A rich table as text: plain when piped, sized to the terminal when interactive."""
+    import os
+    import shutil
+    import sys
+
+    from rich.console import Console
+    from rich.table import Table
+
+    is_tty = sys.stdout.isatty()
+    columns = os.environ.get("COLUMNS", "")
+    width = (
+        int(columns)
+        if columns.isdigit()
+        else (shutil.get_terminal_size().columns if is_tty else 120)
+    )
+    table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+    for i, header in enumerate(headers):
+        table.add_column(
+            header,
+            justify="right" if i in right else "left",
+            ratio=3 if i in wide else None,
+            overflow="fold",
+        )
+    for row in rows:
+        table.add_row(*row)
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=is_tty,
+        no_color=not is_tty or None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    console.print(table)
+    text = buffer.getvalue()
+    return text if is_tty else "\n".join(line.rstrip() for line in text.split("\n"))

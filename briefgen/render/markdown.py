@@ -1,0 +1,112 @@
+"""Markdown with footnotes (``[^n]``), valid for pandoc and GitHub.
+
+Text from facts and sources is escaped, so that ``*``, ``[^1]``, ``<tag>``,
+``|`` or ``{{ x }}`` in a fact is shown as written and cannot break the
+document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefgen.brief import Brief, Item
+from briefgen.cite import Citation
+from briefgen.labels import format_date, label
+
+# Characters with a meaning somewhere in CommonMark, GitHub or pandoc Markdown.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~^$@&#!])")
+_SPACES = re.compile(r"\s+")
+_LIST_START = re.compile(r"^([-+]|\d{1,9}(?=[.)]))")
+
+
+def escape(text: str) -> str:
+    """``text`` as literal Markdown inline content, on one line."""
+    text = _SPACES.sub(" ", text)
+    text = _SPECIAL.sub(r"\\\1", text)
+    # A leading "-", "+" or "1." would start a list inside the bullet.
+    return _LIST_START.sub(lambda m: "\\" + m[1] if m[1] in "-+" else m[1] + "\\", text, count=1)
+
+
+def citation(segments: Citation) -> str:
+    out = []
+    for segment in segments:
+        text = escape(segment.text)
+        if segment.url:
+            out.append(f"<{segment.url}>")
+        elif segment.italic and text.strip():
+            out.append(f"*{text}*")
+        else:
+            out.append(text)
+    return "".join(out)
+
+
+def _markers(item: Item) -> str:
+    return "".join(f"[^{n}]" for n in item.notes)
+
+
+def _bullet(item: Item) -> str:
+    return f"- {escape(item.text.strip())}{_markers(item)}"
+
+
+def render_markdown(brief: Brief) -> str:
+    lang = brief.lang
+    lines: list[str] = []
+    if brief.marking:
+        lines += [f"**{escape(brief.marking)}**", ""]
+    lines += [f"# {escape(brief.title)}", ""]
+    if brief.subtitle:
+        lines += [f"*{escape(brief.subtitle)}*", ""]
+    lines += [escape(" · ".join(_byline(brief))), ""]
+    if brief.is_empty:
+        lines += [escape(label(lang, "no_facts")), ""]
+    if brief.key_points:
+        lines += [f"## {label(lang, 'key_points')}", ""]
+        lines += [_bullet(item) for item in brief.key_points] + [""]
+    for section in brief.sections:
+        lines += [f"## {escape(section.title)}", ""]
+        lines += [_bullet(item) for item in section.items] + [""]
+    if brief.estimates:
+        lines += [f"## {label(lang, 'estimates')}", ""]
+        for group in brief.estimates:
+            lines += [f"### {escape(group.title)} ({escape(group.unit)})", ""]
+            lines += [
+                f"| {label(lang, 'value')} | {label(lang, 'as_of')} | {label(lang, 'source')} | |",
+                "|---:|---|---|---|",
+            ]
+            for row in group.rows:
+                cells = [
+                    escape(row.value),
+                    escape(row.as_of),
+                    escape(row.source),
+                    escape(row.item.text) + _markers(row.item),
+                ]
+                lines.append("| " + " | ".join(cells) + " |")
+            lines.append("")
+    if brief.contradictions:
+        lines += [f"## {label(lang, 'contradictions')}", ""]
+        for pair in brief.contradictions:
+            lines += [
+                f"- {escape(pair.left.text)}{_markers(pair.left)}",
+                f"  - *{label(lang, 'versus')}:* {escape(pair.right.text)}{_markers(pair.right)}",
+            ]
+        lines.append("")
+    if brief.notes:
+        lines += [f"## {label(lang, 'sources')}", "", escape(brief.summary_text()), ""]
+        if brief.grades:
+            lines += [escape(label(lang, "grades")), ""]
+        for note in brief.notes:
+            grade = f" \\[{note.grade}\\]" if note.grade else ""
+            lines.append(f"[^{note.number}]: {citation(note.citation)}{grade}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _byline(brief: Brief) -> list[str]:
+    parts = [format_date(brief.date, brief.lang)]
+    if brief.author:
+        parts.append(brief.author)
+    titles = brief.theme_titles()
+    if titles:
+        parts.append(f"{label(brief.lang, 'themes')}: {', '.join(titles)}")
+    parts.append(brief.prepared_from())
+    return parts

@@ -1,0 +1,147 @@
+"""The brief in a terminal, with rich: a title panel, bullets, tables, notes.
+
+Fact text is always added as :class:`rich.text.Text`, never parsed as rich
+markup, so ``[bold]`` in a fact is printed as written. Without a terminal
+(``color=False``) the output is plain text with no escape codes.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from briefgen.brief import Brief, Item
+from briefgen.cite import Citation
+from briefgen.labels import format_date, label
+from briefgen.render import superscript
+
+HEADING = Style(bold=True)
+MUTED = Style(dim=True)
+
+
+def render_terminal(brief: Brief, *, width: int | None = None, color: bool = False) -> str:
+    """The brief as terminal text, ``width`` columns wide (default 80).
+
+    With ``color``, the text carries styles and OSC 8 hyperlinks; rich also
+    honours ``NO_COLOR``.
+    """
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width or 80,
+        force_terminal=color,
+        no_color=not color or None,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    )
+    for renderable in _document(brief):
+        console.print(renderable)
+    if color:
+        return buffer.getvalue()
+    # Plain text: drop the spaces rich pads every line with.
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+
+
+def _document(brief: Brief) -> list[RenderableType]:
+    lang = brief.lang
+    parts: list[RenderableType] = []
+    if brief.marking:
+        parts.append(Text(brief.marking, style=Style(bold=True, reverse=True), justify="center"))
+    header = Text(brief.title, style=Style(bold=True))
+    if brief.subtitle:
+        header.append("\n" + brief.subtitle, style=Style(italic=True))
+    byline = [format_date(brief.date, lang), *([brief.author] if brief.author else [])]
+    if brief.themes:
+        byline.append(f"{label(lang, 'themes')}: {', '.join(brief.theme_titles())}")
+    byline.append(brief.prepared_from())
+    header.append("\n" + " · ".join(byline), style=MUTED)
+    parts.append(Panel(header, box=box.ROUNDED, padding=(0, 1)))
+    if brief.is_empty:
+        parts.append(Text(label(lang, "no_facts")))
+    if brief.key_points:
+        parts += [_heading(label(lang, "key_points")), _bullets(brief.key_points)]
+    for section in brief.sections:
+        parts += [_heading(section.title), _bullets(section.items)]
+    if brief.estimates:
+        parts.append(_heading(label(lang, "estimates")))
+        for group in brief.estimates:
+            table = Table(
+                title=f"{group.title} ({group.unit})",
+                title_justify="left",
+                box=box.SIMPLE_HEAD,
+                title_style=Style(italic=True),
+                expand=True,
+                pad_edge=False,
+            )
+            table.add_column(label(lang, "value"), justify="right", no_wrap=True)
+            table.add_column(label(lang, "as_of"), no_wrap=True)
+            table.add_column(label(lang, "source"), ratio=1)
+            table.add_column("", ratio=3)
+            for row in group.rows:
+                table.add_row(row.value, row.as_of, row.source, _with_markers(row.item))
+            parts.append(table)
+    if brief.contradictions:
+        parts.append(_heading(label(lang, "contradictions")))
+        table = Table(box=box.SIMPLE, show_header=False, expand=True, pad_edge=False)
+        table.add_column(ratio=1)
+        table.add_column(justify="center", style=MUTED, no_wrap=True)
+        table.add_column(ratio=1)
+        for pair in brief.contradictions:
+            table.add_row(
+                _with_markers(pair.left), label(lang, "versus"), _with_markers(pair.right)
+            )
+        parts.append(table)
+    if brief.notes:
+        parts.append(_heading(label(lang, "notes")))
+        notes = Table.grid(padding=(0, 1))
+        notes.add_column(justify="right", style=MUTED)
+        notes.add_column(ratio=1)
+        for note in brief.notes:
+            text = _citation(note.citation)
+            if note.grade:
+                text.append(f" [{note.grade}]", style=MUTED)
+            notes.add_row(f"{note.number}.", text)
+        parts.append(notes)
+        footer = [Text(brief.summary_text(), style=MUTED)]
+        if brief.grades:
+            footer.append(Text(label(lang, "grades"), style=MUTED))
+        parts.append(Padding(Group(*footer), (1, 0, 0, 0)))
+    return parts
+
+
+def _heading(title: str) -> RenderableType:
+    return Padding(Rule(Text(title, style=HEADING), align="left", characters="─"), (1, 0, 0, 0))
+
+
+def _with_markers(item: Item) -> Text:
+    text = Text(item.text)
+    text.append(superscript(item.notes), style=Style(bold=True))
+    return text
+
+
+def _bullets(items: tuple[Item, ...]) -> RenderableType:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for item in items:
+        grid.add_row("•", _with_markers(item))
+    return grid
+
+
+def _citation(citation: Citation) -> Text:
+    text = Text()
+    for segment in citation:
+        style = Style(italic=segment.italic or None, link=segment.url)
+        text.append(segment.text, style=style)
+    return text

@@ -1,0 +1,77 @@
+"""Shared test fixtures: run the real CLI on small fixture fact bases."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from briefgen.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN = Path(__file__).parent / "golden"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden files in tests/golden/ from the current output.",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No user configuration, a private cache, no colour, a fixed date."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01
+    for name in ("BRIEFGEN_FACTS_DIR", "NO_COLOR", "COLUMNS", "BRIEFGEN_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def pact() -> Path:
+    """A small fact base: two articles, two original sources, three themes."""
+    return FIXTURES / "pact"
+
+
+@pytest.fixture
+def pact_copy(tmp_path: Path, pact: Path) -> Path:
+    """A writable copy of the pact base, for tests that break it."""
+    target = tmp_path / "facts"
+    shutil.copytree(pact, target)
+    return target
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run() -> Run:
+    """``run("--facts-dir", d, "brief")``: invoke the CLI, stdout and stderr kept apart."""
+
+    def invoke(*args: object, input: str | None = None) -> Result:
+        return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """``golden("name.md", text)``: compare with tests/golden/name.md (or rewrite it)."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"no golden file {path}; run pytest --update-golden and review it"
+        assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
+
+    return check
