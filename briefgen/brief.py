@@ -21,6 +21,9 @@ from briefgen.query import FactChanges
 
 KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
 KEY_POINT_KINDS = ("assessment", "figure")
+# Text formats have no page layout to measure: a page holds about this many facts,
+# about what a one-page A4 PDF with its footnotes holds.
+FACTS_PER_PAGE = 16
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class BriefOptions:
     grades: bool = True
     bibliography: bool = False
     new_since: PartialDate | None = None  # names the window in the subtitle of a digest
+    max_facts: int | None = None  # keep the most important facts only (see fit_facts)
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,7 @@ class Brief:
     grades: bool = True
     bibliography: bool = False
     removed: tuple[Item, ...] = ()  # in a digest of changes: facts no longer in the base
+    omitted: tuple[Fact, ...] = ()  # selected, but left out to fit the length asked for
     empty_text: str = ""  # what an empty brief says: nothing new, or nothing matched
 
     @property
@@ -193,13 +198,22 @@ def build_brief(
     options = options or BriefOptions()
     if changes is not None:
         facts = [f for f in facts if changes.status(f.id)]
+    omitted: list[Fact] = []
+    if options.max_facts is not None:
+        facts, omitted = fit_facts(facts, options.max_facts)
     lang = options.lang
     themes = _brief_themes(base, facts, theme_ids)
     selected = {f.id for f in facts}
 
     key_points = _key_points(facts, themes, options.key_points)
     groups = _estimate_groups(facts)
-    pairs = _contradiction_pairs(base, facts)
+    # Two estimates of one measure that contradict each other already stand side by side.
+    tabled = {f.id: f.quantity.measure for group in groups for f in group if f.quantity}
+    pairs = [
+        (a, b)
+        for a, b in _contradiction_pairs(base, facts)
+        if a.id not in tabled or tabled[a.id] != tabled.get(b.id)
+    ]
     placed = {f.id for f in key_points}
     placed.update(f.id for group in groups for f in group)
     placed.update(f.id for pair in pairs for f in pair)
@@ -256,8 +270,47 @@ def build_brief(
         grades=options.grades,
         bibliography=options.bibliography,
         removed=removed,
+        omitted=tuple(omitted),
         empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
     )
+
+
+def drop_sequence(facts: Sequence[Fact]) -> list[Fact]:
+    """The facts in the order to leave them out when a brief must be shorter.
+
+    Lowest priority first; within a priority, events and statements before
+    assessments and figures (so key points go last), then the oldest. A fact
+    that is one of several competing estimates, or one side of a
+    contradiction, counts as important as the most important fact it is
+    linked to, so that fitting a page does not hide a spread or a dispute.
+    """
+    priority = {f.id: f.priority for f in facts}
+    by_measure: dict[str, list[str]] = {}
+    for fact in facts:
+        if fact.quantity is not None:
+            by_measure.setdefault(fact.quantity.measure, []).append(fact.id)
+    for group in by_measure.values():
+        if len(group) > 1:
+            best = min(priority[i] for i in group)
+            for fact_id in group:
+                priority[fact_id] = best
+    for fact in facts:
+        for other in fact.contradicts:
+            if other in priority:
+                best = min(priority[fact.id], priority[other])
+                priority[fact.id] = priority[other] = best
+    return sorted(
+        facts, key=lambda f: (-priority[f.id], -KIND_RANK[f.kind], _date_ordinal(f), f.id)
+    )
+
+
+def fit_facts(facts: Sequence[Fact], limit: int) -> tuple[list[Fact], list[Fact]]:
+    """Keep at most ``limit`` facts: the kept ones in their order, and the omitted ones."""
+    if len(facts) <= limit:
+        return list(facts), []
+    omitted = drop_sequence(facts)[: len(facts) - limit]
+    dropped = {f.id for f in omitted}
+    return [f for f in facts if f.id not in dropped], omitted
 
 
 class _Numbering:

@@ -398,6 +398,13 @@ def sources(settings: Settings, fmt: str, lang: str) -> None:
     help="When nothing matches, write an empty brief and exit 0 (default: exit 4).",
 )
 @click.option(
+    "--pages",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Length of the brief; the least important facts are left out to fit (0: no limit).",
+)
+@click.option(
     "--changed-since",
     metavar="REF",
     help="Only facts new or changed since REF, another fact directory or a git revision "
@@ -420,6 +427,7 @@ def brief(
     no_grades: bool,
     allow_empty: bool,
     changed_since: str | None,
+    pages: int,
     width: int | None,
     **kw: Any,
 ) -> None:
@@ -432,7 +440,7 @@ def brief(
       briefgen brief -t china -t japan --lang fr -o brief.md
       briefgen brief --new-since 7d --format json
     """
-    from briefgen.brief import BriefOptions, build_brief
+    from briefgen.brief import FACTS_PER_PAGE, BriefOptions, build_brief
     from briefgen.query import compare_bases, select_facts
     from briefgen.renderers import render
 
@@ -465,10 +473,13 @@ def brief(
         key_points=key_points,
         grades=not no_grades,
         new_since=selection.new_since,
+        max_facts=pages * FACTS_PER_PAGE if pages else None,
     )
     document = build_brief(base, selected, selection.themes, options, changes)
     if document.is_empty and not allow_empty:
         raise _nothing_matched(changed_since)
+    if document.omitted:
+        settings.info(_omitted_message(len(document.omitted), pages))
     render_options: dict[str, Any] = {}
     if fmt == "term":
         color = to_stdout and sys.stdout.isatty()
@@ -610,6 +621,15 @@ def _terminal_width(is_tty: bool) -> int:
     if columns.isdigit():
         return int(columns)
     return shutil.get_terminal_size().columns if is_tty else 80
+
+
+def _omitted_message(count: int, pages: int) -> str:
+    facts = "fact" if count == 1 else "facts"
+    page = "page" if pages == 1 else "pages"
+    return (
+        f"{count} {facts} omitted to fit {pages} {page}; "
+        f"use --pages {pages + 1} for more or --pages 0 for all"
+    )
 
 
 def _nothing_matched(changed_since: str | None = None) -> BriefgenError:

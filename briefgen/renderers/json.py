@@ -51,6 +51,7 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
             for e in brief.estimates
         ],
         "removed": [_item(i) for i in brief.removed],
+        "omitted": [f.id for f in brief.omitted],
         "contradictions": [
             {"left": _item(c.left), "right": _item(c.right)} for c in brief.contradictions
         ],
