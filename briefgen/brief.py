@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from briefgen.cite import Citation, NoteWriter, get_style, source_label
 from briefgen.labels import format_date, format_number, label
 from briefgen.model import Fact, FactBase, PartialDate, Quantity, Source, Theme
-from briefgen.query import FactChanges
+from briefgen.query import FactChanges, Status
 
 KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
 KEY_POINT_KINDS = ("assessment", "figure")
@@ -65,7 +65,7 @@ class Item:
     fact: Fact
     text: str
     notes: tuple[int, ...]
-    status: str | None = None
+    status: Status | None = None
 
 
 @dataclass(frozen=True)

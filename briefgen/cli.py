@@ -537,17 +537,17 @@ def verify(settings: Settings, texts: Path) -> None:
 @click.option(
     "--output",
     "what",
-    type=click.Choice(["facts", "themes", "sources"]),
+    type=click.Choice(["facts", "themes", "sources", "brief", "facts-json"]),
     default="facts",
     show_default=True,
-    help="Which file's schema.",
+    help="facts, themes, sources: a fact base file; brief, facts-json: briefgen's JSON output.",
 )
 def schema(what: str) -> None:
-    """Print the JSON Schema of a fact file (for editors and validators)."""
+    """Print a JSON Schema: of a fact file (for editors) or of a JSON output (for scripts)."""
     from briefgen.renderers.json import dumps
-    from briefgen.schema import file_schema
+    from briefgen.schema import json_schema
 
-    _echo(dumps(file_schema(what)))
+    _echo(dumps(json_schema(what)))
 
 
 @cli.command("config")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Literal
 
 from briefgen.errors import UsageError
 from briefgen.model import Fact, FactBase, PartialDate
@@ -87,6 +88,9 @@ def _haystack(fact: Fact) -> str:
     return fold("\n".join(parts))
 
 
+Status = Literal["new", "changed", "removed"]
+
+
 @dataclass(frozen=True)
 class FactChanges:
     """How a fact base changed since an earlier version of it."""
@@ -96,7 +100,7 @@ class FactChanges:
     changed: frozenset[str]
     removed: tuple[Fact, ...]
 
-    def status(self, fact_id: str) -> str | None:
+    def status(self, fact_id: str) -> Status | None:
         if fact_id in self.new:
             return "new"
         return "changed" if fact_id in self.changed else None
