@@ -61,8 +61,9 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
                 {"descriptor": d, "count": n} for d, n in brief.summary.by_descriptor
             ],
             "second_hand": brief.summary.second_hand,
-            "references": brief.summary.references,
+            "facts": brief.summary.facts,
         },
+        "bibliography": [plain_text(entry) for entry in brief.bibliography_entries],
     }
 
 

@@ -117,6 +117,13 @@ def _document(brief: Brief) -> list[RenderableType]:
         if brief.grades:
             footer.append(Text(label(lang, "grades"), style=MUTED))
         parts.append(Padding(Group(*footer), (1, 0, 0, 0)))
+    if brief.bibliography_entries:
+        parts.append(_heading(label(lang, "bibliography")))
+        entries = Table.grid(padding=(0, 0, 1, 0))
+        entries.add_column(ratio=1)
+        for entry in brief.bibliography_entries:
+            entries.add_row(_citation(entry))
+        parts.append(entries)
     return parts
 
 
