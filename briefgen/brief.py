@@ -149,7 +149,7 @@ class Brief:
         """The source summary: what kinds of sources, how much is second-hand."""
         s = self.summary
         # "descriptor (n)": a descriptor is free text, which no rule can put in the plural.
-        kinds = "; ".join(f"{d} ({n})" for d, n in s.by_descriptor)
+        kinds = label(self.lang, "list_separator").join(f"{d} ({n})" for d, n in s.by_descriptor)
         second = label(self.lang, "second_hand", k=s.second_hand, n=s.facts)
         return label(
             self.lang, "summary", prepared=self.prepared_from(), kinds=kinds, second=second

@@ -90,8 +90,9 @@ def join(parts: Iterable[Citation], sep: str, typography: Typography) -> Citatio
     """The non-empty ``parts`` separated by ``sep``, with the punctuation rules of citations.
 
     Punctuation is never doubled ("n.d." then "." gives "n.d."), a title
-    ending in "?" or "!" takes no comma or period after it, and in American
-    usage the comma or period goes inside a closing quotation mark.
+    ending in "?" or "!" takes no comma or period after it (but one set
+    outside a closing quotation mark stays), and in American usage the
+    comma or period goes inside a closing quotation mark.
     """
     out: list[Segment] = []
     for part in parts:
@@ -118,7 +119,11 @@ def _append(out: list[Segment], text: str, typography: Typography) -> None:
     if mark:
         quoted = last.text.endswith(typography.close_quote) and not last.url
         core = last.text[: -len(typography.close_quote)] if quoted else last.text
-        if core.rstrip().endswith(_TERMINAL) or (mark == "." and core.endswith(".")):
+        # After a closing quotation mark, punctuation set outside it is kept: « Quoi ? »,
+        terminal = core.rstrip().endswith(_TERMINAL)
+        if quoted and not typography.punctuation_inside_quotes:
+            terminal = False
+        if terminal or (mark == "." and last.text.endswith(".")):
             mark = ""
         elif quoted and typography.punctuation_inside_quotes:
             out[-1] = replace(last, text=core + mark + typography.close_quote)

@@ -119,11 +119,11 @@ def _document(brief: Brief) -> list[RenderableType]:
         parts.append(Padding(Group(*footer), (1, 0, 0, 0)))
     if brief.bibliography_entries:
         parts.append(_heading(label(lang, "bibliography")))
-        entries = Table.grid(padding=(0, 0, 1, 0))
-        entries.add_column(ratio=1)
-        for entry in brief.bibliography_entries:
-            entries.add_row(_citation(entry))
-        parts.append(entries)
+        entries = [
+            Padding(_citation(entry), (1 if i else 0, 0, 0, 0))
+            for i, entry in enumerate(brief.bibliography_entries)
+        ]
+        parts.append(Group(*entries))
     return parts
 
 

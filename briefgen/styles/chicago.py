@@ -106,12 +106,14 @@ class ChicagoStyle:
             ]
         else:
             details = [host, text(_publisher(source)), text(_series(source, lang))]
-            date = text(_date(source, lang))
-            if any(details):
-                hosted = join([*details, date], ", ", typography)
+            date = text(_capitalized(_date(source, lang)))
+            groups = [text(_with_role(creators, source, lang)), title]
+            if source.type in WEB_TYPES or not any(details):
+                # A web page's date is a sentence of its own (14.206); a periodical's
+                # follows its name (14.191).
+                groups += [join(details, ", ", typography), date]
             else:
-                hosted = text(_capitalized(_date(source, lang)))
-            groups = [text(_with_role(creators, source, lang)), title, hosted]
+                groups.append(join([*details, text(_date(source, lang))], ", ", typography))
         groups.append(link(source.URL))
         return close(join(groups, ". ", typography), typography)
 
@@ -172,7 +174,7 @@ def _publisher(source: Source) -> str | None:
 
 def _publication_facts(source: Source, lang: str) -> str | None:
     """``Place: Publisher, Year`` for a book or report; none when neither is known."""
-    where = ": ".join(p for p in (source.publisher_place, source.publisher) if p)
+    where = label(lang, "colon").join(p for p in (source.publisher_place, source.publisher) if p)
     return f"{where}, {_year(source, lang)}" if where else None
 
 

@@ -166,8 +166,7 @@ def _publisher(source: Source, lang: str) -> str | None:
         publisher = None
     elif not publisher and _is_standalone(source) and not _by_organisation(source):
         publisher = label(lang, "sn")
-    colon = "\u00a0: " if lang == "fr" else ": "
-    return colon.join(p for p in (source.publisher_place, publisher) if p) or None
+    return label(lang, "colon").join(p for p in (source.publisher_place, publisher) if p) or None
 
 
 def _by_organisation(source: Source) -> bool:
