@@ -341,7 +341,7 @@ def sources(settings: Settings, fmt: str, lang: str) -> None:
     "--bibliography",
     "with_bibliography",
     is_flag=True,
-    help="Add a bibliography of the works cited, sorted as the style prescribes.",
+    help="Add a bibliography of the works read, sorted as the style prescribes.",
 )
 @click.option(
     "--allow-empty",

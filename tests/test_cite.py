@@ -545,3 +545,10 @@ def test_unknown_style_is_a_usage_error(run, pact) -> None:
     result = run("--facts-dir", pact, "brief", "--style", "apa")
     assert result.exit_code == 2
     assert "iso690" in result.stderr and "chicago" in result.stderr
+
+
+def test_library_callers_get_a_clear_error_for_an_unknown_style() -> None:
+    from briefgen.errors import UsageError
+
+    with pytest.raises(UsageError, match="known: iso690, chicago"):
+        get_style("apa")

@@ -24,6 +24,10 @@ DEFAULT_STYLE = "iso690"
 
 def get_style(name: str) -> CitationStyle:
     """The citation style called ``name`` (one of :data:`STYLE_NAMES`)."""
+    if name not in STYLES:
+        from briefgen.errors import UsageError
+
+        raise UsageError(f"unknown citation style {name!r}; known: {', '.join(STYLE_NAMES)}")
     module, cls = STYLES[name]
     style: CitationStyle = getattr(import_module(module), cls)()
     return style
