@@ -56,20 +56,29 @@ class ChicagoStyle:
     def full(self, source: Source, lang: str, locator: str | None = None) -> Citation:
         typography = self.typography(lang)
         names = [person(n) for n in source.author or source.editor]
-        creators = name_list(names, lang, serial_comma=True, most=MOST_NAMES_IN_NOTES)
-        parts: list[Citation] = [text(_with_role(creators, source, lang))]
+        creators = text(
+            _with_role(
+                name_list(names, lang, serial_comma=True, most=MOST_NAMES_IN_NOTES), source, lang
+            )
+        )
         title = _title(_cased(source.title, source), source, typography)
         if source.type in ITALIC_TYPES:
+            head = join(
+                [creators, title, text(source.container_title), text(_series(source, lang))],
+                ", ",
+                typography,
+            )
             facts = _publication_facts(source, lang)
-            parts += [title, text(source.container_title), text(_series(source, lang))]
-            parts.append(text(f"({facts})") if facts else text(_year(source, lang)))
-            parts += [text(locator), text(_access(source, lang))]
+            if facts:
+                # The facts of publication, in parentheses, follow the title without a comma.
+                head = join([head, text(f"({facts})")], " ", typography)
+            else:
+                head = join([head, text(_year(source, lang))], ", ", typography)
+            parts = [head, text(locator), text(_access(source, lang))]
         else:
-            parts += [title, _host(source), text(_publisher(source))]
+            parts = [creators, title, _host(source), text(_publisher(source))]
             parts += [text(_series(source, lang)), text(_date(source, lang)), text(locator)]
-        parts.append(link(source.URL))
-        # The facts of publication in parentheses follow the title without a comma.
-        return _join_note(parts, typography)
+        return join([*parts, link(source.URL)], ", ", typography)
 
     def short(self, source: Source, lang: str, locator: str | None = None) -> Citation:
         typography = self.typography(lang)
@@ -116,16 +125,6 @@ class ChicagoStyle:
                 groups.append(join([*details, text(_date(source, lang))], ", ", typography))
         groups.append(link(source.URL))
         return close(join(groups, ". ", typography), typography)
-
-
-def _join_note(parts: list[Citation], typography: Typography) -> Citation:
-    out: Citation = ()
-    for part in parts:
-        if part and part[0].text.startswith("(") and out:
-            out = join([out, part], " ", typography)
-        else:
-            out = join([out, part], ", ", typography)
-    return out
 
 
 def _with_role(creators: str, source: Source, lang: str) -> str:
