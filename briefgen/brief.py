@@ -14,10 +14,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from briefgen.cite import Citation, NoteWriter, get_style, source_label
+from briefgen.cite import Citation, CitationStyle, NoteWriter, bibliography, source_label
 from briefgen.labels import format_date, format_number, label
 from briefgen.model import Fact, FactBase, PartialDate, Quantity, Source, Theme
 from briefgen.query import FactChanges, Status
+from briefgen.styles import DEFAULT_STYLE, get_style
 
 KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
 KEY_POINT_KINDS = ("assessment", "figure")
@@ -31,7 +32,7 @@ class BriefOptions:
     """How to write a brief. ``date`` is the brief's own date (default: today)."""
 
     lang: str = "en"
-    style: str = "plain"
+    style: str = DEFAULT_STYLE
     title: str | None = None
     subtitle: str | None = None
     date: dt.date | None = None
@@ -108,7 +109,7 @@ class SourceSummary:
     total: int
     by_descriptor: tuple[tuple[str, int], ...]
     second_hand: int
-    references: int
+    facts: int
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ class Brief:
     removed: tuple[Item, ...] = ()  # in a digest of changes: facts no longer in the base
     omitted: tuple[Fact, ...] = ()  # selected, but left out to fit the length asked for
     empty_text: str = ""  # what an empty brief says: nothing new, or nothing matched
+    # The works read, in the style's bibliography order; empty unless asked for.
+    bibliography_entries: tuple[Citation, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -166,8 +169,9 @@ class Brief:
     def summary_text(self) -> str:
         """The source summary: what kinds of sources, how much is second-hand."""
         s = self.summary
-        kinds = "; ".join(f"{n} {d}" for d, n in s.by_descriptor)
-        second = label(self.lang, "second_hand", k=s.second_hand, n=s.references)
+        # "descriptor (n)": a descriptor is free text, which no rule can put in the plural.
+        kinds = label(self.lang, "list_separator").join(f"{d} ({n})" for d, n in s.by_descriptor)
+        second = label(self.lang, "second_hand", k=s.second_hand, n=s.facts)
         return label(
             self.lang, "summary", prepared=self.prepared_from(), kinds=kinds, second=second
         )
@@ -218,7 +222,8 @@ def build_brief(
     placed.update(f.id for group in groups for f in group)
     placed.update(f.id for pair in pairs for f in pair)
 
-    writer = _Numbering(base, options, changes)
+    style = get_style(options.style)
+    writer = _Numbering(base, options, style, changes)
     kp_items = tuple(writer.item(f) for f in key_points)
     sections = []
     for theme in themes:
@@ -272,6 +277,11 @@ def build_brief(
         removed=removed,
         omitted=tuple(omitted),
         empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
+        bibliography_entries=(
+            bibliography((base.sources[s] for s in writer.read_sources), style, lang)
+            if options.bibliography
+            else ()
+        ),
     )
 
 
@@ -317,14 +327,20 @@ class _Numbering:
     """Gives note numbers in reading order and remembers the sources cited."""
 
     def __init__(
-        self, base: FactBase, options: BriefOptions, changes: FactChanges | None = None
+        self,
+        base: FactBase,
+        options: BriefOptions,
+        style: CitationStyle,
+        changes: FactChanges | None = None,
     ) -> None:
         self.base = base
         self.options = options
         self.changes = changes
-        self.writer = NoteWriter(get_style(options.style), options.lang, base.sources)
+        self.writer = NoteWriter(style, options.lang, base.sources)
         self.notes: list[Note] = []
         self.cited_sources: dict[str, None] = {}  # ordered set
+        # The works read: a bibliography lists them, not the originals they cite.
+        self.read_sources: dict[str, None] = {}
 
     def item(self, fact: Fact) -> Item:
         numbers = []
@@ -337,6 +353,7 @@ class _Numbering:
             )
             for source_id in (ref.ref, *ref.via):
                 self.cited_sources.setdefault(source_id)
+            self.read_sources.setdefault(ref.ref)
             numbers.append(number)
         status = self.changes.status(fact.id) if self.changes else None
         return Item(fact, fact.text_in(self.options.lang), tuple(numbers), status)
@@ -446,9 +463,12 @@ def _summary(base: FactBase, notes: Sequence[Note], lang: str) -> SourceSummary:
     for source_id in cited:
         source = base.sources[source_id]
         descriptors[_localized(source.descriptor, lang) if source.descriptor else source.type] += 1
+    # A fact can have several notes (a key point also in an estimates table): count it once.
+    facts = dict.fromkeys(n.fact_id for n in notes)
+    second_hand = {n.fact_id for n in notes if n.via}
     return SourceSummary(
         total=len(cited),
         by_descriptor=tuple(sorted(descriptors.items(), key=lambda kv: (-kv[1], kv[0]))),
-        second_hand=sum(1 for n in notes if n.via),
-        references=len(notes),
+        second_hand=len(second_hand),
+        facts=len(facts),
     )

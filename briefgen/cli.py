@@ -19,6 +19,7 @@ import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, ExitCode, UsageError
+from briefgen.styles import DEFAULT_STYLE, STYLE_NAMES
 
 if TYPE_CHECKING:
     from briefgen.model import FactBase, PartialDate
@@ -333,15 +334,16 @@ def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["table", "json", "md"]),
+    type=click.Choice(["table", "json", "md", "csl-json", "bibtex"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format: a listing, or a bibliography file (csl-json for pandoc and Zotero, "
+    "bibtex for biblatex).",
 )
 @lang_option
 @pass_settings
 def sources(settings: Settings, fmt: str, lang: str) -> None:
-    """List the sources, with their reliability grade and number of facts."""
+    """List the sources, with their reliability grade and number of facts, or export them."""
     from briefgen.renderers.listing import render_sources
 
     base = settings.load()
@@ -367,10 +369,10 @@ def sources(settings: Settings, fmt: str, lang: str) -> None:
 )
 @click.option(
     "--style",
-    type=click.Choice(["plain"]),
-    default="plain",
+    type=click.Choice(STYLE_NAMES),
+    default=DEFAULT_STYLE,
     show_default=True,
-    help="Citation style of the notes.",
+    help="Citation style of the notes and bibliography (see docs/citations.md).",
 )
 @click.option("--title", help="Title of the brief [default: the fact base's title].")
 @click.option("--subtitle", help="A line under the title.")
@@ -391,6 +393,12 @@ def sources(settings: Settings, fmt: str, lang: str) -> None:
 )
 @click.option(
     "--no-grades", is_flag=True, help="Leave out the source grades ([B2]) and their legend."
+)
+@click.option(
+    "--bibliography",
+    "with_bibliography",
+    is_flag=True,
+    help="Add a bibliography of the works read, sorted as the style prescribes.",
 )
 @click.option(
     "--allow-empty",
@@ -425,6 +433,7 @@ def brief(
     brief_date: PartialDate | None,
     key_points: int,
     no_grades: bool,
+    with_bibliography: bool,
     allow_empty: bool,
     changed_since: str | None,
     pages: int,
@@ -474,6 +483,7 @@ def brief(
         grades=not no_grades,
         new_since=selection.new_since,
         max_facts=pages * FACTS_PER_PAGE if pages else None,
+        bibliography=with_bibliography,
     )
     document = build_brief(base, selected, selection.themes, options, changes)
     if document.is_empty and not allow_empty:

@@ -224,6 +224,8 @@ class Source(_Frozen):
     id: Slug
     type: Literal[CSL_TYPES]  # type: ignore[valid-type]
     title: OneLine | None = None
+    # The title a short note uses (CSL "title-short"); derived from the title when absent.
+    title_short: OneLine | None = Field(None, alias="title-short")
     author: tuple[Name, ...] = ()
     editor: tuple[Name, ...] = ()
     publisher: OneLine | None = None

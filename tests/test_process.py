@@ -57,7 +57,9 @@ def test_cache_is_never_stale(run, pact_copy):
     path.write_text(path.read_text().replace("reached 1.5 billion", "reaches 1.5 billion"))
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert path.stat().st_size == info.st_size
-    assert "reaches 1.5 billion dollars" in run("--facts-dir", pact_copy, "brief", "-f", "md").stdout
+    assert (
+        "reaches 1.5 billion dollars" in run("--facts-dir", pact_copy, "brief", "-f", "md").stdout
+    )
 
 
 def test_cache_directory_can_be_deleted(run, pact, tmp_path, monkeypatch):

@@ -76,10 +76,12 @@ class DescriptorCountJSON(TypedDict):
 
 
 class SummaryJSON(TypedDict):
+    """How many sources, of which kinds; how many of the facts are second-hand."""
+
     total: int
     by_descriptor: list[DescriptorCountJSON]
     second_hand: int
-    references: int
+    facts: int
 
 
 class BriefJSON(TypedDict):
@@ -103,6 +105,7 @@ class BriefJSON(TypedDict):
     notes: list[NoteJSON]
     sources: list[dict[str, Any]]
     summary: SummaryJSON
+    bibliography: list[str]
 
 
 def brief_to_dict(brief: Brief) -> BriefJSON:
@@ -147,8 +150,9 @@ def brief_to_dict(brief: Brief) -> BriefJSON:
                 {"descriptor": d, "count": n} for d, n in brief.summary.by_descriptor
             ],
             "second_hand": brief.summary.second_hand,
-            "references": brief.summary.references,
+            "facts": brief.summary.facts,
         },
+        "bibliography": [plain_text(entry) for entry in brief.bibliography_entries],
     }
 
 

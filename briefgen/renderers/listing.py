@@ -108,6 +108,15 @@ def render_facts(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> 
 
 
 def render_sources(base: FactBase, fmt: str, lang: str) -> str:
+    """The sources as a table, JSON or Markdown listing, or as a CSL-JSON or BibTeX file."""
+    if fmt == "csl-json":
+        from briefgen.export import render_csl_json
+
+        return render_csl_json(base.sources.values())
+    if fmt == "bibtex":
+        from briefgen.export import render_bibtex
+
+        return render_bibtex(base.sources.values())
     cited: Counter[str] = Counter()
     for fact in base.facts:
         cited.update({s for ref in fact.sources for s in (ref.ref, *ref.via)})

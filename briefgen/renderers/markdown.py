@@ -108,4 +108,8 @@ def render_markdown(brief: Brief) -> str:
             grade = f" \\[{note.grade}\\]" if note.grade else ""
             lines.append(f"[^{note.number}]: {citation(note.citation)}{grade}")
         lines.append("")
+    if brief.bibliography_entries:
+        lines += [f"## {label(lang, 'bibliography')}", ""]
+        for entry in brief.bibliography_entries:
+            lines += [citation(entry), ""]
     return "\n".join(lines)

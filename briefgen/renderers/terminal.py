@@ -117,6 +117,13 @@ def _document(brief: Brief) -> list[RenderableType]:
         if brief.grades:
             footer.append(Text(label(lang, "grades"), style=MUTED))
         parts.append(Padding(Group(*footer), (1, 0, 0, 0)))
+    if brief.bibliography_entries:
+        parts.append(_heading(label(lang, "bibliography")))
+        entries = [
+            Padding(_citation(entry), (1 if i else 0, 0, 0, 0))
+            for i, entry in enumerate(brief.bibliography_entries)
+        ]
+        parts.append(Group(*entries))
     return parts
 
 
