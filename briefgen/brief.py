@@ -14,12 +14,17 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from briefgen.cite import Citation, NoteWriter, get_style, source_label
+from briefgen.cite import Citation, CitationStyle, NoteWriter, bibliography, source_label
 from briefgen.labels import format_date, format_number, label
-from briefgen.model import Fact, FactBase, Quantity, Source, Theme
+from briefgen.model import Fact, FactBase, PartialDate, Quantity, Source, Theme
+from briefgen.query import FactChanges, Status
+from briefgen.styles import DEFAULT_STYLE, get_style
 
 KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
 KEY_POINT_KINDS = ("assessment", "figure")
+# Text formats have no page layout to measure: a page holds about this many facts,
+# about what a one-page A4 PDF with its footnotes holds.
+FACTS_PER_PAGE = 16
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class BriefOptions:
     """How to write a brief. ``date`` is the brief's own date (default: today)."""
 
     lang: str = "en"
-    style: str = "plain"
+    style: str = DEFAULT_STYLE
     title: str | None = None
     subtitle: str | None = None
     date: dt.date | None = None
@@ -36,6 +41,8 @@ class BriefOptions:
     key_points: int = 5
     grades: bool = True
     bibliography: bool = False
+    new_since: PartialDate | None = None  # names the window in the subtitle of a digest
+    max_facts: int | None = None  # keep the most important facts only (see fit_facts)
 
 
 @dataclass(frozen=True)
@@ -53,11 +60,13 @@ class Note:
 
 @dataclass(frozen=True)
 class Item:
-    """A fact as it appears in the brief: its text and its note numbers."""
+    """A fact as it appears in the brief: its text, its note numbers, and in a
+    digest of changes whether it is ``new`` or ``changed``."""
 
     fact: Fact
     text: str
     notes: tuple[int, ...]
+    status: Status | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,7 @@ class SourceSummary:
     total: int
     by_descriptor: tuple[tuple[str, int], ...]
     second_hand: int
-    references: int
+    facts: int
 
 
 @dataclass(frozen=True)
@@ -125,10 +134,15 @@ class Brief:
     facts: tuple[Fact, ...] = field(repr=False)
     grades: bool = True
     bibliography: bool = False
+    removed: tuple[Item, ...] = ()  # in a digest of changes: facts no longer in the base
+    omitted: tuple[Fact, ...] = ()  # selected, but left out to fit the length asked for
+    empty_text: str = ""  # what an empty brief says: nothing new, or nothing matched
+    # The works read, in the style's bibliography order; empty unless asked for.
+    bibliography_entries: tuple[Citation, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not self.facts
+        return not self.facts and not self.removed
 
     def theme_titles(self) -> list[str]:
         return [_localized(t.title, self.lang) for t in self.themes]
@@ -155,8 +169,9 @@ class Brief:
     def summary_text(self) -> str:
         """The source summary: what kinds of sources, how much is second-hand."""
         s = self.summary
-        kinds = "; ".join(f"{n} {d}" for d, n in s.by_descriptor)
-        second = label(self.lang, "second_hand", k=s.second_hand, n=s.references)
+        # "descriptor (n)": a descriptor is free text, which no rule can put in the plural.
+        kinds = label(self.lang, "list_separator").join(f"{d} ({n})" for d, n in s.by_descriptor)
+        second = label(self.lang, "second_hand", k=s.second_hand, n=s.facts)
         return label(
             self.lang, "summary", prepared=self.prepared_from(), kinds=kinds, second=second
         )
@@ -177,21 +192,38 @@ def build_brief(
     facts: Sequence[Fact],
     theme_ids: Sequence[str] = (),
     options: BriefOptions | None = None,
+    changes: FactChanges | None = None,
 ) -> Brief:
-    """Arrange ``facts`` (a selection from ``base``) into a brief."""
+    """Arrange ``facts`` (a selection from ``base``) into a brief.
+
+    With ``changes``, only the new and changed facts of the selection are
+    kept, marked as such, and the removed facts are listed.
+    """
     options = options or BriefOptions()
+    if changes is not None:
+        facts = [f for f in facts if changes.status(f.id)]
+    omitted: list[Fact] = []
+    if options.max_facts is not None:
+        facts, omitted = fit_facts(facts, options.max_facts)
     lang = options.lang
     themes = _brief_themes(base, facts, theme_ids)
     selected = {f.id for f in facts}
 
     key_points = _key_points(facts, themes, options.key_points)
     groups = _estimate_groups(facts)
-    pairs = _contradiction_pairs(base, facts)
+    # Two estimates of one measure that contradict each other already stand side by side.
+    tabled = {f.id: f.quantity.measure for group in groups for f in group if f.quantity}
+    pairs = [
+        (a, b)
+        for a, b in _contradiction_pairs(base, facts)
+        if a.id not in tabled or tabled[a.id] != tabled.get(b.id)
+    ]
     placed = {f.id for f in key_points}
     placed.update(f.id for group in groups for f in group)
     placed.update(f.id for pair in pairs for f in pair)
 
-    writer = _Numbering(base, options)
+    style = get_style(options.style)
+    writer = _Numbering(base, options, style, changes)
     kp_items = tuple(writer.item(f) for f in key_points)
     sections = []
     for theme, members in zip(themes, _by_first_theme(facts, themes, placed), strict=True):
@@ -213,9 +245,17 @@ def build_brief(
     title = options.title or (
         _localized(base.info.title, lang) if base.info.title else label(lang, "brief")
     )
+    subtitle = options.subtitle
+    if subtitle is None and changes is not None:
+        subtitle = label(lang, "changed_since", ref=changes.since)
+    elif subtitle is None and options.new_since is not None:
+        subtitle = label(lang, "new_since", date=format_date(options.new_since, lang))
+    removed = tuple(
+        Item(f, f.text_in(lang), (), "removed") for f in (changes.removed if changes else ())
+    )
     return Brief(
         title=title,
-        subtitle=options.subtitle,
+        subtitle=subtitle,
         date=options.date or today(),
         lang=lang,
         style=options.style,
@@ -232,18 +272,73 @@ def build_brief(
         facts=tuple(shown),
         grades=options.grades,
         bibliography=options.bibliography,
+        removed=removed,
+        omitted=tuple(omitted),
+        empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
+        bibliography_entries=(
+            bibliography((base.sources[s] for s in writer.read_sources), style, lang)
+            if options.bibliography
+            else ()
+        ),
     )
+
+
+def drop_sequence(facts: Sequence[Fact]) -> list[Fact]:
+    """The facts in the order to leave them out when a brief must be shorter.
+
+    Lowest priority first; within a priority, events and statements before
+    assessments and figures (so key points go last), then the oldest. A fact
+    that is one of several competing estimates, or one side of a
+    contradiction, counts as important as the most important fact it is
+    linked to, so that fitting a page does not hide a spread or a dispute.
+    """
+    priority = {f.id: f.priority for f in facts}
+    by_measure: dict[str, list[str]] = {}
+    for fact in facts:
+        if fact.quantity is not None:
+            by_measure.setdefault(fact.quantity.measure, []).append(fact.id)
+    for group in by_measure.values():
+        if len(group) > 1:
+            best = min(priority[i] for i in group)
+            for fact_id in group:
+                priority[fact_id] = best
+    for fact in facts:
+        for other in fact.contradicts:
+            if other in priority:
+                best = min(priority[fact.id], priority[other])
+                priority[fact.id] = priority[other] = best
+    return sorted(
+        facts, key=lambda f: (-priority[f.id], -KIND_RANK[f.kind], _date_ordinal(f), f.id)
+    )
+
+
+def fit_facts(facts: Sequence[Fact], limit: int) -> tuple[list[Fact], list[Fact]]:
+    """Keep at most ``limit`` facts: the kept ones in their order, and the omitted ones."""
+    if len(facts) <= limit:
+        return list(facts), []
+    omitted = drop_sequence(facts)[: len(facts) - limit]
+    dropped = {f.id for f in omitted}
+    return [f for f in facts if f.id not in dropped], omitted
 
 
 class _Numbering:
     """Gives note numbers in reading order and remembers the sources cited."""
 
-    def __init__(self, base: FactBase, options: BriefOptions) -> None:
+    def __init__(
+        self,
+        base: FactBase,
+        options: BriefOptions,
+        style: CitationStyle,
+        changes: FactChanges | None = None,
+    ) -> None:
         self.base = base
         self.options = options
-        self.writer = NoteWriter(get_style(options.style), options.lang, base.sources)
+        self.changes = changes
+        self.writer = NoteWriter(style, options.lang, base.sources)
         self.notes: list[Note] = []
         self.cited_sources: dict[str, None] = {}  # ordered set
+        # The works read: a bibliography lists them, not the originals they cite.
+        self.read_sources: dict[str, None] = {}
 
     def item(self, fact: Fact) -> Item:
         numbers = []
@@ -256,8 +351,10 @@ class _Numbering:
             )
             for source_id in (ref.ref, *ref.via):
                 self.cited_sources.setdefault(source_id)
+            self.read_sources.setdefault(ref.ref)
             numbers.append(number)
-        return Item(fact, fact.text_in(self.options.lang), tuple(numbers))
+        status = self.changes.status(fact.id) if self.changes else None
+        return Item(fact, fact.text_in(self.options.lang), tuple(numbers), status)
 
     def estimate_row(self, fact: Fact) -> EstimateRow:
         assert fact.quantity is not None
@@ -382,9 +479,12 @@ def _summary(base: FactBase, notes: Sequence[Note], lang: str) -> SourceSummary:
     for source_id in cited:
         source = base.sources[source_id]
         descriptors[_localized(source.descriptor, lang) if source.descriptor else source.type] += 1
+    # A fact can have several notes (a key point also in an estimates table): count it once.
+    facts = dict.fromkeys(n.fact_id for n in notes)
+    second_hand = {n.fact_id for n in notes if n.via}
     return SourceSummary(
         total=len(cited),
         by_descriptor=tuple(sorted(descriptors.items(), key=lambda kv: (-kv[1], kv[0]))),
-        second_hand=sum(1 for n in notes if n.via),
-        references=len(notes),
+        second_hand=len(second_hand),
+        facts=len(facts),
     )

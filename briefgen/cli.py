@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -19,6 +19,7 @@ import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, ExitCode, UsageError
+from briefgen.styles import DEFAULT_STYLE, STYLE_NAMES
 
 if TYPE_CHECKING:
     from briefgen.model import FactBase, PartialDate
@@ -29,11 +30,13 @@ BRIEF_FORMATS = ("term", "md", "html", "pdf", "json")
 
 @dataclass
 class Settings:
-    """Options given to ``briefgen`` itself, before the command."""
+    """Options given to ``briefgen`` itself, before the command, and the configuration."""
 
     facts_dir: Path | None = None
     debug: bool = False
     quiet: bool = False
+    profile: str | None = None
+    configured: dict[str, Any] = field(default_factory=dict)
 
     def load(self) -> FactBase:
         import gc
@@ -134,6 +137,28 @@ def _days_ago(count: int, unit: str) -> PartialDate:
 DATE = DateType()
 
 
+def _complete_ids(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """Complete theme or source ids from the fact base the command would read."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from briefgen.store import load
+
+        root = ctx.find_root()
+        try:
+            base = load(root.params.get("facts_dir"))
+        except Exception:  # a broken base simply completes nothing
+            return []
+        if kind == "theme":
+            pairs = [(t.id, next(iter(t.title.values()))) for t in base.themes]
+        else:
+            pairs = [(s.id, s.title or "") for s in base.sources.values()]
+        return [CompletionItem(i, help=h) for i, h in pairs if i.startswith(incomplete)]
+
+    return complete
+
+
 def lang_option(f: F) -> F:
     return click.option(
         "--lang",
@@ -153,6 +178,7 @@ def selection_options(f: F) -> F:
             "--theme",
             "themes",
             multiple=True,
+            shell_complete=_complete_ids("theme"),
             metavar="THEME",
             help="Only this theme (repeat for several; default: all).",
         ),
@@ -166,7 +192,12 @@ def selection_options(f: F) -> F:
         click.option("--since", type=DATE, help="Facts dated on or after DATE."),
         click.option("--until", type=DATE, help="Facts dated on or before DATE."),
         click.option("--new-since", type=DATE, help="Facts added to the base on or after DATE."),
-        click.option("--source", metavar="ID", help="Facts citing this source (directly or via)."),
+        click.option(
+            "--source",
+            metavar="ID",
+            shell_complete=_complete_ids("source"),
+            help="Facts citing this source (directly or via).",
+        ),
         click.option(
             "--search", metavar="TEXT", help="Facts containing TEXT (ignores case and accents)."
         ),
@@ -200,7 +231,10 @@ def _check_lang(base: FactBase, lang: str) -> None:
 # -- commands -------------------------------------------------------------
 
 
-@click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=BriefgenGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "BRIEFGEN"},
+)
 @click.version_option(
     __version__, "--version", prog_name="briefgen", message="%(prog)s %(version)s"
 )
@@ -213,8 +247,15 @@ def _check_lang(base: FactBase, lang: str) -> None:
 )
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
+@click.option(
+    "--profile",
+    metavar="NAME",
+    help="Use the [profile.NAME] settings of the configuration files (see 'briefgen config').",
+)
 @click.pass_context
-def cli(ctx: click.Context, facts_dir: Path | None, debug: bool, quiet: bool) -> None:
+def cli(
+    ctx: click.Context, facts_dir: Path | None, debug: bool, quiet: bool, profile: str | None
+) -> None:
     """Turn a curated, cited fact base into footnoted briefing notes.
 
     \b
@@ -227,7 +268,21 @@ def cli(ctx: click.Context, facts_dir: Path | None, debug: bool, quiet: bool) ->
     Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 invalid fact base,
     4 nothing matched.
     """
-    ctx.obj = Settings(facts_dir=facts_dir, debug=debug, quiet=quiet)
+    settings = Settings(facts_dir=facts_dir, debug=debug, quiet=quiet, profile=profile)
+    ctx.obj = settings
+    from briefgen.config import default_map, load_settings
+
+    brief_command = cli.commands["brief"]
+    settings.configured = load_settings(brief_command, profile)
+    from_user = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
+    if (
+        ctx.get_parameter_source("facts_dir") not in from_user
+        and "facts-dir" in settings.configured
+    ):
+        settings.facts_dir = Path(settings.configured["facts-dir"].value)
+    if ctx.get_parameter_source("quiet") not in from_user and "quiet" in settings.configured:
+        settings.quiet = settings.configured["quiet"].value
+    ctx.default_map = {"brief": default_map(settings.configured, brief_command)}
 
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -285,15 +340,16 @@ def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["table", "json", "md"]),
+    type=click.Choice(["table", "json", "md", "csl-json", "bibtex"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format: a listing, or a bibliography file (csl-json for pandoc and Zotero, "
+    "bibtex for biblatex).",
 )
 @lang_option
 @pass_settings
 def sources(settings: Settings, fmt: str, lang: str) -> None:
-    """List the sources, with their reliability grade and number of facts."""
+    """List the sources, with their reliability grade and number of facts, or export them."""
     from briefgen.renderers.listing import render_sources
 
     base = settings.load()
@@ -319,10 +375,10 @@ def sources(settings: Settings, fmt: str, lang: str) -> None:
 )
 @click.option(
     "--style",
-    type=click.Choice(["plain"]),
-    default="plain",
+    type=click.Choice(STYLE_NAMES),
+    default=DEFAULT_STYLE,
     show_default=True,
-    help="Citation style of the notes.",
+    help="Citation style of the notes and bibliography (see docs/citations.md).",
 )
 @click.option("--title", help="Title of the brief [default: the fact base's title].")
 @click.option("--subtitle", help="A line under the title.")
@@ -345,9 +401,28 @@ def sources(settings: Settings, fmt: str, lang: str) -> None:
     "--no-grades", is_flag=True, help="Leave out the source grades ([B2]) and their legend."
 )
 @click.option(
+    "--bibliography",
+    "with_bibliography",
+    is_flag=True,
+    help="Add a bibliography of the works read, sorted as the style prescribes.",
+)
+@click.option(
     "--allow-empty",
     is_flag=True,
     help="When nothing matches, write an empty brief and exit 0 (default: exit 4).",
+)
+@click.option(
+    "--pages",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Length of the brief; the least important facts are left out to fit (0: no limit).",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Only facts new or changed since REF, another fact directory or a git revision "
+    "of this one; removed facts are listed.",
 )
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal format: width in columns.")
 @pass_settings
@@ -364,7 +439,10 @@ def brief(
     brief_date: PartialDate | None,
     key_points: int,
     no_grades: bool,
+    with_bibliography: bool,
     allow_empty: bool,
+    changed_since: str | None,
+    pages: int,
     width: int | None,
     **kw: Any,
 ) -> None:
@@ -377,8 +455,8 @@ def brief(
       briefgen brief -t china -t japan --lang fr -o brief.md
       briefgen brief --new-since 7d --format json
     """
-    from briefgen.brief import BriefOptions, build_brief
-    from briefgen.query import select_facts
+    from briefgen.brief import FACTS_PER_PAGE, BriefOptions, build_brief
+    from briefgen.query import compare_bases, select_facts
     from briefgen.renderers import render
 
     to_stdout = output is None or str(output) == "-"
@@ -392,8 +470,13 @@ def brief(
     _check_lang(base, lang)
     selection = _selection(kw)
     selected = select_facts(base, selection)
-    if not selected and not allow_empty:
-        raise _nothing_matched()
+    changes = None
+    if changed_since is not None:
+        from briefgen.store import load_revision
+
+        changes = compare_bases(
+            load_revision(settings.facts_dir, changed_since), base, changed_since
+        )
     options = BriefOptions(
         lang=lang,
         style=style,
@@ -404,8 +487,15 @@ def brief(
         date=brief_date.first_day() if brief_date else None,
         key_points=key_points,
         grades=not no_grades,
+        new_since=selection.new_since,
+        max_facts=pages * FACTS_PER_PAGE if pages else None,
+        bibliography=with_bibliography,
     )
-    document = build_brief(base, selected, selection.themes, options)
+    document = build_brief(base, selected, selection.themes, options, changes)
+    if document.is_empty and not allow_empty:
+        raise _nothing_matched(changed_since)
+    if document.omitted:
+        settings.info(_omitted_message(len(document.omitted), pages))
     render_options: dict[str, Any] = {}
     if fmt == "term":
         color = to_stdout and sys.stdout.isatty()
@@ -463,17 +553,70 @@ def verify(settings: Settings, texts: Path) -> None:
 @click.option(
     "--output",
     "what",
-    type=click.Choice(["facts", "themes", "sources"]),
+    type=click.Choice(["facts", "themes", "sources", "brief", "facts-json"]),
     default="facts",
     show_default=True,
-    help="Which file's schema.",
+    help="facts, themes, sources: a fact base file; brief, facts-json: briefgen's JSON output.",
 )
 def schema(what: str) -> None:
-    """Print the JSON Schema of a fact file (for editors and validators)."""
+    """Print a JSON Schema: of a fact file (for editors) or of a JSON output (for scripts)."""
     from briefgen.renderers.json import dumps
-    from briefgen.schema import file_schema
+    from briefgen.schema import json_schema
 
-    _echo(dumps(file_schema(what)))
+    _echo(dumps(json_schema(what)))
+
+
+@cli.command("config")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@pass_settings
+def config_command(settings: Settings, fmt: str) -> None:
+    """Show the effective settings of 'briefgen brief' and where each comes from.
+
+    \b
+    Settings are read from, later ones winning:
+      $XDG_CONFIG_HOME/briefgen/config.toml   (~/.config/briefgen/config.toml)
+      ./briefgen.toml
+      their [profile.NAME] tables, with --profile NAME
+      environment variables (BRIEFGEN_FACTS_DIR, BRIEFGEN_BRIEF_LANG, ...)
+      the command line
+    """
+    from briefgen.config import Setting, effective_settings
+    from briefgen.renderers.listing import render_settings
+    from briefgen.store import default_facts_dir
+
+    rows = effective_settings(cli, cli.commands["brief"], settings.configured)
+    rows = [
+        Setting(r.key, str(default_facts_dir()), r.origin)
+        if r.key == "facts-dir" and r.origin == "default"
+        else r
+        for r in rows
+    ]
+    _echo(render_settings(rows, fmt))
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL (commands, options, theme and source ids).
+
+    \b
+    bash:  eval "$(briefgen completion bash)"     (in ~/.bashrc)
+    zsh:   eval "$(briefgen completion zsh)"      (in ~/.zshrc)
+    fish:  briefgen completion fish > ~/.config/fish/completions/briefgen.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)
+    assert completer is not None
+    _echo(completer(cli, {}, "briefgen", "_BRIEFGEN_COMPLETE").source())
 
 
 # -- helpers --------------------------------------------------------------
@@ -496,9 +639,20 @@ def _terminal_width(is_tty: bool) -> int:
     return shutil.get_terminal_size().columns if is_tty else 80
 
 
-def _nothing_matched() -> BriefgenError:
+def _omitted_message(count: int, pages: int) -> str:
+    facts = "fact" if count == 1 else "facts"
+    page = "page" if pages == 1 else "pages"
+    return (
+        f"{count} {facts} omitted to fit {pages} {page}; "
+        f"use --pages {pages + 1} for more or --pages 0 for all"
+    )
+
+
+def _nothing_matched(changed_since: str | None = None) -> BriefgenError:
     from briefgen.errors import NothingMatched
 
+    if changed_since is not None:
+        return NothingMatched(f"nothing new, changed or removed since {changed_since}")
     return NothingMatched("no facts match the selection")
 
 

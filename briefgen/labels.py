@@ -29,19 +29,37 @@ LABELS: dict[str, dict[str, str]] = {
         "new_since": "New since {date}",
         "changed_since": "Changes since {ref}",
         "nothing_new": "Nothing new.",
+        "removed": "Removed",
+        "status_new": "new",
+        "status_changed": "changed",
+        "status_removed": "removed",
         "no_facts": "No facts match this selection.",
         "versus": "versus",
         "summary": "{prepared}: {kinds}. {second}",
-        "second_hand": "{k} of {n} references are second-hand (a source cited by another).",
+        "second_hand": "{k} of {n} facts are second-hand (reported from a source cited by another).",
         "cited_in": "cited in",
         "ibid": "Ibid.",
         "nd": "n.d.",
+        "sn": "[s.n.]",
         "accessed": "accessed",
         "online": "online",
+        "available_at": "Available from:",
+        "and": "and",
+        "et_al": "et al.",
+        "editor": "ed.",
+        "editors": "eds.",
+        "number": "no.",
+        "colon": ": ",
+        "list_separator": "; ",
+        "quote_open": "\u201c",
+        "quote_close": "\u201d",
+        "inner_quote_open": "\u2018",
+        "inner_quote_close": "\u2019",
         "grades": (
-            "Grades: source reliability A (completely reliable) to E (unreliable), "
-            "F (cannot be judged); information credibility 1 (confirmed) to 5 (improbable), "
-            "6 (cannot be judged)."
+            "Grades, e.g. [B2]: source reliability A completely reliable, B usually reliable, "
+            "C fairly reliable, D not usually reliable, E unreliable, F cannot be judged; "
+            "information credibility 1 confirmed, 2 probably true, 3 possibly true, "
+            "4 doubtful, 5 improbable, 6 cannot be judged."
         ),
         "page": "Page",
         "of": "of",
@@ -64,19 +82,40 @@ LABELS: dict[str, dict[str, str]] = {
         "new_since": "Nouveau depuis le {date}",
         "changed_since": "Changements depuis {ref}",
         "nothing_new": "Rien de nouveau.",
+        "removed": "Retirés",
+        "status_new": "nouveau",
+        "status_changed": "modifié",
+        "status_removed": "retiré",
         "no_facts": "Aucun fait ne correspond à cette sélection.",
         "versus": "contre",
-        "summary": "{prepared} : {kinds}. {second}",
-        "second_hand": "{k} références sur {n} sont de seconde main (une source citée par une autre).",
+        "summary": "{prepared}\u00a0: {kinds}. {second}",
+        "second_hand": (
+            "{k} faits sur {n} sont de seconde main (rapportés d'une source citée par une autre)."
+        ),
         "cited_in": "cité dans",
         "ibid": "Ibid.",
         "nd": "s.d.",
+        "sn": "[s.n.]",
         "accessed": "consulté le",
         "online": "en ligne",
+        "available_at": "Disponible à l'adresse\u00a0:",
+        "and": "et",
+        "et_al": "et al.",
+        "editor": "éd.",
+        "editors": "éd.",
+        "number": "n\u00b0",
+        "colon": "\u00a0: ",
+        "list_separator": "\u00a0; ",
+        "quote_open": "\u00ab\u00a0",
+        "quote_close": "\u00a0\u00bb",
+        "inner_quote_open": "\u201c",
+        "inner_quote_close": "\u201d",
         "grades": (
-            "Cotation : fiabilité de la source de A (totalement fiable) à E (peu fiable), "
-            "F (ne peut être évaluée) ; crédibilité de l'information de 1 (confirmée) "
-            "à 5 (improbable), 6 (ne peut être évaluée)."
+            "Cotation, par ex. [B2]\u00a0: fiabilité de la source A totalement fiable, "
+            "B généralement fiable, C assez fiable, D pas toujours fiable, E peu fiable, "
+            "F ne peut être évaluée\u00a0; crédibilité de l'information 1 confirmée, "
+            "2 probablement vraie, 3 peut-être vraie, 4 douteuse, 5 improbable, "
+            "6 ne peut être évaluée."
         ),
         "page": "Page",
         "of": "sur",
@@ -99,15 +138,22 @@ def month_name(lang: str, month: int) -> str:
     return (_MONTHS.get(lang) or _MONTHS["en"]).split()[month - 1]
 
 
-def format_date(value: PartialDate | dt.date, lang: str) -> str:
-    """``23 November 2026``, ``October 2024``, ``2024``; French: ``1er mars 2025``."""
+def format_date(value: PartialDate | dt.date, lang: str, *, month_first: bool = False) -> str:
+    """``23 November 2026``, ``October 2024``, ``2024``; French: ``1er mars 2025``.
+
+    ``month_first`` gives the American order, ``November 23, 2026``, in English.
+    """
     if isinstance(value, dt.date):
         value = PartialDate(value.year, value.month, value.day)
     if value.month is None:
         return str(value.year)
     month = month_name(lang, value.month)
+    if lang == "en":
+        month = month.capitalize()
     if value.day is None:
-        return f"{month.capitalize() if lang == 'en' else month} {value.year}"
+        return f"{month} {value.year}"
+    if month_first and lang == "en":
+        return f"{month} {value.day}, {value.year}"
     day = "1er" if lang == "fr" and value.day == 1 else str(value.day)
     return f"{day} {month} {value.year}"
 
@@ -118,3 +164,21 @@ def format_number(value: float, lang: str) -> str:
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+# Words a title starts with that alphabetical order skips ("The Guardian" files under G).
+LEADING_ARTICLES = ("the ", "a ", "an ", "le ", "la ", "les ", "l'", "l\u2019", "un ", "une ")
+
+# English words that headline-style capitalisation leaves in lower case (Chicago
+# 8.159: articles, the conjunctions and, but, for, or, nor, prepositions, "to"
+# and "as"), and that a shortened title should not end on.
+_MINOR_EN = """a an the and but for or nor as to at by in of on per via vs. with from into onto
+upon over under after about above across against along amid among around before behind below
+beneath beside between beyond despite during except through throughout toward towards until unto
+within without"""
+MINOR_WORDS_EN = frozenset(_MINOR_EN.split())
+
+# French words a shortened title should not end on.
+_MINOR_FR = """le la les l' un une des de du d' à au aux et ou en dans par pour sur sous avec sans
+entre vers chez contre"""
+MINOR_WORDS_FR = frozenset(_MINOR_FR.split())

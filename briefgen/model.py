@@ -176,6 +176,8 @@ def _as_tuple(value: object) -> object:
 
 
 OneLine = Annotated[str, BeforeValidator(_one_line), Field(min_length=1)]
+# An id or a list of ids: ``via: nis`` or ``via: [lemonde, nis]``.
+OneOrMore = BeforeValidator(_as_tuple, json_schema_input_type=str | list[str])
 Localized = dict[Annotated[str, Field(pattern=LANG_PATTERN)], OneLine]
 
 
@@ -248,6 +250,8 @@ class Source(_Frozen):
     id: Slug
     type: Literal[CSL_TYPES]  # type: ignore[valid-type]
     title: OneLine | None = None
+    # The title a short note uses (CSL "title-short"); derived from the title when absent.
+    title_short: OneLine | None = Field(None, alias="title-short")
     author: tuple[Name, ...] = ()
     editor: tuple[Name, ...] = ()
     publisher: OneLine | None = None
@@ -296,7 +300,7 @@ class SourceRef(_Frozen):
     """Where a fact comes from: the source read, and the original it cites."""
 
     ref: Slug
-    via: Annotated[tuple[Slug, ...], BeforeValidator(_as_tuple)] = ()
+    via: Annotated[tuple[Slug, ...], OneOrMore] = ()
     locator: str | None = None
     quote: OneLine | None = None
 
@@ -346,7 +350,7 @@ class Fact(_Frozen):
 
     id: Slug
     kind: Kind
-    themes: Annotated[tuple[Slug, ...], BeforeValidator(_as_tuple), Field(min_length=1)]
+    themes: Annotated[tuple[Slug, ...], OneOrMore, Field(min_length=1)]
     date: PartialDate | None = None
     text: Localized
     sources: tuple[SourceRef, ...] = Field(min_length=1)
@@ -354,8 +358,8 @@ class Fact(_Frozen):
     quantity: Quantity | None = None
     priority: Annotated[int, Field(ge=1, le=3)] = 2
     added: PartialDate | None = None
-    contradicts: Annotated[tuple[Slug, ...], BeforeValidator(_as_tuple)] = ()
-    tags: Annotated[tuple[str, ...], BeforeValidator(_as_tuple)] = ()
+    contradicts: Annotated[tuple[Slug, ...], OneOrMore] = ()
+    tags: Annotated[tuple[str, ...], OneOrMore] = ()
 
     @model_validator(mode="after")
     def _figures_are_quoted(self) -> Fact:

@@ -1,4 +1,5 @@
-"""JSON Schemas of the fact files, for editors (YAML language servers) and validators."""
+"""JSON Schemas: of the fact files (for editors and YAML language servers) and of
+briefgen's JSON outputs (for the scripts that consume them)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,47 @@ from pydantic import TypeAdapter
 
 from briefgen.model import Fact, Source, Theme
 
-FILE_MODELS: dict[str, Any] = {"facts": Fact, "themes": Theme, "sources": Source}
+SCHEMAS = ("facts", "themes", "sources", "brief", "facts-json")
 
 
-def file_schema(what: str) -> dict[str, Any]:
-    """The JSON Schema of a ``items/*.yaml`` (``facts``), ``themes.yaml`` or ``sources.yaml`` file."""
-    model = FILE_MODELS[what]
-    schema = TypeAdapter(list[model]).json_schema(by_alias=True)  # type: ignore[valid-type]
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"briefgen {what} file",
-        **schema,
-    }
+def json_schema(what: str) -> dict[str, Any]:
+    """The JSON Schema named ``what``, one of :data:`SCHEMAS`.
+
+    ``facts``, ``themes``, ``sources``: an ``items/*.yaml``, ``themes.yaml`` or
+    ``sources.yaml`` file. ``brief``: the output of ``brief --format json``.
+    ``facts-json``: the output of ``facts --format json``.
+    """
+    from briefgen.renderers.json import BriefJSON
+
+    file_models: dict[str, Any] = {"facts": Fact, "themes": Theme, "sources": Source}
+    if what in file_models:
+        title = f"briefgen {what} file"
+        model = file_models[what]
+        schema = TypeAdapter(list[model]).json_schema(by_alias=True)  # type: ignore[valid-type]
+    elif what == "brief":
+        title = "briefgen brief, JSON output"
+        schema = _closed(TypeAdapter(BriefJSON).json_schema())
+    elif what == "facts-json":
+        title = "briefgen facts, JSON output"
+        facts = TypeAdapter(list[Fact]).json_schema(by_alias=True, mode="serialization")
+        schema = {
+            "type": "object",
+            "properties": {
+                "schema": {"const": 1},
+                "facts": {"type": "array", "items": facts["items"]},
+            },
+            "required": ["schema", "facts"],
+            "additionalProperties": False,
+            "$defs": facts.get("$defs", {}),
+        }
+    else:
+        raise ValueError(f"unknown schema {what!r}")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": title}
+
+
+def _closed(schema: dict[str, Any]) -> dict[str, Any]:
+    """Forbid keys the schema does not name, so that any change to the output shows."""
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        if definition.get("type") == "object" and "properties" in definition:
+            definition.setdefault("additionalProperties", False)
+    return schema

@@ -13,6 +13,7 @@ full speed.
 from __future__ import annotations
 
 import gc
+import io
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -90,6 +91,56 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def load_revision(root: str | os.PathLike[str] | None, ref: str) -> FactBase:
+    """The fact base as it was: another directory, or a git revision of ``root``.
+
+    The revision is read with ``git archive`` into a temporary directory; the
+    repository and its working tree are not touched.
+    """
+    import shutil
+    import subprocess
+    import tarfile
+    import tempfile
+
+    if Path(ref).is_dir():
+        return load(ref)
+    here = Path(root) if root is not None else default_facts_dir()
+
+    def git(where: Path | str, *args: str) -> bytes:
+        return subprocess.run(
+            ["git", "-C", str(where), *args], capture_output=True, check=True, timeout=60
+        ).stdout
+
+    try:
+        top = git(here, "rev-parse", "--show-toplevel").decode().strip()
+        prefix = git(here, "rev-parse", "--show-prefix").decode().strip().rstrip("/")
+        git(here, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        # "REF:dir" archives that directory with paths relative to it.
+        archive = git(top, "archive", "--format=tar", f"{ref}:{prefix}" if prefix else ref)
+    except subprocess.CalledProcessError as exc:
+        if b"not a valid object name" in exc.stderr or b"not a tree object" in exc.stderr:
+            raise UsageError(
+                f"--changed-since {ref!r}: {here} did not exist at that revision"
+            ) from None
+        raise UsageError(
+            f"--changed-since {ref!r}: neither a directory nor a git revision of {here}"
+        ) from None
+    except (OSError, subprocess.SubprocessError):
+        raise UsageError(
+            f"--changed-since {ref!r}: neither a directory nor a git revision of {here}"
+        ) from None
+    workdir = Path(tempfile.mkdtemp(prefix="briefgen-"))
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            # The "data" filter refuses links and paths leaving workdir (Python >= 3.10.12).
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            tar.extractall(workdir, **safe)  # type: ignore[arg-type]
+        with _collector_paused():
+            return _Loading(workdir).run()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def fact_files(root: Path) -> list[Path]:

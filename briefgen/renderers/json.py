@@ -4,17 +4,113 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Literal
 
-from briefgen.brief import Brief, Item, Note
+# pydantic builds the published JSON Schema from these; it needs typing_extensions'
+# TypedDict before Python 3.12.
+from typing_extensions import TypedDict
+
+from briefgen.brief import Brief, EstimateRow, Item, Note
 from briefgen.cite import plain_text
 from briefgen.model import Source
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 
-def brief_to_dict(brief: Brief) -> dict[str, Any]:
-    """The brief as plain data; the structure is documented in the README."""
+class ThemeJSON(TypedDict):
+    id: str
+    title: str
+
+
+class ItemJSON(TypedDict):
+    """A fact as shown in the brief; ``notes`` are the numbers of its notes."""
+
+    fact: str
+    kind: Literal["event", "figure", "statement", "assessment"]
+    date: str | None
+    priority: int
+    text: str
+    notes: list[int]
+    status: Literal["new", "changed", "removed"] | None
+
+
+class EstimateRowJSON(ItemJSON):
+    value: float | None
+    low: float | None
+    high: float | None
+    display: str
+    as_of: str
+    source: str
+
+
+class EstimatesJSON(TypedDict):
+    measure: str
+    title: str
+    unit: str
+    rows: list[EstimateRowJSON]
+
+
+class SectionJSON(TypedDict):
+    theme: str
+    title: str
+    items: list[ItemJSON]
+
+
+class ContradictionJSON(TypedDict):
+    left: ItemJSON
+    right: ItemJSON
+
+
+class NoteJSON(TypedDict):
+    number: int
+    fact: str
+    source: str
+    via: list[str]
+    locator: str | None
+    text: str
+    grade: str | None
+
+
+class DescriptorCountJSON(TypedDict):
+    descriptor: str
+    count: int
+
+
+class SummaryJSON(TypedDict):
+    """How many sources, of which kinds; how many of the facts are second-hand."""
+
+    total: int
+    by_descriptor: list[DescriptorCountJSON]
+    second_hand: int
+    facts: int
+
+
+class BriefJSON(TypedDict):
+    """The JSON brief, version 1 (``briefgen schema --output brief``)."""
+
+    schema: Literal[1]
+    title: str
+    subtitle: str | None
+    date: str
+    lang: str
+    style: str
+    marking: str | None
+    author: str | None
+    themes: list[ThemeJSON]
+    key_points: list[ItemJSON]
+    sections: list[SectionJSON]
+    estimates: list[EstimatesJSON]
+    removed: list[ItemJSON]
+    omitted: list[str]
+    contradictions: list[ContradictionJSON]
+    notes: list[NoteJSON]
+    sources: list[dict[str, Any]]
+    summary: SummaryJSON
+    bibliography: list[str]
+
+
+def brief_to_dict(brief: Brief) -> BriefJSON:
+    """The brief as plain data (see :class:`BriefJSON` and the README)."""
     return {
         "schema": SCHEMA_VERSION,
         "title": brief.title,
@@ -38,19 +134,12 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
                 "measure": e.measure,
                 "title": e.title,
                 "unit": e.unit,
-                "rows": [
-                    {
-                        **_item(r.item),
-                        **_quantity(r.item),
-                        "display": r.value,
-                        "as_of": r.as_of,
-                        "source": r.source,
-                    }
-                    for r in e.rows
-                ],
+                "rows": [_estimate_row(r) for r in e.rows],
             }
             for e in brief.estimates
         ],
+        "removed": [_item(i) for i in brief.removed],
+        "omitted": [f.id for f in brief.omitted],
         "contradictions": [
             {"left": _item(c.left), "right": _item(c.right)} for c in brief.contradictions
         ],
@@ -62,8 +151,9 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
                 {"descriptor": d, "count": n} for d, n in brief.summary.by_descriptor
             ],
             "second_hand": brief.summary.second_hand,
-            "references": brief.summary.references,
+            "facts": brief.summary.facts,
         },
+        "bibliography": [plain_text(entry) for entry in brief.bibliography_entries],
     }
 
 
@@ -102,7 +192,7 @@ def source_to_dict(source: Source) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value != []}
 
 
-def _item(item: Item) -> dict[str, Any]:
+def _item(item: Item) -> ItemJSON:
     fact = item.fact
     return {
         "fact": fact.id,
@@ -111,16 +201,25 @@ def _item(item: Item) -> dict[str, Any]:
         "priority": fact.priority,
         "text": item.text,
         "notes": list(item.notes),
+        "status": item.status,
     }
 
 
-def _quantity(item: Item) -> dict[str, Any]:
-    quantity = item.fact.quantity
+def _estimate_row(row: EstimateRow) -> EstimateRowJSON:
+    quantity = row.item.fact.quantity
     assert quantity is not None
-    return {"value": quantity.value, "low": quantity.low, "high": quantity.high}
+    return {
+        **_item(row.item),
+        "value": quantity.value,
+        "low": quantity.low,
+        "high": quantity.high,
+        "display": row.value,
+        "as_of": row.as_of,
+        "source": row.source,
+    }
 
 
-def _note(note: Note) -> dict[str, Any]:
+def _note(note: Note) -> NoteJSON:
     return {
         "number": note.number,
         "fact": note.fact_id,

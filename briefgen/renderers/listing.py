@@ -108,6 +108,15 @@ def render_facts(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> 
 
 
 def render_sources(base: FactBase, fmt: str, lang: str) -> str:
+    """The sources as a table, JSON or Markdown listing, or as a CSL-JSON or BibTeX file."""
+    if fmt == "csl-json":
+        from briefgen.export import render_csl_json
+
+        return render_csl_json(base.sources.values())
+    if fmt == "bibtex":
+        from briefgen.export import render_bibtex
+
+        return render_bibtex(base.sources.values())
     cited: Counter[str] = Counter()
     for fact in base.facts:
         cited.update({s for ref in fact.sources for s in (ref.ref, *ref.via)})
@@ -181,3 +190,18 @@ def _table(
     console.print(table)
     text = buffer.getvalue()
     return text if is_tty else "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def render_settings(rows: Sequence[Any], fmt: str) -> str:
+    """The effective configuration (``briefgen config``)."""
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [shown(v) for v in value]
+        return value if value is None or isinstance(value, (bool, int, float)) else str(value)
+
+    if fmt == "json":
+        data = [{"key": r.key, "value": shown(r.value), "origin": r.origin} for r in rows]
+        return dumps({"schema": SCHEMA_VERSION, "settings": data})
+    cells = [[r.key, json.dumps(shown(r.value), ensure_ascii=False), r.origin] for r in rows]
+    return _table(["Setting", "Value", "From"], cells)

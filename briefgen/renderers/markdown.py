@@ -54,8 +54,12 @@ def _markers(item: Item) -> str:
     return "".join(f"[^{n}]" for n in item.notes)
 
 
-def _bullet(item: Item) -> str:
-    return f"- {escape(item.text.strip())}{_markers(item)}"
+def _bullet(item: Item, lang: str) -> str:
+    return f"- {escape(item.text.strip())}{_markers(item)}{_status(item, lang)}"
+
+
+def _status(item: Item, lang: str) -> str:
+    return f" *({label(lang, 'status_' + item.status)})*" if item.status else ""
 
 
 def render_markdown(brief: Brief) -> str:
@@ -68,13 +72,13 @@ def render_markdown(brief: Brief) -> str:
         lines += [f"*{escape(brief.subtitle)}*", ""]
     lines += [escape(" · ".join(brief.byline())), ""]
     if brief.is_empty:
-        lines += [escape(label(lang, "no_facts")), ""]
+        lines += [escape(brief.empty_text), ""]
     if brief.key_points:
         lines += [f"## {label(lang, 'key_points')}", ""]
-        lines += [_bullet(item) for item in brief.key_points] + [""]
+        lines += [_bullet(item, lang) for item in brief.key_points] + [""]
     for section in brief.sections:
         lines += [f"## {escape(section.title)}", ""]
-        lines += [_bullet(item) for item in section.items] + [""]
+        lines += [_bullet(item, lang) for item in section.items] + [""]
     if brief.estimates:
         lines += [f"## {label(lang, 'estimates')}", ""]
         for group in brief.estimates:
@@ -88,7 +92,7 @@ def render_markdown(brief: Brief) -> str:
                     escape(row.value),
                     escape(row.as_of),
                     escape(row.source),
-                    escape(row.item.text) + _markers(row.item),
+                    escape(row.item.text) + _markers(row.item) + _status(row.item, lang),
                 ]
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
@@ -96,9 +100,14 @@ def render_markdown(brief: Brief) -> str:
         lines += [f"## {label(lang, 'contradictions')}", ""]
         for pair in brief.contradictions:
             lines += [
-                f"- {escape(pair.left.text)}{_markers(pair.left)}",
-                f"  - *{label(lang, 'versus')}:* {escape(pair.right.text)}{_markers(pair.right)}",
+                f"- {escape(pair.left.text)}{_markers(pair.left)}{_status(pair.left, lang)}",
+                f"  - *{label(lang, 'versus')}:* {escape(pair.right.text)}{_markers(pair.right)}"
+                f"{_status(pair.right, lang)}",
             ]
+        lines.append("")
+    if brief.removed:
+        lines += [f"## {label(lang, 'removed')}", ""]
+        lines += [f"- {escape(item.text)} ({escape(item.fact.id)})" for item in brief.removed]
         lines.append("")
     if brief.notes:
         lines += [f"## {label(lang, 'sources')}", "", escape(brief.summary_text()), ""]
@@ -108,4 +117,8 @@ def render_markdown(brief: Brief) -> str:
             grade = f" \\[{note.grade}\\]" if note.grade else ""
             lines.append(f"[^{note.number}]: {citation(note.citation)}{grade}")
         lines.append("")
+    if brief.bibliography_entries:
+        lines += [f"## {label(lang, 'bibliography')}", ""]
+        for entry in brief.bibliography_entries:
+            lines += [citation(entry), ""]
     return "\n".join(lines)

@@ -64,11 +64,11 @@ def _document(brief: Brief) -> list[RenderableType]:
     header.append("\n" + " · ".join(brief.byline()), style=MUTED)
     parts.append(Panel(header, box=box.ROUNDED, padding=(0, 1)))
     if brief.is_empty:
-        parts.append(Text(label(lang, "no_facts")))
+        parts.append(Text(brief.empty_text))
     if brief.key_points:
-        parts += [_heading(label(lang, "key_points")), _bullets(brief.key_points)]
+        parts += [_heading(label(lang, "key_points")), _bullets(brief.key_points, lang)]
     for section in brief.sections:
-        parts += [_heading(section.title), _bullets(section.items)]
+        parts += [_heading(section.title), _bullets(section.items, lang)]
     if brief.estimates:
         parts.append(_heading(label(lang, "estimates")))
         for group in brief.estimates:
@@ -85,7 +85,7 @@ def _document(brief: Brief) -> list[RenderableType]:
             table.add_column(label(lang, "source"), ratio=1)
             table.add_column("", ratio=3)
             for row in group.rows:
-                table.add_row(row.value, row.as_of, row.source, _with_markers(row.item))
+                table.add_row(row.value, row.as_of, row.source, _with_markers(row.item, lang))
             parts.append(table)
     if brief.contradictions:
         parts.append(_heading(label(lang, "contradictions")))
@@ -95,9 +95,13 @@ def _document(brief: Brief) -> list[RenderableType]:
         table.add_column(ratio=1)
         for pair in brief.contradictions:
             table.add_row(
-                _with_markers(pair.left), label(lang, "versus"), _with_markers(pair.right)
+                _with_markers(pair.left, lang),
+                label(lang, "versus"),
+                _with_markers(pair.right, lang),
             )
         parts.append(table)
+    if brief.removed:
+        parts += [_heading(label(lang, "removed")), _bullets(brief.removed, lang)]
     if brief.notes:
         parts.append(_heading(label(lang, "notes")))
         notes = Table.grid(padding=(0, 1))
@@ -113,6 +117,13 @@ def _document(brief: Brief) -> list[RenderableType]:
         if brief.grades:
             footer.append(Text(label(lang, "grades"), style=MUTED))
         parts.append(Padding(Group(*footer), (1, 0, 0, 0)))
+    if brief.bibliography_entries:
+        parts.append(_heading(label(lang, "bibliography")))
+        entries = [
+            Padding(_citation(entry), (1 if i else 0, 0, 0, 0))
+            for i, entry in enumerate(brief.bibliography_entries)
+        ]
+        parts.append(Group(*entries))
     return parts
 
 
@@ -120,18 +131,20 @@ def _heading(title: str) -> RenderableType:
     return Padding(Rule(Text(title, style=HEADING), align="left", characters="─"), (1, 0, 0, 0))
 
 
-def _with_markers(item: Item) -> Text:
+def _with_markers(item: Item, lang: str) -> Text:
     text = Text(item.text)
     text.append(superscript(item.notes), style=Style(bold=True))
+    if item.status:
+        text.append(f" ({label(lang, 'status_' + item.status)})", style=Style(italic=True))
     return text
 
 
-def _bullets(items: tuple[Item, ...]) -> RenderableType:
+def _bullets(items: tuple[Item, ...], lang: str) -> RenderableType:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)
     for item in items:
-        grid.add_row("•", _with_markers(item))
+        grid.add_row("•", _with_markers(item, lang))
     return grid
 
 

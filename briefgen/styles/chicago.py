@@ -1,0 +1,254 @@
+"""The Chicago Manual of Style, 17th edition: notes and bibliography (chapter 14).
+
+A first note is full, ``Claire Moreau, *Le pacte* (Institut d'études
+fictives, 2025), §1, https://….``; later notes are short, ``Moreau, *Le
+pacte*, §3.``; the bibliography inverts the first author and groups the
+elements into sentences. English titles are set in headline style, French
+ones as written (8.159, 11.27). docs/citations.md gives every rule with
+examples.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefgen.cite import (
+    PERIODICAL_TYPES,
+    STANDALONE_TYPES,
+    WEB_TYPES,
+    Citation,
+    Typography,
+    close,
+    family_name,
+    inverted,
+    join,
+    link,
+    name_list,
+    person,
+    quoted,
+    short_title,
+    text,
+)
+from briefgen.labels import MINOR_WORDS_EN, format_date, label
+from briefgen.model import Name, Source
+
+# Notes name up to three authors, then the first and "et al." (14.76).
+MOST_NAMES_IN_NOTES = 3
+# A bibliography names up to ten; beyond, the first seven and "et al." (14.76).
+MOST_NAMES_IN_BIBLIOGRAPHY = 10
+NAMES_BEFORE_ET_AL = 7
+# Titles in italics (books, reports: 14.115) and in roman (statutes, treaties: 14.281);
+# all others are parts of a whole, or unpublished, and go in quotation marks.
+ITALIC_TYPES = STANDALONE_TYPES | {"legal_case"}
+ROMAN_TYPES = frozenset({"legislation", "bill", "treaty"})
+# Hosts in italics: periodicals and blogs (14.170, 14.208); a website's name is roman (14.206).
+ITALIC_HOSTS = PERIODICAL_TYPES | {"post-weblog", "chapter", "paper-conference"}
+
+
+class ChicagoStyle:
+    """Chicago 17th edition, notes and bibliography."""
+
+    name = "chicago"
+
+    def typography(self, lang: str) -> Typography:
+        return Typography.of(lang, punctuation_inside_quotes=lang == "en")
+
+    def full(self, source: Source, lang: str, locator: str | None = None) -> Citation:
+        typography = self.typography(lang)
+        names = [person(n) for n in source.author or source.editor]
+        creators = text(
+            _with_role(
+                name_list(names, lang, serial_comma=True, most=MOST_NAMES_IN_NOTES), source, lang
+            )
+        )
+        title = _title(_cased(source.title, source), source, typography)
+        if source.type in ITALIC_TYPES:
+            head = join(
+                [creators, title, text(source.container_title), text(_series(source, lang))],
+                ", ",
+                typography,
+            )
+            facts = _publication_facts(source, lang)
+            if facts:
+                # The facts of publication, in parentheses, follow the title without a comma.
+                head = join([head, text(f"({facts})")], " ", typography)
+            else:
+                head = join([head, text(_year(source, lang))], ", ", typography)
+            parts = [head, text(locator), text(_access(source, lang))]
+        else:
+            parts = [creators, title, _host(source), text(_publisher(source))]
+            parts += [text(_series(source, lang)), text(_date(source, lang)), text(locator)]
+        return join([*parts, link(source.URL)], ", ", typography)
+
+    def short(self, source: Source, lang: str, locator: str | None = None) -> Citation:
+        typography = self.typography(lang)
+        names = [family_name(n) for n in source.author or source.editor]
+        title = short_title(source)
+        parts = [
+            text(name_list(names, lang, serial_comma=True, most=MOST_NAMES_IN_NOTES)),
+            _title(_cased(title, source), source, typography),
+            text(locator),
+        ]
+        return join(parts, ", ", typography)
+
+    def ibid(self, lang: str, locator: str | None = None) -> Citation:
+        # Chicago sets "Ibid." in roman (7.56).
+        return join([text(label(lang, "ibid")), text(locator)], ", ", self.typography(lang))
+
+    def bibliography_entry(self, source: Source, lang: str) -> Citation:
+        typography = self.typography(lang)
+        creators = _bibliography_names(source.author or source.editor, lang)
+        title = _title(_cased(source.title, source), source, typography)
+        host = _host(source)
+        if not creators and host and source.type in PERIODICAL_TYPES:
+            # An unsigned newspaper or magazine article is listed under the periodical (14.207).
+            groups = [host, title, text(_capitalized(_date(source, lang)))]
+        elif source.type in ITALIC_TYPES:
+            facts = _publication_facts(source, lang) or _capitalized(_year(source, lang))
+            groups = [
+                text(_with_role(creators, source, lang)),
+                title,
+                text(source.container_title),
+                text(_series(source, lang)),
+                text(facts),
+                text(_capitalized(_access(source, lang) or "")),
+            ]
+        else:
+            details = [host, text(_publisher(source)), text(_series(source, lang))]
+            date = text(_capitalized(_date(source, lang)))
+            groups = [text(_with_role(creators, source, lang)), title]
+            if source.type in WEB_TYPES or not any(details):
+                # A web page's date is a sentence of its own (14.206); a periodical's
+                # follows its name (14.191).
+                groups += [join(details, ", ", typography), date]
+            else:
+                groups.append(join([*details, text(_date(source, lang))], ", ", typography))
+        groups.append(link(source.URL))
+        return close(join(groups, ". ", typography), typography)
+
+
+def _with_role(creators: str, source: Source, lang: str) -> str:
+    """Editors standing for absent authors are followed by "ed." (14.103)."""
+    if creators and not source.author:
+        return f"{creators}, {label(lang, 'editors' if len(source.editor) > 1 else 'editor')}"
+    return creators
+
+
+def _bibliography_names(names: tuple[Name, ...], lang: str) -> str:
+    """The first name inverted, the others in normal order (14.72)."""
+    written = [inverted(names[0]), *(person(n) for n in names[1:])] if names else []
+    if len(written) > MOST_NAMES_IN_BIBLIOGRAPHY:
+        return f"{', '.join(written[:NAMES_BEFORE_ET_AL])}, {label(lang, 'et_al')}"
+    return name_list(written, lang, serial_comma=True, most=MOST_NAMES_IN_BIBLIOGRAPHY)
+
+
+def _title(title: str | None, source: Source, typography: Typography) -> Citation:
+    if not title:
+        return ()
+    if source.type in ITALIC_TYPES:
+        return text(title, italic=True)
+    if source.type in ROMAN_TYPES:
+        return text(title)
+    return quoted(title, typography)
+
+
+def _host(source: Source) -> Citation:
+    host = source.container_title
+    if not host:
+        return ()
+    if source.type in PERIODICAL_TYPES and host.startswith("The "):
+        # An initial "The" is dropped from the name of a periodical (14.172).
+        host = host[4:]
+    return text(host, italic=source.type in ITALIC_HOSTS)
+
+
+def _publisher(source: Source) -> str | None:
+    """The owner of a web page or the publisher of a part; a periodical's title suffices."""
+    if source.type in PERIODICAL_TYPES and source.container_title:
+        return None
+    if source.type in WEB_TYPES and source.publisher == source.container_title:
+        return None
+    return source.publisher
+
+
+def _publication_facts(source: Source, lang: str) -> str | None:
+    """``Place: Publisher, Year`` for a book or report; none when neither is known."""
+    where = label(lang, "colon").join(p for p in (source.publisher_place, source.publisher) if p)
+    return f"{where}, {_year(source, lang)}" if where else None
+
+
+def _series(source: Source, lang: str) -> str | None:
+    number = f"{label(lang, 'number')}\u00a0{source.number}" if source.number else None
+    return " ".join(p for p in (source.collection_title, number) if p) or None
+
+
+def _year(source: Source, lang: str) -> str:
+    """A book or report is dated by its year (14.145)."""
+    return str(source.issued.year) if source.issued else label(lang, "nd")
+
+
+def _date(source: Source, lang: str) -> str:
+    """The full date; without one, the date of access, else "n.d." (14.12, 14.206)."""
+    if source.issued:
+        return format_date(source.issued, lang, month_first=True)
+    return _access(source, lang) or label(lang, "nd")
+
+
+def _access(source: Source, lang: str) -> str | None:
+    """The date of access, only for an undated source: a dated one needs none (14.12)."""
+    if source.accessed and not source.issued:
+        return f"{label(lang, 'accessed')} {format_date(source.accessed, lang, month_first=True)}"
+    return None
+
+
+def _capitalized(value: str) -> str:
+    """A date or label starting a sentence of the bibliography: "N.d.", "Accessed …"."""
+    return value[:1].upper() + value[1:]
+
+
+def _cased(title: str | None, source: Source) -> str | None:
+    """English titles in headline style (8.159); others as written (11.27)."""
+    if title and (source.language or "").startswith("en"):
+        return headline_case(title)
+    return title
+
+
+_LEADING = re.compile(r"^([^\w]*)(.*)$")
+_BREAKS = (":", "?", "!", "—", "–", "|")
+
+
+def headline_case(title: str) -> str:
+    """``title`` in headline style: major words capitalised, minor words in lower case.
+
+    The first and last words, and the first word after a colon, dash or
+    question mark, are always capitalised. Words written with a capital
+    inside (``DPRK``, ``McCartney``, ``iPhone``) are left as they are.
+    """
+    words = title.split(" ")
+    out = []
+    force = True
+    for index, word in enumerate(words):
+        out.append(_case_word(word, force or index == len(words) - 1))
+        force = word.endswith(_BREAKS) or word in _BREAKS
+    return " ".join(out)
+
+
+def _case_word(word: str, force: bool) -> str:
+    match = _LEADING.match(word)
+    assert match is not None
+    lead, core = match.groups()
+    if not core:
+        return word
+    pieces = core.split("-")
+    cased = [_case_piece(piece, force or lead.endswith(_BREAKS)) for piece in pieces[:1]]
+    cased += [_case_piece(piece, False) for piece in pieces[1:]]
+    return lead + "-".join(cased)
+
+
+def _case_piece(piece: str, force: bool) -> str:
+    if not piece or any(c.isupper() for c in piece[1:]):
+        return piece
+    bare = piece.casefold()
+    if not force and (bare in MINOR_WORDS_EN or bare.rstrip(",;") in MINOR_WORDS_EN):
+        return piece.lower()
+    return piece[:1].upper() + piece[1:]

@@ -1,0 +1,137 @@
+"""Digests for scheduled runs: --new-since, --changed-since (directory or git revision)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+
+def test_new_since_titles_the_window(run, pact):
+    md = run("--facts-dir", pact, "brief", "-f", "md", "--new-since", "2025-03-01").stdout
+    assert md.startswith("# The Northland–Eastland pact\n\n*New since 1 March 2025*\n")
+    fr = run("--facts-dir", pact, "brief", "-f", "md", "--lang", "fr", "--new-since", "2025-03-01")
+    assert "*Nouveau depuis le 1er mars 2025*" in fr.stdout
+
+
+def edit(base, fact_text, new_text):
+    path = base / "items" / "security.yaml"
+    path.write_text(path.read_text().replace(fact_text, new_text))
+
+
+def change_the_base(base):
+    edit(
+        base,
+        "Both governments announced joint drills for the spring.",
+        "Joint drills were postponed.",
+    )
+    trade = base / "items" / "trade.yaml"
+    text = trade.read_text()
+    trade.write_text(text[: text.index("- id: sanctions-evaded")])  # removes a fact
+    (base / "items" / "new.yaml").write_text(
+        "- id: border-closed\n  kind: event\n  themes: [security]\n  date: 2025-04-02\n"
+        "  text: {en: The border was closed., fr: La frontière a été fermée.}\n"
+        "  sources: [{ref: anon-news, locator: '§5'}]\n  added: 2025-04-03\n"
+    )
+
+
+def digest(run, base, ref, *args):
+    result = run("--facts-dir", base, "brief", "-f", "json", "--changed-since", ref, *args)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    items = [*data["key_points"], *(i for s in data["sections"] for i in s["items"])]
+    return data, {i["fact"]: i["status"] for i in items}
+
+
+def test_changed_since_another_directory(run, pact, pact_copy):
+    change_the_base(pact_copy)
+    data, shown = digest(run, pact_copy, str(pact))
+    assert shown == {"drills-announced": "changed", "border-closed": "new"}
+    assert [r["fact"] for r in data["removed"]] == ["sanctions-evaded"]
+    assert data["subtitle"] == f"Changes since {pact}"
+    md = run("--facts-dir", pact_copy, "brief", "-f", "md", "--changed-since", pact).stdout
+    assert "- Joint drills were postponed.[^1] *(changed)*" in md
+    assert (
+        "## Removed\n\n- The pact helps Eastland evade international sanctions. (sanctions-evaded)\n"
+        in md
+    )
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_changed_since_a_git_revision(run, pact, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(pact, repo / "facts")
+
+    def git(*args):
+        subprocess.run(
+            ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "first")
+    change_the_base(repo / "facts")
+    git("add", "-A")
+    git("commit", "-qm", "second")
+    status_before = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain"], capture_output=True, text=True
+    ).stdout
+
+    _, shown = digest(run, repo / "facts", "HEAD~1")
+    assert shown == {"drills-announced": "changed", "border-closed": "new"}
+    # nothing changed since HEAD itself: exit 4, nothing on stdout
+    empty = run("--facts-dir", repo / "facts", "brief", "-f", "md", "--changed-since", "HEAD")
+    assert (empty.exit_code, empty.stdout) == (4, "")
+    assert empty.stderr == "briefgen: error: nothing new, changed or removed since HEAD\n"
+    allowed = run(
+        "--facts-dir",
+        repo / "facts",
+        "brief",
+        "-f",
+        "md",
+        "--changed-since",
+        "HEAD",
+        "--allow-empty",
+    )
+    assert allowed.exit_code == 0
+    assert "*Changes since HEAD*" in allowed.stdout and "Nothing new." in allowed.stdout
+    # read-only: the repository is left as it was
+    assert (
+        subprocess.run(
+            ["git", "-C", str(repo), "status", "--porcelain"], capture_output=True, text=True
+        ).stdout
+        == status_before
+    )
+
+
+def test_changed_since_an_unknown_revision(run, pact_copy):
+    result = run("--facts-dir", pact_copy, "brief", "--changed-since", "no-such-ref")
+    assert result.exit_code == 2
+    assert "neither a directory nor a git revision" in result.stderr
+
+
+def test_completion_offers_theme_ids(pact):
+    import os
+    import sys
+
+    env = {
+        **os.environ,
+        "_BRIEFGEN_COMPLETE": "bash_complete",
+        "COMP_WORDS": "briefgen brief -t s",
+        "COMP_CWORD": "3",
+        "BRIEFGEN_FACTS_DIR": str(pact),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen"], env=env, capture_output=True, text=True
+    )
+    assert result.stdout.split() == ["plain,security"]
+
+
+def test_completion_script(run):
+    result = run("completion", "zsh")
+    assert result.exit_code == 0
+    assert "_BRIEFGEN_COMPLETE=zsh_complete" in result.stdout

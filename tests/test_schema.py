@@ -1,0 +1,70 @@
+"""The published JSON Schemas describe the real outputs, closely enough to catch a change."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+
+def schema_of(run, what):
+    result = run("schema", "--output", what)
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.mark.parametrize(
+    "args", [(), ("--lang", "fr", "-t", "security"), ("--pages", "0", "--no-grades")]
+)
+def test_brief_json_validates_against_its_schema(run, pact, args):
+    validator = schema_of(run, "brief")
+    data = json.loads(run("--facts-dir", pact, "brief", "-f", "json", *args).stdout)
+    assert list(validator.iter_errors(data)) == []
+    data["unexpected"] = 1
+    assert not validator.is_valid(data)
+    del data["unexpected"]
+    data["notes"][0]["number"] = "one"
+    assert not validator.is_valid(data)
+
+
+def test_digest_json_validates(run, pact, pact_copy):
+    (pact_copy / "items" / "trade.yaml").write_text("[]\n")
+    data = json.loads(
+        run("--facts-dir", pact_copy, "brief", "-f", "json", "--changed-since", pact).stdout
+    )
+    assert data["removed"]
+    assert list(schema_of(run, "brief").iter_errors(data)) == []
+
+
+def test_facts_json_validates_against_its_schema(run, pact):
+    validator = schema_of(run, "facts-json")
+    data = json.loads(run("--facts-dir", pact, "facts", "-f", "json").stdout)
+    assert list(validator.iter_errors(data)) == []
+    data["facts"][0]["kind"] = "rumour"
+    assert not validator.is_valid(data)
+
+
+def test_fact_file_schema_accepts_the_fixture_files(run, pact):
+    import datetime
+
+    import yaml
+
+    def as_json(value):
+        # an editor reads YAML 1.2, where 2024-06-12 is text, not a date
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return [as_json(v) for v in value]
+        if isinstance(value, dict):
+            return {k: as_json(v) for k, v in value.items()}
+        return value
+
+    validator = schema_of(run, "facts")
+    for path in sorted((pact / "items").glob("*.yaml")):
+        items = as_json(yaml.safe_load(path.read_text()))
+        assert list(validator.iter_errors(items)) == [], path
+    items[0]["kind"] = "rumour"
+    assert not validator.is_valid(items)
