@@ -63,7 +63,8 @@ class Document:
     data: Any = None
     # First line of each item of a top-level list, to name the item a line belongs to.
     item_lines: list[int] = field(default_factory=list)
-    # (line, character) of every forbidden character, in the file or in an escaped value.
+    # (line, character) of the forbidden characters, in the file or in an escaped value;
+    # each character once per line, however often it is repeated there.
     forbidden: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -114,6 +115,7 @@ def parse(text: str) -> Document:
     document = Document()
     item_lines = document.item_lines
     escapes = "\\" in text
+    forbidden = FORBIDDEN.search
     plain: dict[str, Any] = {}  # plain scalars seen, already resolved (many repeat)
     # The container being filled (None at the top), whether it is a mapping,
     # and the key waiting for its value; the enclosing ones on the stack.
@@ -121,6 +123,7 @@ def parse(text: str) -> Document:
     in_mapping = False
     key: Any = _NO_KEY
     stack: list[tuple[Any, bool, Any]] = []
+    depth = 0  # len(stack)
     documents = 0
     try:
         # get_event() gives None after the end of the stream.
@@ -132,18 +135,34 @@ def parse(text: str) -> Document:
                 value = event.value
                 tag = event.tag
                 if tag is None and event.implicit[0]:  # plain: text, or a number, boolean, null
-                    try:
-                        value = plain[value]
-                    except KeyError:
-                        value = plain.setdefault(value, _resolve(loader, value, event))
+                    resolved = plain.get(value, _NO_KEY)
+                    if resolved is _NO_KEY:
+                        resolved = plain[value] = _resolve(loader, value, event)
+                    value = resolved
                 else:
                     if tag is not None and tag != "!":
                         value = _tagged(loader, tag, value, event)
+                    # Escapes ("\u202e", "\x1b") put characters in a value that the file does not show.
                     if escapes and event.style == '"' and isinstance(value, str):
-                        _check_escaped(value, event, document)
-                if len(stack) == 1 and not in_mapping:
+                        match = forbidden(value)
+                        if match:
+                            document.forbidden.append((_line(event), match.group()))
+                if depth == 1 and not in_mapping:
                     item_lines.append(_line(event))
-            elif kind is mapping_start or kind is sequence_start:
+                if not in_mapping:
+                    if parent is None:
+                        document.data = value
+                    else:
+                        parent.append(value)
+                elif key is not _NO_KEY:
+                    parent[key] = value
+                    key = _NO_KEY
+                elif value in parent:
+                    raise YAMLProblem(_line(event), f"invalid YAML: duplicate key {excerpt(value)}")
+                else:
+                    key = value
+                continue
+            if kind is mapping_start or kind is sequence_start:
                 if event.anchor is not None:
                     raise _anchor(event)
                 allowed = _MAP_TAGS if kind is mapping_start else _SEQ_TAGS
@@ -151,20 +170,33 @@ def parse(text: str) -> Document:
                     raise YAMLProblem(
                         _line(event), f"invalid YAML: tag {excerpt(event.tag)} is not allowed"
                     )
-                if len(stack) >= MAX_DEPTH:
+                if depth >= MAX_DEPTH:
                     raise YAMLProblem(
                         _line(event), f"invalid YAML: nested more than {MAX_DEPTH} levels deep"
                     )
-                if len(stack) == 1 and not in_mapping:
+                if depth == 1 and not in_mapping:
                     item_lines.append(_line(event))
                 stack.append((parent, in_mapping, key))
+                depth += 1
                 in_mapping = kind is mapping_start
                 parent = {} if in_mapping else []
                 key = _NO_KEY
-                continue
             elif kind is mapping_end or kind is sequence_end:
                 value = parent
                 parent, in_mapping, key = stack.pop()
+                depth -= 1
+                if not in_mapping:
+                    if parent is None:
+                        document.data = value
+                    else:
+                        parent.append(value)
+                elif key is not _NO_KEY:
+                    parent[key] = value
+                    key = _NO_KEY
+                else:
+                    raise YAMLProblem(
+                        _line(event), "invalid YAML: a mapping key must be a single value"
+                    )
             elif kind is alias_event:
                 raise _anchor(event)
             elif kind is document_start:
@@ -173,32 +205,16 @@ def parse(text: str) -> Document:
                     raise YAMLProblem(
                         _line(event), "invalid YAML: expected a single document, found another"
                     )
-                continue
-            else:  # stream start and end, document end
-                continue
-
-            if not in_mapping:
-                if parent is None:
-                    document.data = value
-                else:
-                    parent.append(value)
-            elif key is not _NO_KEY:
-                parent[key] = value
-                key = _NO_KEY
-            elif isinstance(value, (list, dict)):
-                raise YAMLProblem(
-                    _line(event), "invalid YAML: a mapping key must be a single value"
-                )
-            elif value in parent:
-                raise YAMLProblem(_line(event), f"invalid YAML: duplicate key {excerpt(value)}")
-            else:
-                key = value
     finally:
         loader.dispose()
+    found = set(document.forbidden)
     if not text.isascii():
+        line, counted = 1, 0
         for match in _FORBIDDEN_IN_FILE.finditer(text):
-            document.forbidden.append((line_of(text, match.start()), match.group()))
-        document.forbidden.sort()
+            line += len(_LINE_BREAK.findall(text, counted, match.start()))
+            counted = match.start()
+            found.add((line, match.group()))
+    document.forbidden = sorted(found)
     return document
 
 
@@ -236,10 +252,3 @@ def _construct(loader: Any, tag: str, value: str, event: Any) -> Any:
         raise YAMLProblem(
             _line(event), f"invalid YAML: {excerpt(value)} is not a valid {kind}"
         ) from None
-
-
-def _check_escaped(value: str, event: Any, document: Document) -> None:
-    # Escapes ("\u202e", "\x1b") put characters in a value that the file does not show.
-    match = FORBIDDEN.search(value)
-    if match:
-        document.forbidden.append((_line(event), match.group()))
