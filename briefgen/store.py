@@ -149,7 +149,12 @@ def fact_files(root: Path) -> list[Path]:
     files = [root / name for name in names if (root / name).is_file()]
     items = root / "items"
     if items.is_dir():
-        found = [p for p in items.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+        # Links are listed even when broken, so that reading them reports why.
+        found = [
+            p
+            for p in items.rglob("*")
+            if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink())
+        ]
         files += sorted(found, key=lambda p: p.relative_to(items).as_posix())
     return files
 
@@ -234,7 +239,14 @@ class _Loading:
 
     def read(self, path: Path) -> _File | None:
         display = display_path(path)
-        if not path.resolve().is_relative_to(self.real_root):
+        try:
+            inside = path.resolve().is_relative_to(self.real_root)
+        except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+            self.problems.append(
+                Problem(display, None, None, "cannot read: too many levels of symbolic links")
+            )
+            return None
+        if not inside:
             self.problems.append(Problem(display, None, None, "links outside the fact directory"))
             return None
         try:
@@ -271,7 +283,7 @@ class _Loading:
 
     def read_list(self, name: str, *, required: bool) -> tuple[_File | None, list[Any]]:
         path = self.root / name
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             if required:
                 self.problems.append(Problem(display_path(path), None, None, "file is missing"))
             return None, []
@@ -296,7 +308,7 @@ class _Loading:
             return list(enumerate(adapter.validate_python(items)))
         except ValidationError as exc:
             bad: set[int] = set()
-            for error in exc.errors():
+            for error in _first_causes(exc.errors()):
                 index, *loc = error["loc"]
                 assert isinstance(index, int)
                 bad.add(index)
@@ -450,6 +462,21 @@ class _Placed(Generic[Model]):
 @cache
 def _adapter(model: type[Model]) -> TypeAdapter[list[Model]]:
     return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+def _first_causes(errors: list[Any]) -> list[Any]:
+    """The errors, less "too short" ones that only follow from an error inside the same list.
+
+    A bad source reference also leaves ``sources`` without a valid item, which
+    pydantic reports as a second error; only the first says what to fix.
+    """
+    paths = [tuple(error["loc"]) for error in errors]
+    return [
+        error
+        for error, path in zip(errors, paths, strict=True)
+        if error["type"] != "too_short"
+        or not any(len(other) > len(path) and other[: len(path)] == path for other in paths)
+    ]
 
 
 def _forbidden(char: str) -> str:
