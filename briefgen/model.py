@@ -8,7 +8,6 @@ languages of the base) live in :mod:`briefgen.store`.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import re
@@ -58,7 +57,7 @@ class PartialDate:
         if not 1 <= self.month <= 12:
             raise ValueError(f"month out of range: {self.month}")
         if self.day is not None:
-            last = calendar.monthrange(self.year, self.month)[1]
+            last = _days_in_month(self.year, self.month)
             if not 1 <= self.day <= last:
                 raise ValueError(f"day out of range: {self.day}")
 
@@ -88,7 +87,7 @@ class PartialDate:
 
     def last_day(self) -> dt.date:
         month = self.month or 12
-        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+        return dt.date(self.year, month, self.day or _days_in_month(self.year, month))
 
     def parts(self) -> list[int]:
         """The CSL-JSON ``date-parts`` of this date."""
@@ -129,6 +128,13 @@ class PartialDate:
         }
 
 
+def _days_in_month(year: int, month: int) -> int:
+    # calendar.monthrange would do, but importing calendar costs every run a few milliseconds.
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.timedelta(days=1)).day
+
+
 @lru_cache(maxsize=4096, typed=True)
 def _read_date(value: int | str) -> PartialDate:
     # The same dates come back again and again in a base: each is read once,
@@ -152,8 +158,9 @@ LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 FOLDABLE_SPACE = re.compile(r"[ \t\r\n\f\v\x85\u2028\u2029]+")
 # What FOLDABLE_SPACE would change: looking for it is much cheaper than substituting.
 NEEDS_FOLDING = re.compile(r"[\t\r\n\f\v\x85\u2028\u2029]|  ")
-# A brief is one page of short bullets; a longer text is a mistake (a pasted
-# article), and would only be dropped or overflow the page.
+# No string in a fact base may be longer. A brief is one page of short bullets:
+# a longer text is a mistake (a pasted article) and would only be dropped or
+# overflow the page; a megabyte-long one would slow every renderer down.
 MAX_TEXT_LENGTH = 2000
 
 
@@ -163,10 +170,6 @@ def _one_line(value: object) -> object:
         return value
     if NEEDS_FOLDING.search(value):
         value = FOLDABLE_SPACE.sub(" ", value)
-    if len(value) > MAX_TEXT_LENGTH:
-        raise ValueError(
-            f"is {len(value):,} characters long; a text may have at most {MAX_TEXT_LENGTH:,}"
-        )
     return value.strip(" ")
 
 
@@ -182,7 +185,13 @@ Localized = dict[Annotated[str, Field(pattern=LANG_PATTERN)], OneLine]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+        defer_build=True,
+        str_max_length=MAX_TEXT_LENGTH,
+    )
 
 
 class Theme(_Frozen):
