@@ -39,15 +39,9 @@ class Settings:
     configured: dict[str, Any] = field(default_factory=dict)
 
     def load(self) -> FactBase:
-        import gc
-
         from briefgen.store import load
 
-        base = load(self.facts_dir)
-        # The base lives until the command ends: spare the garbage collector
-        # from walking all of its objects again at every collection.
-        gc.freeze()
-        return base
+        return load(self.facts_dir)
 
     def info(self, message: str) -> None:
         """A progress or summary line on stderr, unless ``--quiet``."""
@@ -673,4 +667,11 @@ def _write(data: str | bytes, output: Path | None) -> None:
 
 def main(prog_name: str | None = None) -> None:
     """Entry point of the ``briefgen`` console script."""
+    import gc
+
+    # One command, then the process ends. Its objects (the base, the brief, the
+    # output) all live until then or are freed as soon as unused, and hold next to
+    # no reference cycles: the cyclic garbage collector would only walk them again
+    # and again, which doubled the time of a brief at 100,000 facts.
+    gc.disable()
     cli(prog_name=prog_name or "briefgen")

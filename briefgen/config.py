@@ -16,7 +16,6 @@ relative to the file they are written in.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -139,6 +138,8 @@ def _convert(
         return value
     option = options.get(key)
     if option is None:
+        import difflib  # only for this message: it costs every run a few milliseconds
+
         known = [*GLOBAL_KEYS, *options]
         close = difflib.get_close_matches(key, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""

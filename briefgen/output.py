@@ -13,6 +13,8 @@ from pathlib import Path
 
 from briefgen.errors import OutputError
 
+_CHUNK = 1 << 20
+
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one."""
@@ -42,10 +44,15 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 def write_stdout(data: str | bytes) -> None:
     """Write ``data`` to standard output (bytes unchanged, text as UTF-8)."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     sys.stdout.flush()
-    sys.stdout.buffer.write(payload)
-    sys.stdout.buffer.flush()
+    out = sys.stdout.buffer
+    if isinstance(data, bytes):
+        out.write(data)
+    else:
+        # A megabyte at a time, so that a large listing is not also held encoded.
+        for start in range(0, len(data), _CHUNK):
+            out.write(data[start : start + _CHUNK].encode("utf-8"))
+    out.flush()
 
 
 def _umask() -> int:

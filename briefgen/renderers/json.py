@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any, Literal
 
 # pydantic builds the published JSON Schema from these; it needs typing_extensions'
@@ -184,6 +185,21 @@ def dumps(data: Any) -> str:
     if text is None or _FAST_FORM_DIFFERS.search(text):
         text = json.dumps(data, ensure_ascii=False, indent=2)
     return text + "\n"
+
+
+def dumps_listing(head: dict[str, Any], key: str, items: Iterable[Any]) -> str:
+    """``dumps({**head, key: list(items)})``, made one item at a time.
+
+    The items are converted (and dropped) one by one, so that a listing of
+    100,000 facts is never held as data and as text at once.
+    """
+    # dumps() indents a member of that list by two levels (four spaces).
+    members = ["    " + dumps(item)[:-1].replace("\n", "\n    ") for item in items]
+    if not members:
+        return dumps({**head, key: []})
+    document = dumps({**head, key: [None]})  # the envelope, with a placeholder member
+    before, after = document.rsplit("    null", 1)
+    return before + ",\n".join(members) + after
 
 
 def source_to_dict(source: Source) -> dict[str, Any]:

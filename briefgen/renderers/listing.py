@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from briefgen.model import Fact, FactBase
-from briefgen.renderers.json import dumps, source_to_dict
+from briefgen.renderers.json import dumps, dumps_listing, source_to_dict
 from briefgen.renderers.markdown import escape
 
 SCHEMA_VERSION = 1
@@ -45,7 +45,7 @@ def fact_to_dict(fact: Fact) -> dict[str, Any]:
 
 def render_facts(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> str:
     if fmt == "json":
-        return dumps({"schema": SCHEMA_VERSION, "facts": [fact_to_dict(f) for f in facts]})
+        return dumps_listing({"schema": SCHEMA_VERSION}, "facts", map(fact_to_dict, facts))
     if fmt == "jsonl":
         return "".join(json.dumps(fact_to_dict(f), ensure_ascii=False) + "\n" for f in facts)
     if fmt == "csv":
