@@ -1,0 +1,365 @@
+"""Time briefgen as its users run it, and check the performance budgets.
+
+Every measurement is a whole process, interpreter start-up included, run
+several times after one warm-up run; the table gives the fastest and the
+median run and the largest peak memory (RSS). Runs on the shipped base, on
+synthetic bases of 1,000 to 100,000 facts (``bench/generate.py``), and
+against the pipeline a user would otherwise build: the same brief in
+Markdown, made a PDF by pandoc and WeasyPrint.
+
+Budgets (docs/benchmark.md) are judged on the fastest run: other processes
+only ever add time to a run, so the fastest one is the best measure of what
+briefgen itself costs; the median shows how much a busy machine adds.
+
+Usage: ``python bench/run.py [--quick] [--runs N] [--sizes 1000,10000] [--check]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import hashlib
+import importlib.util
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generate import generate
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+SIZES = (1_000, 10_000, 100_000)
+QUICK_SIZES = (1_000, 10_000)
+MIB = 1024 * 1024
+MEMORY_BUDGET = 1024 * MIB
+# Marginal cost per fact may grow this much from the smaller to the larger
+# bases and still count as linear (timings on a shared machine are noisy).
+LINEAR_TOLERANCE = 1.5
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row of the table: a command, how to run it, and its budget."""
+
+    label: str
+    base: str
+    command: tuple[str, ...]
+    cache: str = ""  # "cold" (BRIEFGEN_CACHE=0), "warm" (primed cache) or "" (no base read)
+    runs: int = 10
+    budget: float | None = None  # seconds, judged on the median
+    facts: int | None = None  # size of a generated base, for the scaling check
+    output: str | None = None  # file the command writes, kept for the comparison
+
+
+@dataclass
+class Result:
+    """The runs of one case, or why it could not be measured."""
+
+    case: Case
+    times: list[float] = field(default_factory=list)
+    peak_rss: int = 0
+    missing: str | None = None  # "not available: ..." or "failed: ..."
+    pages: str = "?"  # of the PDF the command wrote
+
+    @property
+    def minimum(self) -> float:
+        return min(self.times)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+class Bench:
+    """Runs commands in a clean environment: private cache and configuration, no BRIEFGEN_* variables."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.bin = Path(sys.executable).parent
+        executable = self.bin / "briefgen"
+        found = str(executable) if executable.exists() else shutil.which("briefgen")
+        self.briefgen = (found,) if found else (sys.executable, "-m", "briefgen")
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
+        self.env.update(
+            XDG_CACHE_HOME=str(workdir / "cache"),
+            XDG_CONFIG_HOME=str(workdir / "config"),
+            SOURCE_DATE_EPOCH="1764547200",
+            NO_COLOR="1",
+            COLUMNS="100",
+            # pandoc finds the venv's weasyprint executable.
+            PATH=f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
+        )
+
+    def run_once(self, command: tuple[str, ...], cache: str) -> tuple[float, int]:
+        """Run ``command``; its wall time in seconds and its peak RSS in bytes."""
+        env = dict(self.env, BRIEFGEN_CACHE="0") if cache == "cold" else self.env
+        with open(os.devnull, "wb") as out, tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=self.workdir)
+            # wait4 gives this child's own resource usage (getrusage would sum all children).
+            _, status, usage = os.wait4(process.pid, 0)
+            elapsed = time.perf_counter() - start
+            process.returncode = os.waitstatus_to_exitcode(status)
+            if process.returncode != 0:
+                err.seek(0)
+                lines = err.read().decode(errors="replace").strip().splitlines()
+                raise RuntimeError(f"exit {process.returncode}: {lines[-1] if lines else ''}")
+        return elapsed, usage.ru_maxrss * 1024  # Linux reports kilobytes
+
+    def measure(self, case: Case) -> Result:
+        result = Result(case)
+        try:
+            for run in range(case.runs + 1):
+                elapsed, rss = self.run_once(case.command, case.cache)
+                if run:  # the first run warms up (and primes the cache)
+                    result.times.append(elapsed)
+                    result.peak_rss = max(result.peak_rss, rss)
+        except (RuntimeError, OSError) as exc:
+            result.missing = f"failed: {exc}"
+        result.pages = pdf_pages(case.output)
+        return result
+
+
+def precompile_briefgen() -> None:
+    """Compile briefgen's modules, as installing a wheel does, so start-up is not spent compiling."""
+    spec = importlib.util.find_spec("briefgen")
+    if spec and spec.origin:
+        compileall.compile_dir(Path(spec.origin).parent, quiet=1)
+
+
+def generated_base(size: int, seed: int) -> Path:
+    """The synthetic base of ``size`` facts, generated once per version of the generator."""
+    version = hashlib.blake2b((HERE / "generate.py").read_bytes(), digest_size=4).hexdigest()
+    path = OUT / f"facts-{size}-seed{seed}-{version}"
+    if not (path / "themes.yaml").is_file():
+        print(f"generating {size:,} facts in {path} ...", file=sys.stderr)
+        generate(path, size, seed)
+    return path
+
+
+def shipped_cases(bench: Bench, facts_dir: Path | None, runs: int) -> list[Case]:
+    base = ("--facts-dir", str(facts_dir)) if facts_dir else ()
+    name = str(facts_dir) if facts_dir else "shipped"
+    brief = (*bench.briefgen, *base, "brief")
+    pdf = str(bench.workdir / "brief.pdf")
+    return [
+        Case("--help", "", (*bench.briefgen, "--help"), runs=runs, budget=0.150),
+        Case("brief -f md", name, (*brief, "-f", "md"), "cold", runs, budget=0.300),
+        Case("brief -f md", name, (*brief, "-f", "md"), "warm", runs, budget=0.300),
+        Case("brief -f term", name, (*brief, "-f", "term"), "warm", runs),
+        Case("brief -f json", name, (*brief, "-f", "json"), "warm", runs),
+        Case("brief -f pdf", name, (*brief, "-f", "pdf", "-o", pdf), "cold", runs, 1.5, output=pdf),
+        Case("brief -f pdf", name, (*brief, "-f", "pdf", "-o", pdf), "warm", runs, 1.5, output=pdf),
+    ]
+
+
+def generated_cases(bench: Bench, sizes: tuple[int, ...], seed: int, runs: int) -> list[Case]:
+    cases = []
+    for size in sizes:
+        path = generated_base(size, seed)
+        base = (*bench.briefgen, "--facts-dir", str(path))
+        name = f"{size:,} facts"
+        n = runs if size <= 1_000 else max(3, runs // 2) if size <= 10_000 else max(3, runs // 5)
+        json_budget = 2.0 if size == 10_000 else None
+        for cache in ("cold", "warm"):
+            command = (*base, "facts", "--format", "json")
+            cases.append(Case("facts -f json", name, command, cache, n, json_budget, size))
+        for cache in ("cold", "warm"):
+            command = (*base, "brief", "-f", "md")
+            cases.append(Case("brief -f md (1 page)", name, command, cache, n, facts=size))
+        command = (*base, "brief", "-f", "md", "--pages", "0")
+        cases.append(Case("brief -f md --pages 0 (all)", name, command, "warm", n, facts=size))
+    return cases
+
+
+def pdf_renderer_missing() -> str | None:
+    if importlib.util.find_spec("briefgen.renderers.pdf") is None:
+        return "not available: this version of briefgen has no PDF renderer"
+    return None
+
+
+def pandoc_case(bench: Bench, facts_dir: Path | None, runs: int) -> tuple[Case, str | None]:
+    """pandoc turning the Markdown brief into a PDF with WeasyPrint, as a user would."""
+    markdown = bench.workdir / "brief.md"
+    pdf = bench.workdir / "pandoc.pdf"
+    command = ("pandoc", str(markdown), "-o", str(pdf), "--pdf-engine=weasyprint")
+    case = Case("pandoc brief.md -o brief.pdf", "shipped", command, runs=runs, output=str(pdf))
+    if shutil.which("pandoc") is None:
+        return case, "not available: pandoc is not installed"
+    if shutil.which("weasyprint", path=bench.env["PATH"]) is None:
+        return case, "not available: the weasyprint command is not installed"
+    base = ("--facts-dir", str(facts_dir)) if facts_dir else ()
+    try:
+        bench.run_once((*bench.briefgen, *base, "brief", "-f", "md", "-o", str(markdown)), "warm")
+    except RuntimeError as exc:
+        return case, f"failed: {exc}"
+    return case, None
+
+
+def pdf_pages(path: str | None) -> str:
+    if not path or not Path(path).is_file() or shutil.which("pdfinfo") is None:
+        return "?"
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
+    return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
+
+
+# -- report ------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def verdict(result: Result) -> str:
+    """``< 300 ms ✓``: the budget, judged on the fastest run (see the module docstring)."""
+    budget = result.case.budget
+    if budget is None or result.missing:
+        return ""
+    if result.minimum >= budget:
+        return f"< {ms(budget)} ✗"
+    return f"< {ms(budget)} ✓" + ("" if result.median < budget else " (median above)")
+
+
+def table(results: list[Result]) -> list[str]:
+    lines = [
+        "| command | base | cache | runs | min | median | peak RSS | budget |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        c = r.case
+        if r.missing:
+            lines.append(f"| `{c.label}` | {c.base} | {c.cache} | | {r.missing} | | | |")
+            continue
+        rss = f"{r.peak_rss / MIB:,.0f} MiB"
+        lines.append(
+            f"| `{c.label}` | {c.base} | {c.cache} | {len(r.times)} | {ms(r.minimum)} "
+            f"| {ms(r.median)} | {rss} | {verdict(r)} |"
+        )
+    return lines
+
+
+def scaling(results: list[Result]) -> tuple[list[str], bool]:
+    """Whether the cost per fact stays the same from the smaller to the larger bases."""
+    lines, ok = [], True
+    series: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for r in results:
+        if r.case.facts and not r.missing:
+            series.setdefault((r.case.label, r.case.cache), []).append((r.case.facts, r.median))
+    for (label, cache), points in series.items():
+        points.sort()
+        if len(points) < 3:
+            continue
+        (n0, t0), (n1, t1), (n2, t2) = points[-3:]
+        small = (t1 - t0) / (n1 - n0) * 1000
+        large = (t2 - t1) / (n2 - n1) * 1000
+        linear = large <= small * LINEAR_TOLERANCE
+        ok &= linear
+        lines.append(
+            f"- `{label}` ({cache}): {small * 1000:.0f} ms per 1,000 facts from {n0:,} to {n1:,}, "
+            f"{large * 1000:.0f} ms from {n1:,} to {n2:,}: {'linear ✓' if linear else 'grows faster ✗'}"
+        )
+    return lines, ok
+
+
+def memory(results: list[Result]) -> tuple[list[str], bool]:
+    biggest = max((r.case.facts or 0 for r in results if not r.missing), default=0)
+    peaks = [r.peak_rss for r in results if r.case.facts == biggest and not r.missing]
+    if biggest < 100_000 or not peaks:
+        return [], True
+    ok = max(peaks) < MEMORY_BUDGET
+    mark = "✓" if ok else "✗"
+    return [
+        f"- peak RSS at {biggest:,} facts: {max(peaks) / MIB:,.0f} MiB (budget 1 GiB) {mark}"
+    ], ok
+
+
+def comparison(ours: list[Result], theirs: Result, markdown: Result) -> list[str]:
+    if theirs.missing:
+        return [f"- pandoc: {theirs.missing}"]
+    lines = [
+        f"- pandoc + WeasyPrint on the Markdown brief: {ms(theirs.median)} (median), "
+        f"{theirs.pages} page(s)"
+    ]
+    pipeline = theirs.median + (markdown.median if not markdown.missing else 0.0)
+    if not markdown.missing:
+        lines.append(f"- the whole pipeline, `brief -f md` then pandoc: {ms(pipeline)}")
+    done = [r for r in ours if not r.missing]
+    if not done:
+        reason = ours[0].missing if ours else "no PDF row"
+        return [*lines, f"- ratio: {reason}"]
+    for r in done:
+        lines.append(
+            f"- `brief -f pdf` ({r.case.cache}): {ms(r.median)}, {r.pages} page(s); "
+            f"the pandoc pipeline takes {pipeline / r.median:.1f}× as long"
+        )
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="3 runs, no 100,000-fact base (CI)")
+    parser.add_argument("--runs", type=int, help="runs per command (default 10; 3 with --quick)")
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: tuple(int(n) for n in text.split(",")),
+        help="sizes of the generated bases (default 1000,10000,100000)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated bases")
+    parser.add_argument(
+        "--facts-dir", type=Path, help="measure this base instead of the shipped one"
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 when a budget is missed")
+    args = parser.parse_args()
+    runs = args.runs or (3 if args.quick else 10)
+    sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)
+
+    precompile_briefgen()
+    started = time.perf_counter()
+    no_pdf = pdf_renderer_missing()
+    with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as tmp:
+        bench = Bench(Path(tmp))
+
+        def measure(case: Case, missing: str | None = None) -> Result:
+            print(
+                f"{case.label} ({case.base or 'no base'}, {case.cache or 'n/a'})", file=sys.stderr
+            )
+            return Result(case, missing=missing) if missing else bench.measure(case)
+
+        shipped = [
+            measure(case, no_pdf if case.output else None)
+            for case in shipped_cases(bench, args.facts_dir, runs)
+        ]
+        pandoc = measure(*pandoc_case(bench, args.facts_dir, runs))
+        generated = [measure(case) for case in generated_cases(bench, sizes, args.seed, runs)]
+    results = [*shipped, pandoc, *generated]
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
+    print(
+        f"briefgen benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load average {load:.2f}, {time.perf_counter() - started:.0f} s\n"
+    )
+    print("\n".join(table(results)))
+    pdfs = [r for r in shipped if r.case.output]
+    markdown = next(r for r in shipped if r.case.label == "brief -f md" and r.case.cache == "warm")
+    print("\nAgainst pandoc:\n")
+    print("\n".join(comparison(pdfs, pandoc, markdown)))
+    scale_lines, linear = scaling(generated)
+    memory_lines, small = memory(generated)
+    if scale_lines or memory_lines:
+        print("\nScaling:\n")
+        print("\n".join(scale_lines + memory_lines))
+    failed = any(r.missing and r.missing.startswith("failed") for r in results)
+    missed = not (linear and small) or any("✗" in verdict(r) for r in results)
+    return 1 if failed or (args.check and missed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

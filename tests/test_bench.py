@@ -1,0 +1,68 @@
+"""The benchmark's tools: bench/generate.py writes valid, realistic bases, the same for the
+same seed; bench/run.py measures and prints its table."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def generate(target: Path, facts: int, seed: int) -> Path:
+    subprocess.run(
+        [sys.executable, BENCH / "generate.py", "--facts", str(facts), "--seed", str(seed), target],
+        check=True,
+        capture_output=True,
+    )
+    return target
+
+
+def contents(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.yaml"))}
+
+
+def test_the_same_seed_writes_the_same_base(tmp_path):
+    first = generate(tmp_path / "a", 300, seed=7)
+    again = generate(tmp_path / "b", 300, seed=7)
+    other = generate(tmp_path / "c", 300, seed=8)
+    assert contents(first) == contents(again)
+    assert contents(first) != contents(other)
+
+
+def test_a_generated_base_is_valid_and_has_what_a_curated_one_has(run, tmp_path):
+    base = generate(tmp_path / "facts", 1200, seed=1)
+    validate = run("--facts-dir", base, "validate")
+    assert validate.exit_code == 0, validate.stdout
+    assert "1200 facts, 9 themes" in validate.stderr
+    facts = json.loads(run("--facts-dir", base, "facts", "-f", "json").stdout)["facts"]
+    assert set(Counter(f["kind"] for f in facts)) == {"event", "statement", "assessment", "figure"}
+    measures = Counter(f["quantity"]["measure"] for f in facts if "quantity" in f)
+    assert max(measures.values()) >= 3  # competing estimates
+    assert sum(1 for f in facts if "contradicts" in f) >= 10
+    vias = [len(ref.get("via", [])) for f in facts for ref in f["sources"]]
+    assert 1 in vias and 2 in vias  # second-hand, and cited through two
+    assert all(set(f["text"]) == {"en", "fr"} for f in facts)
+    assert any(len(f["themes"]) > 1 for f in facts)
+    brief = run("--facts-dir", base, "brief", "-f", "md", "--pages", "0")
+    assert "## Competing estimates" in brief.stdout and "## Contradictions" in brief.stdout
+
+
+def test_the_benchmark_prints_its_table(tmp_path):
+    result = subprocess.run(
+        [sys.executable, BENCH / "run.py", "--sizes", "200", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "| command | base | cache | runs | min | median | peak RSS | budget |" in lines
+    rows = [line for line in lines if line.startswith("| `")]
+    assert any(row.startswith("| `--help` |") and "< 150 ms" in row for row in rows)
+    assert sum("| 200 facts | cold |" in row for row in rows) == 2
+    assert sum("| 200 facts | warm |" in row for row in rows) == 3
+    assert "Against pandoc:" in lines
