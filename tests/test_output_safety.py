@@ -1,0 +1,200 @@
+"""Output files and the cache under stress: killed runs, readers during a write, runs at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+# Runs briefgen with os.fsync replaced by a version that syncs and then kills
+# the process: the new brief is complete in its temporary file, not yet renamed.
+KILLED_AFTER_FSYNC = """
+import os, signal, sys
+import briefgen.output
+
+real_fsync = os.fsync
+
+def fsync_then_die(fd):
+    real_fsync(fd)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+briefgen.output.os.fsync = fsync_then_die
+from briefgen.cli import main
+sys.argv[0] = "briefgen"
+main()
+"""
+
+
+def briefgen(*args: object, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "briefgen", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def finish(process: subprocess.Popen[bytes]) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=120)
+    return process.returncode, out.decode(), err.decode()
+
+
+def test_a_run_killed_before_the_rename_leaves_the_old_file(pact, tmp_path):
+    target = tmp_path / "brief.md"
+    target.write_text("old brief\n")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_AFTER_FSYNC, "--facts-dir", pact, "brief", "-o", target],
+        capture_output=True,
+        timeout=120,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert target.read_text() == "old brief\n"
+    # The complete new brief is left in a hidden temporary file beside it (a
+    # killed process cannot clean up), never under the target's name.
+    (leftover,) = (p for p in tmp_path.iterdir() if p != target)
+    assert leftover.name.startswith(".brief.md.") and leftover.name.endswith(".tmp")
+    assert leftover.read_text().startswith("# The Northland–Eastland pact\n")
+    # the next run replaces the file as usual
+    code, _, err = finish(briefgen("--facts-dir", pact, "brief", "-o", target))
+    assert (code, err) == (0, "")
+    assert target.read_text() == leftover.read_text()
+
+
+def test_readers_see_the_old_or_the_new_file_never_a_part(tmp_path, big_base):
+    target = tmp_path / "brief.md"
+    versions = {}
+    for lang in ("en", "fr"):
+        code, out, _ = finish(
+            briefgen("--facts-dir", big_base, "brief", "--pages", "0", "-l", lang)
+        )
+        assert code == 0
+        versions[lang] = out
+    assert len(versions["en"]) > 100_000  # large enough for a torn write to show
+    target.write_text(versions["en"])
+    target.chmod(0o640)
+    seen: set[str] = set()
+    stop = threading.Event()
+
+    def read_continuously() -> None:
+        while not stop.is_set():
+            seen.add(target.read_text())
+
+    reader = threading.Thread(target=read_continuously)
+    reader.start()
+    try:
+        for lang in ("fr", "en", "fr", "en", "fr"):
+            code, _, err = finish(
+                briefgen("--facts-dir", big_base, "brief", "--pages", "0", "-l", lang, "-o", target)
+            )
+            assert code == 0, err
+    finally:
+        stop.set()
+        reader.join()
+    assert seen <= set(versions.values())
+    assert target.read_text() == versions["fr"]
+    assert target.stat().st_mode & 0o777 == 0o640  # the file keeps its permissions
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.md"]
+
+
+def test_runs_at_once_write_their_own_files_and_share_the_cache(tmp_path, pact, pact_copy):
+    cache = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache)}
+    jobs = [
+        (base, fmt, lang)
+        for base in (pact, pact_copy)
+        for fmt, lang in (("md", "en"), ("json", "fr"), ("term", "en"))
+    ]
+    expected = {}
+    for base, fmt, lang in jobs:
+        code, out, _ = finish(
+            briefgen(
+                "--facts-dir", base, "brief", "-f", fmt, "-l", lang, env={"BRIEFGEN_CACHE": "0"}
+            )
+        )
+        assert code == 0
+        expected[base, fmt, lang] = out
+    outputs = {job: tmp_path / f"out-{n}.txt" for n, job in enumerate(jobs)}
+    # all at once, on a cold cache: every one of them parses its base and writes its entry
+    running = [
+        briefgen(
+            "--facts-dir",
+            base,
+            "brief",
+            "-f",
+            fmt,
+            "-l",
+            lang,
+            "-o",
+            outputs[base, fmt, lang],
+            env=env,
+        )
+        for base, fmt, lang in jobs
+    ]
+    for process in running:
+        assert finish(process)[0] == 0
+    for job, path in outputs.items():
+        assert path.read_text() == expected[job]
+    # one entry per base directory, no temporary file left
+    entries = sorted(p.name for p in (cache / "briefgen").iterdir())
+    assert len(entries) == 2 and all(name.endswith(".pickle") for name in entries)
+    # and a warm run reads the same base back
+    for base, fmt, lang in jobs:
+        code, out, _ = finish(
+            briefgen("--facts-dir", base, "brief", "-f", fmt, "-l", lang, env=env)
+        )
+        assert (code, out) == (0, expected[base, fmt, lang])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
+        lambda path: path.write_bytes(b"not a pickle"),
+        lambda path: path.write_bytes(b""),
+    ],
+    ids=["truncated", "garbage", "empty"],
+)
+def test_a_damaged_cache_entry_is_ignored(run, pact, tmp_path, monkeypatch, damage):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = run("--facts-dir", pact, "brief", "-f", "md")
+    (entry,) = (tmp_path / "briefgen").glob("*.pickle")
+    damage(entry)
+    again = run("--facts-dir", pact, "brief", "-f", "md")
+    assert (again.exit_code, again.stdout, again.stderr) == (0, first.stdout, first.stderr)
+
+
+def test_a_cache_directory_others_can_write_is_not_used(run, pact, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "briefgen"
+    folder.mkdir()
+    folder.chmod(0o777)  # anyone could plant a pickle here
+    result = run("--facts-dir", pact, "brief", "-f", "md")
+    assert result.exit_code == 0
+    assert list(folder.iterdir()) == []
+
+
+def test_each_base_keeps_one_cache_entry(run, pact_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    trade = pact_copy / "items" / "trade.yaml"
+    for n in range(3):
+        trade.write_text(trade.read_text() + f"# edit {n}\n")
+        assert run("--facts-dir", pact_copy, "brief", "-f", "md").exit_code == 0
+    assert len(list((tmp_path / "briefgen").glob("*.pickle"))) == 1
+
+
+@pytest.fixture(scope="module")
+def big_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated base of 2,000 facts (bench/generate.py)."""
+    root = Path(__file__).resolve().parents[1]
+    target = tmp_path_factory.mktemp("big") / "facts"
+    subprocess.run(
+        [sys.executable, root / "bench" / "generate.py", "--facts", "2000", target],
+        check=True,
+        capture_output=True,
+    )
+    return target
