@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from briefgen.cite import Citation, NoteWriter, get_style, source_label
@@ -225,6 +225,42 @@ def build_brief(
         grades=options.grades,
         bibliography=options.bibliography,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class BriefRecipe:
+    """What :func:`build_brief` is given, kept so that the brief can be built again
+    with fewer facts: page fitting leaves facts out and lets the brief number
+    its notes afresh, instead of renumbering them in a renderer."""
+
+    base: FactBase
+    facts: tuple[Fact, ...]
+    theme_ids: tuple[str, ...] = ()
+    options: BriefOptions = field(default_factory=BriefOptions)
+
+    def build(self, omit: Collection[str] = ()) -> Brief:
+        """The brief of the selected facts, less those whose ids are in ``omit``."""
+        facts = [f for f in self.facts if f.id not in omit] if omit else self.facts
+        return build_brief(self.base, facts, self.theme_ids, self.options)
+
+    def drop_order(self) -> tuple[Fact, ...]:
+        """The selected facts in the order page fitting leaves them out.
+
+        Lowest priority first; within a priority, the facts that are not key
+        points before those that are (so a key point never goes while a fact of
+        lower priority stays), then the oldest first. Key points go last in
+        the reverse of their rank.
+        """
+        themes = _brief_themes(self.base, self.facts, self.theme_ids)
+        key_points = _key_points(self.facts, themes, self.options.key_points)
+        rank = {f.id: i for i, f in enumerate(key_points)}
+
+        def order(fact: Fact) -> tuple[int, int, int, int, str]:
+            if fact.id in rank:
+                return (-fact.priority, 1, -rank[fact.id], 0, fact.id)
+            return (-fact.priority, 0, 0, _date_ordinal(fact), fact.id)
+
+        return tuple(sorted(self.facts, key=order))
 
 
 class _Numbering:
