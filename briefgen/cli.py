@@ -19,8 +19,10 @@ import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, ExitCode, UsageError
+from briefgen.render import PAPER_SIZES, PDF_VARIANTS
 
 if TYPE_CHECKING:
+    from briefgen.brief import Brief, BriefRecipe
     from briefgen.model import FactBase, PartialDate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -341,6 +343,31 @@ def sources(settings: Settings, fmt: str, lang: str) -> None:
     help="When nothing matches, write an empty brief and exit 0 (default: exit 4).",
 )
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal format: width in columns.")
+@click.option(
+    "--pages",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="PDF: fit on N pages, leaving out the lowest-priority facts (0: no limit).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(PAPER_SIZES),
+    default="a4",
+    show_default=True,
+    help="PDF: paper size.",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    help="PDF: pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).",
+)
+@click.option(
+    "--template",
+    "template_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="HTML and PDF: a directory of templates overriding the built-in ones by name.",
+)
 @pass_settings
 def brief(
     settings: Settings,
@@ -357,6 +384,10 @@ def brief(
     no_grades: bool,
     allow_empty: bool,
     width: int | None,
+    pages: int,
+    paper: str,
+    pdf_variant: str | None,
+    template_dir: Path | None,
     **kw: Any,
 ) -> None:
     """Write a brief: key points, a section per theme, competing estimates,
@@ -367,8 +398,9 @@ def brief(
       briefgen brief --theme military
       briefgen brief -t china -t japan --lang fr -o brief.md
       briefgen brief --new-since 7d --format json
+      briefgen brief -t military --marking 'OFFICIAL' -o military.pdf
     """
-    from briefgen.brief import BriefOptions, build_brief
+    from briefgen.brief import BriefOptions, BriefRecipe
     from briefgen.query import select_facts
     from briefgen.render import render
 
@@ -396,12 +428,19 @@ def brief(
         key_points=key_points,
         grades=not no_grades,
     )
-    document = build_brief(base, selected, selection.themes, options)
-    render_options: dict[str, Any] = {}
-    if fmt == "term":
-        color = to_stdout and sys.stdout.isatty()
-        render_options = {"width": width or _terminal_width(color), "color": color}
-    data = render(document, fmt, **render_options)
+    recipe = BriefRecipe(base, tuple(selected), selection.themes, options)
+    document = recipe.build()
+    data: str | bytes
+    if fmt == "pdf":
+        data = _pdf(settings, document, recipe, pages, paper, pdf_variant, template_dir)
+    else:
+        render_options: dict[str, Any] = {}
+        if fmt == "term":
+            color = to_stdout and sys.stdout.isatty()
+            render_options = {"width": width or _terminal_width(color), "color": color}
+        elif fmt == "html":
+            render_options = {"template_dir": template_dir}
+        data = render(document, fmt, **render_options)
     _write(data, None if to_stdout else output)
 
 
@@ -470,6 +509,51 @@ def schema(what: str) -> None:
 
 
 # -- helpers --------------------------------------------------------------
+
+
+def _pdf(
+    settings: Settings,
+    document: Brief,
+    recipe: BriefRecipe,
+    pages: int,
+    paper: str,
+    variant: str | None,
+    template_dir: Path | None,
+) -> bytes:
+    """Typeset the PDF (with a spinner on a terminal) and say what was left out."""
+    from briefgen.render.pdf import fit_pdf
+
+    with _spinner(settings, "Typesetting the PDF…"):
+        fitted = fit_pdf(
+            document,
+            pages=pages,
+            paper=paper,
+            variant=variant,
+            template_dir=template_dir,
+            recipe=recipe,
+        )
+    for url in fitted.refused:
+        settings.info(f"warning: not read: {url} (a PDF reads only data: URLs and its own fonts)")
+    if fitted.omitted:
+        count = len(fitted.omitted)
+        ids = ", ".join(fact.id for fact in fitted.omitted)
+        settings.info(
+            f"{count} fact{'s' if count != 1 else ''} omitted to fit {pages} "
+            f"page{'s' if pages != 1 else ''}: {ids}; use --pages {fitted.pages_needed} "
+            f"to include {'them' if count != 1 else 'it'}"
+        )
+    return fitted.data
+
+
+def _spinner(settings: Settings, message: str) -> Any:
+    """A spinner on stderr while something slow runs, if stderr is a terminal."""
+    if settings.quiet or not sys.stderr.isatty():
+        import contextlib
+
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
 
 
 def _default_format(output: Path | None, to_stdout: bool) -> str:
