@@ -13,10 +13,17 @@ always text, never markup, and a template cannot reach into Python.
 from __future__ import annotations
 
 import re
+import traceback
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
 from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen import __version__
@@ -63,9 +70,7 @@ def brief_html(
     try:
         return environment.get_template(TEMPLATE).render(_context(brief, paged, paper))
     except TemplateError as exc:
-        where = getattr(exc, "name", None) or TEMPLATE
-        line = getattr(exc, "lineno", None)
-        raise RenderError(f"template {where}{f':{line}' if line else ''}: {exc}") from None
+        raise RenderError(f"template {_template_position(exc)}: {exc}") from None
 
 
 def render_html(brief: Brief, *, template_dir: Path | None = None) -> str:
@@ -77,6 +82,19 @@ def document_keywords(brief: Brief) -> list[str]:
     """The PDF/HTML keywords: the themes, then the tags of the facts shown."""
     tags = sorted({tag for fact in brief.facts for tag in fact.tags})
     return list(dict.fromkeys([*brief.theme_titles(), *tags]))
+
+
+def _template_position(error: TemplateError) -> str:
+    """``brief.html.j2:12``: where in which template ``error`` happened."""
+    if isinstance(error, TemplateSyntaxError):
+        return f"{error.name or TEMPLATE}:{error.lineno}"
+    # Jinja rewrites the traceback of an error raised while rendering so that
+    # its frames point at template lines; the innermost one is the culprit.
+    position = TEMPLATE
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        if "__jinja_exception__" in frame.f_globals:
+            position = f"{Path(frame.f_code.co_filename).name}:{line}"
+    return position
 
 
 def _context(brief: Brief, paged: bool, paper: str) -> dict[str, Any]:
