@@ -24,7 +24,9 @@ from briefgen.model import Fact
 from briefgen.paths import package_data
 from briefgen.render.html import brief_html
 
-PANGO_MISSING = "PDF output needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+PANGO_MISSING = (
+    "PDF output needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+)
 
 
 @dataclass(frozen=True)
