@@ -19,6 +19,7 @@ from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -55,7 +56,23 @@ def template_environment(template_dir: Path | None = None) -> SandboxedEnvironme
     # Note text must stay on one line: in a CSS footnote a newline would
     # become a line break.
     environment.filters["one_line"] = lambda text: _SPACES.sub(" ", str(text))
+    environment.bytecode_cache = _bytecode_cache()
     return environment
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    # Compiled templates go beside the cached fact bases (a private directory),
+    # which saves compiling them on every run.
+    from briefgen import cache
+
+    folder = cache.directory()
+    if folder is None:
+        return None
+    try:
+        (folder / "templates").mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder / "templates"))
 
 
 def brief_html(

@@ -88,11 +88,16 @@ class _Typesetter:
 
     def __init__(self, paper: str, variant: str | None, template_dir: Path | None) -> None:
         self.weasyprint = _import_weasyprint()
+        from weasyprint.text.fonts import FontConfiguration
+
         from briefgen.render.fetcher import PackageFetcher
 
         root = package_data("templates")
         self.base_url = root.as_uri() + "/"
         self.fetcher = PackageFetcher(root)
+        # One font configuration for every attempt at fitting: the fonts are
+        # loaded once, and text already shaped is not shaped again.
+        self.font_config = FontConfiguration()
         self.paper = paper
         self.variant = variant
         self.template_dir = template_dir
@@ -103,7 +108,7 @@ class _Typesetter:
         document = self.weasyprint.HTML(
             string=html, base_url=self.base_url, url_fetcher=self.fetcher
         )
-        return document.render(pdf_variant=self.variant)
+        return document.render(font_config=self.font_config, pdf_variant=self.variant)
 
 
 def _import_weasyprint() -> Any:
