@@ -542,6 +542,8 @@ def _pdf(
             f"page{'s' if pages != 1 else ''}: {ids}; use --pages {fitted.pages_needed} "
             f"to include {'them' if count != 1 else 'it'}"
         )
+    if pages and fitted.pages > pages:
+        settings.info(f"warning: the brief takes {fitted.pages} pages, more than --pages {pages}")
     return fitted.data
 
 

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,6 +202,39 @@ def test_pact_brief_is_one_page_with_its_metadata(pact_pdf: Pdf) -> None:
     assert info["Keywords"] == "Security cooperation, Trade and sanctions, International law"
     assert info["CreationDate"] == "2025-12-01T00:00:00Z"
     assert pact_pdf.result.stderr == ""
+
+
+def test_the_pdf_declares_its_language(make_pdf: Any) -> None:
+    pdf = make_pdf(FIXTURES / "pact", "--theme", "law", "--lang", "fr")
+    assert b"/Lang (fr)" in b"".join(pdf_streams(pdf.path))
+    assert "Droit international" in pdf.text
+
+
+def pdf_streams(path: Path) -> list[bytes]:
+    """The decompressed streams of a PDF (the catalog sits in an object stream)."""
+    streams = []
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", path.read_bytes(), re.S):
+        try:
+            streams.append(zlib.decompress(stream[1]))
+        except zlib.error:
+            continue
+    return streams
+
+
+def test_pact_brief_has_a_bookmark_per_section(pact_pdf: Pdf) -> None:
+    xml = subprocess.run(
+        ["pdftohtml", "-xml", "-i", "-stdout", str(pact_pdf.path)], capture_output=True, text=True
+    ).stdout
+    bookmarks = re.findall(r'<item page="1">(.*?)</item>', xml)
+    assert bookmarks == [
+        "The Northland–Eastland pact",
+        "Key points",
+        "Security cooperation",
+        "Trade and sanctions",
+        "Competing estimates",
+        "Contradictions",
+        "Sources",
+    ]
 
 
 def test_pact_brief_prints_every_section_and_note(pact_pdf: Pdf) -> None:

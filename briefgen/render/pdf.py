@@ -132,21 +132,21 @@ def _fit(
     """
     order = recipe.drop_order()
     dropped = 0
-    heights: dict[str, float] = {}
+    heights = _FactHeights(layout, brief, len(order))
     while len(layout.pages) > pages and dropped < len(order):
         overflow = _overflow(layout, pages)
-        heights = _fact_heights(layout, brief)
+        heights = _FactHeights(layout, brief, len(order) - dropped)
         freed = 0.0
         count = dropped
         while count < len(order) and (count == dropped or freed < overflow):
-            freed += heights.get(order[count].id, 0.0)
+            freed += heights[order[count].id]
             count += 1
         dropped = count
         brief = recipe.build(omit={fact.id for fact in order[:dropped]})
         layout = typesetter.layout(brief)
     room = -_overflow(layout, pages)
     restorable = 0
-    while restorable < dropped and heights.get(order[dropped - restorable - 1].id, room) < room:
+    while restorable < dropped and heights[order[dropped - restorable - 1].id] < room:
         room -= heights[order[dropped - restorable - 1].id]
         restorable += 1
     # Near the end of a page the estimate is least sure: if all of them do
@@ -160,6 +160,37 @@ def _fit(
     return brief, layout, order[:dropped]
 
 
+class _FactHeights:
+    """The height each fact takes in a layout: its bullets, table rows and footnotes.
+
+    Facts are found by the ``data-fact`` attribute of their elements and notes
+    by ``data-note``; a template without them gets, for each fact, an equal
+    share of the content.
+    """
+
+    def __init__(self, layout: Any, brief: Brief, facts: int) -> None:
+        fact_of_note = {note.number: note.fact_id for note in brief.notes}
+        self.heights: dict[str, float] = defaultdict(float)
+        for page in layout.pages:
+            root, footnotes = page._page_box.children[:2]
+            for box in _fact_boxes(root):
+                self.heights[box.element.get("data-fact")] += box.margin_height()
+            for footnote in footnotes.children:
+                element = footnote.element
+                number = (element.get("data-note") if element is not None else None) or ""
+                if number.isdigit() and int(number) in fact_of_note:
+                    self.heights[fact_of_note[int(number)]] += footnote.margin_height()
+        content = sum(_used_height(page) for page in layout.pages)
+        self.typical = (
+            sum(self.heights.values()) / len(self.heights)
+            if self.heights
+            else content / max(facts, 1)
+        )
+
+    def __getitem__(self, fact_id: str) -> float:
+        return self.heights.get(fact_id, self.typical)
+
+
 def _overflow(layout: Any, pages: int) -> float:
     """How much content lies beyond page ``pages``, less the room left on the pages before."""
     beyond = sum(_used_height(page) for page in layout.pages[pages:])
@@ -170,21 +201,6 @@ def _overflow(layout: Any, pages: int) -> float:
 def _used_height(page: Any) -> float:
     root, footnotes = page._page_box.children[:2]
     return float(root.margin_height() + (footnotes.margin_height() if footnotes.children else 0))
-
-
-def _fact_heights(layout: Any, brief: Brief) -> dict[str, float]:
-    """The height each fact takes on the pages: its bullets, table rows and footnotes."""
-    fact_of_note = {note.number: note.fact_id for note in brief.notes}
-    heights: dict[str, float] = defaultdict(float)
-    for page in layout.pages:
-        root, footnotes = page._page_box.children[:2]
-        for box in _fact_boxes(root):
-            heights[box.element.get("data-fact")] += box.margin_height()
-        for footnote in footnotes.children:
-            number = footnote.element.get("data-note") if footnote.element is not None else None
-            if number and int(number) in fact_of_note:
-                heights[fact_of_note[int(number)]] += footnote.margin_height()
-    return heights
 
 
 def _fact_boxes(box: Any) -> Iterator[Any]:
