@@ -126,9 +126,9 @@ def _fit(
     """Leave out facts in the recipe's drop order until the brief fits on ``pages``.
 
     Each step leaves out as many facts as the overflow measures. The estimate
-    errs on the side of leaving out too much (a section heading or a table
-    goes with its last fact), so a last step puts back the facts that the
-    room left over seems to take, if the layout confirms they fit.
+    may leave out one or two too many (a section heading or a table goes
+    with its last fact), so a last step puts back the facts that the room
+    left over seems to take, if the layout confirms they fit.
     """
     order = recipe.drop_order()
     dropped = 0
@@ -139,15 +139,15 @@ def _fit(
         freed = 0.0
         count = dropped
         while count < len(order) and (count == dropped or freed < overflow):
-            freed += heights[order[count].id]
+            freed += heights.freed_by(order[count].id)
             count += 1
         dropped = count
         brief = recipe.build(omit={fact.id for fact in order[:dropped]})
         layout = typesetter.layout(brief)
     room = -_overflow(layout, pages)
     restorable = 0
-    while restorable < dropped and heights[order[dropped - restorable - 1].id] < room:
-        room -= heights[order[dropped - restorable - 1].id]
+    while restorable < dropped and heights.needed_by(order[dropped - restorable - 1].id) < room:
+        room -= heights.needed_by(order[dropped - restorable - 1].id)
         restorable += 1
     # Near the end of a page the estimate is least sure: if all of them do
     # not fit, half of them may.
@@ -164,8 +164,10 @@ class _FactHeights:
     """The height each fact takes in a layout: its bullets, table rows and footnotes.
 
     Facts are found by the ``data-fact`` attribute of their elements and notes
-    by ``data-note``; a template without them gets, for each fact, an equal
-    share of the content.
+    by ``data-note``. What belongs to no fact (headings, table heads, space
+    left at the foot of a page) is shared out in proportion, so that the
+    heights add up to the whole content. A template without these attributes
+    gets an equal share for each fact.
     """
 
     def __init__(self, layout: Any, brief: Brief, facts: int) -> None:
@@ -181,13 +183,16 @@ class _FactHeights:
                 if number.isdigit() and int(number) in fact_of_note:
                     self.heights[fact_of_note[int(number)]] += footnote.margin_height()
         content = sum(_used_height(page) for page in layout.pages)
-        self.typical = (
-            sum(self.heights.values()) / len(self.heights)
-            if self.heights
-            else content / max(facts, 1)
-        )
+        measured = sum(self.heights.values())
+        self.scale = content / measured if measured else 1.0
+        self.typical = measured / len(self.heights) if self.heights else content / max(facts, 1)
 
-    def __getitem__(self, fact_id: str) -> float:
+    def freed_by(self, fact_id: str) -> float:
+        """The room leaving the fact out gives back, with its share of headings and gaps."""
+        return self.heights.get(fact_id, self.typical) * self.scale
+
+    def needed_by(self, fact_id: str) -> float:
+        """The room the fact's own boxes take (to put back a fact left out)."""
         return self.heights.get(fact_id, self.typical)
 
 
