@@ -132,7 +132,7 @@ def _fit(
     """
     order = recipe.drop_order()
     dropped = 0
-    heights = _FactHeights(layout, brief, len(order))
+    heights: _FactHeights | None = None
     while len(layout.pages) > pages and dropped < len(order):
         overflow = _overflow(layout, pages)
         heights = _FactHeights(layout, brief, len(order) - dropped)
@@ -144,6 +144,8 @@ def _fit(
         dropped = count
         brief = recipe.build(omit={fact.id for fact in order[:dropped]})
         layout = typesetter.layout(brief)
+    if heights is None:
+        return brief, layout, ()
     room = -_overflow(layout, pages)
     restorable = 0
     while restorable < dropped and heights.needed_by(order[dropped - restorable - 1].id) < room:
