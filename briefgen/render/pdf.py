@@ -78,9 +78,8 @@ def fit_pdf(
     if recipe is not None and 0 < pages < needed:
         brief, layout, omitted = _fit(recipe, brief, layout, pages, typesetter)
     data = layout.write_pdf(pdf_variant=variant, pdf_identifier=True)
-    return FittedPdf(
-        data, brief, len(layout.pages), needed, omitted, tuple(typesetter.fetcher.refused)
-    )
+    refused = tuple(dict.fromkeys(typesetter.fetcher.refused))  # each layout asks again
+    return FittedPdf(data, brief, len(layout.pages), needed, omitted, refused)
 
 
 class _Typesetter:
