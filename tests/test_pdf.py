@@ -329,17 +329,35 @@ def test_each_theme_of_a_long_base_is_fitted_to_one_page(make_pdf: Any, dossier:
         assert markers == list(range(1, len(markers) + 1))
 
 
-def test_key_points_go_last(make_pdf: Any, dossier: Path) -> None:
-    pdf = make_pdf(dossier, "--theme", "ports", "--key-points", "2")
-    key_points = {item["fact"] for item in pdf.brief["key_points"]}
-    message = OMITTED.match(pdf.result.stderr.strip())
-    assert message, pdf.result.stderr
-    omitted = message[2].split(", ")
-    priority = {item["fact"]: item["priority"] for item in _items(pdf.brief)}
-    for fact in omitted:
-        if fact in key_points:
-            same = [f for f in priority if priority[f] == priority[fact] and f not in key_points]
-            assert set(same) <= set(omitted), "a key point went before a fact of its priority"
+def test_drop_order_lowest_priority_first_key_points_last() -> None:
+    from briefgen import BriefOptions, BriefRecipe, load
+
+    base = load(FIXTURES / "pact", cache=False)
+    recipe = BriefRecipe(base, base.facts)
+    assert [fact.id for fact in recipe.drop_order()] == [
+        "drills-announced",  # priority 3
+        "clause-not-automatic",  # priority 2, oldest first (undated first)
+        "troops-8000-10000",
+        "pact-signed",
+        "sanctions-evaded",
+        "trade-volume",  # priority 1: the key points, the last of them first
+        "troops-12000",
+        "clause-automatic",
+    ]
+    # Without key points, facts of one priority go oldest first...
+    no_key_points = BriefRecipe(base, base.facts, options=BriefOptions(key_points=0))
+    assert [fact.id for fact in no_key_points.drop_order()][-3:] == [
+        "trade-volume",  # 2024
+        "clause-automatic",  # 2024-06
+        "troops-12000",  # 2024-10
+    ]
+    # ...but a key point stays while a fact of its priority can go.
+    one_key_point = BriefRecipe(base, base.facts, options=BriefOptions(key_points=1))
+    assert [fact.id for fact in one_key_point.drop_order()][-3:] == [
+        "trade-volume",
+        "troops-12000",
+        "clause-automatic",  # the key point
+    ]
 
 
 def _items(brief: dict[str, Any]) -> list[dict[str, Any]]:
