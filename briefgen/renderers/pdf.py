@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefgen.brief import Brief, BriefRecipe
+from briefgen.brief import Brief, BriefRecipe, Item
+from briefgen.cite import plain_text
 from briefgen.errors import RenderError
 from briefgen.model import Fact
 from briefgen.paths import package_data
@@ -72,11 +73,12 @@ def fit_pdf(
     PDF variant, e.g. ``pdf/ua-1`` (tagged, accessible) or ``pdf/a-3b``.
     """
     typesetter = _Typesetter(paper, variant, template_dir)
-    layout = typesetter.layout(brief)
-    needed = len(layout.pages)
-    omitted: tuple[Fact, ...] = ()
-    if recipe is not None and 0 < pages < needed:
-        brief, layout, omitted = _fit(recipe, brief, layout, pages, typesetter)
+    if recipe is None or pages == 0:
+        layout = typesetter.layout(brief)
+        fitted: tuple[Brief, Any, tuple[Fact, ...], int] = (brief, layout, (), len(layout.pages))
+    else:
+        fitted = _Fitting(recipe, typesetter, pages, brief).run()
+    brief, layout, omitted, needed = fitted
     data = layout.write_pdf(pdf_variant=variant, pdf_identifier=True)
     refused = tuple(dict.fromkeys(typesetter.fetcher.refused))  # each layout asks again
     return FittedPdf(data, brief, len(layout.pages), needed, omitted, refused)
@@ -119,46 +121,153 @@ def _import_weasyprint() -> Any:
     return weasyprint
 
 
-def _fit(
-    recipe: BriefRecipe, brief: Brief, layout: Any, pages: int, typesetter: _Typesetter
-) -> tuple[Brief, Any, tuple[Fact, ...]]:
-    """Leave out facts in the recipe's drop order until the brief fits on ``pages``.
+# A first guess at the built-in template's proportions, in CSS px as WeasyPrint
+# measures, before a layout says better: the height a character of body text
+# takes; the same for notes (smaller type on longer lines); the cost of a
+# line's ragged end; what the title and the summary take; what a heading or a
+# table head takes; the height of a page inside its margins. A user's
+# template is measured by the first layout like the built-in one.
+_PX_PER_CHAR = 0.24
+_NOTE_FACTOR = 0.52
+_ITEM_CHARS = 40
+_NOTE_CHARS = 30
+_FIXED_PX = 280.0
+_HEADING_PX = 45.0
+_PAGE_PX = {"a4": 990.0, "letter": 924.0}
+_MAX_LAYOUTS = 4
+_FILL_CANDIDATES = 40
+# A bullet whose note does not fit at the foot of a page goes to the next page
+# with its note, leaving a gap: estimates aim a little short of the page.
+_SAFETY = 0.94
 
-    Each step leaves out as many facts as the overflow measures. The estimate
-    may leave out one or two too many (a section heading or a table goes
-    with its last fact), so a last step puts back the facts that the room
-    left over seems to take, if the layout confirms they fit.
+
+class _Fitting:
+    """Chooses the facts that fill ``pages`` pages, and checks the choice by laying it out.
+
+    Facts are taken in order of importance (the reverse of the recipe's drop
+    order). A choice is judged by building its brief, which is quick, and
+    estimating the brief's height from the length of its text and notes and
+    its headings; each layout measures the real height and corrects the
+    estimate's scale. The first choice is the longest run of facts whose
+    estimate fits; while a layout overflows, the run is shortened. Once a
+    choice fits, one more attempt adds facts left out that the estimate says
+    the room can take, smaller ones passed over for them but never a key
+    point; it is kept if it fits too. If even the key points do not fit,
+    they are printed on more pages, and the caller says so.
     """
-    order = recipe.drop_order()
-    dropped = 0
-    heights: _FactHeights | None = None
-    while len(layout.pages) > pages and dropped < len(order):
-        overflow = _overflow(layout, pages)
-        heights = _FactHeights(layout, brief, len(order) - dropped)
-        freed = 0.0
-        count = dropped
-        while count < len(order) and (count == dropped or freed < overflow):
-            freed += heights.freed_by(order[count].id)
-            count += 1
-        dropped = count
-        brief = recipe.build(omit={fact.id for fact in order[:dropped]})
-        layout = typesetter.layout(brief)
-    if heights is None:
-        return brief, layout, ()
-    room = -_overflow(layout, pages)
-    restorable = 0
-    while restorable < dropped and heights.needed_by(order[dropped - restorable - 1].id) < room:
-        room -= heights.needed_by(order[dropped - restorable - 1].id)
-        restorable += 1
-    # Near the end of a page the estimate is least sure: if all of them do
-    # not fit, half of them may.
-    for count in dict.fromkeys(n for n in (restorable, restorable // 2) if n > 0):
-        fuller = recipe.build(omit={fact.id for fact in order[: dropped - count]})
-        fuller_layout = typesetter.layout(fuller)
-        if len(fuller_layout.pages) <= pages:
-            brief, layout, dropped = fuller, fuller_layout, dropped - count
-            break
-    return brief, layout, order[:dropped]
+
+    def __init__(self, recipe: BriefRecipe, typesetter: _Typesetter, pages: int, brief: Brief):
+        self.recipe = recipe
+        self.typesetter = typesetter
+        self.pages = pages
+        self.ranked = recipe.drop_order()[::-1]
+        self.key_points = {item.fact.id for item in brief.key_points}
+        self.px_per_unit = _PX_PER_CHAR
+        self.room = pages * _PAGE_PX.get(typesetter.paper, _PAGE_PX["a4"])
+        self._briefs: dict[frozenset[str], Brief] = {}
+
+    def brief_of(self, chosen: frozenset[str]) -> Brief:
+        if chosen not in self._briefs:
+            omit = {f.id for f in self.ranked if f.id not in chosen}
+            self._briefs[chosen] = self.recipe.build(omit=omit)
+        return self._briefs[chosen]
+
+    def estimate(self, chosen: frozenset[str]) -> float:
+        units, headings = _size(self.brief_of(chosen))
+        return _FIXED_PX + headings * _HEADING_PX + units * self.px_per_unit
+
+    def prefix(self, below: int | None = None) -> frozenset[str]:
+        """The longest run of the most important facts whose estimate fits (key points at least)."""
+        ids = [f.id for f in self.ranked]
+        minimum = sum(1 for i in ids if i in self.key_points)
+        low, high = minimum, len(ids) if below is None else max(minimum, below - 1)
+        while low < high:  # the largest length that fits, by bisection
+            middle = (low + high + 1) // 2
+            if self.estimate(frozenset(ids[:middle])) <= self.room * _SAFETY:
+                low = middle
+            else:
+                high = middle - 1
+        return frozenset(ids[: max(low, minimum)])
+
+    def run(self) -> tuple[Brief, Any, tuple[Fact, ...], int]:
+        chosen = self.prefix()
+        layout = self.attempt(chosen)
+        tries = 1
+        while len(layout.pages) > self.pages and tries < _MAX_LAYOUTS:
+            shorter = self.prefix(below=len(chosen))
+            if len(shorter) >= len(chosen):
+                break  # only key points are left, and they do not fit
+            chosen = shorter
+            layout = self.attempt(chosen)
+            tries += 1
+        brief = self.brief_of(chosen)
+        if len(layout.pages) <= self.pages and tries < _MAX_LAYOUTS:
+            fuller = self.fill(chosen)
+            if fuller != chosen:
+                fuller_layout = self.attempt(fuller)
+                if len(fuller_layout.pages) <= self.pages:
+                    brief, layout = self.brief_of(fuller), fuller_layout
+        shown = {f.id for f in brief.facts}
+        omitted = tuple(f for f in self.ranked[::-1] if f.id not in shown)
+        return brief, layout, omitted, self.pages_needed()
+
+    def attempt(self, chosen: frozenset[str]) -> Any:
+        """Lay out the brief of ``chosen`` and correct the estimate's scale by it."""
+        brief = self.brief_of(chosen)
+        layout = self.typesetter.layout(brief)
+        self.room = sum(float(page._page_box.height) for page in layout.pages[: self.pages])
+        units, headings = _size(brief)
+        content = sum(_used_height(page) for page in layout.pages)
+        if len(layout.pages) > self.pages:
+            # A note pushed to the next page leaves a gap at the foot: count it.
+            content = self.room + _overflow(layout, self.pages)
+        if units:
+            self.px_per_unit = max(0.01, content - _FIXED_PX - headings * _HEADING_PX) / units
+        return layout
+
+    def fill(self, chosen: frozenset[str]) -> frozenset[str]:
+        """``chosen`` and the facts left out that the room left can take, by importance."""
+        kept = chosen
+        left_out = [f for f in self.ranked if f.id not in chosen][:_FILL_CANDIDATES]
+        for fact in left_out:
+            fuller = kept | {fact.id}
+            if self.estimate(fuller) <= self.room * _SAFETY:
+                kept = fuller
+            elif fact.id in self.key_points:
+                break
+        return kept
+
+    def pages_needed(self) -> int:
+        """The pages every fact would take, at the estimate's last scale."""
+        total = self.estimate(frozenset(f.id for f in self.ranked))
+        per_page = self.room / self.pages
+        return max(self.pages + 1, -(-int(total) // int(per_page)))
+
+
+def _size(brief: Brief) -> tuple[float, int]:
+    """How much room a brief's facts take, in characters of body text, and its headings."""
+    notes = {note.number: note for note in brief.notes}
+    units = 0.0
+
+    def add(item: Item, narrow: bool) -> None:
+        nonlocal units
+        units += len(item.text) * (2 if narrow else 1) + _ITEM_CHARS  # narrow: a table cell
+        for number in item.notes:
+            units += _NOTE_FACTOR * (len(plain_text(notes[number].citation)) + _NOTE_CHARS)
+
+    for item in brief.key_points:
+        add(item, narrow=False)
+    for section in brief.sections:
+        for item in section.items:
+            add(item, narrow=False)
+    for group in brief.estimates:
+        for row in group.rows:
+            add(row.item, narrow=True)
+    for pair in brief.contradictions:
+        add(pair.left, narrow=True)
+        add(pair.right, narrow=True)
+    headings = len(brief.sections) + 2 * len(brief.estimates) + bool(brief.contradictions)
+    return units, headings + bool(brief.key_points)
 
 
 class _FactHeights:
