@@ -28,6 +28,7 @@ _API = {
     "Selection": "briefgen.query",
     "select_facts": "briefgen.query",
     "BriefOptions": "briefgen.brief",
+    "BriefRecipe": "briefgen.brief",
     "build_brief": "briefgen.brief",
     "render": "briefgen.renderers",
     "BriefgenError": "briefgen.errors",
@@ -36,6 +37,7 @@ _API = {
 __all__ = [
     "Brief",
     "BriefOptions",
+    "BriefRecipe",
     "BriefgenError",
     "Fact",
     "FactBase",
@@ -51,7 +53,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from briefgen.brief import Brief, BriefOptions, build_brief
+    from briefgen.brief import Brief, BriefOptions, BriefRecipe, build_brief
     from briefgen.errors import BriefgenError
     from briefgen.model import Fact, FactBase, PartialDate, Source, Theme
     from briefgen.query import Selection, select_facts

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from briefgen.cite import Citation, CitationStyle, NoteWriter, bibliography, source_label
@@ -203,8 +203,9 @@ def build_brief(
     if changes is not None:
         facts = [f for f in facts if changes.status(f.id)]
     omitted: list[Fact] = []
-    if options.max_facts is not None:
-        facts, omitted = fit_facts(facts, options.max_facts)
+    if options.max_facts is not None and len(facts) > options.max_facts:
+        ranked = _key_points(facts, _brief_themes(base, facts, theme_ids), options.key_points)
+        facts, omitted = fit_facts(facts, options.max_facts, ranked)
     lang = options.lang
     themes = _brief_themes(base, facts, theme_ids)
     selected = {f.id for f in facts}
@@ -283,12 +284,14 @@ def build_brief(
     )
 
 
-def drop_sequence(facts: Sequence[Fact]) -> list[Fact]:
+def drop_sequence(facts: Sequence[Fact], key_points: Sequence[Fact] = ()) -> list[Fact]:
     """The facts in the order to leave them out when a brief must be shorter.
 
-    Lowest priority first; within a priority, events and statements before
-    assessments and figures (so key points go last), then the oldest. A fact
-    that is one of several competing estimates, or one side of a
+    Lowest priority first; within a priority, the facts that are not key
+    points before those that are (so a key point never goes while a fact of
+    lower priority stays), events and statements before assessments and
+    figures, then the oldest; key points last, in the reverse of their rank.
+    A fact that is one of several competing estimates, or one side of a
     contradiction, counts as important as the most important fact it is
     linked to, so that fitting a page does not hide a spread or a dispute.
     """
@@ -307,18 +310,54 @@ def drop_sequence(facts: Sequence[Fact]) -> list[Fact]:
             if other in priority:
                 best = min(priority[fact.id], priority[other])
                 priority[fact.id] = priority[other] = best
-    return sorted(
-        facts, key=lambda f: (-priority[f.id], -KIND_RANK[f.kind], _date_ordinal(f), f.id)
-    )
+    rank = {f.id: i for i, f in enumerate(key_points)}
+
+    def order(fact: Fact) -> tuple[int, int, int, int, int, str]:
+        if fact.id in rank:
+            return (-priority[fact.id], 1, -rank[fact.id], 0, 0, fact.id)
+        return (-priority[fact.id], 0, 0, -KIND_RANK[fact.kind], _date_ordinal(fact), fact.id)
+
+    return sorted(facts, key=order)
 
 
-def fit_facts(facts: Sequence[Fact], limit: int) -> tuple[list[Fact], list[Fact]]:
+def fit_facts(
+    facts: Sequence[Fact], limit: int, key_points: Sequence[Fact] = ()
+) -> tuple[list[Fact], list[Fact]]:
     """Keep at most ``limit`` facts: the kept ones in their order, and the omitted ones."""
     if len(facts) <= limit:
         return list(facts), []
-    omitted = drop_sequence(facts)[: len(facts) - limit]
+    omitted = drop_sequence(facts, key_points)[: len(facts) - limit]
     dropped = {f.id for f in omitted}
     return [f for f in facts if f.id not in dropped], omitted
+
+
+@dataclass(frozen=True, eq=False)
+class BriefRecipe:
+    """What :func:`build_brief` is given, kept so that the brief can be built again
+    with fewer facts: page fitting leaves facts out and lets the brief number
+    its notes afresh, instead of renumbering them in a renderer."""
+
+    base: FactBase
+    facts: tuple[Fact, ...]
+    theme_ids: tuple[str, ...] = ()
+    options: BriefOptions = field(default_factory=BriefOptions)
+    changes: FactChanges | None = None
+
+    def build(self, omit: Collection[str] = ()) -> Brief:
+        """The brief of the selected facts, less those whose ids are in ``omit``."""
+        facts = [f for f in self.facts if f.id not in omit] if omit else self.facts
+        return build_brief(self.base, facts, self.theme_ids, self.options, self.changes)
+
+    def drop_order(self) -> tuple[Fact, ...]:
+        """The selected facts in the order page fitting leaves them out (see drop_sequence)."""
+        facts = self._shown_facts()
+        themes = _brief_themes(self.base, facts, self.theme_ids)
+        return tuple(drop_sequence(facts, _key_points(facts, themes, self.options.key_points)))
+
+    def _shown_facts(self) -> list[Fact]:
+        if self.changes is None:
+            return list(self.facts)
+        return [f for f in self.facts if self.changes.status(f.id)]
 
 
 class _Numbering:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -19,10 +19,12 @@ import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, ExitCode, UsageError
+from briefgen.renderers import PAPER_SIZES, PDF_VARIANTS
 from briefgen.styles import DEFAULT_STYLE, STYLE_NAMES
 
 if TYPE_CHECKING:
-    from briefgen.model import FactBase, PartialDate
+    from briefgen.brief import Brief, BriefRecipe
+    from briefgen.model import Fact, FactBase, PartialDate
 
 F = TypeVar("F", bound=Callable[..., Any])
 BRIEF_FORMATS = ("term", "md", "html", "pdf", "json")
@@ -419,6 +421,24 @@ def sources(settings: Settings, fmt: str, lang: str) -> None:
     "of this one; removed facts are listed.",
 )
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal format: width in columns.")
+@click.option(
+    "--paper",
+    type=click.Choice(PAPER_SIZES),
+    default="a4",
+    show_default=True,
+    help="PDF: paper size.",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    help="PDF: pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).",
+)
+@click.option(
+    "--template",
+    "template_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="HTML and PDF: a directory of templates overriding the built-in ones by name.",
+)
 @pass_settings
 def brief(
     settings: Settings,
@@ -438,6 +458,9 @@ def brief(
     changed_since: str | None,
     pages: int,
     width: int | None,
+    paper: str,
+    pdf_variant: str | None,
+    template_dir: Path | None,
     **kw: Any,
 ) -> None:
     """Write a brief: key points, a section per theme, competing estimates,
@@ -448,8 +471,9 @@ def brief(
       briefgen brief --theme military
       briefgen brief -t china -t japan --lang fr -o brief.md
       briefgen brief --new-since 7d --format json
+      briefgen brief -t military --marking 'OFFICIAL' -o military.pdf
     """
-    from briefgen.brief import FACTS_PER_PAGE, BriefOptions, build_brief
+    from briefgen.brief import FACTS_PER_PAGE, BriefOptions, BriefRecipe
     from briefgen.query import compare_bases, select_facts
     from briefgen.renderers import render
 
@@ -485,16 +509,28 @@ def brief(
         max_facts=pages * FACTS_PER_PAGE if pages else None,
         bibliography=with_bibliography,
     )
-    document = build_brief(base, selected, selection.themes, options, changes)
+    # The PDF is fitted to its real layout; the other formats to a number of facts a page.
+    if fmt == "pdf":
+        options = replace(options, max_facts=None)
+    recipe = BriefRecipe(base, tuple(selected), selection.themes, options, changes)
+    document = recipe.build()
     if document.is_empty and not allow_empty:
         raise _nothing_matched(changed_since)
-    if document.omitted:
-        settings.info(_omitted_message(len(document.omitted), pages))
-    render_options: dict[str, Any] = {}
-    if fmt == "term":
-        color = to_stdout and sys.stdout.isatty()
-        render_options = {"width": width or _terminal_width(color), "color": color}
-    data = render(document, fmt, **render_options)
+    data: str | bytes
+    if fmt == "pdf":
+        data = _pdf(settings, document, recipe, pages, paper, pdf_variant, template_dir)
+    else:
+        if document.omitted:
+            total = len(document.facts) + len(document.omitted)
+            needed = -(-total // FACTS_PER_PAGE)
+            settings.info(_omitted_message(document.omitted, pages, needed))
+        render_options: dict[str, Any] = {}
+        if fmt == "term":
+            color = to_stdout and sys.stdout.isatty()
+            render_options = {"width": width or _terminal_width(color), "color": color}
+        elif fmt == "html":
+            render_options = {"template_dir": template_dir}
+        data = render(document, fmt, **render_options)
     _write(data, None if to_stdout else output)
 
 
@@ -616,6 +652,47 @@ def completion(shell: str) -> None:
 # -- helpers --------------------------------------------------------------
 
 
+def _pdf(
+    settings: Settings,
+    document: Brief,
+    recipe: BriefRecipe,
+    pages: int,
+    paper: str,
+    variant: str | None,
+    template_dir: Path | None,
+) -> bytes:
+    """Typeset the PDF (with a spinner on a terminal) and say what was left out."""
+    from briefgen.renderers.pdf import fit_pdf
+
+    with _spinner(settings, "Typesetting the PDF…"):
+        fitted = fit_pdf(
+            document,
+            pages=pages,
+            paper=paper,
+            variant=variant,
+            template_dir=template_dir,
+            recipe=recipe,
+        )
+    for url in fitted.refused:
+        settings.info(f"warning: not read: {url} (a PDF reads only data: URLs and its own fonts)")
+    if fitted.omitted:
+        settings.info(_omitted_message(fitted.omitted, pages, fitted.pages_needed))
+    if pages and fitted.pages > pages:
+        settings.info(f"warning: the brief takes {fitted.pages} pages, more than --pages {pages}")
+    return fitted.data
+
+
+def _spinner(settings: Settings, message: str) -> Any:
+    """A spinner on stderr while something slow runs, if stderr is a terminal."""
+    if settings.quiet or not sys.stderr.isatty():
+        import contextlib
+
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
+
+
 def _default_format(output: Path | None, to_stdout: bool) -> str:
     from briefgen.renderers import EXTENSIONS
 
@@ -633,12 +710,16 @@ def _terminal_width(is_tty: bool) -> int:
     return shutil.get_terminal_size().columns if is_tty else 80
 
 
-def _omitted_message(count: int, pages: int) -> str:
-    facts = "fact" if count == 1 else "facts"
-    page = "page" if pages == 1 else "pages"
+def _omitted_message(omitted: Sequence[Fact], pages: int, pages_needed: int) -> str:
+    """``3 facts omitted to fit 1 page: a, b, c; use --pages 2 to include them``."""
+    count = len(omitted)
+    shown = ", ".join(fact.id for fact in omitted[:10])
+    if count > 10:
+        shown += f" and {count - 10} more (listed in --format json)"
     return (
-        f"{count} {facts} omitted to fit {pages} {page}; "
-        f"use --pages {pages + 1} for more or --pages 0 for all"
+        f"{count} fact{'s' if count != 1 else ''} omitted to fit {pages} "
+        f"page{'s' if pages != 1 else ''}: {shown}; use --pages {pages_needed} "
+        f"to include {'them' if count != 1 else 'it'}"
     )
 
 

@@ -23,6 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
         "date": "Date",
         "value": "Estimate",
         "source": "Source",
+        "claim": "Claim",
         "as_of": "As of",
         "prepared_from": "Prepared from {n} sources",
         "prepared_from_one": "Prepared from 1 source",
@@ -63,6 +64,7 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "page": "Page",
         "of": "of",
+        "back_to_text": "Back to the text",
     },
     "fr": {
         "brief": "Note",
@@ -76,6 +78,7 @@ LABELS: dict[str, dict[str, str]] = {
         "date": "Date",
         "value": "Estimation",
         "source": "Source",
+        "claim": "Énoncé",
         "as_of": "À la date du",
         "prepared_from": "Établie à partir de {n} sources",
         "prepared_from_one": "Établie à partir d'une source",
@@ -119,6 +122,7 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "page": "Page",
         "of": "sur",
+        "back_to_text": "Retour au texte",
     },
 }
 

@@ -23,6 +23,9 @@ RENDERERS = {
 }
 FORMATS = tuple(RENDERERS)
 BINARY_FORMATS = frozenset({"pdf"})
+PAPER_SIZES = ("a4", "letter")
+# WeasyPrint's names: tagged and accessible; archival.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 EXTENSIONS = {
     ".md": "md",
     ".markdown": "md",

@@ -1,0 +1,131 @@
+"""HTML: the brief as a standalone web page, and the markup the PDF is made from.
+
+Both come from one Jinja2 template, ``brief.html.j2`` in the package's
+``templates/`` directory: on screen the notes are a numbered list at the end
+with links back to the text; on paper (``paged=True``) each note is a CSS
+footnote placed where it is called. A user's template directory may override
+any template by name.
+
+Every template runs in Jinja's sandbox with autoescaping: a fact's text is
+always text, never markup, and a template cannot reach into Python.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
+from jinja2.sandbox import SandboxedEnvironment
+
+from briefgen import __version__
+from briefgen.brief import Brief
+from briefgen.errors import RenderError, UsageError
+from briefgen.labels import format_date, label
+from briefgen.model import FOLDABLE_SPACE
+from briefgen.paths import package_data
+
+TEMPLATE = "brief.html.j2"
+CSS_PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def template_environment(template_dir: Path | None = None) -> SandboxedEnvironment:
+    """The Jinja environment: the user's ``template_dir`` first, then the built-in templates."""
+    loaders = [FileSystemLoader(package_data("templates"))]
+    if template_dir is not None:
+        if not template_dir.is_dir():
+            raise UsageError(f"template directory not found: {template_dir}")
+        loaders.insert(0, FileSystemLoader(template_dir))
+    environment = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    # Note text must stay on one line: in a CSS footnote a newline would
+    # become a line break.
+    environment.filters["one_line"] = lambda text: FOLDABLE_SPACE.sub(" ", str(text))
+    environment.bytecode_cache = _bytecode_cache()
+    return environment
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    # Compiled templates go beside the cached fact bases (a private directory),
+    # which saves compiling them on every run.
+    from briefgen import cache
+
+    folder = cache.directory()
+    if folder is None:
+        return None
+    try:
+        (folder / "templates").mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder / "templates"))
+
+
+def brief_html(
+    brief: Brief,
+    *,
+    paged: bool = False,
+    paper: str = "a4",
+    template_dir: Path | None = None,
+) -> str:
+    """The brief as an HTML document: for a screen, or (``paged``) for WeasyPrint."""
+    environment = template_environment(template_dir)
+    try:
+        return environment.get_template(TEMPLATE).render(_context(brief, paged, paper))
+    except TemplateError as exc:
+        raise RenderError(f"template {_template_position(exc)}: {exc}") from None
+
+
+def render_html(brief: Brief, *, template_dir: Path | None = None) -> str:
+    """The brief as a standalone web page (styles inline, nothing to fetch)."""
+    return brief_html(brief, template_dir=template_dir)
+
+
+def document_keywords(brief: Brief) -> list[str]:
+    """The PDF/HTML keywords: the themes, then the tags of the facts shown."""
+    tags = sorted({tag for fact in brief.facts for tag in fact.tags})
+    return list(dict.fromkeys([*brief.theme_titles(), *tags]))
+
+
+def _template_position(error: TemplateError) -> str:
+    """``brief.html.j2:12``: where in which template ``error`` happened."""
+    if isinstance(error, TemplateSyntaxError):
+        return f"{error.name or TEMPLATE}:{error.lineno}"
+    # Jinja rewrites the traceback of an error raised while rendering so that
+    # its frames point at template lines; the innermost one is the culprit.
+    position = TEMPLATE
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        if "__jinja_exception__" in frame.f_globals:
+            position = f"{Path(frame.f_code.co_filename).name}:{line}"
+    return position
+
+
+def _context(brief: Brief, paged: bool, paper: str) -> dict[str, Any]:
+    lang = brief.lang
+    themes = brief.theme_titles()
+    return {
+        "brief": brief,
+        "paged": paged,
+        "paper": CSS_PAPER_SIZES[paper],
+        "notes": {note.number: note for note in brief.notes},
+        "date": format_date(brief.date, lang),
+        "themes": themes,
+        "subject": brief.subtitle
+        or (label(lang, "themes", themes=", ".join(themes)) if themes else brief.title),
+        "keywords": document_keywords(brief),
+        "generator": f"briefgen {__version__}",
+        "label": lambda key, **values: label(lang, key, **values),
+    }

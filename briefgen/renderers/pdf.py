@@ -1,0 +1,328 @@
+"""PDF: the brief on paper, typeset by WeasyPrint from the paged HTML.
+
+Notes are CSS footnotes at the bottom of the page that calls them, numbered
+as the brief numbered them. With a page limit, facts are left out, lowest
+priority first (:meth:`BriefRecipe.drop_order`), until the brief fits: the
+layout of each attempt tells how much overflows and how much room each fact
+takes (its bullets and its footnotes), so enough facts go in one step and a
+second step is rarely needed. Type is never made smaller to fit.
+
+WeasyPrint is imported here, when a PDF is made: it takes most of a second.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefgen.brief import Brief, BriefRecipe, Item
+from briefgen.cite import plain_text
+from briefgen.errors import RenderError
+from briefgen.model import Fact
+from briefgen.paths import package_data
+from briefgen.renderers.html import brief_html
+
+PANGO_MISSING = (
+    "PDF output needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+)
+
+
+@dataclass(frozen=True)
+class FittedPdf:
+    """A PDF brief and how it was fitted to its pages."""
+
+    data: bytes
+    brief: Brief  # as printed, after leaving facts out
+    pages: int
+    pages_needed: int  # the pages the brief takes with every fact
+    omitted: tuple[Fact, ...]  # in the order they were left out
+    refused: tuple[str, ...]  # URLs the document named and was not allowed to read
+
+
+def render_pdf(
+    brief: Brief,
+    *,
+    pages: int = 1,
+    paper: str = "a4",
+    variant: str | None = None,
+    template_dir: Path | None = None,
+    recipe: BriefRecipe | None = None,
+) -> bytes:
+    """The brief as PDF bytes; see :func:`fit_pdf`."""
+    return fit_pdf(
+        brief, pages=pages, paper=paper, variant=variant, template_dir=template_dir, recipe=recipe
+    ).data
+
+
+def fit_pdf(
+    brief: Brief,
+    *,
+    pages: int = 1,
+    paper: str = "a4",
+    variant: str | None = None,
+    template_dir: Path | None = None,
+    recipe: BriefRecipe | None = None,
+) -> FittedPdf:
+    """Typeset ``brief`` on at most ``pages`` pages (0: no limit) of ``paper`` (a4, letter).
+
+    ``recipe`` is what ``brief`` was built from; without it the brief is
+    printed whole, however many pages it takes. ``variant`` is a WeasyPrint
+    PDF variant, e.g. ``pdf/ua-1`` (tagged, accessible) or ``pdf/a-3b``.
+    """
+    typesetter = _Typesetter(paper, variant, template_dir)
+    if recipe is None or pages == 0:
+        layout = typesetter.layout(brief)
+        fitted: tuple[Brief, Any, tuple[Fact, ...], int] = (brief, layout, (), len(layout.pages))
+    else:
+        fitted = _Fitting(recipe, typesetter, pages, brief).run()
+    brief, layout, omitted, needed = fitted
+    data = layout.write_pdf(pdf_variant=variant, pdf_identifier=True)
+    refused = tuple(dict.fromkeys(typesetter.fetcher.refused))  # each layout asks again
+    return FittedPdf(data, brief, len(layout.pages), needed, omitted, refused)
+
+
+class _Typesetter:
+    """Lays out briefs with WeasyPrint, reading only briefgen's own files."""
+
+    def __init__(self, paper: str, variant: str | None, template_dir: Path | None) -> None:
+        self.weasyprint = _import_weasyprint()
+        from weasyprint.text.fonts import FontConfiguration
+
+        from briefgen.renderers.fetcher import PackageFetcher
+
+        root = package_data("templates")
+        self.base_url = root.as_uri() + "/"
+        self.fetcher = PackageFetcher(root)
+        # One font configuration for every attempt at fitting: the fonts are
+        # loaded once, and text already shaped is not shaped again.
+        self.font_config = FontConfiguration()
+        self.paper = paper
+        self.variant = variant
+        self.template_dir = template_dir
+
+    def layout(self, brief: Brief) -> Any:
+        """WeasyPrint's Document: the brief laid out in pages, not yet written."""
+        html = brief_html(brief, paged=True, paper=self.paper, template_dir=self.template_dir)
+        document = self.weasyprint.HTML(
+            string=html, base_url=self.base_url, url_fetcher=self.fetcher
+        )
+        return document.render(font_config=self.font_config, pdf_variant=self.variant)
+
+
+def _import_weasyprint() -> Any:
+    try:
+        import weasyprint
+    except OSError:
+        # WeasyPrint loads Pango, HarfBuzz and fontconfig when it is imported.
+        raise RenderError(PANGO_MISSING) from None
+    return weasyprint
+
+
+# A first guess at the built-in template's proportions, in CSS px as WeasyPrint
+# measures, before a layout says better: the height a character of body text
+# takes; the same for notes (smaller type on longer lines); the cost of a
+# line's ragged end; what the title and the summary take; what a heading or a
+# table head takes; the height of a page inside its margins. A user's
+# template is measured by the first layout like the built-in one.
+_PX_PER_CHAR = 0.24
+_NOTE_FACTOR = 0.52
+_ITEM_CHARS = 40
+_NOTE_CHARS = 30
+_FIXED_PX = 280.0
+_HEADING_PX = 45.0
+_PAGE_PX = {"a4": 990.0, "letter": 924.0}
+_MAX_LAYOUTS = 4
+_FILL_CANDIDATES = 40
+# A bullet whose note does not fit at the foot of a page goes to the next page
+# with its note, leaving a gap: estimates aim a little short of the page.
+_SAFETY = 0.94
+
+
+class _Fitting:
+    """Chooses the facts that fill ``pages`` pages, and checks the choice by laying it out.
+
+    Facts are taken in order of importance (the reverse of the recipe's drop
+    order). A choice is judged by building its brief, which is quick, and
+    estimating the brief's height from the length of its text and notes and
+    its headings; each layout measures the real height and corrects the
+    estimate's scale. The first choice is the longest run of facts whose
+    estimate fits; while a layout overflows, the run is shortened. Once a
+    choice fits, one more attempt adds facts left out that the estimate says
+    the room can take, smaller ones passed over for them but never a key
+    point; it is kept if it fits too. If even the key points do not fit,
+    they are printed on more pages, and the caller says so.
+    """
+
+    def __init__(self, recipe: BriefRecipe, typesetter: _Typesetter, pages: int, brief: Brief):
+        self.recipe = recipe
+        self.typesetter = typesetter
+        self.pages = pages
+        self.ranked = recipe.drop_order()[::-1]
+        self.key_points = {item.fact.id for item in brief.key_points}
+        self.px_per_unit = _PX_PER_CHAR
+        self.room = pages * _PAGE_PX.get(typesetter.paper, _PAGE_PX["a4"])
+        self._briefs: dict[frozenset[str], Brief] = {}
+
+    def brief_of(self, chosen: frozenset[str]) -> Brief:
+        if chosen not in self._briefs:
+            omit = {f.id for f in self.ranked if f.id not in chosen}
+            self._briefs[chosen] = self.recipe.build(omit=omit)
+        return self._briefs[chosen]
+
+    def estimate(self, chosen: frozenset[str]) -> float:
+        units, headings = _size(self.brief_of(chosen))
+        return _FIXED_PX + headings * _HEADING_PX + units * self.px_per_unit
+
+    def prefix(self, below: int | None = None) -> frozenset[str]:
+        """The longest run of the most important facts whose estimate fits (key points at least)."""
+        ids = [f.id for f in self.ranked]
+        minimum = sum(1 for i in ids if i in self.key_points)
+        low, high = minimum, len(ids) if below is None else max(minimum, below - 1)
+        while low < high:  # the largest length that fits, by bisection
+            middle = (low + high + 1) // 2
+            if self.estimate(frozenset(ids[:middle])) <= self.room * _SAFETY:
+                low = middle
+            else:
+                high = middle - 1
+        return frozenset(ids[: max(low, minimum)])
+
+    def run(self) -> tuple[Brief, Any, tuple[Fact, ...], int]:
+        chosen = self.prefix()
+        layout = self.attempt(chosen)
+        tries = 1
+        while len(layout.pages) > self.pages and tries < _MAX_LAYOUTS:
+            shorter = self.prefix(below=len(chosen))
+            if len(shorter) >= len(chosen):
+                break  # only key points are left, and they do not fit
+            chosen = shorter
+            layout = self.attempt(chosen)
+            tries += 1
+        brief = self.brief_of(chosen)
+        if len(layout.pages) <= self.pages and tries < _MAX_LAYOUTS:
+            fuller = self.fill(chosen)
+            if fuller != chosen:
+                fuller_layout = self.attempt(fuller)
+                if len(fuller_layout.pages) <= self.pages:
+                    brief, layout = self.brief_of(fuller), fuller_layout
+        shown = {f.id for f in brief.facts}
+        omitted = tuple(f for f in self.ranked[::-1] if f.id not in shown)
+        return brief, layout, omitted, self.pages_needed()
+
+    def attempt(self, chosen: frozenset[str]) -> Any:
+        """Lay out the brief of ``chosen`` and correct the estimate's scale by it."""
+        brief = self.brief_of(chosen)
+        layout = self.typesetter.layout(brief)
+        self.room = sum(float(page._page_box.height) for page in layout.pages[: self.pages])
+        units, headings = _size(brief)
+        content = sum(_used_height(page) for page in layout.pages)
+        if len(layout.pages) > self.pages:
+            # A note pushed to the next page leaves a gap at the foot: count it.
+            content = self.room + _overflow(layout, self.pages)
+        if units:
+            self.px_per_unit = max(0.01, content - _FIXED_PX - headings * _HEADING_PX) / units
+        return layout
+
+    def fill(self, chosen: frozenset[str]) -> frozenset[str]:
+        """``chosen`` and the facts left out that the room left can take, by importance."""
+        kept = chosen
+        left_out = [f for f in self.ranked if f.id not in chosen][:_FILL_CANDIDATES]
+        for fact in left_out:
+            fuller = kept | {fact.id}
+            if self.estimate(fuller) <= self.room * _SAFETY:
+                kept = fuller
+            elif fact.id in self.key_points:
+                break
+        return kept
+
+    def pages_needed(self) -> int:
+        """The pages every fact would take, at the estimate's last scale."""
+        total = self.estimate(frozenset(f.id for f in self.ranked))
+        per_page = self.room / self.pages
+        return max(self.pages + 1, -(-int(total) // int(per_page)))
+
+
+def _size(brief: Brief) -> tuple[float, int]:
+    """How much room a brief's facts take, in characters of body text, and its headings."""
+    notes = {note.number: note for note in brief.notes}
+    units = 0.0
+
+    def add(item: Item, narrow: bool) -> None:
+        nonlocal units
+        units += len(item.text) * (2 if narrow else 1) + _ITEM_CHARS  # narrow: a table cell
+        for number in item.notes:
+            units += _NOTE_FACTOR * (len(plain_text(notes[number].citation)) + _NOTE_CHARS)
+
+    for item in brief.key_points:
+        add(item, narrow=False)
+    for section in brief.sections:
+        for item in section.items:
+            add(item, narrow=False)
+    for group in brief.estimates:
+        for row in group.rows:
+            add(row.item, narrow=True)
+    for pair in brief.contradictions:
+        add(pair.left, narrow=True)
+        add(pair.right, narrow=True)
+    headings = len(brief.sections) + 2 * len(brief.estimates) + bool(brief.contradictions)
+    return units, headings + bool(brief.key_points)
+
+
+class _FactHeights:
+    """The height each fact takes in a layout: its bullets, table rows and footnotes.
+
+    Facts are found by the ``data-fact`` attribute of their elements and notes
+    by ``data-note``. What belongs to no fact (headings, table heads, space
+    left at the foot of a page) is shared out in proportion, so that the
+    heights add up to the whole content. A template without these attributes
+    gets an equal share for each fact.
+    """
+
+    def __init__(self, layout: Any, brief: Brief, facts: int) -> None:
+        fact_of_note = {note.number: note.fact_id for note in brief.notes}
+        self.heights: dict[str, float] = defaultdict(float)
+        for page in layout.pages:
+            root, footnotes = page._page_box.children[:2]
+            for box in _fact_boxes(root):
+                self.heights[box.element.get("data-fact")] += box.margin_height()
+            for footnote in footnotes.children:
+                element = footnote.element
+                number = (element.get("data-note") if element is not None else None) or ""
+                if number.isdigit() and int(number) in fact_of_note:
+                    self.heights[fact_of_note[int(number)]] += footnote.margin_height()
+        content = sum(_used_height(page) for page in layout.pages)
+        measured = sum(self.heights.values())
+        self.scale = content / measured if measured else 1.0
+        self.typical = measured / len(self.heights) if self.heights else content / max(facts, 1)
+
+    def freed_by(self, fact_id: str) -> float:
+        """The room leaving the fact out gives back, with its share of headings and gaps."""
+        return self.heights.get(fact_id, self.typical) * self.scale
+
+    def needed_by(self, fact_id: str) -> float:
+        """The room the fact's own boxes take (to put back a fact left out)."""
+        return self.heights.get(fact_id, self.typical)
+
+
+def _overflow(layout: Any, pages: int) -> float:
+    """How much content lies beyond page ``pages``, less the room left on the pages before."""
+    beyond = sum(_used_height(page) for page in layout.pages[pages:])
+    room = sum(page._page_box.height - _used_height(page) for page in layout.pages[:pages])
+    return beyond - room
+
+
+def _used_height(page: Any) -> float:
+    root, footnotes = page._page_box.children[:2]
+    return float(root.margin_height() + (footnotes.margin_height() if footnotes.children else 0))
+
+
+def _fact_boxes(box: Any) -> Iterator[Any]:
+    """The outermost boxes of elements marked ``data-fact``."""
+    element = getattr(box, "element", None)
+    if element is not None and element.get("data-fact"):
+        yield box
+        return
+    for child in getattr(box, "children", ()):
+        yield from _fact_boxes(child)
