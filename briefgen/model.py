@@ -156,19 +156,23 @@ LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 # Line breaks and ordinary spaces; no-break spaces (French "12 000", "« »") are kept.
 FOLDABLE_SPACE = re.compile(r"[ \t\r\n\f\v\x85\u2028\u2029]+")
-# What FOLDABLE_SPACE would change: looking for it is much cheaper than substituting.
-NEEDS_FOLDING = re.compile(r"[\t\r\n\f\v\x85\u2028\u2029]|  ")
+_LINE_BREAK_OR_TAB = re.compile(r"[\t\r\n\f\v\x85\u2028\u2029]")
 # No string in a fact base may be longer. A brief is one page of short bullets:
 # a longer text is a mistake (a pasted article) and would only be dropped or
 # overflow the page; a megabyte-long one would slow every renderer down.
 MAX_TEXT_LENGTH = 2000
 
 
+def needs_folding(text: str) -> bool:
+    """Whether FOLDABLE_SPACE would change ``text`` (much cheaper to find out than to substitute)."""
+    return "  " in text or _LINE_BREAK_OR_TAB.search(text) is not None
+
+
 def _one_line(value: object) -> object:
     # Fact text is prose for a bullet: fold newlines and runs of spaces.
     if not isinstance(value, str):
         return value
-    if NEEDS_FOLDING.search(value):
+    if needs_folding(value):
         value = FOLDABLE_SPACE.sub(" ", value)
     return value.strip(" ")
 

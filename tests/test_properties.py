@@ -350,3 +350,16 @@ def test_a_listing_made_item_by_item_is_the_same_document(head, items):
 
     head.pop("facts", None)
     assert dumps_listing(head, "facts", iter(items)) == dumps({**head, "facts": items})
+
+
+@given(st.text(st.one_of(st.characters(), st.sampled_from(MARKUP + "\t\n\r\x85\u2028&;#"))))
+def test_markdown_escaping_skips_only_what_changes_nothing(text):
+    from briefgen.renderers import markdown
+
+    # the substitutions escape() makes, made unconditionally
+    expected = FOLDABLE_SPACE.sub(" ", text)
+    expected = markdown._SPECIAL.sub(r"\\\1", expected)
+    expected = markdown._LIST_START.sub(
+        lambda m: "\\" + m[1] if m[1] in "-+" else m[1] + "\\", expected, count=1
+    )
+    assert markdown.escape(text) == expected

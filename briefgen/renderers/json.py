@@ -164,8 +164,10 @@ def render_json(brief: Brief) -> str:
 
 # Where pydantic_core's JSON differs from json.dumps's: numbers between 1e-9 and
 # 1e-4, written 0.00001 or 1e-7 instead of 1e-05 or 1e-07. Strings that merely
-# look like that only cost the slower path.
-_FAST_FORM_DIFFERS = re.compile(r"\b0\.0000|\de-\d(?!\d)")
+# look like that only cost the slower path. (The pattern starts with a literal,
+# which the regular expression engine looks for fast.)
+_SMALL_DECIMAL = "0.0000"
+_ONE_DIGIT_EXPONENT = re.compile(r"e-[0-9](?![0-9])")
 
 
 def dumps(data: Any) -> str:
@@ -182,7 +184,7 @@ def dumps(data: Any) -> str:
         text = pydantic_core.to_json(data, indent=2).decode()
     except (ValueError, TypeError, pydantic_core.PydanticSerializationError):
         text = None
-    if text is None or _FAST_FORM_DIFFERS.search(text):
+    if text is None or _SMALL_DECIMAL in text or _ONE_DIGIT_EXPONENT.search(text):
         text = json.dumps(data, ensure_ascii=False, indent=2)
     return text + "\n"
 

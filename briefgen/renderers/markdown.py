@@ -12,11 +12,13 @@ import re
 from briefgen.brief import Brief, Item
 from briefgen.cite import Citation
 from briefgen.labels import label
-from briefgen.model import FOLDABLE_SPACE, NEEDS_FOLDING
+from briefgen.model import FOLDABLE_SPACE, needs_folding
 
 # Characters with a meaning somewhere in CommonMark, GitHub or pandoc Markdown.
 # "&" only matters where it starts an entity (&amp; &#38;); "!" only before "[", escaped anyway.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~^$@#]|&(?=#?\w+;))")
+# The same, without the alternation, to find out quickly whether there is anything to escape.
+_SPECIAL_CHARACTER = re.compile(r"[\\`*_{}\[\]<>|~^$@#]")
 _LIST_START = re.compile(r"^([-+]|\d{1,9}(?=[.)]))")
 _LIST_MARKS = frozenset("-+0123456789")
 
@@ -25,9 +27,9 @@ def escape(text: str) -> str:
     """``text`` as literal Markdown inline content, on one line."""
     # Each substitution is tried only when a search finds work for it: most
     # text needs none, and a brief escapes every text and note.
-    if NEEDS_FOLDING.search(text):
+    if needs_folding(text):
         text = FOLDABLE_SPACE.sub(" ", text)
-    if _SPECIAL.search(text):
+    if _SPECIAL_CHARACTER.search(text) or ("&" in text and _SPECIAL.search(text)):
         text = _SPECIAL.sub(r"\\\1", text)
     # A leading "-", "+" or "1." would start a list inside the bullet.
     if text[:1] in _LIST_MARKS:
