@@ -297,3 +297,46 @@ def test_markup_in_any_field_stays_text_in_the_terminal_and_json(run, markup_eve
     data = json.loads(run("--facts-dir", markup_everywhere, "brief", "-f", "json").stdout)
     assert data["themes"][0]["title"] == MARKUP
     assert any(MARKUP in note["text"] for note in data["notes"])
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "secret.txt"
+    path.write_text("TOP SECRET\n")
+    return path
+
+
+@pytest.mark.parametrize("include", ["secret.txt", "../secret.txt"], ids=["link", "parent"])
+def test_a_template_cannot_include_a_file_outside_its_directory(
+    run, pact, tmp_path, secret, include
+):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "secret.txt").symlink_to(secret)
+    (templates / "brief.html.j2").write_text(f'<p>{{% include "{include}" %}}</p>\n')
+    result = run("--facts-dir", pact, "brief", "-f", "html", "--template", templates)
+    assert result.exit_code == 1
+    assert "TOP SECRET" not in result.stdout + result.stderr
+    assert result.stderr.startswith("briefgen: error: template brief.html.j2:1: ")
+
+
+def test_a_template_linking_outside_is_refused_not_replaced(run, pact, tmp_path, secret):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "brief.html.j2").symlink_to(secret)
+    result = run("--facts-dir", pact, "brief", "-f", "html", "--template", templates)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "briefgen: error: template brief.html.j2: "
+        "brief.html.j2 links outside the template directory\n"
+    )
+
+
+def test_links_inside_the_template_directory_are_followed(run, pact, tmp_path):
+    templates = tmp_path / "templates"
+    (templates / "parts").mkdir(parents=True)
+    (templates / "parts" / "title.j2").write_text("<h1>{{ brief.title }}</h1>")
+    (templates / "title.j2").symlink_to(Path("parts") / "title.j2")
+    (templates / "brief.html.j2").write_text('{% include "title.j2" %}\n')
+    result = run("--facts-dir", pact, "brief", "-f", "html", "--template", templates)
+    assert (result.exit_code, result.stdout) == (0, "<h1>The Northland–Eastland pact</h1>")

@@ -24,6 +24,7 @@ from jinja2 import (
     TemplateError,
     TemplateSyntaxError,
 )
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen import __version__
@@ -43,7 +44,7 @@ def template_environment(template_dir: Path | None = None) -> SandboxedEnvironme
     if template_dir is not None:
         if not template_dir.is_dir():
             raise UsageError(f"template directory not found: {template_dir}")
-        loaders.insert(0, FileSystemLoader(template_dir))
+        loaders.insert(0, _TemplateDirectory(template_dir))
     environment = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
@@ -57,6 +58,24 @@ def template_environment(template_dir: Path | None = None) -> SandboxedEnvironme
     environment.filters["one_line"] = lambda text: FOLDABLE_SPACE.sub(" ", str(text))
     environment.bytecode_cache = _bytecode_cache()
     return environment
+
+
+class _TemplateDirectory(FileSystemLoader):
+    """A user's template directory. A template that links outside it is refused, as a
+    fact file linking out of its base is: a template directory passed around could
+    otherwise put any file the user can read into a brief they then share."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self.root = directory.resolve()
+
+    def get_source(self, environment: Any, template: str) -> Any:
+        # Checked before the file is opened: a link to /dev/zero must not be read at all.
+        path = self.root.joinpath(*split_template_path(template))
+        if path.exists() and not path.resolve().is_relative_to(self.root):
+            # Not TemplateNotFound, which would quietly fall back to the built-in template.
+            raise TemplateError(f"{template} links outside the template directory")
+        return super().get_source(environment, template)
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
