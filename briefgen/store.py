@@ -169,11 +169,15 @@ def display_path(path: Path) -> str:
 
 @dataclass
 class _File:
-    """One YAML file: its parsed data, and its node tree on demand (for line numbers)."""
+    """One YAML file: its parsed data, and its node tree on demand (for line numbers).
+
+    The file's bytes are kept rather than its text, which can take twice or four
+    times the memory, and are only decoded again if a problem needs a line number.
+    """
 
     path: Path
     display: str
-    text: str
+    raw: bytes
     data: Any
     _root: yaml.Node | None = field(default=None, repr=False)
 
@@ -185,7 +189,7 @@ class _File:
             return self.item_lines[loc[0]]
         yaml, loader = safe_yaml.yaml_module()
         if self._root is None:
-            self._root = yaml.compose(self.text, Loader=loader)
+            self._root = yaml.compose(self.raw.decode("utf-8-sig"), Loader=loader)
         node = self._root
         if node is None:
             return 1
@@ -276,7 +280,7 @@ class _Loading:
         except yaml.YAMLError as exc:
             self.problems.append(Problem(display, None, None, f"invalid YAML: {exc}"))
             return None
-        file = _File(path, display, text, document.data, item_lines=document.item_lines)
+        file = _File(path, display, raw, document.data, item_lines=document.item_lines)
         for line, char in document.forbidden:
             self.problems.append(Problem(display, line, file.item_at(line), _forbidden(char)))
         return file
@@ -376,6 +380,9 @@ class _Loading:
                     self.problem(file, [index], obj_id, f"duplicate id (first defined at {where})")
                 else:
                     found[obj_id] = _Placed(obj, file, index)
+            # The objects are made: a large base would otherwise be held twice until the end.
+            file.data = None
+            del items
         return found
 
     def item_paths(self) -> Iterator[str]:
