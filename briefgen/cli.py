@@ -320,15 +320,16 @@ def themes(settings: Settings, fmt: str, lang: str) -> None:
 @pass_settings
 def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
     """List facts, filtered by theme, kind, date, source or text."""
+    from briefgen.output import write_stdout
     from briefgen.query import select_facts
-    from briefgen.renderers.listing import render_facts
+    from briefgen.renderers.listing import iter_facts
 
     base = settings.load()
     _check_lang(base, lang)
     selected = select_facts(base, _selection(kw))
     if not selected:
         raise _nothing_matched()
-    _echo(render_facts(base, selected, fmt, lang))
+    write_stdout(iter_facts(base, selected, fmt, lang))
 
 
 @cli.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from briefgen.errors import OutputError
@@ -42,16 +43,19 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def write_stdout(data: str | bytes) -> None:
-    """Write ``data`` to standard output (bytes unchanged, text as UTF-8)."""
+def write_stdout(data: str | bytes | Iterable[str]) -> None:
+    """Write ``data`` to standard output: bytes unchanged, text (or pieces of text) as UTF-8."""
     sys.stdout.flush()
     out = sys.stdout.buffer
     if isinstance(data, bytes):
         out.write(data)
-    else:
-        # A megabyte at a time, so that a large listing is not also held encoded.
+    elif isinstance(data, str):
+        # A megabyte at a time, so that a large document is not also held encoded.
         for start in range(0, len(data), _CHUNK):
             out.write(data[start : start + _CHUNK].encode("utf-8"))
+    else:
+        for piece in data:
+            out.write(piece.encode("utf-8"))
     out.flush()
 
 

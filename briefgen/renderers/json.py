@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 # pydantic builds the published JSON Schema from these; it needs typing_extensions'
@@ -189,19 +189,27 @@ def dumps(data: Any) -> str:
     return text + "\n"
 
 
-def dumps_listing(head: dict[str, Any], key: str, items: Iterable[Any]) -> str:
-    """``dumps({**head, key: list(items)})``, made one item at a time.
+def iter_listing(head: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
+    """The text of ``dumps({**head, key: list(items)})``, in pieces: one per item.
 
-    The items are converted (and dropped) one by one, so that a listing of
-    100,000 facts is never held as data and as text at once.
+    The items are converted, written and dropped one by one, so that a listing
+    of 100,000 facts is never held in memory, as data or as text.
     """
+    members = iter(items)
+    first = next(members, _NOTHING)
+    if first is _NOTHING:
+        yield dumps({**head, key: []})
+        return
+    envelope = dumps({**head, key: [None]})  # with a placeholder for the members
+    before, after = envelope.rsplit("    null", 1)
     # dumps() indents a member of that list by two levels (four spaces).
-    members = ["    " + dumps(item)[:-1].replace("\n", "\n    ") for item in items]
-    if not members:
-        return dumps({**head, key: []})
-    document = dumps({**head, key: [None]})  # the envelope, with a placeholder member
-    before, after = document.rsplit("    null", 1)
-    return before + ",\n".join(members) + after
+    yield before + "    " + dumps(first)[:-1].replace("\n", "\n    ")
+    for item in members:
+        yield ",\n    " + dumps(item)[:-1].replace("\n", "\n    ")
+    yield after
+
+
+_NOTHING = object()
 
 
 def source_to_dict(source: Source) -> dict[str, Any]:

@@ -6,11 +6,11 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from briefgen.model import Fact, FactBase
-from briefgen.renderers.json import dumps, dumps_listing, source_to_dict
+from briefgen.renderers.json import dumps, iter_listing, source_to_dict
 from briefgen.renderers.markdown import escape
 
 SCHEMA_VERSION = 1
@@ -44,10 +44,22 @@ def fact_to_dict(fact: Fact) -> dict[str, Any]:
 
 
 def render_facts(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> str:
+    """The facts listed as ``fmt``: table, json, jsonl, md or csv."""
+    return "".join(iter_facts(base, facts, fmt, lang))
+
+
+def iter_facts(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> Iterator[str]:
+    """The text of :func:`render_facts` in pieces, a fact at a time for JSON and JSON Lines."""
     if fmt == "json":
-        return dumps_listing({"schema": SCHEMA_VERSION}, "facts", map(fact_to_dict, facts))
-    if fmt == "jsonl":
-        return "".join(json.dumps(fact_to_dict(f), ensure_ascii=False) + "\n" for f in facts)
+        yield from iter_listing({"schema": SCHEMA_VERSION}, "facts", map(fact_to_dict, facts))
+    elif fmt == "jsonl":
+        for fact in facts:
+            yield json.dumps(fact_to_dict(fact), ensure_ascii=False) + "\n"
+    else:
+        yield _render_facts_whole(base, facts, fmt, lang)
+
+
+def _render_facts_whole(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> str:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
