@@ -24,7 +24,7 @@ KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
 KEY_POINT_KINDS = ("assessment", "figure")
 # Text formats have no page layout to measure: a page holds about this many facts,
 # about what a one-page A4 PDF with its footnotes holds.
-FACTS_PER_PAGE = 16
+FACTS_PER_PAGE = 12
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ class BriefgenGroup(click.Group):
         except BriefgenError as exc:
             if _debug(ctx):
                 raise
+            if exc.exit_code == ExitCode.EMPTY and isinstance(ctx.obj, Settings) and ctx.obj.quiet:
+                sys.exit(exc.exit_code)  # an expected outcome a script tests for, not an error
             _fail(str(exc), exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -516,7 +518,7 @@ def brief(
     recipe = BriefRecipe(base, tuple(selected), selection.themes, options, changes)
     document = recipe.build()
     if document.is_empty and not allow_empty:
-        raise _nothing_matched(changed_since)
+        raise _nothing_matched(changed_since, selection.new_since)
     data: str | bytes
     if fmt == "pdf":
         data = _pdf(settings, document, recipe, pages, paper, pdf_variant, template_dir)
@@ -724,11 +726,15 @@ def _omitted_message(omitted: Sequence[Fact], pages: int, pages_needed: int) -> 
     )
 
 
-def _nothing_matched(changed_since: str | None = None) -> BriefgenError:
+def _nothing_matched(
+    changed_since: str | None = None, new_since: PartialDate | None = None
+) -> BriefgenError:
     from briefgen.errors import NothingMatched
 
     if changed_since is not None:
         return NothingMatched(f"nothing new, changed or removed since {changed_since}")
+    if new_since is not None:
+        return NothingMatched(f"nothing added to the fact base since {new_since}")
     return NothingMatched("no facts match the selection")
 
 

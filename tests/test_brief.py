@@ -154,7 +154,9 @@ def test_failed_render_leaves_existing_file_untouched(run, pact, tmp_path, monke
 def test_empty_selection_exits_4_unless_allowed(run, pact):
     empty = run("--facts-dir", pact, "brief", "--new-since", "2030-01-01")
     assert (empty.exit_code, empty.stdout) == (4, "")
-    assert empty.stderr == "briefgen: error: no facts match the selection\n"
+    assert empty.stderr == "briefgen: error: nothing added to the fact base since 2030-01-01\n"
+    quiet = run("--quiet", "--facts-dir", pact, "brief", "--new-since", "2030-01-01")
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (4, "", "")
     allowed = run(
         "--facts-dir", pact, "brief", "--new-since", "2030-01-01", "--allow-empty", "-f", "md"
     )

@@ -37,12 +37,12 @@ def shown_facts(data):
 def test_default_is_one_page_and_says_what_was_left_out(run, big_base):
     result = run("--facts-dir", big_base, "brief", "-f", "json")
     data = json.loads(result.stdout)
-    assert len(data["omitted"]) == 48 - 16
-    # the first ten facts left out are named; 48 facts need 3 pages of 16
+    assert len(data["omitted"]) == 48 - 12
+    # the first ten facts left out are named; 48 facts need 4 pages of 12
     head, _, tail = result.stderr.partition(": ")
-    assert head == "32 facts omitted to fit 1 page"
+    assert head == "36 facts omitted to fit 1 page"
     assert tail.split(" and ")[0].split(", ") == data["omitted"][:10]
-    assert tail.endswith(" and 22 more (listed in --format json); use --pages 3 to include them\n")
+    assert tail.endswith(" and 26 more (listed in --format json); use --pages 4 to include them\n")
     assert not shown_facts(data) & set(data["omitted"])
 
 
@@ -54,7 +54,7 @@ def test_lowest_priority_goes_first(run, big_base):
         for f in json.loads(run("--facts-dir", big_base, "facts", "-f", "json").stdout)["facts"]
     }
     priorities = [facts[i].get("priority", 2) for i in omitted]
-    # 15 generated facts at priority 3 plus the fixture's one: all of them are left out first
+    # 13 generated facts at priority 3 plus the fixture's one: all of them are left out first
     assert priorities[:14] == [3] * 14
     assert 1 not in priorities[: priorities.count(3)]
     kept = [f for f in facts if f not in omitted]
@@ -73,7 +73,7 @@ def test_estimates_and_contradictions_survive_fitting(run, big_base):
 
 def test_more_pages_and_no_limit(run, big_base):
     two = run("--facts-dir", big_base, "brief", "-f", "json", "--pages", "2")
-    assert len(json.loads(two.stdout)["omitted"]) == 48 - 32
+    assert len(json.loads(two.stdout)["omitted"]) == 48 - 24
     everything = run("--facts-dir", big_base, "brief", "-f", "json", "--pages", "0")
     assert json.loads(everything.stdout)["omitted"] == []
     assert everything.stderr == ""

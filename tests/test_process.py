@@ -31,9 +31,9 @@ def test_stdout_holds_only_the_document_when_piped(pact_copy):
     assert result.returncode == 0
     assert result.stdout.startswith("# The Northland–Eastland pact\n")  # Markdown when piped
     assert "\x1b" not in result.stdout and "omitted" not in result.stdout
-    assert result.stderr.startswith("12 facts omitted to fit 1 page: extra-")
+    assert result.stderr.startswith("16 facts omitted to fit 1 page: extra-")
     assert result.stderr.endswith(
-        " and 2 more (listed in --format json); use --pages 2 to include them\n"
+        " and 6 more (listed in --format json); use --pages 3 to include them\n"
     )
     quiet = briefgen("--quiet", "--facts-dir", pact_copy, "brief")
     assert quiet.stdout == result.stdout and quiet.stderr == ""
