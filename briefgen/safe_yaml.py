@@ -229,8 +229,10 @@ def _anchor(event: Any) -> YAMLProblem:
 
 def _resolve(loader: Any, value: str, event: Any) -> Any:
     """A plain scalar as YAML 1.1 reads it: null, boolean, number, else the text itself."""
-    if value[:1] not in loader.yaml_implicit_resolvers:
-        return value  # cannot be a null, boolean or number: most ids and words
+    if value[:1] not in loader.yaml_implicit_resolvers or (value[:1].isalpha() and len(value) > 5):
+        # Cannot be a null, a boolean ("false" is the longest word that is one) or a
+        # number (which starts with a digit, a sign or a dot): most ids and words.
+        return value
     tag = loader.resolve(yaml_module()[0].ScalarNode, value, (True, False))
     if tag == _STR or tag not in _SCALAR_TAGS:
         return value  # also "=" and "<<": text here, as no fact file needs YAML's special keys

@@ -165,9 +165,10 @@ def render_json(brief: Brief) -> str:
 # Where pydantic_core's JSON differs from json.dumps's: numbers between 1e-9 and
 # 1e-4, written 0.00001 or 1e-7 instead of 1e-05 or 1e-07. Strings that merely
 # look like that only cost the slower path. (The pattern starts with a literal,
-# which the regular expression engine looks for fast.)
+# which the regular expression engine looks for fast, and checks for the digit
+# before it last, so that an id like "climate-2" is not taken for a number.)
 _SMALL_DECIMAL = "0.0000"
-_ONE_DIGIT_EXPONENT = re.compile(r"e-[0-9](?![0-9])")
+_ONE_DIGIT_EXPONENT = re.compile(r"e-[0-9](?![0-9])(?<=[0-9]e-[0-9])")
 
 
 def dumps(data: Any) -> str:
