@@ -252,7 +252,7 @@ def scaling(results: list[Result]) -> tuple[list[str], bool]:
     series: dict[tuple[str, str], list[tuple[int, float]]] = {}
     for r in results:
         if r.case.facts and not r.missing:
-            series.setdefault((r.case.label, r.case.cache), []).append((r.case.facts, r.median))
+            series.setdefault((r.case.label, r.case.cache), []).append((r.case.facts, r.minimum))
     for (label, cache), points in series.items():
         points.sort()
         if len(points) < 3:
