@@ -127,7 +127,7 @@ def _import_weasyprint() -> Any:
 # line's ragged end; what the title and the summary take; what a heading or a
 # table head takes; the height of a page inside its margins. A user's
 # template is measured by the first layout like the built-in one.
-_PX_PER_CHAR = 0.24
+_PX_PER_CHAR = 0.20
 _NOTE_FACTOR = 0.52
 _ITEM_CHARS = 40
 _NOTE_CHARS = 30
@@ -139,6 +139,8 @@ _FILL_CANDIDATES = 40
 # A bullet whose note does not fit at the foot of a page goes to the next page
 # with its note, leaving a gap: estimates aim a little short of the page.
 _SAFETY = 0.94
+# A page this full is not laid out again to squeeze in one more small fact.
+_FULL_ENOUGH = 0.88
 
 
 class _Fitting:
@@ -201,7 +203,12 @@ class _Fitting:
             layout = self.attempt(chosen)
             tries += 1
         brief = self.brief_of(chosen)
-        if len(layout.pages) <= self.pages and tries < _MAX_LAYOUTS:
+        used = self.room + _overflow(layout, self.pages)
+        if (
+            len(layout.pages) <= self.pages
+            and tries < _MAX_LAYOUTS
+            and used < _FULL_ENOUGH * self.room
+        ):
             fuller = self.fill(chosen)
             if fuller != chosen:
                 fuller_layout = self.attempt(fuller)
