@@ -174,9 +174,9 @@ class _Fitting:
             self._briefs[chosen] = self.recipe.build(omit=omit)
         return self._briefs[chosen]
 
-    def estimate(self, chosen: frozenset[str]) -> float:
+    def estimate(self, chosen: frozenset[str], scale: float | None = None) -> float:
         units, headings = _size(self.brief_of(chosen))
-        return _FIXED_PX + headings * _HEADING_PX + units * self.px_per_unit
+        return _FIXED_PX + headings * _HEADING_PX + units * (scale or self.px_per_unit)
 
     def prefix(self, below: int | None = None) -> frozenset[str]:
         """The longest run of the most important facts whose estimate fits (key points at least)."""
@@ -236,9 +236,12 @@ class _Fitting:
         """``chosen`` and the facts left out that the room left can take, by importance."""
         kept = chosen
         left_out = [f for f in self.ranked if f.id not in chosen][:_FILL_CANDIDATES]
+        # The scale measured on the facts laid out may flatter the ones added: the
+        # fill, which costs a layout to check, takes the more cautious of the two.
+        scale = max(self.px_per_unit, _PX_PER_CHAR)
         for fact in left_out:
             fuller = kept | {fact.id}
-            if self.estimate(fuller) <= self.room * _SAFETY:
+            if self.estimate(fuller, scale) <= self.room * _SAFETY:
                 kept = fuller
             elif fact.id in self.key_points:
                 break
