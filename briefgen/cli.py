@@ -157,6 +157,19 @@ def _complete_ids(kind: str) -> Callable[[click.Context, click.Parameter, str], 
     return complete
 
 
+def format_option(*choices: str, help: str = "Output format.") -> Callable[[F], F]:
+    """``-f/--format`` of a listing command; the first choice is the default."""
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
 def lang_option(f: F) -> F:
     return click.option(
         "--lang",
@@ -287,15 +300,7 @@ pass_settings = click.make_pass_decorator(Settings)
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["table", "json", "md"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("table", "json", "md")
 @lang_option
 @pass_settings
 def themes(settings: Settings, fmt: str, lang: str) -> None:
@@ -309,15 +314,7 @@ def themes(settings: Settings, fmt: str, lang: str) -> None:
 
 @cli.command()
 @selection_options
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "md", "csv"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("table", "json", "jsonl", "md", "csv")
 @lang_option
 @pass_settings
 def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
@@ -335,13 +332,12 @@ def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["table", "json", "md", "csl-json", "bibtex"]),
-    default="table",
-    show_default=True,
+@format_option(
+    "table",
+    "json",
+    "md",
+    "csl-json",
+    "bibtex",
     help="Output format: a listing, or a bibliography file (csl-json for pandoc and Zotero, "
     "bibtex for biblatex).",
 )
@@ -600,15 +596,7 @@ def schema(what: str) -> None:
 
 
 @cli.command("config")
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("table", "json")
 @pass_settings
 def config_command(settings: Settings, fmt: str) -> None:
     """Show the effective settings of 'briefgen brief' and where each comes from.
