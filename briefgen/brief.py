@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from briefgen.cite import Citation, CitationStyle, NoteWriter, bibliography, source_label
 from briefgen.labels import format_date, format_number, label
-from briefgen.model import Fact, FactBase, PartialDate, Quantity, Source, Theme
+from briefgen.model import Fact, FactBase, PartialDate, Quantity, Source, Theme, localized
 from briefgen.query import FactChanges, Status
 from briefgen.styles import DEFAULT_STYLE, get_style
 
@@ -145,7 +145,7 @@ class Brief:
         return not self.facts and not self.removed
 
     def theme_titles(self) -> list[str]:
-        return [_localized(t.title, self.lang) for t in self.themes]
+        return [localized(t.title, self.lang) for t in self.themes]
 
     def byline(self) -> list[str]:
         """The line under the title: date, author, themes, number of sources."""
@@ -230,7 +230,7 @@ def build_brief(
     for theme, members in zip(themes, _by_first_theme(facts, themes, placed), strict=True):
         if members:
             items = tuple(writer.item(f) for f in sorted(members, key=_chronological))
-            sections.append(Section(theme, _localized(theme.title, lang), items))
+            sections.append(Section(theme, localized(theme.title, lang), items))
     estimates = tuple(
         Estimates(
             measure=group[0].quantity.measure,  # type: ignore[union-attr]
@@ -244,7 +244,7 @@ def build_brief(
 
     shown = [*facts, *(f for pair in pairs for f in pair if f.id not in selected)]
     title = options.title or (
-        _localized(base.info.title, lang) if base.info.title else label(lang, "brief")
+        localized(base.info.title, lang) if base.info.title else label(lang, "brief")
     )
     subtitle = options.subtitle
     if subtitle is None and changes is not None:
@@ -404,10 +404,6 @@ class _Numbering:
         return EstimateRow(self.item(fact), format_quantity(fact.quantity, lang), as_of, who)
 
 
-def _localized(text: dict[str, str], lang: str) -> str:
-    return text.get(lang) or next(iter(text.values()))
-
-
 def _chronological(fact: Fact) -> tuple[int, str, int, str]:
     # Undated facts after dated ones; then by priority, then id for a stable order.
     return (0 if fact.date else 1, str(fact.date or ""), fact.priority, fact.id)
@@ -517,7 +513,7 @@ def _summary(base: FactBase, notes: Sequence[Note], lang: str) -> SourceSummary:
     descriptors: Counter[str] = Counter()
     for source_id in cited:
         source = base.sources[source_id]
-        descriptors[_localized(source.descriptor, lang) if source.descriptor else source.type] += 1
+        descriptors[localized(source.descriptor, lang) if source.descriptor else source.type] += 1
     # A fact can have several notes (a key point also in an estimates table): count it once.
     facts = dict.fromkeys(n.fact_id for n in notes)
     second_hand = {n.fact_id for n in notes if n.via}

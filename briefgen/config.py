@@ -26,6 +26,7 @@ from typing import Any
 import click
 
 from briefgen.errors import UsageError
+from briefgen.paths import display_path
 
 LOCAL_NAME = "briefgen.toml"
 GLOBAL_KEYS = ("facts-dir", "quiet")
@@ -74,7 +75,7 @@ def load_settings(brief_command: click.Command, profile: str | None) -> dict[str
     for path, text, section, table in plain + chosen:
         for raw_key, raw_value in table.items():
             key = ALIASES.get(raw_key, raw_key)
-            where = f"{_display(path)}:{_line_of(text, raw_key, section)}"
+            where = f"{display_path(path)}:{_line_of(text, raw_key, section)}"
             if section:
                 where += f" [profile.{section}]"
             value = _convert(path, text, raw_key, key, raw_value, options, section)
@@ -108,15 +109,15 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
         text = path.read_text(encoding="utf-8")
         return text, tomllib.loads(text)
     except OSError as exc:
-        raise UsageError(f"{_display(path)}: cannot read: {exc.strerror}") from None
+        raise UsageError(f"{display_path(path)}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:
-        raise UsageError(f"{_display(path)}: not valid UTF-8 text") from None
+        raise UsageError(f"{display_path(path)}: not valid UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column \d+\)", message)
         line = f":{match.group(1)}" if match else ""
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
-        raise UsageError(f"{_display(path)}{line}: invalid TOML: {message}") from None
+        raise UsageError(f"{display_path(path)}{line}: invalid TOML: {message}") from None
 
 
 def _convert(
@@ -168,7 +169,7 @@ def _relative_to(config: Path, value: str) -> Path:
 
 
 def _error(path: Path, text: str, key: str, message: str, section: str | None = None) -> UsageError:
-    return UsageError(f"{_display(path)}:{_line_of(text, key, section)}: {key}: {message}")
+    return UsageError(f"{display_path(path)}:{_line_of(text, key, section)}: {key}: {message}")
 
 
 def _line_of(text: str, key: str, section: str | None) -> int:
@@ -183,13 +184,6 @@ def _line_of(text: str, key: str, section: str | None) -> int:
         if pattern.match(line):
             return number
     return start + 1
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def effective_settings(

@@ -188,6 +188,11 @@ OneOrMore = BeforeValidator(_as_tuple, json_schema_input_type=str | list[str])
 Localized = dict[Annotated[str, Field(pattern=LANG_PATTERN)], OneLine]
 
 
+def localized(text: Mapping[str, str], lang: str) -> str:
+    """``text`` in ``lang``, or in the first language it has (a single-language base)."""
+    return text.get(lang) or next(iter(text.values()))
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(
         frozen=True,
@@ -387,7 +392,7 @@ class Fact(_Frozen):
 
     def text_in(self, lang: str) -> str:
         """The fact's text in ``lang``, or in the first language it has."""
-        return self.text.get(lang) or next(iter(self.text.values()))
+        return localized(self.text, lang)
 
 
 class Measure(_Frozen):
@@ -429,5 +434,5 @@ class FactBase:
         """A readable label for a measure: from measures.yaml, else from its id."""
         measure = self.measures.get(measure_id)
         if measure is not None:
-            return measure.title.get(lang) or next(iter(measure.title.values()))
+            return localized(measure.title, lang)
         return measure_id.replace("-", " ").replace("_", " ").capitalize()

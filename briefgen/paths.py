@@ -17,3 +17,11 @@ def package_data(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"briefgen's {name}/ directory is missing from the installation")
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -28,7 +28,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from briefgen import safe_yaml
 from briefgen.errors import InvalidFactBase, Problem, UsageError, excerpt
 from briefgen.model import BaseInfo, Fact, FactBase, Measure, Source, Theme
-from briefgen.paths import package_data
+from briefgen.paths import display_path, package_data
 
 if TYPE_CHECKING:
     import yaml
@@ -157,14 +157,6 @@ def fact_files(root: Path) -> list[Path]:
         ]
         files += sorted(found, key=lambda p: p.relative_to(items).as_posix())
     return files
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from briefgen.model import Fact, FactBase
+from briefgen.model import Fact, FactBase, localized
 from briefgen.renderers.json import dumps, iter_listing, source_to_dict
 from briefgen.renderers.markdown import escape
 
@@ -22,14 +22,14 @@ def render_themes(base: FactBase, fmt: str, lang: str) -> str:
         rows = [
             {
                 "id": t.id,
-                "title": _pick(t.title, lang),
-                "description": _pick(t.description, lang) if t.description else None,
+                "title": localized(t.title, lang),
+                "description": localized(t.description, lang) if t.description else None,
                 "facts": counts[t.id],
             }
             for t in base.themes
         ]
         return dumps({"schema": SCHEMA_VERSION, "themes": rows})
-    cells = [[t.id, _pick(t.title, lang), str(counts[t.id])] for t in base.themes]
+    cells = [[t.id, localized(t.title, lang), str(counts[t.id])] for t in base.themes]
     if fmt == "md":
         lines = ["| Theme | Title | Facts |", "|---|---|---:|"]
         lines += [f"| `{i}` | {escape(title)} | {n} |" for i, title, n in cells]
@@ -152,10 +152,6 @@ def render_sources(base: FactBase, fmt: str, lang: str) -> str:
 
 def _refs(fact: Fact) -> list[str]:
     return [ref.ref + (f" (via {', '.join(ref.via)})" if ref.via else "") for ref in fact.sources]
-
-
-def _pick(text: dict[str, str], lang: str) -> str:
-    return text.get(lang) or next(iter(text.values()))
 
 
 def _table(
