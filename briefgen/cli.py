@@ -19,7 +19,8 @@ import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, ExitCode, UsageError
-from briefgen.renderers import PAPER_SIZES, PDF_VARIANTS
+from briefgen.renderers import FORMATS, PAPER_SIZES, PDF_VARIANTS
+from briefgen.schema import SCHEMAS
 from briefgen.styles import DEFAULT_STYLE, STYLE_NAMES
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from briefgen.model import Fact, FactBase, PartialDate
 
 F = TypeVar("F", bound=Callable[..., Any])
-BRIEF_FORMATS = ("term", "md", "html", "pdf", "json")
 
 
 @dataclass
@@ -359,7 +359,7 @@ def sources(settings: Settings, fmt: str, lang: str) -> None:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(BRIEF_FORMATS),
+    type=click.Choice(FORMATS),
     help="Output format [default: from -o's extension; else term on a terminal, md otherwise].",
 )
 @click.option(
@@ -582,7 +582,7 @@ def verify(settings: Settings, texts: Path) -> None:
 @click.option(
     "--output",
     "what",
-    type=click.Choice(["facts", "themes", "sources", "brief", "facts-json"]),
+    type=click.Choice(SCHEMAS),
     default="facts",
     show_default=True,
     help="facts, themes, sources: a fact base file; brief, facts-json: briefgen's JSON output.",

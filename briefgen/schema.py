@@ -5,10 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import TypeAdapter
-
-from briefgen.model import Fact, Source, Theme
-
 SCHEMAS = ("facts", "themes", "sources", "brief", "facts-json")
 
 
@@ -19,6 +15,9 @@ def json_schema(what: str) -> dict[str, Any]:
     ``sources.yaml`` file. ``brief``: the output of ``brief --format json``.
     ``facts-json``: the output of ``facts --format json``.
     """
+    from pydantic import TypeAdapter
+
+    from briefgen.model import Fact, Source, Theme
     from briefgen.renderers.json import BriefJSON
 
     file_models: dict[str, Any] = {"facts": Fact, "themes": Theme, "sources": Source}

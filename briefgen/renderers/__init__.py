@@ -15,14 +15,13 @@ if TYPE_CHECKING:
 
 # format name -> (module, function); binary formats return bytes
 RENDERERS = {
-    "md": ("briefgen.renderers.markdown", "render_markdown"),
     "term": ("briefgen.renderers.terminal", "render_terminal"),
-    "json": ("briefgen.renderers.json", "render_json"),
+    "md": ("briefgen.renderers.markdown", "render_markdown"),
     "html": ("briefgen.renderers.html", "render_html"),
     "pdf": ("briefgen.renderers.pdf", "render_pdf"),
+    "json": ("briefgen.renderers.json", "render_json"),
 }
 FORMATS = tuple(RENDERERS)
-BINARY_FORMATS = frozenset({"pdf"})
 PAPER_SIZES = ("a4", "letter")
 # WeasyPrint's names: tagged and accessible; archival.
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")

@@ -12,8 +12,6 @@ WeasyPrint is imported here, when a PDF is made: it takes most of a second.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -280,42 +278,6 @@ def _size(brief: Brief) -> tuple[float, int]:
     return units, headings + bool(brief.key_points)
 
 
-class _FactHeights:
-    """The height each fact takes in a layout: its bullets, table rows and footnotes.
-
-    Facts are found by the ``data-fact`` attribute of their elements and notes
-    by ``data-note``. What belongs to no fact (headings, table heads, space
-    left at the foot of a page) is shared out in proportion, so that the
-    heights add up to the whole content. A template without these attributes
-    gets an equal share for each fact.
-    """
-
-    def __init__(self, layout: Any, brief: Brief, facts: int) -> None:
-        fact_of_note = {note.number: note.fact_id for note in brief.notes}
-        self.heights: dict[str, float] = defaultdict(float)
-        for page in layout.pages:
-            root, footnotes = page._page_box.children[:2]
-            for box in _fact_boxes(root):
-                self.heights[box.element.get("data-fact")] += box.margin_height()
-            for footnote in footnotes.children:
-                element = footnote.element
-                number = (element.get("data-note") if element is not None else None) or ""
-                if number.isdigit() and int(number) in fact_of_note:
-                    self.heights[fact_of_note[int(number)]] += footnote.margin_height()
-        content = sum(_used_height(page) for page in layout.pages)
-        measured = sum(self.heights.values())
-        self.scale = content / measured if measured else 1.0
-        self.typical = measured / len(self.heights) if self.heights else content / max(facts, 1)
-
-    def freed_by(self, fact_id: str) -> float:
-        """The room leaving the fact out gives back, with its share of headings and gaps."""
-        return self.heights.get(fact_id, self.typical) * self.scale
-
-    def needed_by(self, fact_id: str) -> float:
-        """The room the fact's own boxes take (to put back a fact left out)."""
-        return self.heights.get(fact_id, self.typical)
-
-
 def _overflow(layout: Any, pages: int) -> float:
     """How much content lies beyond page ``pages``, less the room left on the pages before."""
     beyond = sum(_used_height(page) for page in layout.pages[pages:])
@@ -326,13 +288,3 @@ def _overflow(layout: Any, pages: int) -> float:
 def _used_height(page: Any) -> float:
     root, footnotes = page._page_box.children[:2]
     return float(root.margin_height() + (footnotes.margin_height() if footnotes.children else 0))
-
-
-def _fact_boxes(box: Any) -> Iterator[Any]:
-    """The outermost boxes of elements marked ``data-fact``."""
-    element = getattr(box, "element", None)
-    if element is not None and element.get("data-fact"):
-        yield box
-        return
-    for child in getattr(box, "children", ()):
-        yield from _fact_boxes(child)
