@@ -7,7 +7,8 @@ layout of each attempt tells how much overflows and how much room each fact
 takes (its bullets and its footnotes), so enough facts go in one step and a
 second step is rarely needed. Type is never made smaller to fit.
 
-WeasyPrint is imported here, when a PDF is made: it takes most of a second.
+WeasyPrint is imported here, when a PDF is made: it takes half a second
+(:mod:`briefgen.renderers.native` keeps it from taking more).
 """
 
 from __future__ import annotations
@@ -111,12 +112,13 @@ class _Typesetter:
 
 
 def _import_weasyprint() -> Any:
+    from briefgen.renderers.native import import_weasyprint
+
     try:
-        import weasyprint
+        return import_weasyprint()
     except OSError:
         # WeasyPrint loads Pango, HarfBuzz and fontconfig when it is imported.
         raise RenderError(PANGO_MISSING) from None
-    return weasyprint
 
 
 # A first guess at the built-in template's proportions, in CSS px as WeasyPrint
