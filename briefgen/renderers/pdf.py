@@ -151,10 +151,11 @@ class _Fitting:
     estimating the brief's height from the length of its text and notes and
     its headings; each layout measures the real height and corrects the
     estimate's scale. The first choice is the longest run of facts whose
-    estimate fits; while a layout overflows, the run is shortened. Once a
-    choice fits, one more attempt adds facts left out that the estimate says
-    the room can take, smaller ones passed over for them but never a key
-    point; it is kept if it fits too. If even the key points do not fit,
+    estimate fits, filled up with smaller facts further down the order that
+    fit too (never passing over a key point); while a layout overflows, the
+    run is shortened. A choice that fits but leaves the page well short is
+    filled again at the measured scale, and that is kept if it fits too: most
+    briefs take one layout, some two. If even the key points do not fit,
     they are printed on more pages, and the caller says so.
     """
 
@@ -192,7 +193,7 @@ class _Fitting:
         return frozenset(ids[: max(low, minimum)])
 
     def run(self) -> tuple[Brief, Any, tuple[Fact, ...], int]:
-        chosen = self.prefix()
+        chosen = self.fill(self.prefix())
         layout = self.attempt(chosen)
         tries = 1
         while len(layout.pages) > self.pages and tries < _MAX_LAYOUTS:
