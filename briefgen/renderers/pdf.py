@@ -240,10 +240,16 @@ class _Fitting:
         # The scale measured on the facts laid out may flatter the ones added: the
         # fill, which costs a layout to check, takes the more cautious of the two.
         scale = max(self.px_per_unit, _PX_PER_CHAR)
+        # No fact takes less than a bullet's ragged end and one short note.
+        smallest = scale * (_ITEM_CHARS + _NOTE_FACTOR * _NOTE_CHARS)
+        slack = self.room * _SAFETY - self.estimate(kept, scale)
         for fact in left_out:
+            if slack < smallest:
+                break
             fuller = kept | {fact.id}
-            if self.estimate(fuller, scale) <= self.room * _SAFETY:
-                kept = fuller
+            estimate = self.estimate(fuller, scale)
+            if estimate <= self.room * _SAFETY:
+                kept, slack = fuller, self.room * _SAFETY - estimate
             elif fact.id in self.key_points:
                 break
         return kept
