@@ -1,8 +1,9 @@
 """Time briefgen as its users run it, and check the performance budgets.
 
 Every measurement is a whole process, interpreter start-up included, run
-several times after one warm-up run; the table gives the fastest and the
-median run and the largest peak memory (RSS). Runs on the shipped base, on
+several times after one warm-up run, in rounds that run every command once;
+the table gives the fastest and the median run and the largest peak memory
+(RSS). Runs on the shipped base, on
 synthetic bases of 1,000 to 100,000 facts (``bench/generate.py``), and
 against the pipeline a user would otherwise build: the same brief in
 Markdown, made a PDF by pandoc and WeasyPrint.
@@ -114,18 +115,30 @@ class Bench:
                 raise RuntimeError(f"exit {process.returncode}: {lines[-1] if lines else ''}")
         return elapsed, usage.ru_maxrss * 1024  # Linux reports kilobytes
 
-    def measure(self, case: Case) -> Result:
-        result = Result(case)
-        try:
-            for run in range(case.runs + 1):
-                elapsed, rss = self.run_once(case.command, case.cache)
-                if run:  # the first run warms up (and primes the cache)
+    def measure(self, results: list[Result]) -> None:
+        """Run each case its number of times, in rounds: every case once, then again.
+
+        The first round warms up (and primes the cache) and is not counted.
+        A shared machine is slower for minutes at a time; in rounds, a slow
+        minute slows every case alike instead of the few that ran then, so the
+        cases stay comparable with each other.
+        """
+        rounds = max((r.case.runs for r in results if not r.missing), default=0)
+        for run in range(rounds + 1):
+            print(f"round {run}/{rounds}" + (" (warm-up)" if not run else ""), file=sys.stderr)
+            for result in results:
+                if result.missing or run > result.case.runs:
+                    continue
+                try:
+                    elapsed, rss = self.run_once(result.case.command, result.case.cache)
+                except (RuntimeError, OSError) as exc:
+                    result.missing = f"failed: {exc}"
+                    continue
+                if run:
                     result.times.append(elapsed)
                     result.peak_rss = max(result.peak_rss, rss)
-        except (RuntimeError, OSError) as exc:
-            result.missing = f"failed: {exc}"
-        result.pages = pdf_pages(case.output)
-        return result
+        for result in results:
+            result.pages = pdf_pages(result.case.output)
 
 
 def precompile_briefgen() -> None:
@@ -247,19 +260,26 @@ def table(results: list[Result]) -> list[str]:
 
 
 def scaling(results: list[Result]) -> tuple[list[str], bool]:
-    """Whether the cost per fact stays the same from the smaller to the larger bases."""
+    """Whether the cost per fact stays the same from the smaller to the larger bases.
+
+    The cost per fact is the difference between two sizes' times in the same
+    round (see :meth:`Bench.measure`), divided by the difference in facts; the
+    median over the rounds is compared. A difference of two fastest runs taken
+    minutes apart would compare the machine's moods rather than briefgen.
+    """
     lines, ok = [], True
-    series: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    series: dict[tuple[str, str], list[tuple[int, list[float]]]] = {}
     for r in results:
         if r.case.facts and not r.missing:
-            series.setdefault((r.case.label, r.case.cache), []).append((r.case.facts, r.minimum))
+            series.setdefault((r.case.label, r.case.cache), []).append((r.case.facts, r.times))
     for (label, cache), points in series.items():
         points.sort()
         if len(points) < 3:
             continue
         (n0, t0), (n1, t1), (n2, t2) = points[-3:]
-        small = (t1 - t0) / (n1 - n0) * 1000
-        large = (t2 - t1) / (n2 - n1) * 1000
+        rounds = range(min(len(t0), len(t1), len(t2)))
+        small = statistics.median((t1[i] - t0[i]) / (n1 - n0) for i in rounds) * 1000
+        large = statistics.median((t2[i] - t1[i]) / (n2 - n1) for i in rounds) * 1000
         linear = large <= small * LINEAR_TOLERANCE
         ok &= linear
         lines.append(
@@ -327,18 +347,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as tmp:
         bench = Bench(Path(tmp))
 
-        def measure(case: Case, missing: str | None = None) -> Result:
-            print(
-                f"{case.label} ({case.base or 'no base'}, {case.cache or 'n/a'})", file=sys.stderr
-            )
-            return Result(case, missing=missing) if missing else bench.measure(case)
-
         shipped = [
-            measure(case, no_pdf if case.output else None)
+            Result(case, missing=no_pdf if case.output else None)
             for case in shipped_cases(bench, args.facts_dir, runs)
         ]
-        pandoc = measure(*pandoc_case(bench, args.facts_dir, runs))
-        generated = [measure(case) for case in generated_cases(bench, sizes, args.seed, runs)]
+        pandoc_row, pandoc_missing = pandoc_case(bench, args.facts_dir, runs)
+        pandoc = Result(pandoc_row, missing=pandoc_missing)
+        generated = [Result(case) for case in generated_cases(bench, sizes, args.seed, runs)]
+        bench.measure([*shipped, pandoc, *generated])
     results = [*shipped, pandoc, *generated]
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan

@@ -3,6 +3,7 @@ same seed; bench/run.py measures and prints its table."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -66,3 +67,38 @@ def test_the_benchmark_prints_its_table(tmp_path):
     assert sum("| 200 facts | cold |" in row for row in rows) == 2
     assert sum("| 200 facts | warm |" in row for row in rows) == 3
     assert "Against pandoc:" in lines
+
+
+def bench_module(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH))  # run.py imports generate.py beside it
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_run", module)  # for its dataclasses
+    spec.loader.exec_module(module)
+    return module
+
+
+def growth(monkeypatch, rounds):
+    """The scaling verdict for ``facts -f json`` timed at 1k, 10k and 100k facts, round by round."""
+    bench = bench_module(monkeypatch)
+    results = []
+    for size, times in zip((1_000, 10_000, 100_000), zip(*rounds, strict=True), strict=True):
+        case = bench.Case("facts -f json", f"{size:,} facts", (), "warm", facts=size)
+        results.append(bench.Result(case, times=list(times)))
+    lines, linear = bench.scaling(results)
+    return lines[0], linear
+
+
+def test_growth_is_judged_on_runs_of_the_same_round(monkeypatch):
+    # 30 µs a fact; the second round is a slow minute; in the third, the 10k run
+    # was by chance as fast as ever while the 1k run was slow. The fastest runs
+    # (0.2, 0.30, 3.17 s) would make the cost per fact seem to triple.
+    line, linear = growth(monkeypatch, [(0.20, 0.47, 3.17), (0.26, 0.61, 4.12), (0.26, 0.30, 3.17)])
+    assert linear, line
+    assert "30 ms per 1,000 facts from 1,000 to 10,000, 32 ms from 10,000 to 100,000" in line
+
+
+def test_a_cost_per_fact_that_grows_is_reported(monkeypatch):
+    line, linear = growth(monkeypatch, [(0.20, 0.47, 6.0), (0.22, 0.50, 6.5), (0.21, 0.48, 6.2)])
+    assert not linear
+    assert line.endswith("grows faster ✗")
