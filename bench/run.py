@@ -3,10 +3,10 @@
 Every measurement is a whole process, interpreter start-up included, run
 several times after one warm-up run, in rounds that run every command once;
 the table gives the fastest and the median run and the largest peak memory
-(RSS). Runs on the shipped base, on
-synthetic bases of 1,000 to 100,000 facts (``bench/generate.py``), and
-against the pipeline a user would otherwise build: the same brief in
-Markdown, made a PDF by pandoc and WeasyPrint.
+(RSS). Runs on the shipped base, on synthetic bases of 1,000 to 100,000
+facts (``bench/generate.py``), and against the pipeline a user would
+otherwise build: the same brief in Markdown, made a PDF by pandoc and
+WeasyPrint.
 
 Budgets (docs/benchmark.md) are judged on the fastest run: other processes
 only ever add time to a run, so the fastest one is the best measure of what

@@ -4,8 +4,8 @@ WeasyPrint opens Pango, HarfBuzz and fontconfig by trying several names for
 each, most of them the names used on other systems (``libpango-1.0-0`` is
 the Windows name). cffi hands every name the dynamic linker refuses to
 :func:`ctypes.util.find_library`, which on Linux runs ``ldconfig -p``, then
-``gcc`` and ``ld``, for each name: some twenty processes and a quarter of a
-second, a sixth of a one-page PDF's time.
+``gcc`` and ``ld``, for each name: some sixty processes and a quarter of a
+second or more, a fifth of a one-page PDF's time.
 
 While WeasyPrint is imported, :func:`linker_cache_lookup` answers those
 questions from a single reading of the dynamic linker's cache, which is where
