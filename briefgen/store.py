@@ -16,7 +16,7 @@ import gc
 import io
 import os
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -386,6 +386,15 @@ class _Loading:
             if path.parent != self.root:
                 yield path.relative_to(self.root).as_posix()
 
+    def dangling(self, ref: str, kind: str, known: Mapping[str, object]) -> str | None:
+        """The message for ``ref``, an unknown <kind> (with a "did you mean"), if it names no object.
+
+        None when it names one, or an object already reported as invalid.
+        """
+        if ref in known or ref in self.invalid_ids:
+            return None
+        return f"unknown {kind} '{ref}'{self.suggest(ref, kind, known)}"
+
     def cross_check(
         self,
         info: BaseInfo,
@@ -410,29 +419,17 @@ class _Loading:
                         f"language '{lang}' is not one of the base's ({', '.join(languages)})",
                     )
             for theme_id in fact.themes:
-                if theme_id not in themes and theme_id not in self.invalid_ids:
-                    report(
-                        ["themes"],
-                        f"unknown theme '{theme_id}'{self.suggest(theme_id, 'theme', themes)}",
-                    )
+                if problem := self.dangling(theme_id, "theme", themes):
+                    report(["themes"], problem)
             for i, ref in enumerate(fact.sources):
-                if ref.ref not in sources and ref.ref not in self.invalid_ids:
-                    report(
-                        ["sources", i, "ref"],
-                        f"unknown source '{ref.ref}'{self.suggest(ref.ref, 'source', sources)}",
-                    )
+                if problem := self.dangling(ref.ref, "source", sources):
+                    report(["sources", i, "ref"], problem)
                 for via in ref.via:
-                    if via not in sources and via not in self.invalid_ids:
-                        report(
-                            ["sources", i, "via"],
-                            f"unknown source '{via}'{self.suggest(via, 'source', sources)}",
-                        )
+                    if problem := self.dangling(via, "source", sources):
+                        report(["sources", i, "via"], problem)
             for other in fact.contradicts:
-                if other not in facts and other not in self.invalid_ids:
-                    report(
-                        ["contradicts"],
-                        f"contradicts unknown fact '{other}'{self.suggest(other, 'fact', facts)}",
-                    )
+                if problem := self.dangling(other, "fact", facts):
+                    report(["contradicts"], f"contradicts {problem}")
             if fact.quantity is not None:
                 measure, unit = fact.quantity.measure, fact.quantity.unit
                 first = units.setdefault(measure, (unit, fact.id))
