@@ -1,0 +1,72 @@
+"""``themes``, ``facts`` and ``sources``: what the fact base holds, as tables or files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from briefgen.commands.options import (
+    Settings,
+    check_lang,
+    echo,
+    format_option,
+    lang_option,
+    nothing_matched,
+    pass_settings,
+    selection,
+    selection_options,
+)
+
+
+@click.command()
+@format_option("table", "json", "md")
+@lang_option
+@pass_settings
+def themes(settings: Settings, fmt: str, lang: str) -> None:
+    """List the themes, with their number of facts."""
+    from briefgen.renderers.listing import render_themes
+
+    base = settings.load()
+    check_lang(base, lang)
+    echo(render_themes(base, fmt, lang))
+
+
+@click.command()
+@selection_options
+@format_option("table", "json", "jsonl", "md", "csv")
+@lang_option
+@pass_settings
+def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
+    """List facts, filtered by theme, kind, date, source or text."""
+    from briefgen.output import write_stdout
+    from briefgen.query import select_facts
+    from briefgen.renderers.listing import iter_facts
+
+    base = settings.load()
+    check_lang(base, lang)
+    selected = select_facts(base, selection(kw))
+    if not selected:
+        raise nothing_matched()
+    write_stdout(iter_facts(base, selected, fmt, lang))
+
+
+@click.command()
+@format_option(
+    "table",
+    "json",
+    "md",
+    "csl-json",
+    "bibtex",
+    help="Output format: a listing, or a bibliography file (csl-json for pandoc and Zotero, "
+    "bibtex for biblatex).",
+)
+@lang_option
+@pass_settings
+def sources(settings: Settings, fmt: str, lang: str) -> None:
+    """List the sources, with their reliability grade and number of facts, or export them."""
+    from briefgen.renderers.listing import render_sources
+
+    base = settings.load()
+    check_lang(base, lang)
+    echo(render_sources(base, fmt, lang))

@@ -1,0 +1,256 @@
+"""What the commands share: the run's settings, option types and option groups, output helpers."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from briefgen.errors import BriefgenError, UsageError
+
+if TYPE_CHECKING:
+    from briefgen.model import Fact, FactBase, PartialDate
+    from briefgen.query import Selection
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Settings:
+    """Options given to ``briefgen`` itself, before the command, and the configuration."""
+
+    facts_dir: Path | None = None
+    debug: bool = False
+    quiet: bool = False
+    profile: str | None = None
+    configured: dict[str, Any] = field(default_factory=dict)
+
+    def load(self) -> FactBase:
+        from briefgen.store import load
+
+        return load(self.facts_dir)
+
+    def info(self, message: str) -> None:
+        """A progress or summary line on stderr, unless ``--quiet``."""
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+# -- option types ----------------------------------------------------------
+
+_RELATIVE = re.compile(r"^(\d+)([dwmy])$")
+
+
+class DateType(click.ParamType):
+    """An ISO date, possibly partial (``2024``, ``2024-10``), or relative (``7d``, ``2w``, ``3m``)."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from briefgen.model import PartialDate
+
+        if isinstance(value, PartialDate):
+            return value
+        text = str(value).strip()
+        relative = _RELATIVE.match(text)
+        if relative:
+            return _days_ago(int(relative[1]), relative[2])
+        try:
+            return PartialDate.parse(text)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD or 7d, 2w, 3m, 1y",
+                param,
+                ctx,
+            )
+
+
+def _days_ago(count: int, unit: str) -> PartialDate:
+    import datetime as dt
+
+    from briefgen.brief import today
+    from briefgen.model import PartialDate
+
+    now = today()
+    if unit in "dw":
+        day = now - dt.timedelta(days=count * (7 if unit == "w" else 1))
+    else:
+        months = now.year * 12 + now.month - 1 - count * (12 if unit == "y" else 1)
+        year, month = divmod(months, 12)
+        day = dt.date(year, month + 1, min(now.day, 28))
+    return PartialDate(day.year, day.month, day.day)
+
+
+DATE = DateType()
+
+
+def complete_ids(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """Complete theme or source ids from the fact base the command would read."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from briefgen.store import load
+
+        root = ctx.find_root()
+        try:
+            base = load(root.params.get("facts_dir"))
+        except Exception:  # a broken base simply completes nothing
+            return []
+        if kind == "theme":
+            pairs = [(t.id, next(iter(t.title.values()))) for t in base.themes]
+        else:
+            pairs = [(s.id, s.title or "") for s in base.sources.values()]
+        return [CompletionItem(i, help=h) for i, h in pairs if i.startswith(incomplete)]
+
+    return complete
+
+
+# -- option groups ---------------------------------------------------------
+
+
+def format_option(*choices: str, help: str = "Output format.") -> Callable[[F], F]:
+    """``-f/--format`` of a listing command; the first choice is the default."""
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
+def lang_option(f: F) -> F:
+    return click.option(
+        "--lang",
+        "-l",
+        default="en",
+        show_default=True,
+        metavar="LANG",
+        help="Language of the text (a language of the fact base, e.g. en, fr).",
+    )(f)
+
+
+def selection_options(f: F) -> F:
+    """Options that select facts, shared by ``facts`` and ``brief``."""
+    options = [
+        click.option(
+            "-t",
+            "--theme",
+            "themes",
+            multiple=True,
+            shell_complete=complete_ids("theme"),
+            metavar="THEME",
+            help="Only this theme (repeat for several; default: all).",
+        ),
+        click.option(
+            "--kind",
+            "kinds",
+            multiple=True,
+            type=click.Choice(["event", "figure", "statement", "assessment"]),
+            help="Only facts of this kind (repeatable).",
+        ),
+        click.option("--since", type=DATE, help="Facts dated on or after DATE."),
+        click.option("--until", type=DATE, help="Facts dated on or before DATE."),
+        click.option("--new-since", type=DATE, help="Facts added to the base on or after DATE."),
+        click.option(
+            "--source",
+            metavar="ID",
+            shell_complete=complete_ids("source"),
+            help="Facts citing this source (directly or via).",
+        ),
+        click.option(
+            "--search", metavar="TEXT", help="Facts containing TEXT (ignores case and accents)."
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def selection(kw: dict[str, Any]) -> Selection:
+    """The :class:`~briefgen.query.Selection` of :func:`selection_options`, taken out of ``kw``."""
+    from briefgen.query import Selection
+
+    return Selection(
+        themes=tuple(kw.pop("themes")),
+        kinds=tuple(kw.pop("kinds")),
+        since=kw.pop("since"),
+        until=kw.pop("until"),
+        new_since=kw.pop("new_since"),
+        source=kw.pop("source"),
+        text=kw.pop("search"),
+    )
+
+
+def check_lang(base: FactBase, lang: str) -> None:
+    if lang not in base.info.languages:
+        raise UsageError(
+            f"unknown language {lang!r}; this fact base has: {', '.join(base.info.languages)}"
+        )
+
+
+# -- output ----------------------------------------------------------------
+
+
+def nothing_matched(
+    changed_since: str | None = None, new_since: PartialDate | None = None
+) -> BriefgenError:
+    from briefgen.errors import NothingMatched
+
+    if changed_since is not None:
+        return NothingMatched(f"nothing new, changed or removed since {changed_since}")
+    if new_since is not None:
+        return NothingMatched(f"nothing added to the fact base since {new_since}")
+    return NothingMatched("no facts match the selection")
+
+
+def omitted_message(omitted: Sequence[Fact], pages: int, pages_needed: int) -> str:
+    """``3 facts omitted to fit 1 page: a, b, c; use --pages 2 to include them``."""
+    count = len(omitted)
+    shown = ", ".join(fact.id for fact in omitted[:10])
+    if count > 10:
+        shown += f" and {count - 10} more (listed in --format json)"
+    return (
+        f"{count} fact{'s' if count != 1 else ''} omitted to fit {pages} "
+        f"page{'s' if pages != 1 else ''}: {shown}; use --pages {pages_needed} "
+        f"to include {'them' if count != 1 else 'it'}"
+    )
+
+
+def echo(text: str) -> None:
+    """``text`` on standard output, as UTF-8."""
+    from briefgen.output import write_stdout
+
+    write_stdout(text)
+
+
+def write(data: str | bytes, output: Path | None) -> None:
+    """``data`` to ``output`` atomically, or to standard output when ``output`` is None."""
+    from briefgen.output import write_atomic, write_stdout
+
+    if output is None:
+        write_stdout(data)
+    else:
+        write_atomic(output, data)
+
+
+def spinner(settings: Settings, message: str) -> Any:
+    """A spinner on stderr while something slow runs, if stderr is a terminal."""
+    if settings.quiet or not sys.stderr.isatty():
+        import contextlib
+
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)

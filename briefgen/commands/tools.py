@@ -1,0 +1,76 @@
+"""``schema``, ``config`` and ``completion``: what editors, users and shells need to know."""
+
+from __future__ import annotations
+
+import click
+
+from briefgen.commands.options import Settings, echo, format_option, pass_settings
+from briefgen.schema import SCHEMAS
+
+
+@click.command()
+@click.option(
+    "--output",
+    "what",
+    type=click.Choice(SCHEMAS),
+    default="facts",
+    show_default=True,
+    help="facts, themes, sources: a fact base file; brief, facts-json: briefgen's JSON output.",
+)
+def schema(what: str) -> None:
+    """Print a JSON Schema: of a fact file (for editors) or of a JSON output (for scripts)."""
+    from briefgen.renderers.json import dumps
+    from briefgen.schema import json_schema
+
+    echo(dumps(json_schema(what)))
+
+
+@click.command("config")
+@format_option("table", "json")
+@pass_settings
+@click.pass_context
+def config_command(ctx: click.Context, settings: Settings, fmt: str) -> None:
+    """Show the effective settings of 'briefgen brief' and where each comes from.
+
+    \b
+    Settings are read from, later ones winning:
+      $XDG_CONFIG_HOME/briefgen/config.toml   (~/.config/briefgen/config.toml)
+      ./briefgen.toml
+      their [profile.NAME] tables, with --profile NAME
+      environment variables (BRIEFGEN_FACTS_DIR, BRIEFGEN_BRIEF_LANG, ...)
+      the command line
+    """
+    from briefgen.config import Setting, effective_settings
+    from briefgen.renderers.listing import render_settings
+    from briefgen.store import default_facts_dir
+
+    group = ctx.find_root().command
+    assert isinstance(group, click.Group)
+    brief_command = group.commands["brief"]
+    rows = effective_settings(group, brief_command, settings.configured)
+    rows = [
+        Setting(r.key, str(default_facts_dir()), r.origin)
+        if r.key == "facts-dir" and r.origin == "default"
+        else r
+        for r in rows
+    ]
+    echo(render_settings(rows, fmt))
+
+
+@click.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+@click.pass_context
+def completion(ctx: click.Context, shell: str) -> None:
+    """Print the shell completion script for SHELL (commands, options, theme and source ids).
+
+    \b
+    bash:  eval "$(briefgen completion bash)"     (in ~/.bashrc)
+    zsh:   eval "$(briefgen completion zsh)"      (in ~/.zshrc)
+    fish:  briefgen completion fish > ~/.config/fish/completions/briefgen.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)
+    assert completer is not None
+    group = ctx.find_root().command
+    echo(completer(group, {}, "briefgen", "_BRIEFGEN_COMPLETE").source())
