@@ -14,17 +14,23 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from briefgen.cite import Citation, CitationStyle, NoteWriter, bibliography, source_label
+from briefgen.cite import Citation, NoteWriter, bibliography, source_label
 from briefgen.labels import format_date, format_number, label
-from briefgen.model import Fact, FactBase, PartialDate, Quantity, Source, Theme, localized
+from briefgen.model import (
+    Fact,
+    FactBase,
+    PartialDate,
+    Quantity,
+    Source,
+    SourceRef,
+    Theme,
+    localized,
+)
 from briefgen.query import FactChanges, Status
 from briefgen.styles import DEFAULT_STYLE, get_style
 
 KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
 KEY_POINT_KINDS = ("assessment", "figure")
-# Text formats have no page layout to measure: a page holds about this many facts,
-# about what a one-page A4 PDF with its footnotes holds.
-FACTS_PER_PAGE = 12
 
 
 @dataclass(frozen=True)
@@ -42,31 +48,47 @@ class BriefOptions:
     grades: bool = True
     bibliography: bool = False
     new_since: PartialDate | None = None  # names the window in the subtitle of a digest
-    max_facts: int | None = None  # keep the most important facts only (see fit_facts)
+    # Compact notes cite a chain's original sources in short form (see NoteWriter):
+    # what a brief of a set length uses, where every line counts.
+    compact_notes: bool = False
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One source of a statement, as its note cites it."""
+
+    source_id: str
+    via: tuple[str, ...]
+    locator: str | None
+    grade: str | None  # "B2": the original source's reliability, the fact's credibility
 
 
 @dataclass(frozen=True)
 class Note:
-    """A numbered note: one source reference of one fact."""
+    """A numbered note: every source of one statement, and the analyst's comment on it."""
 
     number: int
     fact_id: str
-    source_id: str
-    via: tuple[str, ...]
-    locator: str | None
-    citation: Citation
-    grade: str | None
+    references: tuple[Reference, ...]
+    citation: Citation  # the whole note; grades are segments marked ``grade``
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
 class Item:
-    """A fact as it appears in the brief: its text, its note numbers, and in a
-    digest of changes whether it is ``new`` or ``changed``."""
+    """A fact as it appears in the brief: its text, the number of its note (None
+    for a removed fact, which has none), and in a digest of changes whether it is
+    ``new`` or ``changed``."""
 
     fact: Fact
     text: str
-    notes: tuple[int, ...]
+    note: int | None
     status: Status | None = None
+
+    @property
+    def notes(self) -> tuple[int, ...]:
+        """The note numbers the statement calls: one, or none."""
+        return () if self.note is None else (self.note,)
 
 
 @dataclass(frozen=True)
@@ -176,6 +198,21 @@ class Brief:
             self.lang, "summary", prepared=self.prepared_from(), kinds=kinds, second=second
         )
 
+    def grade_legend(self) -> str:
+        """What the grades of this brief's notes mean (only the letters and digits used)."""
+        grades = {r.grade for note in self.notes for r in note.references if r.grade}
+        if not grades:
+            return ""
+        lang = self.lang
+        separator = label(lang, "legend_separator")
+        sources = separator.join(
+            f"{g} {label(lang, 'reliability_' + g)}" for g in sorted({g[0] for g in grades})
+        )
+        information = separator.join(
+            f"{g} {label(lang, 'credibility_' + g)}" for g in sorted({g[1:] for g in grades})
+        )
+        return label(lang, "grades", sources=sources, information=information)
+
 
 def today() -> dt.date:
     """The brief's default date: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else today."""
@@ -187,154 +224,135 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+@dataclass(frozen=True)
+class Arrangement:
+    """Where each fact of a brief goes, before any note is numbered.
+
+    Each fact stands once in the body: a key point, a competing estimate or
+    one side of a contradiction is not repeated as a bullet of its theme.
+    """
+
+    themes: tuple[Theme, ...]
+    key_points: tuple[Fact, ...]
+    sections: tuple[tuple[Theme, tuple[Fact, ...]], ...]  # themes with bullets, in order
+    estimates: tuple[tuple[Fact, ...], ...]  # facts sharing a measure, by date and value
+    contradictions: tuple[tuple[Fact, Fact], ...]
+    shown: tuple[Fact, ...]  # the facts selected, and the other side of their contradictions
+
+
+def arrange(
+    base: FactBase, facts: Sequence[Fact], theme_ids: Sequence[str] = (), key_points: int = 5
+) -> Arrangement:
+    """Place ``facts`` (a selection from ``base``) in the parts of a brief."""
+    themes = _brief_themes(base, facts, theme_ids)
+    key = _key_points(facts, themes, key_points)
+    pairs = _contradiction_pairs(base, facts)
+    # A contradiction shows both sides even if only one was selected.
+    selected = {f.id for f in facts}
+    others = {f.id: f for pair in pairs for f in pair if f.id not in selected}
+    shown = (*facts, *others.values())
+    groups = estimate_groups(shown)
+    # Two estimates of one measure that contradict each other already stand side by side.
+    tabled = {f.id: f.quantity.measure for group in groups for f in group if f.quantity}
+    pairs = [(a, b) for a, b in pairs if a.id not in tabled or tabled[a.id] != tabled.get(b.id)]
+    placed = {f.id for f in key}
+    placed.update(f.id for group in groups for f in group)
+    placed.update(f.id for pair in pairs for f in pair)
+    sections = tuple(
+        (theme, tuple(sorted(members, key=_chronological)))
+        for theme, members in zip(themes, _by_first_theme(facts, themes, placed), strict=True)
+        if members
+    )
+    return Arrangement(
+        themes=tuple(themes),
+        key_points=tuple(key),
+        sections=sections,
+        estimates=tuple(tuple(group) for group in groups),
+        contradictions=tuple(pairs),
+        shown=shown,
+    )
+
+
 def build_brief(
     base: FactBase,
     facts: Sequence[Fact],
     theme_ids: Sequence[str] = (),
     options: BriefOptions | None = None,
     changes: FactChanges | None = None,
+    omitted: Sequence[Fact] = (),
 ) -> Brief:
-    """Arrange ``facts`` (a selection from ``base``) into a brief.
+    """Arrange ``facts`` (a selection from ``base``) into a brief and number its notes.
 
     With ``changes``, only the new and changed facts of the selection are
-    kept, marked as such, and the removed facts are listed.
+    kept, marked as such, and the removed facts are listed. ``omitted`` are
+    the facts left out to fit a length (see :mod:`briefgen.fitting`).
     """
     options = options or BriefOptions()
     if changes is not None:
         facts = [f for f in facts if changes.status(f.id)]
-    omitted: list[Fact] = []
-    if options.max_facts is not None and len(facts) > options.max_facts:
-        ranked = _key_points(facts, _brief_themes(base, facts, theme_ids), options.key_points)
-        facts, omitted = fit_facts(facts, options.max_facts, ranked)
     lang = options.lang
-    themes = _brief_themes(base, facts, theme_ids)
-    selected = {f.id for f in facts}
-
-    key_points = _key_points(facts, themes, options.key_points)
-    groups = _estimate_groups(facts)
-    # Two estimates of one measure that contradict each other already stand side by side.
-    tabled = {f.id: f.quantity.measure for group in groups for f in group if f.quantity}
-    pairs = [
-        (a, b)
-        for a, b in _contradiction_pairs(base, facts)
-        if a.id not in tabled or tabled[a.id] != tabled.get(b.id)
-    ]
-    placed = {f.id for f in key_points}
-    placed.update(f.id for group in groups for f in group)
-    placed.update(f.id for pair in pairs for f in pair)
-
-    style = get_style(options.style)
-    writer = _Numbering(base, options, style, changes)
-    kp_items = tuple(writer.item(f) for f in key_points)
-    sections = []
-    for theme, members in zip(themes, _by_first_theme(facts, themes, placed), strict=True):
-        if members:
-            items = tuple(writer.item(f) for f in sorted(members, key=_chronological))
-            sections.append(Section(theme, localized(theme.title, lang), items))
-    estimates = tuple(
-        Estimates(
-            measure=group[0].quantity.measure,  # type: ignore[union-attr]
-            title=base.measure_title(group[0].quantity.measure, lang),  # type: ignore[union-attr]
-            unit=group[0].quantity.unit,  # type: ignore[union-attr]
-            rows=tuple(writer.estimate_row(f) for f in group),
-        )
-        for group in groups
+    parts = arrange(base, facts, theme_ids, options.key_points)
+    numbering = _Numbering(base, options, changes)
+    key_points = tuple(numbering.item(f) for f in parts.key_points)
+    sections = tuple(
+        Section(theme, localized(theme.title, lang), tuple(numbering.item(f) for f in members))
+        for theme, members in parts.sections
     )
-    contradictions = tuple(Contradiction(writer.item(a), writer.item(b)) for a, b in pairs)
-
-    shown = [*facts, *(f for pair in pairs for f in pair if f.id not in selected)]
-    title = options.title or (
-        localized(base.info.title, lang) if base.info.title else label(lang, "brief")
+    estimates = tuple(numbering.estimates(group) for group in parts.estimates)
+    contradictions = tuple(
+        Contradiction(numbering.item(a), numbering.item(b)) for a, b in parts.contradictions
     )
-    subtitle = options.subtitle
-    if subtitle is None and changes is not None:
-        subtitle = label(lang, "changed_since", ref=changes.since)
-    elif subtitle is None and options.new_since is not None:
-        subtitle = label(lang, "new_since", date=format_date(options.new_since, lang))
-    removed = tuple(
-        Item(f, f.text_in(lang), (), "removed") for f in (changes.removed if changes else ())
-    )
+    style = numbering.style
     return Brief(
-        title=title,
-        subtitle=subtitle,
+        title=options.title or _default_title(base, lang),
+        subtitle=_subtitle(options, changes),
         date=options.date or today(),
         lang=lang,
         style=options.style,
         marking=options.marking,
         author=options.author,
-        themes=tuple(themes),
-        key_points=kp_items,
-        sections=tuple(sections),
+        themes=parts.themes,
+        key_points=key_points,
+        sections=sections,
         estimates=estimates,
         contradictions=contradictions,
-        notes=tuple(writer.notes),
-        sources=tuple(base.sources[s] for s in writer.cited_sources),
-        summary=_summary(base, writer.notes, lang),
-        facts=tuple(shown),
+        notes=tuple(numbering.notes),
+        sources=tuple(base.sources[s] for s in numbering.cited_sources),
+        summary=_summary(base, numbering.notes, lang),
+        facts=parts.shown,
         grades=options.grades,
         bibliography=options.bibliography,
-        removed=removed,
+        removed=tuple(
+            Item(f, f.text_in(lang), None, "removed") for f in (changes.removed if changes else ())
+        ),
         omitted=tuple(omitted),
         empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
         bibliography_entries=(
-            bibliography((base.sources[s] for s in writer.read_sources), style, lang)
+            bibliography((base.sources[s] for s in numbering.read_sources), style, lang)
             if options.bibliography
             else ()
         ),
     )
 
 
-def drop_sequence(facts: Sequence[Fact], key_points: Sequence[Fact] = ()) -> list[Fact]:
-    """The facts in the order to leave them out when a brief must be shorter.
-
-    Lowest priority first; within a priority, the facts that are not key
-    points before those that are (so a key point never goes while a fact of
-    lower priority stays), events and statements before assessments and
-    figures, then the oldest; key points last, in the reverse of their rank.
-    A fact that is one of several competing estimates, or one side of a
-    contradiction, counts as important as the most important fact it is
-    linked to, so that fitting a page does not hide a spread or a dispute.
-    """
-    priority = {f.id: f.priority for f in facts}
-    by_measure: dict[str, list[str]] = {}
-    for fact in facts:
-        if fact.quantity is not None:
-            by_measure.setdefault(fact.quantity.measure, []).append(fact.id)
-    for group in by_measure.values():
-        if len(group) > 1:
-            best = min(priority[i] for i in group)
-            for fact_id in group:
-                priority[fact_id] = best
-    for fact in facts:
-        for other in fact.contradicts:
-            if other in priority:
-                best = min(priority[fact.id], priority[other])
-                priority[fact.id] = priority[other] = best
-    rank = {f.id: i for i, f in enumerate(key_points)}
-
-    def order(fact: Fact) -> tuple[int, int, int, int, int, str]:
-        if fact.id in rank:
-            return (-priority[fact.id], 1, -rank[fact.id], 0, 0, fact.id)
-        return (-priority[fact.id], 0, 0, -KIND_RANK[fact.kind], _date_ordinal(fact), fact.id)
-
-    return sorted(facts, key=order)
+def _default_title(base: FactBase, lang: str) -> str:
+    return localized(base.info.title, lang) if base.info.title else label(lang, "brief")
 
 
-def fit_facts(
-    facts: Sequence[Fact], limit: int, key_points: Sequence[Fact] = ()
-) -> tuple[list[Fact], list[Fact]]:
-    """Keep at most ``limit`` facts: the kept ones in their order, and the omitted ones."""
-    if len(facts) <= limit:
-        return list(facts), []
-    omitted = drop_sequence(facts, key_points)[: len(facts) - limit]
-    dropped = {f.id for f in omitted}
-    return [f for f in facts if f.id not in dropped], omitted
+def _subtitle(options: BriefOptions, changes: FactChanges | None) -> str | None:
+    if options.subtitle is not None:
+        return options.subtitle
+    if changes is not None:
+        return label(options.lang, "changed_since", ref=changes.since)
+    if options.new_since is not None:
+        return label(options.lang, "new_since", date=format_date(options.new_since, options.lang))
+    return None
 
 
 @dataclass(frozen=True, eq=False)
 class BriefRecipe:
     """What :func:`build_brief` is given, kept so that the brief can be built again
-    with fewer facts: page fitting leaves facts out and lets the brief number
+    with fewer facts: fitting a length leaves facts out and lets the brief number
     its notes afresh, instead of renumbering them in a renderer."""
 
     base: FactBase
@@ -343,59 +361,71 @@ class BriefRecipe:
     options: BriefOptions = field(default_factory=BriefOptions)
     changes: FactChanges | None = None
 
-    def build(self, omit: Collection[str] = ()) -> Brief:
-        """The brief of the selected facts, less those whose ids are in ``omit``."""
+    def build(self, omit: Collection[str] = (), omitted: Sequence[Fact] = ()) -> Brief:
+        """The brief of the selected facts, less those whose ids are in ``omit``.
+
+        ``omitted`` is what the brief reports as left out (in the order it was).
+        """
         facts = [f for f in self.facts if f.id not in omit] if omit else self.facts
-        return build_brief(self.base, facts, self.theme_ids, self.options, self.changes)
+        return build_brief(self.base, facts, self.theme_ids, self.options, self.changes, omitted)
 
-    def drop_order(self) -> tuple[Fact, ...]:
-        """The selected facts in the order page fitting leaves them out (see drop_sequence)."""
-        facts = self._shown_facts()
-        themes = _brief_themes(self.base, facts, self.theme_ids)
-        return tuple(drop_sequence(facts, _key_points(facts, themes, self.options.key_points)))
-
-    def _shown_facts(self) -> list[Fact]:
+    def candidates(self) -> tuple[Fact, ...]:
+        """The facts the brief may show: the selection, less unchanged facts in a digest."""
         if self.changes is None:
-            return list(self.facts)
-        return [f for f in self.facts if self.changes.status(f.id)]
+            return self.facts
+        return tuple(f for f in self.facts if self.changes.status(f.id))
 
 
 class _Numbering:
     """Gives note numbers in reading order and remembers the sources cited."""
 
     def __init__(
-        self,
-        base: FactBase,
-        options: BriefOptions,
-        style: CitationStyle,
-        changes: FactChanges | None = None,
+        self, base: FactBase, options: BriefOptions, changes: FactChanges | None = None
     ) -> None:
         self.base = base
         self.options = options
         self.changes = changes
-        self.writer = NoteWriter(style, options.lang, base.sources)
+        self.style = get_style(options.style)
+        self.writer = NoteWriter(
+            self.style, options.lang, base.sources, compact=options.compact_notes
+        )
         self.notes: list[Note] = []
         self.cited_sources: dict[str, None] = {}  # ordered set
         # The works read: a bibliography lists them, not the originals they cite.
         self.read_sources: dict[str, None] = {}
 
     def item(self, fact: Fact) -> Item:
-        numbers = []
+        references = tuple(
+            Reference(ref.ref, ref.via, ref.locator, self._grade(fact, ref)) for ref in fact.sources
+        )
+        citation = self.writer.note(fact.sources, [r.grade for r in references])
+        comment = fact.comment_in(self.options.lang)
+        number = len(self.notes) + 1
+        self.notes.append(Note(number, fact.id, references, citation, comment))
         for ref in fact.sources:
-            number = len(self.notes) + 1
-            origin = self.base.sources[ref.via[-1] if ref.via else ref.ref]
-            grade = f"{origin.reliability}{fact.credibility}" if self.options.grades else None
-            self.notes.append(
-                Note(number, fact.id, ref.ref, ref.via, ref.locator, self.writer.cite(ref), grade)
-            )
-            for source_id in (ref.ref, *ref.via):
-                self.cited_sources.setdefault(source_id)
+            self.cited_sources.update(dict.fromkeys((ref.ref, *ref.via)))
             self.read_sources.setdefault(ref.ref)
-            numbers.append(number)
         status = self.changes.status(fact.id) if self.changes else None
-        return Item(fact, fact.text_in(self.options.lang), tuple(numbers), status)
+        return Item(fact, fact.text_in(self.options.lang), number, status)
 
-    def estimate_row(self, fact: Fact) -> EstimateRow:
+    def _grade(self, fact: Fact, ref: SourceRef) -> str | None:
+        if not self.options.grades:
+            return None
+        origin = self.base.sources[ref.via[-1] if ref.via else ref.ref]
+        return f"{origin.reliability}{fact.credibility}"
+
+    def estimates(self, group: Sequence[Fact]) -> Estimates:
+        quantity = group[0].quantity
+        assert quantity is not None
+        lang = self.options.lang
+        return Estimates(
+            measure=quantity.measure,
+            title=self.base.measure_title(quantity.measure, lang),
+            unit=quantity.unit,
+            rows=tuple(self._estimate_row(f) for f in group),
+        )
+
+    def _estimate_row(self, fact: Fact) -> EstimateRow:
         assert fact.quantity is not None
         lang = self.options.lang
         origins = dict.fromkeys(ref.via[-1] if ref.via else ref.ref for ref in fact.sources)
@@ -465,7 +495,7 @@ def _date_ordinal(fact: Fact) -> int:
     return fact.date.first_day().toordinal() if fact.date else 0
 
 
-def _estimate_groups(facts: Iterable[Fact]) -> list[list[Fact]]:
+def estimate_groups(facts: Iterable[Fact]) -> list[list[Fact]]:
     by_measure: dict[str, list[Fact]] = {}
     for fact in facts:
         if fact.quantity is not None:
@@ -509,14 +539,15 @@ def _contradiction_pairs(base: FactBase, facts: Sequence[Fact]) -> list[tuple[Fa
 
 
 def _summary(base: FactBase, notes: Sequence[Note], lang: str) -> SourceSummary:
-    cited = dict.fromkeys(s for n in notes for s in (n.source_id, *n.via))
+    references = [r for n in notes for r in n.references]
+    cited = dict.fromkeys(s for r in references for s in (r.source_id, *r.via))
     descriptors: Counter[str] = Counter()
     for source_id in cited:
         source = base.sources[source_id]
         descriptors[localized(source.descriptor, lang) if source.descriptor else source.type] += 1
     # A fact can have several notes (a key point also in an estimates table): count it once.
     facts = dict.fromkeys(n.fact_id for n in notes)
-    second_hand = {n.fact_id for n in notes if n.via}
+    second_hand = {n.fact_id for n in notes if any(r.via for r in n.references)}
     return SourceSummary(
         total=len(cited),
         by_descriptor=tuple(sorted(descriptors.items(), key=lambda kv: (-kv[1], kv[0]))),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 from typing import Protocol
 
 from briefgen.labels import LEADING_ARTICLES, MINOR_WORDS_EN, MINOR_WORDS_FR, label
@@ -27,6 +28,7 @@ class Segment:
     text: str
     italic: bool = False
     url: str | None = None
+    grade: bool = False  # an Admiralty grade, "[B2]": set apart from the citation by renderers
 
 
 Citation = tuple[Segment, ...]
@@ -280,43 +282,103 @@ def _shorten(title: str, words: int = 4) -> str:
 class NoteWriter:
     """Writes the notes of one document in order: full, short, or Ibid.
 
-    The first note to a source is full and later ones short. "Ibid." replaces
-    a note to the single work of the note just before; it is not used after
-    or for a second-hand chain ("X, cited in Y"), which names two works, nor
-    without a locator after a note that had one, since "Ibid." would then
-    point to the same place.
+    A note cites every source of one statement, separated by semicolons, each
+    with its locator, its "cited in" chain and, if given, its grade. The first
+    citation of a work is full and later ones short. "Ibid." replaces a note
+    citing the single work of the note just before; it is not used after or
+    for a second-hand chain ("X, cited in Y"), which names two works, nor
+    after a note citing several works, nor without a locator after a note
+    that had one, since "Ibid." would then point to the same place.
+
+    ``compact`` notes cite the original sources of a chain in short form
+    from the first time: the full reference of the work read is still given
+    at its first citation, and a bibliography gives every work in full.
     """
 
-    def __init__(self, style: CitationStyle, lang: str, sources: Mapping[str, Source]) -> None:
+    def __init__(
+        self,
+        style: CitationStyle,
+        lang: str,
+        sources: Mapping[str, Source],
+        *,
+        compact: bool = False,
+        ibid: bool = True,
+    ) -> None:
         self.style = style
         self.lang = lang
         self.sources = sources
+        self.compact = compact
+        self.ibid = ibid
         self._typography = style.typography(lang)
         self._seen: set[str] = set()
         self._previous: SourceRef | None = None
 
     def cite(self, ref: SourceRef) -> Citation:
-        """The note for ``ref``: the via chain (original first), then the source read."""
+        """The note for ``ref`` alone: the via chain (original first), then the source read."""
+        return self.note([ref])
+
+    def note(self, refs: Sequence[SourceRef], grades: Sequence[str | None] = ()) -> Citation:
+        """One note citing ``refs``, each followed by its grade (``grades``, in the same order).
+
+        Several places in one work, reached the same way, are cited once with
+        all their locators: "Norbert, *Moscou et Pyongyang*, §1 and §15".
+        """
+        refs, grades = self._merged(refs, grades)
+        single = refs[0] if len(refs) == 1 else None
+        parts = []
+        for ref, grade in zip_longest(refs, grades[: len(refs)]):
+            part = self._reference(ref) if single is None else self._single(ref)
+            if grade:
+                part = (*part, Segment(f" [{grade}]", grade=True))
+            parts.append(part)
+        self._previous = single
+        return close(
+            join(parts, label(self.lang, "list_separator"), self._typography), self._typography
+        )
+
+    def _merged(
+        self, refs: Sequence[SourceRef], grades: Sequence[str | None]
+    ) -> tuple[list[SourceRef], list[str | None]]:
+        places: dict[tuple[str, tuple[str, ...], str | None], list[str]] = {}
+        for ref, grade in zip_longest(refs, grades[: len(refs)]):
+            locators = places.setdefault((ref.ref, ref.via, grade), [])
+            if ref.locator and ref.locator not in locators:
+                locators.append(ref.locator)
+        merged = [
+            SourceRef(
+                ref=ref,
+                via=via,
+                locator=name_list(locators, self.lang, serial_comma=False, most=len(locators))
+                or None,
+            )
+            for (ref, via, _), locators in places.items()
+        ]
+        return merged, [grade for (_, _, grade) in places]
+
+    def _single(self, ref: SourceRef) -> Citation:
         previous = self._previous
         if (
-            previous is not None
+            self.ibid
+            and previous is not None
             and not ref.via
             and not previous.via
             and previous.ref == ref.ref
             and (ref.locator is not None or previous.locator is None)
         ):
             locator = None if ref.locator == previous.locator else ref.locator
-            body = self.style.ibid(self.lang, locator)
-        else:
-            chain = [self._source(source_id) for source_id in reversed(ref.via)]
-            chain.append(self._source(ref.ref, ref.locator))
-            body = join(chain, f", {label(self.lang, 'cited_in')} ", self._typography)
-        self._previous = ref
-        return close(body, self._typography)
+            return self.style.ibid(self.lang, locator)
+        return self._reference(ref)
 
-    def _source(self, source_id: str, locator: str | None = None) -> Citation:
+    def _reference(self, ref: SourceRef) -> Citation:
+        chain = [self._source(source_id, short=self.compact) for source_id in reversed(ref.via)]
+        chain.append(self._source(ref.ref, locator=ref.locator))
+        return join(chain, f", {label(self.lang, 'cited_in')} ", self._typography)
+
+    def _source(
+        self, source_id: str, locator: str | None = None, *, short: bool = False
+    ) -> Citation:
         source = self.sources[source_id]
-        if source_id in self._seen:
+        if short or source_id in self._seen:
             return self.style.short(source, self.lang, locator)
         self._seen.add(source_id)
         return self.style.full(source, self.lang, locator)

@@ -56,12 +56,21 @@ LABELS: dict[str, dict[str, str]] = {
         "quote_close": "\u201d",
         "inner_quote_open": "\u2018",
         "inner_quote_close": "\u2019",
-        "grades": (
-            "Grades, e.g. [B2]: source reliability A completely reliable, B usually reliable, "
-            "C fairly reliable, D not usually reliable, E unreliable, F cannot be judged; "
-            "information credibility 1 confirmed, 2 probably true, 3 possibly true, "
-            "4 doubtful, 5 improbable, 6 cannot be judged."
-        ),
+        "grades": "Grades [B2]: source {sources}; information {information}.",
+        "legend_separator": ", ",
+        "reliability_A": "completely reliable",
+        "reliability_B": "usually reliable",
+        "reliability_C": "fairly reliable",
+        "reliability_D": "not usually reliable",
+        "reliability_E": "unreliable",
+        "reliability_F": "cannot be judged",
+        "credibility_1": "confirmed",
+        "credibility_2": "probably true",
+        "credibility_3": "possibly true",
+        "credibility_4": "doubtful",
+        "credibility_5": "improbable",
+        "credibility_6": "cannot be judged",
+        "comment": "Analyst's comment:",
         "page": "Page",
         "of": "of",
         "back_to_text": "Back to the text",
@@ -113,13 +122,21 @@ LABELS: dict[str, dict[str, str]] = {
         "quote_close": "\u00a0\u00bb",
         "inner_quote_open": "\u201c",
         "inner_quote_close": "\u201d",
-        "grades": (
-            "Cotation, par ex. [B2]\u00a0: fiabilité de la source A totalement fiable, "
-            "B généralement fiable, C assez fiable, D pas toujours fiable, E peu fiable, "
-            "F ne peut être évaluée\u00a0; crédibilité de l'information 1 confirmée, "
-            "2 probablement vraie, 3 peut-être vraie, 4 douteuse, 5 improbable, "
-            "6 ne peut être évaluée."
-        ),
+        "grades": "Cotation [B2]\u00a0: source {sources}\u00a0; information {information}.",
+        "legend_separator": ", ",
+        "reliability_A": "totalement fiable",
+        "reliability_B": "généralement fiable",
+        "reliability_C": "assez fiable",
+        "reliability_D": "pas toujours fiable",
+        "reliability_E": "peu fiable",
+        "reliability_F": "ne peut être évaluée",
+        "credibility_1": "confirmée",
+        "credibility_2": "probablement vraie",
+        "credibility_3": "peut-être vraie",
+        "credibility_4": "douteuse",
+        "credibility_5": "improbable",
+        "credibility_6": "ne peut être évaluée",
+        "comment": "Commentaire de l'analyste\u00a0:",
         "page": "Page",
         "of": "sur",
         "back_to_text": "Retour au texte",

@@ -378,6 +378,8 @@ class Fact(_Frozen):
     added: PartialDate | None = None
     contradicts: Annotated[tuple[Slug, ...], OneOrMore] = ()
     tags: Annotated[tuple[str, ...], OneOrMore] = ()
+    # The analyst's own remark, printed with the fact's note as such, never as the source's.
+    comment: Localized | None = None
 
     @model_validator(mode="after")
     def _figures_are_quoted(self) -> Fact:
@@ -393,6 +395,10 @@ class Fact(_Frozen):
     def text_in(self, lang: str) -> str:
         """The fact's text in ``lang``, or in the first language it has."""
         return localized(self.text, lang)
+
+    def comment_in(self, lang: str) -> str | None:
+        """The analyst's comment in ``lang`` (or the first language it has), if any."""
+        return localized(self.comment, lang) if self.comment else None
 
 
 class Measure(_Frozen):

@@ -19,9 +19,9 @@ def test_json_brief_matches_golden(run, pact, golden):
     assert result.exit_code == 0
     golden("pact-brief-en.json", result.stdout)
     data = json.loads(result.stdout)
-    assert data["schema"] == 1
-    # every note number called somewhere is defined once, in order
-    called = [n for item in _items(data) for n in item["notes"]]
+    assert data["schema"] == 2
+    # every note number called somewhere is defined once, in order: one per statement
+    called = [item["note"] for item in _items(data)]
     assert (
         sorted(called)
         == [note["number"] for note in data["notes"]]
@@ -42,6 +42,8 @@ def _items(data):
 
 def test_brief_structure(run, pact):
     data = json.loads(run("--facts-dir", pact, "brief", "-f", "json").stdout)
+    listing = json.loads(run("--facts-dir", pact, "facts", "-f", "json").stdout)["facts"]
+    item_sources = {f["id"]: f["sources"] for f in listing}
     assert [i["fact"] for i in data["key_points"]] == [
         "clause-automatic",
         "troops-12000",
@@ -63,8 +65,16 @@ def test_brief_structure(run, pact):
         "clause-not-automatic",
     )
     assert data["summary"]["total"] == 4
-    assert data["notes"][1]["via"] == ["wire"]
-    assert data["notes"][1]["grade"] == "B3"
+    # one note per statement, citing each of its sources with its chain and grade
+    assert [len(n["references"]) for n in data["notes"]] == [
+        len(item_sources[i["fact"]]) for i in _items(data)
+    ]
+    (reference,) = data["notes"][1]["references"]
+    assert (reference["source"], reference["via"], reference["grade"]) == (
+        "moreau-2025",
+        ["wire"],
+        "B3",
+    )
 
 
 def test_contradiction_is_shown_even_when_the_other_side_is_not_selected(run, pact):
@@ -79,7 +89,7 @@ def test_french_brief(run, pact):
         "# Le pacte Nordland–Estland\n\n1er décembre 2025 · Thèmes : Coopération de sécurité, "
     )
     assert "## Points clés" in md
-    assert "| 12\u202f000 | octobre 2024 | Wire Agency |" in md
+    assert re.search(r"^\| 12\u202f000 \| octobre 2024 \| Wire Agency\[\^\d+\] \|$", md, re.M)
     assert "cité dans" in md
 
 
@@ -102,7 +112,7 @@ def test_output_file_format_from_extension_and_atomic_write(run, pact, tmp_path)
     result = run("--facts-dir", pact, "brief", "-o", target)
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert json.loads(target.read_text())["schema"] == 1
+    assert json.loads(target.read_text())["schema"] == 2
     assert os.listdir(tmp_path) == ["brief.json"]  # no temporary file left behind
 
 

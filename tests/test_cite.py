@@ -446,21 +446,34 @@ def test_chicago_notes_in_a_markdown_brief(run, pact) -> None:
         "--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--date", "2025-12-01"
     )
     assert result.exit_code == 0, result.stderr
+    # One note per statement; on a page of set length the original of a chain is cited short.
     assert _notes_of(result.stdout) == [
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* (Institut d'études fictives, "
-        "2025), §1, <https://example.org/moreau-2025>. \\[B3\\]",
-        "Wire Agency, “Eastland Troops Seen at the Border,” October 2024, cited in Moreau, "
-        "*Le pacte Nordland–Estland*, §2. \\[B3\\]",
-        "Moreau, *Le pacte Nordland–Estland*, §3. \\[B2\\]",
-        "Ibid., §1. \\[B2\\]",
-        "“Un pacte à haut risque,” n.d., §3. \\[C4\\]",
-        "Moreau, *Le pacte Nordland–Estland*, §3. \\[B3\\]",
-        "“Un pacte à haut risque,” §4. \\[C3\\]",
-        "Northland Intelligence Service, n.d., cited in “Un pacte à haut risque,” §2. \\[C3\\]",
-        "Wire Agency, “Eastland Troops Seen,” cited in Moreau, *Le pacte Nordland–Estland*, §2. \\[B3\\]",
-        "Moreau, *Le pacte Nordland–Estland*, §1. \\[B3\\]",
-        "“Un pacte à haut risque,” §1. \\[C4\\]",
+        "2025), §1, <https://example.org/moreau-2025> \\[B3\\].",
+        "Wire Agency, “Eastland Troops Seen,” cited in Moreau, *Le pacte Nordland–Estland*, §2 "
+        "\\[B3\\].",
+        "Moreau, *Le pacte Nordland–Estland*, §3 \\[B2\\].",
+        "Ibid., §1 \\[B2\\].",
+        "“Un pacte à haut risque,” n.d., §3 \\[C4\\].",
+        "Moreau, *Le pacte Nordland–Estland*, §3 \\[B3\\]; “Un pacte à haut risque,” §4 \\[C3\\].",
+        "Northland Intelligence Service, cited in “Un pacte à haut risque,” §2 \\[C3\\].",
+        "Wire Agency, “Eastland Troops Seen,” cited in Moreau, *Le pacte Nordland–Estland*, §2 "
+        "\\[B3\\].",
+        "Moreau, *Le pacte Nordland–Estland*, §1 \\[B3\\].",
+        "“Un pacte à haut risque,” §1 \\[C4\\].",
     ]
+
+
+def test_full_notes_cite_the_original_of_a_chain_in_full_at_first(run, pact) -> None:
+    result = run("--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--pages", "0")
+    notes = _notes_of(result.stdout)
+    assert notes[1] == (
+        "Wire Agency, “Eastland Troops Seen at the Border,” October 2024, cited in Moreau, "
+        "*Le pacte Nordland–Estland*, §2 \\[B3\\]."
+    )
+    compact = run("--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--pages", "0",
+                  "--notes", "compact")  # fmt: skip
+    assert _notes_of(compact.stdout)[1].startswith("Wire Agency, “Eastland Troops Seen,” cited in")
 
 
 def test_iso690_notes_in_french_are_the_default(run, pact) -> None:
@@ -470,13 +483,17 @@ def test_iso690_notes_in_french_are_the_default(run, pact) -> None:
     assert notes[0] == (
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* \\[en ligne\\], "
         "Institut d'études fictives, 3 février 2025, §1, ISSN 1234-5679, "
-        "<https://example.org/moreau-2025>. \\[B3\\]"
+        "<https://example.org/moreau-2025> \\[B3\\]."
     )
-    assert notes[3] == "*Ibid.*, §1. \\[B2\\]"
-    # French quotation marks take no-break spaces, which Markdown keeps
-    assert notes[4] == "«\u00a0Un pacte à haut risque\u00a0», s.d., §3. \\[C4\\]"
-    assert notes[7] == (
-        "Northland Intelligence Service, s.d., cité dans «\u00a0Un pacte à haut risque\u00a0», §2. \\[C3\\]"
+    assert notes[3] == "*Ibid.*, §1 \\[B2\\]."
+    # French quotation marks take no-break spaces, which Markdown keeps; so does the semicolon
+    assert notes[4] == "«\u00a0Un pacte à haut risque\u00a0», s.d., §3 \\[C4\\]."
+    assert notes[5] == (
+        "Moreau, *Le pacte Nordland–Estland*, §3 \\[B3\\]\u00a0; "
+        "«\u00a0Un pacte à haut risque\u00a0», §4 \\[C3\\]."
+    )
+    assert notes[6] == (
+        "Northland Intelligence Service, cité dans «\u00a0Un pacte à haut risque\u00a0», §2 \\[C3\\]."
     )
 
 
@@ -514,8 +531,10 @@ def test_terminal_notes_have_grades_legend_and_bibliography(run, pact) -> None:
     )  # fmt: skip
     out = result.stdout
     assert " 1. Claire Moreau, Le pacte Nordland–Estland : une évaluation (Institut" in out
-    assert " 4. Ibid., §1. [B2]" in out
-    assert "Grades, e.g. [B2]: source reliability A completely reliable" in out
+    assert " 4. Ibid., §1 [B2]." in out
+    # the legend explains the grades the notes give, and only those
+    assert "Grades [B2]: source B usually reliable, C fairly reliable; information 2" in out
+    assert "A completely reliable" not in out
     assert "2 of 8 facts are second-hand" in out
     assert out.rstrip().endswith("“Un pacte à haut risque.” N.d.")
 
@@ -527,7 +546,7 @@ def test_no_grades_removes_grades_and_legend_everywhere(run, pact, fmt) -> None:
     assert "B3" in graded
     assert ("Grades" in graded) == (fmt != "json")  # JSON has grades but no legend
     assert "B3" not in ungraded and "B2" not in ungraded
-    assert "Grades" not in ungraded and "reliability A" not in ungraded
+    assert "Grades" not in ungraded and "usually reliable" not in ungraded
 
 
 def test_json_carries_note_texts_grades_and_bibliography(run, pact) -> None:
@@ -536,8 +555,9 @@ def test_json_carries_note_texts_grades_and_bibliography(run, pact) -> None:
     result = run("--facts-dir", pact, "brief", "-f", "json", "--style", "chicago", "--bibliography")
     data = json.loads(result.stdout)
     assert data["style"] == "chicago"
-    assert data["notes"][3]["text"] == "Ibid., §1."
-    assert data["notes"][3]["grade"] == "B2"
+    assert data["notes"][3]["text"] == "Ibid., §1 [B2]."
+    assert [r["grade"] for r in data["notes"][3]["references"]] == ["B2"]
+    assert [r["grade"] for r in data["notes"][5]["references"]] == ["B3", "C3"]
     assert data["summary"]["second_hand"] == 2 and data["summary"]["facts"] == 8
     assert data["bibliography"][1] == "“Un pacte à haut risque.” N.d."
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
 
+# Enough words to make each generated fact a bullet of two or three lines.
+FILLER = "It says little, at length, so that a page holds only a few such facts in all. " * 2
+
 
 @pytest.fixture
 def big_base(pact_copy):
-    """The pact base plus 40 generated facts of priority 1 to 3."""
+    """The pact base plus 40 generated facts of priority 1 to 3: about two pages."""
     facts = []
     for n in range(40):
         priority = 1 + n % 3
@@ -19,7 +23,7 @@ def big_base(pact_copy):
             "kind": "event" if n % 2 else "assessment",
             "themes": ["security"],
             "date": f"2023-{1 + n % 12:02d}",
-            "text": {"en": f"Filler fact {n} of priority {priority}.", "fr": f"Fait {n}."},
+            "text": {"en": f"Filler fact {n} of priority {priority}. " + FILLER, "fr": f"Fait {n}."},
             "sources": [{"ref": "anon-news", "locator": f"§{n}"}],
             "priority": priority,
         })  # fmt: skip
@@ -37,13 +41,23 @@ def shown_facts(data):
 def test_default_is_one_page_and_says_what_was_left_out(run, big_base):
     result = run("--facts-dir", big_base, "brief", "-f", "json")
     data = json.loads(result.stdout)
-    assert len(data["omitted"]) == 48 - 12
-    # the first ten facts left out are named; 48 facts need 4 pages of 12
+    omitted, shown = data["omitted"], shown_facts(data)
+    assert omitted and not shown & set(omitted)
+    assert len(omitted) + len(shown) == 48
+    # the first ten facts left out are named, the others counted
     head, _, tail = result.stderr.partition(": ")
-    assert head == "36 facts omitted to fit 1 page"
-    assert tail.split(" and ")[0].split(", ") == data["omitted"][:10]
-    assert tail.endswith(" and 26 more (listed in --format json); use --pages 4 to include them\n")
-    assert not shown_facts(data) & set(data["omitted"])
+    assert head == f"{len(omitted)} facts omitted to fit 1 page"
+    assert tail.split(" and ")[0].split(", ") == omitted[:10]
+    more = re.fullmatch(
+        r".* and (\d+) more \(listed in --format json\); use --pages (\d+) to include them\n",
+        tail,
+        flags=re.S,
+    )
+    assert more and int(more[1]) == len(omitted) - 10
+    # what two pages hold does not all fit on one
+    assert int(more[2]) >= 2
+    two = json.loads(run("--facts-dir", big_base, "brief", "-f", "json", "--pages", more[2]).stdout)
+    assert two["omitted"] == []
 
 
 def test_lowest_priority_goes_first(run, big_base):
@@ -72,8 +86,10 @@ def test_estimates_and_contradictions_survive_fitting(run, big_base):
 
 
 def test_more_pages_and_no_limit(run, big_base):
-    two = run("--facts-dir", big_base, "brief", "-f", "json", "--pages", "2")
-    assert len(json.loads(two.stdout)["omitted"]) == 48 - 24
+    one = json.loads(run("--facts-dir", big_base, "brief", "-f", "json").stdout)
+    two = json.loads(run("--facts-dir", big_base, "brief", "-f", "json", "--pages", "2").stdout)
+    assert len(two["omitted"]) < len(one["omitted"])
+    assert set(two["omitted"]) <= set(one["omitted"])
     everything = run("--facts-dir", big_base, "brief", "-f", "json", "--pages", "0")
     assert json.loads(everything.stdout)["omitted"] == []
     assert everything.stderr == ""
@@ -83,3 +99,31 @@ def test_quiet_silences_the_report(run, big_base):
     result = run("--quiet", "--facts-dir", big_base, "brief", "-f", "md")
     assert result.exit_code == 0
     assert result.stderr == ""
+
+
+def test_importance_order_key_points_then_a_bullet_per_theme_then_priority(pact) -> None:
+    from briefgen import BriefOptions, BriefRecipe, load
+    from briefgen.fitting import drop_order, importance_order
+
+    base = load(pact, cache=False)
+    recipe = BriefRecipe(base, base.facts)
+    assert [fact.id for fact in importance_order(recipe)] == [
+        # the key points, in their rank
+        "clause-automatic",
+        "troops-12000",
+        "trade-volume",
+        # a bullet for each theme of the brief, before any theme gets a second
+        "pact-signed",  # security: a fact no table or contradiction takes away
+        "sanctions-evaded",  # trade
+        # priority 2, but linked to priority-1 facts: the other side of a
+        # contradiction, and a competing estimate of the same measure
+        "clause-not-automatic",
+        "troops-8000-10000",
+        "drills-announced",  # priority 3
+    ]
+    assert drop_order(recipe) == importance_order(recipe)[::-1]
+    # Without key points, the bullets of each theme still come first.
+    no_key_points = BriefRecipe(base, base.facts, options=BriefOptions(key_points=0))
+    order = [fact.id for fact in importance_order(no_key_points)]
+    assert order[:2] == ["pact-signed", "trade-volume"]
+    assert order[-2:] == ["sanctions-evaded", "drills-announced"]

@@ -45,7 +45,8 @@ class Pdf:
     result: Result
     pages: list[str]  # the text of each page
     info: dict[str, str]
-    brief: dict[str, Any]  # the same brief as JSON: its items and notes
+    brief: dict[str, Any]  # the same selection as JSON, unfitted: every fact
+    shown: dict[str, Any]  # the same brief as JSON, fitted alike: what the PDF prints
 
     @property
     def text(self) -> str:
@@ -65,8 +66,16 @@ def make_pdf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             args = ["--facts-dir", str(facts_dir), "brief", "--date", "2025-12-01", *options]
             result = invoke(*args, "-o", str(path))
             assert result.exit_code == 0, result.stderr
-            as_json = invoke(*args, "--format", "json", "--pages", "0")
-            return Pdf(path, result, pdf_pages(path), pdf_info(path), json.loads(as_json.stdout))
+            whole = invoke(*args, "--format", "json", "--pages", "0")
+            shown = invoke(*args, "--format", "json")
+            return Pdf(
+                path,
+                result,
+                pdf_pages(path),
+                pdf_info(path),
+                json.loads(whole.stdout),
+                json.loads(shown.stdout),
+            )
 
         yield make
 
@@ -159,7 +168,7 @@ def dossier(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for n in range(1, 5)
     ]
     facts = []
-    for i in range(54):
+    for i in range(120):
         theme = THEMES[i % 3]
         refs = [{"ref": f"outlet-{1 + i % 4}", "locator": f"§{i}"}]
         if i % 4 == 0:
@@ -234,7 +243,6 @@ def test_pact_brief_has_a_bookmark_per_section(pact_pdf: Pdf) -> None:
         "Trade and sanctions",
         "Competing estimates",
         "Contradictions",
-        "Sources",
     ]
 
 
@@ -244,8 +252,8 @@ def test_pact_brief_prints_every_section_and_note(pact_pdf: Pdf) -> None:
         assert heading in text
     assert "8,000–10,000" in text
     assert "Prepared from 4 sources" in text
-    for note in pact_pdf.brief["notes"]:
-        footnote = f"{note['number']}. {note['text']} [{note['grade']}]"
+    for note in pact_pdf.shown["notes"]:
+        footnote = f"{note['number']}. {note['text']}"
         assert no_spaces(footnote) in no_spaces(pact_pdf.text)
 
 
@@ -295,11 +303,11 @@ def test_every_note_is_at_the_foot_of_the_page_that_calls_it(long_pdf: Pdf) -> N
         text = one_line(page)
         for item in items:
             if item["text"] in text:
-                for n in item["notes"]:
-                    footnote = no_spaces(f"{n}. {notes[n]['text']}")
-                    assert footnote in no_spaces(page), f"note {n} is not on page {number}"
-                    placed += 1
-    assert placed == sum(len(item["notes"]) for item in items)
+                n = item["note"]
+                footnote = no_spaces(f"{n}. {notes[n]['text']}")
+                assert footnote in no_spaces(page), f"note {n} is not on page {number}"
+                placed += 1
+    assert placed == len(items)
 
 
 # -- fitting to one page ------------------------------------------------------
@@ -311,55 +319,30 @@ def test_each_theme_of_a_long_base_is_fitted_to_one_page(make_pdf: Any, dossier:
         assert pdf.info["Pages"] == "1", theme
         message = OMITTED.match(pdf.result.stderr.strip())
         assert message, pdf.result.stderr
-        omitted = message[2].split(", ")
-        assert int(message[1]) == len(omitted)
         assert int(message[3]) >= 2
+        omitted = json.loads(
+            invoke("--facts-dir", str(dossier), "brief", "-t", theme, "-f", "json").stdout
+        )["omitted"]
+        assert int(message[1]) == len(omitted)
+        assert message[2].startswith(", ".join(omitted[:10]))
 
         full = pdf.brief  # the JSON brief is never fitted: it holds every fact
         facts = {item["fact"]: item for item in _items(full)}
         kept = set(facts) - set(omitted)
         assert set(omitted) <= set(facts)
-        assert min(facts[f]["priority"] for f in omitted) >= max(
-            facts[f]["priority"] for f in kept
-        ), "a fact was left out while one of lower priority stayed"
+        # The most important facts stay: the key points, and the best priority.
+        assert {item["fact"] for item in full["key_points"]} <= kept
+        assert min(facts[f]["priority"] for f in kept) <= min(facts[f]["priority"] for f in omitted)
         text = one_line(pdf.text)
         assert all(facts[f]["text"] not in text for f in omitted)
         assert all(facts[f]["text"] in text for f in kept)
+        # The other formats hold the very facts the PDF prints.
+        assert {i["fact"] for i in _items(pdf.shown)} == kept
         # The notes are numbered afresh: 1, 2, 3... with no gap left by the omitted facts.
-        markers = [int(n) for n in re.findall(r"^(\d+)\. ", pdf.pages[0], flags=re.M)]
-        assert markers == list(range(1, len(markers) + 1))
-
-
-def test_drop_order_lowest_priority_first_key_points_last() -> None:
-    from briefgen import BriefOptions, BriefRecipe, load
-
-    base = load(FIXTURES / "pact", cache=False)
-    recipe = BriefRecipe(base, base.facts)
-    assert [fact.id for fact in recipe.drop_order()] == [
-        "drills-announced",  # priority 3
-        "pact-signed",  # priority 2: an event before an assessment
-        "sanctions-evaded",
-        # priority 2, but linked to a priority-1 fact: an estimate of the same
-        # measure, and the other side of a contradiction
-        "troops-8000-10000",  # a figure before an assessment
-        "clause-not-automatic",
-        "trade-volume",  # priority 1: the key points, the last of them first
-        "troops-12000",
-        "clause-automatic",
-    ]
-    # Without key points, facts of one priority go figures first, then oldest first...
-    no_key_points = BriefRecipe(base, base.facts, options=BriefOptions(key_points=0))
-    assert [fact.id for fact in no_key_points.drop_order()][-3:] == [
-        "troops-12000",  # 2024-10, the last figure
-        "clause-not-automatic",  # assessments: undated first
-        "clause-automatic",  # 2024-06
-    ]
-    # ...but a key point stays while a fact of its priority can go.
-    one_key_point = BriefRecipe(base, base.facts, options=BriefOptions(key_points=1))
-    assert [fact.id for fact in one_key_point.drop_order()][-2:] == [
-        "clause-not-automatic",
-        "clause-automatic",  # the key point
-    ]
+        markers = [
+            int(n) for n in re.findall(r"(?:^|\s)(\d+)\. ", pdf.pages[0].split("Grades [B2]")[-1])
+        ]
+        assert markers == list(range(1, len(kept) + 1))
 
 
 def _items(brief: dict[str, Any]) -> list[dict[str, Any]]:

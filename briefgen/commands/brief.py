@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,6 @@ from briefgen.commands.options import (
     check_lang,
     lang_option,
     nothing_matched,
-    omitted_message,
     pass_settings,
     selection,
     selection_options,
@@ -28,7 +27,6 @@ from briefgen.renderers import FORMATS, PAPER_SIZES, PDF_VARIANTS
 from briefgen.styles import DEFAULT_STYLE, STYLE_NAMES
 
 if TYPE_CHECKING:
-    from briefgen.brief import Brief, BriefRecipe
     from briefgen.model import PartialDate
 
 
@@ -99,6 +97,13 @@ if TYPE_CHECKING:
     help="Only facts new or changed since REF, another fact directory or a git revision "
     "of this one; removed facts are listed.",
 )
+@click.option(
+    "--notes",
+    type=click.Choice(["compact", "full"]),
+    help="compact: original sources of a 'cited in' chain in short form, the work read in "
+    "full at its first note; full: every work in full at its first note "
+    "[default: compact with --pages, full with --pages 0].",
+)
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal format: width in columns.")
 @click.option(
     "--paper",
@@ -136,6 +141,7 @@ def brief(
     allow_empty: bool,
     changed_since: str | None,
     pages: int,
+    notes: str | None,
     width: int | None,
     paper: str,
     pdf_variant: str | None,
@@ -152,9 +158,9 @@ def brief(
       briefgen brief --new-since 7d --format json
       briefgen brief -t military --marking 'OFFICIAL' -o military.pdf
     """
-    from briefgen.brief import FACTS_PER_PAGE, BriefOptions, BriefRecipe
+    from briefgen.brief import BriefOptions, BriefRecipe
+    from briefgen.produce import RenderOptions, Terminal, produce
     from briefgen.query import compare_bases, select_facts
-    from briefgen.renderers import render
 
     to_stdout = output is None or str(output) == "-"
     fmt = fmt or _default_format(output, to_stdout)
@@ -185,62 +191,25 @@ def brief(
         key_points=key_points,
         grades=not no_grades,
         new_since=chosen.new_since,
-        max_facts=pages * FACTS_PER_PAGE if pages else None,
         bibliography=with_bibliography,
+        compact_notes=(notes or ("compact" if pages else "full")) == "compact",
     )
-    # The PDF is fitted to its real layout; the other formats to a number of facts a page.
-    if fmt == "pdf":
-        options = replace(options, max_facts=None)
     recipe = BriefRecipe(base, tuple(selected), chosen.themes, options, changes)
-    document = recipe.build()
-    if document.is_empty and not allow_empty:
+    if not recipe.candidates() and not (changes and changes.removed) and not allow_empty:
         raise nothing_matched(changed_since, chosen.new_since)
-    data: str | bytes
-    if fmt == "pdf":
-        data = _pdf(settings, document, recipe, pages, paper, pdf_variant, template_dir)
-    else:
-        if document.omitted:
-            total = len(document.facts) + len(document.omitted)
-            needed = -(-total // FACTS_PER_PAGE)
-            settings.info(omitted_message(document.omitted, pages, needed))
-        render_options: dict[str, Any] = {}
-        if fmt == "term":
-            color = to_stdout and sys.stdout.isatty()
-            render_options = {"width": width or _terminal_width(color), "color": color}
-        elif fmt == "html":
-            render_options = {"template_dir": template_dir}
-        data = render(document, fmt, **render_options)
-    write(data, None if to_stdout else output)
-
-
-def _pdf(
-    settings: Settings,
-    document: Brief,
-    recipe: BriefRecipe,
-    pages: int,
-    paper: str,
-    variant: str | None,
-    template_dir: Path | None,
-) -> bytes:
-    """Typeset the PDF (with a spinner on a terminal) and say what was left out."""
-    from briefgen.renderers.pdf import fit_pdf
-
-    with spinner(settings, "Typesetting the PDF…"):
-        fitted = fit_pdf(
-            document,
-            pages=pages,
-            paper=paper,
-            variant=variant,
-            template_dir=template_dir,
-            recipe=recipe,
-        )
-    for url in fitted.refused:
-        settings.info(f"warning: not read: {url} (a PDF reads only data: URLs and its own fonts)")
-    if fitted.omitted:
-        settings.info(omitted_message(fitted.omitted, pages, fitted.pages_needed))
-    if pages and fitted.pages > pages:
-        settings.info(f"warning: the brief takes {fitted.pages} pages, more than --pages {pages}")
-    return fitted.data
+    color = fmt == "term" and to_stdout and sys.stdout.isatty()
+    render_options = RenderOptions(
+        pages=pages,
+        paper=paper,
+        pdf_variant=pdf_variant,
+        template_dir=template_dir,
+        terminal=Terminal(width or _terminal_width(color), color),
+    )
+    with spinner(settings, "Typesetting the PDF…") if fmt == "pdf" else nullcontext():
+        product = produce(recipe, fmt, render_options)
+    for line in product.warnings:
+        settings.info(line)
+    write(product.data, None if to_stdout else output)
 
 
 def _default_format(output: Path | None, to_stdout: bool) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,7 +14,7 @@ import click
 from briefgen.errors import BriefgenError, UsageError
 
 if TYPE_CHECKING:
-    from briefgen.model import Fact, FactBase, PartialDate
+    from briefgen.model import FactBase, PartialDate
     from briefgen.query import Selection
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -213,19 +213,6 @@ def nothing_matched(
     if new_since is not None:
         return NothingMatched(f"nothing added to the fact base since {new_since}")
     return NothingMatched("no facts match the selection")
-
-
-def omitted_message(omitted: Sequence[Fact], pages: int, pages_needed: int) -> str:
-    """``3 facts omitted to fit 1 page: a, b, c; use --pages 2 to include them``."""
-    count = len(omitted)
-    shown = ", ".join(fact.id for fact in omitted[:10])
-    if count > 10:
-        shown += f" and {count - 10} more (listed in --format json)"
-    return (
-        f"{count} fact{'s' if count != 1 else ''} omitted to fit {pages} "
-        f"page{'s' if pages != 1 else ''}: {shown}; use --pages {pages_needed} "
-        f"to include {'them' if count != 1 else 'it'}"
-    )
 
 
 def echo(text: str) -> None:

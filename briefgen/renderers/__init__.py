@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from briefgen.brief import Brief
+    from briefgen.produce import RenderOptions
 
 # format name -> (module, function); binary formats return bytes
 RENDERERS = {
@@ -38,10 +39,14 @@ EXTENSIONS = {
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def render(brief: Brief, fmt: str, **options: Any) -> str | bytes:
-    """Render ``brief`` as ``fmt`` (one of :data:`FORMATS`)."""
+def render(brief: Brief, fmt: str, options: RenderOptions | None = None) -> str | bytes:
+    """Render ``brief`` as ``fmt`` (one of :data:`FORMATS`), whole: fitting a length is
+    done before (see :func:`briefgen.produce.produce`)."""
+    from briefgen.produce import RenderOptions
+
     module, function = RENDERERS[fmt]
-    result: str | bytes = getattr(import_module(module), function)(brief, **options)
+    renderer: Any = getattr(import_module(module), function)
+    result: str | bytes = renderer(brief, options or RenderOptions())
     return result
 
 

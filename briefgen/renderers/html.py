@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -33,6 +33,9 @@ from briefgen.errors import RenderError, UsageError
 from briefgen.labels import format_date, label
 from briefgen.model import FOLDABLE_SPACE
 from briefgen.paths import package_data
+
+if TYPE_CHECKING:
+    from briefgen.produce import RenderOptions
 
 TEMPLATE = "brief.html.j2"
 CSS_PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -99,18 +102,24 @@ def brief_html(
     paged: bool = False,
     paper: str = "a4",
     template_dir: Path | None = None,
+    spread: float = 0.0,
 ) -> str:
-    """The brief as an HTML document: for a screen, or (``paged``) for WeasyPrint."""
+    """The brief as an HTML document: for a screen, or (``paged``) for WeasyPrint.
+
+    ``spread`` (in pt) is added below each section of a printed page, to share
+    out the room the page has left (see :mod:`briefgen.fitting`).
+    """
     environment = template_environment(template_dir)
+    context = {**_context(brief, paged, paper), "spread": round(spread, 2)}
     try:
-        return environment.get_template(TEMPLATE).render(_context(brief, paged, paper))
+        return environment.get_template(TEMPLATE).render(context)
     except TemplateError as exc:
         raise RenderError(f"template {_template_position(exc)}: {exc}") from None
 
 
-def render_html(brief: Brief, *, template_dir: Path | None = None) -> str:
+def render_html(brief: Brief, options: RenderOptions | None = None) -> str:
     """The brief as a standalone web page (styles inline, nothing to fetch)."""
-    return brief_html(brief, template_dir=template_dir)
+    return brief_html(brief, template_dir=options.template_dir if options else None)
 
 
 def document_keywords(brief: Brief) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 # pydantic builds the published JSON Schema from these; it needs typing_extensions'
 # TypedDict before Python 3.12.
@@ -15,7 +15,10 @@ from briefgen.brief import Brief, EstimateRow, Item, Note
 from briefgen.cite import plain_text
 from briefgen.model import Source
 
-SCHEMA_VERSION: Literal[1] = 1
+if TYPE_CHECKING:
+    from briefgen.produce import RenderOptions
+
+SCHEMA_VERSION: Literal[2] = 2
 
 
 class ThemeJSON(TypedDict):
@@ -24,14 +27,14 @@ class ThemeJSON(TypedDict):
 
 
 class ItemJSON(TypedDict):
-    """A fact as shown in the brief; ``notes`` are the numbers of its notes."""
+    """A fact as shown in the brief; ``note`` is the number of its note (null for a removed fact)."""
 
     fact: str
     kind: Literal["event", "figure", "statement", "assessment"]
     date: str | None
     priority: int
     text: str
-    notes: list[int]
+    note: int | None
     status: Literal["new", "changed", "removed"] | None
 
 
@@ -62,14 +65,23 @@ class ContradictionJSON(TypedDict):
     right: ItemJSON
 
 
-class NoteJSON(TypedDict):
-    number: int
-    fact: str
+class ReferenceJSON(TypedDict):
+    """One source of a statement: the source read, the chain it cites, where, and the grade."""
+
     source: str
     via: list[str]
     locator: str | None
-    text: str
     grade: str | None
+
+
+class NoteJSON(TypedDict):
+    """One note per statement: its sources, its text as printed, the analyst's comment."""
+
+    number: int
+    fact: str
+    references: list[ReferenceJSON]
+    text: str
+    comment: str | None
 
 
 class DescriptorCountJSON(TypedDict):
@@ -87,9 +99,9 @@ class SummaryJSON(TypedDict):
 
 
 class BriefJSON(TypedDict):
-    """The JSON brief, version 1 (``briefgen schema --output brief``)."""
+    """The JSON brief, version 2 (``briefgen schema --output brief``)."""
 
-    schema: Literal[1]
+    schema: Literal[2]
     title: str
     subtitle: str | None
     date: str
@@ -158,7 +170,8 @@ def brief_to_dict(brief: Brief) -> BriefJSON:
     }
 
 
-def render_json(brief: Brief) -> str:
+def render_json(brief: Brief, options: RenderOptions | None = None) -> str:
+    """The brief as JSON (see :class:`BriefJSON`)."""
     return dumps(brief_to_dict(brief))
 
 
@@ -227,7 +240,7 @@ def _item(item: Item) -> ItemJSON:
         "date": str(fact.date) if fact.date else None,
         "priority": fact.priority,
         "text": item.text,
-        "notes": list(item.notes),
+        "note": item.note,
         "status": item.status,
     }
 
@@ -250,9 +263,10 @@ def _note(note: Note) -> NoteJSON:
     return {
         "number": note.number,
         "fact": note.fact_id,
-        "source": note.source_id,
-        "via": list(note.via),
-        "locator": note.locator,
+        "references": [
+            {"source": r.source_id, "via": list(r.via), "locator": r.locator, "grade": r.grade}
+            for r in note.references
+        ],
         "text": plain_text(note.citation),
-        "grade": note.grade,
+        "comment": note.comment,
     }

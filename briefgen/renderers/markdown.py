@@ -8,11 +8,15 @@ document.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from briefgen.brief import Brief, Item
+from briefgen.brief import Brief, Item, Note
 from briefgen.cite import Citation
 from briefgen.labels import label
 from briefgen.model import FOLDABLE_SPACE, needs_folding
+
+if TYPE_CHECKING:
+    from briefgen.produce import RenderOptions
 
 # Characters with a meaning somewhere in CommonMark, GitHub or pandoc Markdown.
 # "&" only matters where it starts an entity (&amp; &#38;); "!" only before "[", escaped anyway.
@@ -52,6 +56,10 @@ def citation(segments: Citation) -> str:
     return "".join(out)
 
 
+def _comment(note: Note, lang: str) -> str:
+    return f" *{escape(label(lang, 'comment'))}* {escape(note.comment)}" if note.comment else ""
+
+
 def _markers(item: Item) -> str:
     return "".join(f"[^{n}]" for n in item.notes)
 
@@ -64,7 +72,8 @@ def _status(item: Item, lang: str) -> str:
     return f" *({label(lang, 'status_' + item.status)})*" if item.status else ""
 
 
-def render_markdown(brief: Brief) -> str:
+def render_markdown(brief: Brief, options: RenderOptions | None = None) -> str:
+    """The brief as Markdown with footnotes."""
     lang = brief.lang
     lines: list[str] = []
     if brief.marking:
@@ -86,15 +95,14 @@ def render_markdown(brief: Brief) -> str:
         for group in brief.estimates:
             lines += [f"### {escape(group.title)} ({escape(group.unit)})", ""]
             lines += [
-                f"| {label(lang, 'value')} | {label(lang, 'as_of')} | {label(lang, 'source')} | |",
-                "|---:|---|---|---|",
+                f"| {label(lang, 'value')} | {label(lang, 'as_of')} | {label(lang, 'source')} |",
+                "|---:|---|---|",
             ]
             for row in group.rows:
                 cells = [
                     escape(row.value),
                     escape(row.as_of),
-                    escape(row.source),
-                    escape(row.item.text) + _markers(row.item) + _status(row.item, lang),
+                    escape(row.source) + _markers(row.item) + _status(row.item, lang),
                 ]
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
@@ -113,11 +121,10 @@ def render_markdown(brief: Brief) -> str:
         lines.append("")
     if brief.notes:
         lines += [f"## {label(lang, 'sources')}", "", escape(brief.summary_text()), ""]
-        if brief.grades:
-            lines += [escape(label(lang, "grades")), ""]
+        if brief.grades and brief.grade_legend():
+            lines += [escape(brief.grade_legend()), ""]
         for note in brief.notes:
-            grade = f" \\[{note.grade}\\]" if note.grade else ""
-            lines.append(f"[^{note.number}]: {citation(note.citation)}{grade}")
+            lines.append(f"[^{note.number}]: {citation(note.citation)}{_comment(note, lang)}")
         lines.append("")
     if brief.bibliography_entries:
         lines += [f"## {label(lang, 'bibliography')}", ""]

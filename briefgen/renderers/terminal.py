@@ -21,18 +21,21 @@ from rich.text import Text
 from briefgen.brief import Brief, Item
 from briefgen.cite import Citation
 from briefgen.labels import label
+from briefgen.produce import RenderOptions, Terminal
 from briefgen.renderers import superscript
 
 HEADING = Style(bold=True)
 MUTED = Style(dim=True)
 
 
-def render_terminal(brief: Brief, *, width: int | None = None, color: bool = False) -> str:
-    """The brief as terminal text, ``width`` columns wide (default 80).
+def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
+    """The brief as terminal text, as wide as ``options.terminal`` says (default 80).
 
-    With ``color``, the text carries styles and OSC 8 hyperlinks; rich also
+    With colour, the text carries styles and OSC 8 hyperlinks; rich also
     honours ``NO_COLOR``.
     """
+    terminal = options.terminal if options else Terminal()
+    width, color = terminal.width, terminal.color
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -83,9 +86,8 @@ def _document(brief: Brief) -> list[RenderableType]:
             table.add_column(label(lang, "value"), justify="right", no_wrap=True)
             table.add_column(label(lang, "as_of"), no_wrap=True)
             table.add_column(label(lang, "source"), ratio=1)
-            table.add_column("", ratio=3)
             for row in group.rows:
-                table.add_row(row.value, row.as_of, row.source, _with_markers(row.item, lang))
+                table.add_row(row.value, row.as_of, _with_markers(row.item, lang, row.source))
             parts.append(table)
     if brief.contradictions:
         parts.append(_heading(label(lang, "contradictions")))
@@ -109,13 +111,14 @@ def _document(brief: Brief) -> list[RenderableType]:
         notes.add_column(ratio=1)
         for note in brief.notes:
             text = _citation(note.citation)
-            if note.grade:
-                text.append(f" [{note.grade}]", style=MUTED)
+            if note.comment:
+                text.append(f" {label(lang, 'comment')} ", style=Style(italic=True))
+                text.append(note.comment)
             notes.add_row(f"{note.number}.", text)
         parts.append(notes)
         footer = [Text(brief.summary_text(), style=MUTED)]
-        if brief.grades:
-            footer.append(Text(label(lang, "grades"), style=MUTED))
+        if brief.grades and brief.grade_legend():
+            footer.append(Text(brief.grade_legend(), style=MUTED))
         parts.append(Padding(Group(*footer), (1, 0, 0, 0)))
     if brief.bibliography_entries:
         parts.append(_heading(label(lang, "bibliography")))
@@ -131,8 +134,8 @@ def _heading(title: str) -> RenderableType:
     return Padding(Rule(Text(title, style=HEADING), align="left", characters="─"), (1, 0, 0, 0))
 
 
-def _with_markers(item: Item, lang: str) -> Text:
-    text = Text(item.text)
+def _with_markers(item: Item, lang: str, text_shown: str | None = None) -> Text:
+    text = Text(item.text if text_shown is None else text_shown)
     text.append(superscript(item.notes), style=Style(bold=True))
     if item.status:
         text.append(f" ({label(lang, 'status_' + item.status)})", style=Style(italic=True))
@@ -151,6 +154,6 @@ def _bullets(items: tuple[Item, ...], lang: str) -> RenderableType:
 def _citation(citation: Citation) -> Text:
     text = Text()
     for segment in citation:
-        style = Style(italic=segment.italic or None, link=segment.url)
+        style = Style(italic=segment.italic or None, link=segment.url, dim=segment.grade or None)
         text.append(segment.text, style=style)
     return text

@@ -1,0 +1,505 @@
+"""Fitting a brief to a length: which facts it keeps, the same in every format.
+
+A brief of ``--pages N`` holds the facts that fill N printed pages. They are
+chosen here, once, for every format:
+
+1. **The order of importance** (:func:`importance_order`): the key points;
+   then one bullet for each theme of the brief, so that every theme has a
+   section; then the other facts by priority, taking the themes in turn
+   within a priority, events and statements after assessments and figures,
+   the newest first. A competing estimate or one side of a contradiction
+   counts as important as the most important fact it is linked to, so that
+   fitting never hides a spread or a dispute.
+2. **The estimate** (:class:`PageModel`): the height the brief takes on the
+   page, bullets and notes broken into lines with the metrics of the fonts
+   the PDF embeds (:mod:`briefgen.typesetting`), and the spacing of the
+   built-in print template. No WeasyPrint: Markdown, the terminal, HTML and
+   JSON get the very facts the PDF prints.
+3. **The choice** (:func:`fit`): the longest run of facts, in order of
+   importance, whose estimate fits; then the room left is filled with the
+   next facts that fit, shorter ones included, so that the page does not
+   end in an empty band.
+4. **The check** (:func:`fit_pdf`): the PDF is laid out once with that
+   choice, which confirms it. If the layout overflows after all (a user's
+   template, an unusual text), facts are dropped from the least important
+   until it fits, and the caller says so.
+
+Type is never made smaller to fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from briefgen.brief import KIND_RANK, Brief, BriefRecipe, Item, Note, arrange, estimate_groups
+from briefgen.model import Fact
+from briefgen.typesetting import Face, Run, height
+
+if TYPE_CHECKING:
+    from briefgen.cite import Citation
+
+MM = 72 / 25.4  # points in a millimetre
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The room inside the page margins of the built-in print template, in points."""
+
+    width: float
+    height: float
+
+
+# Page size less the margins of templates/print.css (15mm top, 16mm bottom, 18mm sides).
+PAPERS = {
+    "a4": Paper(595.28 - 36 * MM, 841.89 - 31 * MM),
+    "letter": Paper(612.0 - 36 * MM, 792.0 - 31 * MM),
+}
+
+
+# -- the order of importance ------------------------------------------------
+
+
+def importance_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]:
+    """The facts the brief may show, most important first (see the module's docstring).
+
+    Within a priority, the facts that take less room come first: of two facts
+    an analyst rated alike, the page then holds the one and the next.
+    """
+    facts = recipe.candidates()
+    parts = arrange(recipe.base, facts, recipe.theme_ids, recipe.options.key_points)
+    priority = _linked_priority(recipe, facts)
+    linked = {f.id for group in parts.estimates for f in group}
+    linked |= {f.id for pair in parts.contradictions for f in pair}
+    room = PageModel(paper).isolated_height
+    lang = recipe.options.lang
+
+    def weight(fact: Fact) -> tuple[int, float, int, int, str]:
+        cost = round(room(fact, lang), 1)
+        return (priority[fact.id], cost, KIND_RANK[fact.kind], -_date_ordinal(fact), fact.id)
+
+    # Each fact counts for the first theme of the brief it belongs to, where its bullet stands.
+    home = {t.id: i for i, t in enumerate(parts.themes)}
+    by_theme: list[list[Fact]] = [[] for _ in parts.themes]
+    for fact in sorted(facts, key=weight):
+        first = min((home[t] for t in fact.themes if t in home), default=None)
+        if first is not None:
+            by_theme[first].append(fact)
+    turn = {f.id: i for members in by_theme for i, f in enumerate(members)}
+
+    order: dict[str, Fact] = {f.id: f for f in parts.key_points}
+    for members in by_theme:
+        # A bullet of its own for every theme: a fact that no table or pair takes away.
+        own = next((f for f in members if f.id not in order and f.id not in linked), None)
+        own = own or next((f for f in members if f.id not in order), None)
+        if own is not None:
+            order[own.id] = own
+    rest = sorted(
+        (f for f in facts if f.id not in order),
+        key=lambda f: (priority[f.id], turn.get(f.id, 0), *weight(f)[1:]),
+    )
+    order.update((f.id, f) for f in rest)
+    return tuple(order.values())
+
+
+def _linked_priority(recipe: BriefRecipe, facts: Sequence[Fact]) -> dict[str, int]:
+    """Each fact's priority, raised to that of the most important fact it is linked to.
+
+    Of competing estimates, the most important one lifts the next one only:
+    two values show a spread, and the others come in their own turn.
+    """
+    priority = {f.id: f.priority for f in facts}
+    for group in estimate_groups(facts):
+        first, second = sorted(group, key=lambda f: (f.priority, KIND_RANK[f.kind], f.id))[:2]
+        priority[second.id] = first.priority
+    for fact in facts:
+        for other in fact.contradicts:
+            if other in priority:
+                best = min(priority[fact.id], priority[other])
+                priority[fact.id] = priority[other] = best
+    return priority
+
+
+def _date_ordinal(fact: Fact) -> int:
+    return fact.date.first_day().toordinal() if fact.date else 0
+
+
+# -- the estimate -------------------------------------------------------------
+
+# The spacing of templates/brief.css and print.css, in points: what a block
+# takes besides its lines. Names follow the CSS they mirror; a test lays out
+# briefs with WeasyPrint and checks the estimate against it.
+LEADING = 1.3  # the line height of everything but the title and the notes
+BODY = Face(9.5, 9.5 * LEADING)
+TABLE = Face(8.5, 8.5 * LEADING)
+NOTE = Face(7.5, 7.5 * 1.28)
+FOOTNOTE_AREA = 6.0 + 0.5 + 3.0  # margin, rule and padding above the footnotes
+SMALL = Face(9.0, 9.0 * LEADING)  # bibliography entries
+H1 = Face(17.0, 17.0 * 1.15)
+SUBTITLE = Face(11.0, 11.0 * LEADING)
+BYLINE = Face(8.0, 8.0 * LEADING)
+TITLE_BLOCK = 4.0 + 5.0 + 1.2 + 8.0  # byline margin, padding, rule, margin below
+H2 = 8.5 * LEADING + 1.5 + 0.5 + 2.5  # line, padding, rule, margin below
+SECTION_GAP = 7.0  # margin below a section
+ITEM_GAP = 2.0  # margin below a bullet
+BULLET_INDENT = 11.0
+KEY_POINTS_BOX = 5.0 + 3.0  # padding above and below
+KEY_POINTS_INDENT = 2.5 + 8.0 + 8.0  # rule and side paddings
+CAPTION = 8.5 * LEADING + 2.0
+TABLE_HEAD = 0.0  # the column heads are out of sight on paper
+CELL = 2.0 + 2.0 + 0.5  # padding above and below, rule
+CELL_PADDING = 6.0  # right padding of each cell
+TABLE_GAP = 6.0
+# Column widths of an estimates table (table-layout: fixed): value, as of, source.
+COLUMNS = (0.16, 0.18, 0.66)
+VALUE_PADDING = 10.0
+PAIR_INDENT = 1.5 + 7.0  # the rule joining the two sides of a contradiction, and its padding
+PAIR_SPACE = 4.0  # margin below a pair
+PARAGRAPH_GAP = 2.0
+ENTRY_GAP = 3.0
+ENTRY_INDENT = 1.5 * 9.0
+# A brief longer than a page loses a little at each page break (a bullet and
+# its note are kept together): the estimate counts this much per break.
+PAGE_BREAK_LOSS = 24.0
+
+
+class PageModel:
+    """The height a brief takes in the built-in print template on ``paper``."""
+
+    def __init__(self, paper: str = "a4") -> None:
+        self.paper = PAPERS.get(paper, PAPERS["a4"])
+
+    @property
+    def page_height(self) -> float:
+        return self.paper.height
+
+    def room(self, pages: int) -> float:
+        """The height ``pages`` pages offer, less what page breaks waste."""
+        return pages * self.paper.height - (pages - 1) * PAGE_BREAK_LOSS
+
+    def height(self, brief: Brief) -> float:
+        """The brief's body and its footnotes, in points."""
+        return self.body(brief) + self.footnotes(brief)
+
+    def body(self, brief: Brief) -> float:
+        width = self.paper.width
+        lang = brief.lang
+        total = self.title_block(brief)
+        if brief.is_empty:
+            total += height([Run(brief.empty_text)], width, BODY) + SECTION_GAP
+        if brief.key_points:
+            inner = width - KEY_POINTS_INDENT - BULLET_INDENT
+            lines = sum(
+                height(_statement(item, lang, "serif-bold"), inner, BODY) + ITEM_GAP
+                for item in brief.key_points
+            )
+            total += KEY_POINTS_BOX + H2 - 0.5 + lines + SECTION_GAP
+        for section in brief.sections:
+            total += H2 + self.bullets(section.items, lang) + SECTION_GAP
+        if brief.estimates:
+            total += H2 + sum(self.table(group.rows, lang) for group in brief.estimates)
+            total += SECTION_GAP - TABLE_GAP
+        if brief.contradictions:
+            total += H2 + self.pairs(brief) + SECTION_GAP - PAIR_SPACE
+        if brief.removed:
+            total += H2 + self.bullets(brief.removed, lang) + SECTION_GAP
+        if brief.notes:
+            # The source summary and the legend of the grades: one small paragraph.
+            text = brief.summary_text()
+            if brief.grades and brief.grade_legend():
+                text += " " + brief.grade_legend()
+            total += height([Run(text)], width, NOTE) + SECTION_GAP
+        if brief.bibliography_entries:
+            total += H2 + sum(
+                height(_runs(entry), width - ENTRY_INDENT, SMALL) + ENTRY_GAP
+                for entry in brief.bibliography_entries
+            )
+            total += SECTION_GAP - ENTRY_GAP
+        return total
+
+    def title_block(self, brief: Brief) -> float:
+        width = self.paper.width
+        total = height([Run(brief.title, "sans-bold")], width, H1)
+        if brief.subtitle:
+            total += 2.0 + height([Run(brief.subtitle, "serif-italic")], width, SUBTITLE)
+        byline = " · ".join(brief.byline())
+        total += height([Run(byline, "sans")], width, BYLINE)
+        return total + TITLE_BLOCK
+
+    def bullets(self, items: Sequence[Item], lang: str) -> float:
+        width = self.paper.width - BULLET_INDENT
+        lines = sum(height(_statement(item, lang), width, BODY) for item in items)
+        return lines + ITEM_GAP * (len(items) - 1)
+
+    def table(self, rows: Sequence[Any], lang: str) -> float:
+        widths = [self.paper.width * share - CELL_PADDING for share in COLUMNS]
+        widths[0] -= VALUE_PADDING
+        total = CAPTION + TABLE_HEAD + TABLE_GAP
+        for row in rows:
+            cells = [
+                height([Run(row.value, "sans-bold")], widths[0], TABLE),
+                height([Run(row.as_of)], widths[1], TABLE),
+                height(_statement(row.item, lang, text=row.source), widths[2], TABLE),
+            ]
+            total += max(cells) + CELL
+        return total
+
+    def pairs(self, brief: Brief) -> float:
+        width = self.paper.width - PAIR_INDENT
+        # "VERSUS" in small letter-spaced capitals before the second side.
+        versus = Run(_label(brief.lang, "versus").upper(), "sans", scale=0.75, tracking=0.45)
+        total = 0.0
+        for pair in brief.contradictions:
+            total += height(_statement(pair.left, brief.lang), width, BODY)
+            total += height([versus, Run(" "), *_statement(pair.right, brief.lang)], width, BODY)
+            total += PAIR_SPACE
+        return total
+
+    def isolated_height(self, fact: Fact, lang: str) -> float:
+        """About what ``fact`` takes as a bullet with its note: to compare facts, not to fit."""
+        bullet = height([Run(fact.text_in(lang))], self.paper.width - BULLET_INDENT, BODY)
+        works = sum(1 + len(ref.via) for ref in fact.sources)
+        return bullet + ITEM_GAP + NOTE.line_height * 0.5 * works
+
+    def footnotes(self, brief: Brief) -> float:
+        """The notes at the foot of the page: run on, one paragraph."""
+        if not brief.notes:
+            return 0.0
+        runs: list[Run] = []
+        for note in brief.notes:
+            runs.append(Run(f"{note.number}.\u00a0", "sans-bold"))
+            runs += _note_runs(note, brief.lang)
+            runs.append(Run("\u2003"))  # the em space between two notes
+        return FOOTNOTE_AREA + height(runs, self.paper.width, NOTE)
+
+
+def _label(lang: str, key: str) -> str:
+    from briefgen.labels import label
+
+    return label(lang, key)
+
+
+def _statement(item: Item, lang: str, font: str = "serif", text: str | None = None) -> list[Run]:
+    """A bullet's text (or ``text``), with its note call (and status) on its last word."""
+    runs = [Run(item.text if text is None else text, font)]
+    if item.note is not None:
+        runs.append(Run(str(item.note), "sans", scale=0.6, padding=0.6))
+    if item.status:
+        runs.append(Run(f" ({_label(lang, 'status_' + item.status)})", "sans", scale=0.85))
+    return runs
+
+
+def _runs(citation: Citation) -> list[Run]:
+    return [
+        Run(
+            segment.text,
+            "sans" if segment.grade else "serif-italic" if segment.italic else "serif",
+            url=segment.url is not None,
+            scale=0.9 if segment.grade else 1.0,
+        )
+        for segment in citation
+    ]
+
+
+def _note_runs(note: Note, lang: str) -> list[Run]:
+    runs = _runs(note.citation)
+    if note.comment:
+        runs += [Run(f" {_label(lang, 'comment')} ", "serif-italic"), Run(note.comment)]
+    return runs
+
+
+# -- the choice -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The facts a brief keeps to fit its length, and the brief they make."""
+
+    brief: Brief  # built with the kept facts; its ``omitted`` lists the others
+    omitted: tuple[Fact, ...]  # in the order they were left out: least important first
+    pages_needed: int  # the pages the brief would take with every fact
+
+
+class _Chooser:
+    """Builds the briefs of candidate choices and judges them with the estimate."""
+
+    def __init__(self, recipe: BriefRecipe, pages: int, paper: str) -> None:
+        self.recipe = recipe
+        self.ranked = importance_order(recipe, paper)
+        self.model = PageModel(paper)
+        self.room = self.model.room(pages)
+        self._heights: dict[frozenset[str], float] = {}
+
+    def brief(self, kept: Collection[str], omitted: Sequence[Fact] = ()) -> Brief:
+        omit = {f.id for f in self.ranked if f.id not in kept}
+        return self.recipe.build(omit=omit, omitted=omitted)
+
+    def height(self, kept: frozenset[str]) -> float:
+        if kept not in self._heights:
+            self._heights[kept] = self.model.height(self.brief(kept))
+        return self._heights[kept]
+
+    def fits(self, kept: frozenset[str]) -> bool:
+        return self.height(kept) <= self.room
+
+    @cached_property
+    def minimum(self) -> int:
+        """The key points: kept however long they are."""
+        key_points = {
+            f.id
+            for f in arrange(
+                self.recipe.base,
+                self.recipe.candidates(),
+                self.recipe.theme_ids,
+                self.recipe.options.key_points,
+            ).key_points
+        }
+        return sum(1 for f in self.ranked if f.id in key_points)
+
+    def prefix(self) -> frozenset[str]:
+        """The longest run of the most important facts that fits (the key points at least)."""
+        ids = [f.id for f in self.ranked]
+        low, high = self.minimum, len(ids)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.fits(frozenset(ids[:middle])):
+                low = middle
+            else:
+                high = middle - 1
+        return frozenset(ids[:low])
+
+    def fill(self, kept: frozenset[str]) -> frozenset[str]:
+        """``kept`` and the facts left out that the room left still takes, by importance."""
+        if not self.fits(kept):
+            return kept
+        width = self.model.paper.width - BULLET_INDENT
+        lang = self.recipe.options.lang
+        for fact in self.ranked:
+            if fact.id in kept:
+                continue
+            slack = self.room - self.height(kept)
+            if slack < BODY.line_height + NOTE.line_height:
+                break
+            # The least it can take: its text as a bullet and a one-line note.
+            item = Item(fact, fact.text_in(lang), 1)
+            least = height(_statement(item, lang), width, BODY) + NOTE.line_height
+            if least > slack:
+                continue
+            fuller = kept | {fact.id}
+            if self.fits(fuller):
+                kept = fuller
+        return kept
+
+    def pages_needed(self, pages: int) -> int:
+        everything = frozenset(f.id for f in self.ranked)
+        total = self.height(everything)
+        needed = pages
+        while self.model.room(needed) < total:
+            needed += 1
+        return max(needed, pages + 1)
+
+
+def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
+    """The brief of ``recipe`` fitted to ``pages`` pages of ``paper`` (0: no limit)."""
+    if pages == 0:
+        return Fit(recipe.build(), (), 0)
+    chooser = _Chooser(recipe, pages, paper)
+    everything = frozenset(f.id for f in chooser.ranked)
+    if chooser.fits(everything):
+        return Fit(chooser.brief(everything), (), pages)
+    kept = chooser.fill(chooser.prefix())
+    omitted = tuple(f for f in reversed(chooser.ranked) if f.id not in kept)
+    return Fit(chooser.brief(kept, omitted), omitted, chooser.pages_needed(pages))
+
+
+def drop_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]:
+    """The facts in the order fitting leaves them out: the least important first."""
+    return importance_order(recipe, paper)[::-1]
+
+
+# -- the check: the PDF's own layout -----------------------------------------
+
+_MAX_LAYOUTS = 4
+PX = 0.75  # points in a CSS pixel, WeasyPrint's unit
+# The room a page has left is shared among its sections, up to this much each (pt):
+# more would read as gaps, not as air.
+MAX_SPREAD = 14.0
+
+
+def _spread(brief: Brief, paper: str) -> float:
+    """What to add below each section so that the page ends at its foot (pt)."""
+    model = PageModel(paper)
+    # Less a point, for the rounding of a layout.
+    slack = model.room(1) - model.height(brief) - 1.0
+    gaps = bool(brief.key_points) + len(brief.sections) + bool(brief.estimates)
+    gaps += bool(brief.contradictions) + bool(brief.removed)
+    if slack <= 0 or gaps == 0:
+        return 0.0
+    return min(slack / gaps, MAX_SPREAD)
+
+
+@dataclass(frozen=True)
+class FittedPdf:
+    """A PDF brief and how it was fitted to its pages."""
+
+    data: bytes
+    brief: Brief  # as printed, after leaving facts out
+    pages: int
+    pages_needed: int  # the pages the brief takes with every fact
+    omitted: tuple[Fact, ...]  # in the order they were left out
+    refused: tuple[str, ...]  # URLs the document named and was not allowed to read
+    trimmed: int = 0  # facts the layout left out beyond the estimate's choice
+
+
+def fit_pdf(
+    recipe: BriefRecipe,
+    *,
+    pages: int = 1,
+    paper: str = "a4",
+    variant: str | None = None,
+    template_dir: Path | None = None,
+) -> FittedPdf:
+    """Typeset the brief of ``recipe`` on at most ``pages`` pages of ``paper`` (0: no limit).
+
+    The estimate chooses the facts (:func:`fit`); the layout confirms the
+    choice, or drops the least important facts until the brief fits.
+    ``variant`` is a WeasyPrint PDF variant, e.g. ``pdf/ua-1`` (tagged,
+    accessible) or ``pdf/a-3b``.
+    """
+    from briefgen.renderers.pdf import Typesetter
+
+    typesetter = Typesetter(paper, variant, template_dir)
+    chosen = fit(recipe, pages, paper)
+    brief, omitted = chosen.brief, chosen.omitted
+    spread = _spread(brief, paper) if pages == 1 and omitted and template_dir is None else 0.0
+    layout = typesetter.layout(brief, spread)
+    trimmed = 0
+    if pages and len(layout.pages) > pages and spread:
+        layout = typesetter.layout(brief)  # the estimate was short: no spreading
+    if pages:
+        kept = [f for f in importance_order(recipe, paper) if f.id not in {o.id for o in omitted}]
+        tries = 1
+        while len(layout.pages) > pages and tries < _MAX_LAYOUTS and len(kept) > 1:
+            # Drop at least one fact, more if the overflow is large.
+            overflow = typesetter.overflow(layout, pages) * PX
+            drop = max(1, int(len(kept) * overflow / PageModel(paper).room(pages)))
+            drop = min(drop, len(kept) - 1)
+            omitted = (*reversed(kept[-drop:]), *omitted)
+            kept = kept[:-drop]
+            trimmed += drop
+            brief = recipe.build(omit={f.id for f in omitted}, omitted=omitted)
+            layout = typesetter.layout(brief)
+            tries += 1
+    data = typesetter.write(layout)
+    return FittedPdf(
+        data,
+        brief,
+        len(layout.pages),
+        chosen.pages_needed,
+        omitted,
+        tuple(dict.fromkeys(typesetter.fetcher.refused)),
+        trimmed,
+    )

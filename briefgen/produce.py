@@ -1,0 +1,125 @@
+"""One call from a recipe to a finished document: fit, build, render.
+
+:func:`produce` is what ``briefgen brief`` does, as a library call: it fits
+the brief to its length (:mod:`briefgen.fitting`, the same facts in every
+format), renders it, and says what it left out and what the reader should
+know. The command line only maps its flags to a :class:`RenderOptions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.brief import Brief, BriefRecipe
+from briefgen.model import Fact
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """What the terminal a brief is drawn for can do: its width, and whether it takes colour.
+
+    Passed down to the renderer, which never reads the environment itself.
+    """
+
+    width: int = 80
+    color: bool = False
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to lay out and render a brief, whatever its format.
+
+    ``pages`` is the length the brief is fitted to (0: no limit), on pages
+    of ``paper`` in every format: a Markdown brief holds the facts of the
+    PDF of the same length. ``pdf_variant`` and ``template_dir`` concern
+    the PDF (and ``template_dir`` the HTML); ``terminal`` the terminal.
+    """
+
+    pages: int = 1
+    paper: str = "a4"
+    pdf_variant: str | None = None
+    template_dir: Path | None = None
+    terminal: Terminal = field(default_factory=Terminal)
+
+
+@dataclass(frozen=True)
+class Product:
+    """A rendered brief, and what a caller should tell its reader."""
+
+    data: str | bytes
+    brief: Brief  # as rendered, facts left out
+    omitted: tuple[Fact, ...]  # least important first
+    pages: int | None  # the PDF's pages; None for formats without pages
+    pages_needed: int  # the pages every fact would take (0 when nothing was left out)
+    # Lines for the reader of stderr: what was left out, and anything amiss ("warning: …").
+    warnings: tuple[str, ...] = ()
+
+
+def produce(recipe: BriefRecipe, fmt: str, options: RenderOptions | None = None) -> Product:
+    """The brief of ``recipe`` as ``fmt`` (see :data:`briefgen.renderers.FORMATS`)."""
+    options = options or RenderOptions()
+    if fmt == "pdf":
+        return _produce_pdf(recipe, options)
+    from briefgen.fitting import fit
+    from briefgen.renderers import render
+
+    fitted = fit(recipe, options.pages, options.paper)
+    warnings = [omitted_warning(fitted.omitted, options.pages, fitted.pages_needed)]
+    data = render(fitted.brief, fmt, options)
+    return Product(
+        data, fitted.brief, fitted.omitted, None, fitted.pages_needed, _present(warnings)
+    )
+
+
+def _produce_pdf(recipe: BriefRecipe, options: RenderOptions) -> Product:
+    from briefgen.fitting import fit_pdf
+
+    fitted = fit_pdf(
+        recipe,
+        pages=options.pages,
+        paper=options.paper,
+        variant=options.pdf_variant,
+        template_dir=options.template_dir,
+    )
+    warnings = [
+        f"warning: not read: {url} (a PDF reads only data: URLs and its own fonts)"
+        for url in fitted.refused
+    ]
+    warnings.append(omitted_warning(fitted.omitted, options.pages, fitted.pages_needed))
+    if fitted.trimmed:
+        warnings.append(
+            f"warning: the layout left out {fitted.trimmed} more fact{'s' if fitted.trimmed != 1 else ''} "
+            "than the other formats would (a template of your own?)"
+        )
+    if options.pages and fitted.pages > options.pages:
+        warnings.append(
+            f"warning: the brief takes {fitted.pages} pages, more than --pages {options.pages}"
+        )
+    return Product(
+        fitted.data,
+        fitted.brief,
+        fitted.omitted,
+        fitted.pages,
+        fitted.pages_needed,
+        _present(warnings),
+    )
+
+
+def omitted_warning(omitted: tuple[Fact, ...], pages: int, pages_needed: int) -> str:
+    """``3 facts omitted to fit 1 page: a, b, c; use --pages 2 to include them`` ("" if none)."""
+    if not omitted:
+        return ""
+    count = len(omitted)
+    shown = ", ".join(fact.id for fact in omitted[:10])
+    if count > 10:
+        shown += f" and {count - 10} more (listed in --format json)"
+    return (
+        f"{count} fact{'s' if count != 1 else ''} omitted to fit {pages} "
+        f"page{'s' if pages != 1 else ''}: {shown}; use --pages {pages_needed} "
+        f"to include {'them' if count != 1 else 'it'}"
+    )
+
+
+def _present(warnings: list[str]) -> tuple[str, ...]:
+    return tuple(w for w in warnings if w)
