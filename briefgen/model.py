@@ -361,6 +361,8 @@ class Quantity(_Frozen):
 
 
 Kind = Literal["event", "figure", "statement", "assessment"]
+# Admiralty information credibility: 1 confirmed ... 5 improbable, 6 cannot be judged.
+Credibility = Annotated[int, Field(ge=1, le=6)]
 
 
 class Fact(_Frozen):
@@ -372,7 +374,7 @@ class Fact(_Frozen):
     date: PartialDate | None = None
     text: Localized
     sources: tuple[SourceRef, ...] = Field(min_length=1)
-    credibility: Annotated[int, Field(ge=1, le=6)] = 6
+    credibility: Credibility = 6
     quantity: Quantity | None = None
     priority: Annotated[int, Field(ge=1, le=3)] = 2
     added: PartialDate | None = None
@@ -402,11 +404,38 @@ class Measure(_Frozen):
     title: Localized
 
 
+class KindGrading(_Frozen):
+    """A base's own rule for the facts of one kind: the best credibility they may carry."""
+
+    best_credibility: Credibility = Field(alias="best-credibility")
+
+
+class KindsGrading(_Frozen):
+    """Rules per kind of fact (one optional entry per :data:`Kind`)."""
+
+    event: KindGrading | None = None
+    figure: KindGrading | None = None
+    statement: KindGrading | None = None
+    assessment: KindGrading | None = None
+
+    def best_credibility(self, kind: Kind) -> int:
+        """The best (lowest) credibility the base allows for ``kind``; 1 if it sets no rule."""
+        rule: KindGrading | None = getattr(self, kind)
+        return rule.best_credibility if rule is not None else 1
+
+
+class Grading(_Frozen):
+    """Stricter grading rules a base declares in ``base.yaml`` (see :mod:`briefgen.grading`)."""
+
+    kinds: KindsGrading = KindsGrading()
+
+
 class BaseInfo(_Frozen):
     """Optional ``base.yaml``: what the whole fact base is about."""
 
     title: Localized | None = None
     languages: tuple[Annotated[str, Field(pattern=LANG_PATTERN)], ...] = ("en", "fr")
+    grading: Grading = Grading()
 
 
 @dataclass(frozen=True)
