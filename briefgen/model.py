@@ -380,6 +380,9 @@ class Fact(_Frozen):
     added: PartialDate | None = None
     contradicts: Annotated[tuple[Slug, ...], OneOrMore] = ()
     tags: Annotated[tuple[str, ...], OneOrMore] = ()
+    # The analyst's own remark on the claim (where the public record says otherwise,
+    # say), in every language of the base: never to be read as the source's words.
+    comment: Localized | None = None
 
     @model_validator(mode="after")
     def _figures_are_quoted(self) -> Fact:

@@ -418,14 +418,17 @@ class _Loading:
         units: dict[str, tuple[str, str]] = {}
         for placed in facts.values():
             fact, report = placed.obj, placed.reporter(self)
-            for missing in _missing_languages(fact.text, languages):
-                report(["text"], f"text has no '{missing}' version")
-            for lang in fact.text:
-                if lang not in languages:
-                    report(
-                        ["text", lang],
-                        f"language '{lang}' is not one of the base's ({', '.join(languages)})",
-                    )
+            for key, text in (("text", fact.text), ("comment", fact.comment)):
+                if text is None:
+                    continue
+                for missing in _missing_languages(text, languages):
+                    report([key], f"{key} has no '{missing}' version")
+                for lang in text:
+                    if lang not in languages:
+                        report(
+                            [key, lang],
+                            f"language '{lang}' is not one of the base's ({', '.join(languages)})",
+                        )
             for theme_id in fact.themes:
                 if problem := self.dangling(theme_id, "theme", themes):
                     report(["themes"], problem)
