@@ -309,8 +309,12 @@ class Source(_Frozen):
 
     @model_validator(mode="after")
     def _identifiable(self) -> Source:
-        if not (self.title or self.author):
-            raise ValueError("a source needs a 'title' or an 'author'")
+        # An untitled page known only by its site (a newspaper's URL) is identified by
+        # its container, as in CSL; the outlet is never made its author.
+        if not (self.title or self.author or self.container_title or self.URL):
+            raise ValueError(
+                "a source needs a 'title', an 'author', a 'container-title' or a 'URL'"
+            )
         return self
 
 

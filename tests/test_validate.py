@@ -227,3 +227,17 @@ def test_a_comment_comes_with_the_fact_in_json(run, pact_copy):
     schema = json.loads(run("schema").stdout)
     comment = schema["$defs"]["Fact"]["properties"]["comment"]
     assert [branch["type"] for branch in comment["anyOf"]] == ["object", "null"]
+
+
+def test_a_source_must_say_what_identifies_it(run, pact_copy):
+    append(
+        pact_copy / "sources.yaml",
+        "- id: a-page\n  type: article-newspaper\n  container-title: The Daily Planet\n"
+        "- id: nothing\n  type: webpage\n  reliability: F\n",
+    )
+    result = run("--facts-dir", pact_copy, "validate")
+    assert result.exit_code == 3
+    assert result.stdout == (
+        f"{pact_copy}/sources.yaml:36: nothing: "
+        "a source needs a 'title', an 'author', a 'container-title' or a 'URL'\n"
+    )
