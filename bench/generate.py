@@ -178,10 +178,14 @@ def write_themes(root: Path, sizes: Sizes) -> list[str]:
     return ids
 
 
-def write_sources(root: Path, sizes: Sizes, rng: random.Random) -> tuple[list[str], list[str]]:
+def write_sources(
+    root: Path, sizes: Sizes, rng: random.Random
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """Write sources.yaml: the articles, the originals, and the reliability of each."""
     lines = ["# Articles read, then the original sources they cite."]
     articles = [f"article-{i:05d}" for i in range(sizes.articles)]
     originals = [f"origin-{i:05d}" for i in range(sizes.originals)]
+    reliability: dict[str, str] = {}
     for source_id in articles:
         descriptor = rng.choice(DESCRIPTORS)
         lines += [
@@ -200,21 +204,25 @@ def write_sources(root: Path, sizes: Sizes, rng: random.Random) -> tuple[list[st
             lines.append(f"  issued: {partial_date(rng, 2020)}")
         if rng.random() < 0.7:
             lines.append(f"  URL: https://example.org/{source_id}")
+        language = rng.choice(["en", "fr"])
+        reliability[source_id] = rng.choice("ABBCCCDF")
         lines += [
-            f"  language: {rng.choice(['en', 'fr'])}",
-            f"  reliability: {rng.choice('ABBCCCDF')}",
+            f"  language: {language}",
+            f"  reliability: {reliability[source_id]}",
             f"  descriptor: {{en: {q(descriptor[0])}, fr: {q(descriptor[1])}}}",
         ]
     for source_id in originals:
+        author = f"{rng.choice(ACTORS)[0].title()} office {source_id[-3:]}"
+        reliability[source_id] = rng.choice("BCCDEF")
         lines += [
             f"- id: {source_id}",
             "  type: report",
-            f"  author: [{{literal: {q(f'{rng.choice(ACTORS)[0].title()} office {source_id[-3:]}')}}}]",
-            f"  reliability: {rng.choice('BCCDEF')}",
+            f"  author: [{{literal: {q(author)}}}]",
+            f"  reliability: {reliability[source_id]}",
             f"  descriptor: {{en: {q('official statement')}, fr: {q('déclaration officielle')}}}",
         ]
     (root / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return articles, originals
+    return articles, originals, reliability
 
 
 def sentence(rng: random.Random, topic: tuple[str, str]) -> tuple[str, str]:
@@ -249,9 +257,13 @@ def fact_lines(
     theme_titles: dict[str, tuple[str, str]],
     articles: list[str],
     originals: list[str],
+    reliability: dict[str, str],
     measure_units: list[str],
     earlier_ids: list[str],
-) -> tuple[str, list[str]]:
+    credibility_of: dict[str, int],
+) -> tuple[str, int, list[str]]:
+    """A fact's id, credibility and YAML lines; it may contradict one of ``earlier_ids``,
+    whose credibility is in ``credibility_of``."""
     theme = rng.choice(theme_ids)
     themes = [theme]
     if rng.random() < 0.2:
@@ -284,31 +296,69 @@ def fact_lines(
         en, fr = sentence(rng, theme_titles[theme])
         quote = fr.split(" : ", 1)[-1][:60].rstrip(" .")
     lines += ["  text:", f"    en: {q(en)}", f"    fr: {q(fr)}", "  sources:"]
+    chains: list[list[str]] = []
     for n in range(rng.choices([1, 2, 3], [70, 25, 5])[0]):
-        ref = [f"ref: {rng.choice(articles)}"]
+        article = rng.choice(articles)
+        ref = [f"ref: {article}"]
         chain = rng.random()
+        via = []
         if chain < 0.05:
-            ref.append(f"via: [{rng.choice(originals)}, {rng.choice(originals)}]")
+            via = [rng.choice(originals), rng.choice(originals)]
+            ref.append(f"via: [{via[0]}, {via[1]}]")
         elif chain < 0.3:
-            ref.append(f"via: {rng.choice(originals)}")
+            via = [rng.choice(originals)]
+            ref.append(f"via: {via[0]}")
+        chains.append([article, *via])
         ref.append(f"locator: {q(rng.choice(['§', 'p. ']) + str(rng.randint(1, 40)))}")
         if n == 0 or rng.random() < 0.5:
             ref.append(f"quote: {q(quote)}")
         lines.append(f"    - {{{', '.join(ref)}}}")
-    lines.append(f"  credibility: {rng.randint(1, 6)}")
+    drawn = rng.randint(1, 6)
+    credibility_line = len(lines)
     lines += quantity
     lines += [
         f"  priority: {rng.choices([1, 2, 3], [15, 60, 25])[0]}",
         f"  added: {partial_date(rng, 2024, 2025)}",
     ]
+    contradicted = None
     if earlier_ids and rng.random() < 0.03:
-        lines.append(f"  contradicts: [{rng.choice(earlier_ids)}]")
+        contradicted = rng.choice(earlier_ids)
+        lines.append(f"  contradicts: [{contradicted}]")
+    credibility = admissible_grade(
+        drawn, chains, reliability, None if contradicted is None else credibility_of[contradicted]
+    )
+    lines.insert(credibility_line, f"  credibility: {credibility}")
     if rng.random() < 0.5:
         tags = sorted(
             {rng.choice(["budget", "north", "pilot", "review", "urgent"]) for _ in range(2)}
         )
         lines.append(f"  tags: [{', '.join(tags)}]")
-    return fact_id, lines
+    return fact_id, credibility, lines
+
+
+def admissible_grade(
+    drawn: int, chains: list[list[str]], reliability: dict[str, str], contradicted: int | None
+) -> int:
+    """``drawn``, made as little less credible as the rules of briefgen/grading.py require.
+
+    ``chains`` are the references (the article, then its ``via``); ``contradicted`` is the
+    credibility of the fact this one contradicts, if any.
+    """
+    grade = drawn
+    if grade == 1 and len({chain[-1] for chain in chains}) < 2:
+        grade = 2  # confirmed needs two independent original sources
+    if grade <= 2 and all(any(reliability[s] == "F" for s in chain) for chain in chains):
+        grade = 3  # only sources whose reliability cannot be judged
+    if contradicted is not None:
+        if contradicted == 1:
+            grade = max(grade, 4)  # contradicts confirmed information
+        elif grade <= 2 and contradicted == 2:
+            grade = 3  # both sides of a contradiction cannot be probably true
+        elif grade == 1 and contradicted < 4:
+            grade = 2  # contradicted by a fact that is not doubtful: not confirmed
+    if grade == 5 and (contradicted is None or contradicted >= 5):
+        grade = 4  # improbable needs a more credible fact contradicting it
+    return grade
 
 
 def generate(root: Path, facts: int, seed: int = 1) -> Path:
@@ -325,7 +375,7 @@ def generate(root: Path, facts: int, seed: int = 1) -> Path:
     )
     theme_ids = write_themes(root, sizes)
     theme_titles = {slug: (en, fr) for slug, en, fr in theme_rows(sizes.themes)}
-    articles, originals = write_sources(root, sizes, rng)
+    articles, originals, reliability = write_sources(root, sizes, rng)
     measure_units = [rng.choice(UNITS) for _ in range(sizes.measures)]
     measures = [
         f"- id: measure-{i:05d}\n  title: {{en: {q(f'Measure {i}')}, fr: {q(f'Mesure {i}')}}}"
@@ -334,6 +384,7 @@ def generate(root: Path, facts: int, seed: int = 1) -> Path:
     (root / "measures.yaml").write_text("\n".join(measures) + "\n", encoding="utf-8")
 
     ids: list[str] = []
+    credibility: dict[str, int] = {}
     chunk: list[str] = []
     file_number = 0
 
@@ -346,8 +397,17 @@ def generate(root: Path, facts: int, seed: int = 1) -> Path:
             chunk, file_number = [], file_number + 1
 
     for index in range(facts):
-        fact_id, lines = fact_lines(
-            rng, index, theme_ids, theme_titles, articles, originals, measure_units, ids
+        fact_id, credibility[fact_id], lines = fact_lines(
+            rng,
+            index,
+            theme_ids,
+            theme_titles,
+            articles,
+            originals,
+            reliability,
+            measure_units,
+            ids,
+            credibility,
         )
         ids.append(fact_id)
         chunk += lines

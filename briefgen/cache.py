@@ -27,7 +27,8 @@ from briefgen.model import FactBase
 
 # The code that decides what a loaded base holds.
 _CODE = [
-    Path(__file__).with_name(name) for name in ("model.py", "store.py", "safe_yaml.py", "cache.py")
+    Path(__file__).with_name(name)
+    for name in ("model.py", "store.py", "safe_yaml.py", "grading.py", "cache.py")
 ]
 
 

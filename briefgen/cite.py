@@ -265,13 +265,14 @@ def collation_key(value: str) -> str:
 
 
 def source_label(source: Source) -> str:
-    """A source's name in a table: its first author, else its title shortened."""
-    names = [a.family or a.literal or "" for a in source.author]
+    """A source's name in a table: its first author, else its title shortened, else the
+    site or periodical it appeared in."""
+    names = [family_name(a) for a in source.author]
     if len(names) > 2:
         return f"{names[0]} et al."
     if names:
         return " & ".join(names)
-    return _shorten(source.title or source.id)
+    return _shorten(source.title or source.container_title or source.id)
 
 
 def _shorten(title: str, words: int = 4) -> str:

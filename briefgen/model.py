@@ -309,8 +309,12 @@ class Source(_Frozen):
 
     @model_validator(mode="after")
     def _identifiable(self) -> Source:
-        if not (self.title or self.author):
-            raise ValueError("a source needs a 'title' or an 'author'")
+        # An untitled page known only by its site (a newspaper's URL) is identified by
+        # its container, as in CSL; the outlet is never made its author.
+        if not (self.title or self.author or self.container_title or self.URL):
+            raise ValueError(
+                "a source needs a 'title', an 'author', a 'container-title' or a 'URL'"
+            )
         return self
 
 
@@ -361,6 +365,8 @@ class Quantity(_Frozen):
 
 
 Kind = Literal["event", "figure", "statement", "assessment"]
+# Admiralty information credibility: 1 confirmed ... 5 improbable, 6 cannot be judged.
+Credibility = Annotated[int, Field(ge=1, le=6)]
 
 
 class Fact(_Frozen):
@@ -372,13 +378,15 @@ class Fact(_Frozen):
     date: PartialDate | None = None
     text: Localized
     sources: tuple[SourceRef, ...] = Field(min_length=1)
-    credibility: Annotated[int, Field(ge=1, le=6)] = 6
+    credibility: Credibility = 6
     quantity: Quantity | None = None
     priority: Annotated[int, Field(ge=1, le=3)] = 2
     added: PartialDate | None = None
     contradicts: Annotated[tuple[Slug, ...], OneOrMore] = ()
     tags: Annotated[tuple[str, ...], OneOrMore] = ()
-    # The analyst's own remark, printed with the fact's note as such, never as the source's.
+    # The analyst's own remark on the claim (where the public record says otherwise,
+    # say), in every language of the base: printed with the fact's note, labelled as
+    # the analyst's, never to be read as the source's words.
     comment: Localized | None = None
 
     @model_validator(mode="after")
@@ -408,11 +416,38 @@ class Measure(_Frozen):
     title: Localized
 
 
+class KindGrading(_Frozen):
+    """A base's own rule for the facts of one kind: the best credibility they may carry."""
+
+    best_credibility: Credibility = Field(alias="best-credibility")
+
+
+class KindsGrading(_Frozen):
+    """Rules per kind of fact (one optional entry per :data:`Kind`)."""
+
+    event: KindGrading | None = None
+    figure: KindGrading | None = None
+    statement: KindGrading | None = None
+    assessment: KindGrading | None = None
+
+    def best_credibility(self, kind: Kind) -> int:
+        """The best (lowest) credibility the base allows for ``kind``; 1 if it sets no rule."""
+        rule: KindGrading | None = getattr(self, kind)
+        return rule.best_credibility if rule is not None else 1
+
+
+class Grading(_Frozen):
+    """Stricter grading rules a base declares in ``base.yaml`` (see :mod:`briefgen.grading`)."""
+
+    kinds: KindsGrading = KindsGrading()
+
+
 class BaseInfo(_Frozen):
     """Optional ``base.yaml``: what the whole fact base is about."""
 
     title: Localized | None = None
     languages: tuple[Annotated[str, Field(pattern=LANG_PATTERN)], ...] = ("en", "fr")
+    grading: Grading = Grading()
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -105,7 +105,8 @@ def load_revision(root: str | os.PathLike[str] | None, ref: str) -> FactBase:
     import tempfile
 
     if Path(ref).is_dir():
-        return load(ref)
+        with _collector_paused():
+            return _Loading(Path(ref), grades=False).run()
     here = Path(root) if root is not None else default_facts_dir()
 
     def git(where: Path | str, *args: str) -> bytes:
@@ -138,7 +139,7 @@ def load_revision(root: str | os.PathLike[str] | None, ref: str) -> FactBase:
             safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
             tar.extractall(workdir, **safe)  # type: ignore[arg-type]
         with _collector_paused():
-            return _Loading(workdir).run()
+            return _Loading(workdir, grades=False).run()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -213,10 +214,15 @@ class _File:
 
 
 class _Loading:
-    """The state of one load: the files read and the problems found so far."""
+    """The state of one load: the files read and the problems found so far.
 
-    def __init__(self, root: Path) -> None:
+    ``grades=False`` skips the grading rules (:mod:`briefgen.grading`): a past
+    revision read for comparison is not judged by rules it may predate.
+    """
+
+    def __init__(self, root: Path, *, grades: bool = True) -> None:
         self.root = root
+        self.grades = grades
         self.real_root = root.resolve()
         self.problems: list[Problem] = []
         # Ids of items that failed validation: not reported again as unknown elsewhere.
@@ -328,6 +334,8 @@ class _Loading:
                 Problem(display_path(self.root / "themes.yaml"), None, None, "no themes defined")
             )
         self.cross_check(info, themes, sources, facts)
+        if self.grades:
+            self.check_grades(info, sources, facts)
         if self.problems:
             raise InvalidFactBase(self.problems)
         return FactBase(
@@ -410,14 +418,17 @@ class _Loading:
         units: dict[str, tuple[str, str]] = {}
         for placed in facts.values():
             fact, report = placed.obj, placed.reporter(self)
-            for missing in _missing_languages(fact.text, languages):
-                report(["text"], f"text has no '{missing}' version")
-            for lang in fact.text:
-                if lang not in languages:
-                    report(
-                        ["text", lang],
-                        f"language '{lang}' is not one of the base's ({', '.join(languages)})",
-                    )
+            for key, text in (("text", fact.text), ("comment", fact.comment)):
+                if text is None:
+                    continue
+                for missing in _missing_languages(text, languages):
+                    report([key], f"{key} has no '{missing}' version")
+                for lang in text:
+                    if lang not in languages:
+                        report(
+                            [key, lang],
+                            f"language '{lang}' is not one of the base's ({', '.join(languages)})",
+                        )
             for theme_id in fact.themes:
                 if problem := self.dangling(theme_id, "theme", themes):
                     report(["themes"], problem)
@@ -438,6 +449,20 @@ class _Loading:
                         ["quantity", "unit"],
                         f"measure '{measure}' is in '{first[0]}' in fact {first[1]}, not '{unit}'",
                     )
+
+    def check_grades(
+        self,
+        info: BaseInfo,
+        sources: dict[str, _Placed[Source]],
+        facts: dict[str, _Placed[Fact]],
+    ) -> None:
+        """Credibilities the Admiralty scale's definitions, or the base's own rules, rule out."""
+        from briefgen.grading import check_grades
+
+        by_id = {fact_id: placed.obj for fact_id, placed in facts.items()}
+        known = {source_id: placed.obj for source_id, placed in sources.items()}
+        for problem in check_grades(by_id, known, info.grading):
+            facts[problem.fact_id].report(self, ["credibility"], problem.message)
 
 
 @dataclass(frozen=True)
@@ -525,7 +550,8 @@ def _message(error: Any, loc: list[Any], model: type[BaseModel]) -> str:
     fields = [str(step) for step in loc if not isinstance(step, int)]
     if error["type"] == "extra_forbidden":
         key = fields[-1] if fields else "?"
-        known = [f.alias or name for name, f in model.model_fields.items()]
+        owner = _model_at(model, fields[:-1])
+        known = [f.alias or name for name, f in owner.model_fields.items()] if owner else []
         return f"unknown key {excerpt(key)}{_suggest(key, known)}"
     if error["type"] == "missing":
         return f"missing required key '{'.'.join(fields)}'"
@@ -536,3 +562,34 @@ def _message(error: Any, loc: list[Any], model: type[BaseModel]) -> str:
     msg = str(error["msg"]).removeprefix("Value error, ")
     where = ".".join(fields)
     return f"{where}: {msg}" if where else msg
+
+
+def _model_at(model: type[BaseModel], fields: Sequence[str]) -> type[BaseModel] | None:
+    """The model of the mapping that ``fields`` lead to from ``model`` (``sources`` -> SourceRef).
+
+    A step that names no field is a key of a mapping (a language, say): the
+    model of its values follows. None when the path leads to no model.
+    """
+    current: type[BaseModel] = model
+    for step in fields:
+        field = next(
+            (f for name, f in current.model_fields.items() if step in (name, f.alias)), None
+        )
+        if field is None:
+            continue
+        nested = _nested_model(field.annotation)
+        if nested is None:
+            return None
+        current = nested
+    return current
+
+
+def _nested_model(annotation: object) -> type[BaseModel] | None:
+    """The first model in a field's type: ``SourceRef`` in ``tuple[SourceRef, ...] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None

@@ -277,6 +277,37 @@ def test_a_chain_of_two_originals_names_each_once_original_first() -> None:
     ]
 
 
+def test_an_untitled_page_known_by_its_newspaper_is_named_by_it_in_full_and_short() -> None:
+    # Only a URL tells where the article appeared: the newspaper is its host, not its author.
+    page = source(
+        id="page",
+        type="article-newspaper",
+        **{"container-title": "The Daily Planet"},
+        URL="https://example.org/2024/story",
+    )
+    cited = (ref("unsigned", "§1", via=("page",)), ref("unsigned", "§2", via=("page",)))
+    expected = {
+        ("iso690", "en"): [
+            "*The Daily Planet* [online], n.d., https://example.org/2024/story, cited in "
+            "“Un pacte à haut risque”, *Le Quotidien*, 5 December 2024, §1.",
+            "*The Daily Planet*, cited in “Un pacte à haut risque”, §2.",
+        ],
+        ("iso690", "fr"): [
+            "*The Daily Planet* [en ligne], s.d., https://example.org/2024/story, cité dans "
+            f"«{NBSP}Un pacte à haut risque{NBSP}», *Le Quotidien*, 5 décembre 2024, §1.",
+            f"*The Daily Planet*, cité dans «{NBSP}Un pacte à haut risque{NBSP}», §2.",
+        ],
+        ("chicago", "en"): [
+            "*Daily Planet*, n.d., https://example.org/2024/story, cited in "
+            "“Un pacte à haut risque,” *Le Quotidien*, December 5, 2024, §1.",
+            "*Daily Planet*, cited in “Un pacte à haut risque,” §2.",
+        ],
+    }
+    for (style, lang), texts in expected.items():
+        writer = NoteWriter(get_style(style), lang, {"page": page, "unsigned": UNSIGNED})
+        assert [marked(writer.cite(r)) for r in cited] == texts, (style, lang)
+
+
 def test_four_authors_or_more_become_et_al_in_notes() -> None:
     four = source(
         id="four",

@@ -181,7 +181,8 @@ def dossier(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "date": f"2024-{1 + i % 12:02d}",
                 "text": {"en": f"{SUBJECTS[i % 9]} {ACTIONS[i % 7]}, {CIRCUMSTANCES[i % 5]}."},
                 "sources": refs,
-                "credibility": 1 + i % 5,
+                # Confirmed (1) only where two outlets report it, as the scale requires.
+                "credibility": 1 if len(refs) > 1 else 2 + i % 3,
                 "priority": (1, 2, 3, 3, 2, 3)[(i // 3) % 6],
                 "added": "2025-06-01",
             }

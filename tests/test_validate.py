@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,74 @@ def test_verify_checks_quotes_and_numbers(run, pact, pact_copy):
         "troops-12000: 12000 is not in the quote from moreau-2025: 'environ 13 000 soldats'",
         "troops-8000-10000: 11000 is not in the quote from anon-news: '8 000 à 10 000 soldats'",
     ]
+
+
+def test_a_comment_is_checked_like_the_text(run, pact_copy):
+    append(
+        pact_copy / "items" / "trade.yaml",
+        """
+- id: trade-doubled
+  kind: statement
+  themes: [trade]
+  text: {en: Trade doubled., fr: Les échanges ont doublé.}
+  sources: [{ref: moreau-2025}]
+  credibility: 3
+  comment:
+    en: Customs figures show a smaller rise.
+- id: trade-halved
+  kind: statement
+  themes: [trade]
+  text: {en: Trade halved., fr: Les échanges ont diminué de moitié.}
+  sources: [{ref: anon-news}]
+  credibility: 4
+  comment: {en: Unlikely., fr: Peu probable., de: Unwahrscheinlich.}
+- id: trade-flat
+  kind: statement
+  themes: [trade]
+  text: {en: Trade stalled., fr: Les échanges ont stagné.}
+  sources: [{ref: anon-news}]
+  coment: {en: A typo.}
+""",
+    )
+    result = run("--facts-dir", pact_copy, "validate")
+    assert result.exit_code == 3
+    f = f"{pact_copy}/items/trade.yaml"
+    assert result.stdout.splitlines() == [
+        f"{f}:34: trade-doubled: comment has no 'fr' version",
+        f"{f}:42: trade-halved: language 'de' is not one of the base's (en, fr)",
+        f"{f}:48: trade-flat: unknown key 'coment' (did you mean 'comment'?)",
+    ]
+
+
+def test_a_comment_comes_with_the_fact_in_json(run, pact_copy):
+    path = pact_copy / "items" / "trade.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  credibility: 2\n",
+            "  credibility: 2\n  comment: {en: Customs put it lower., fr: Les douanes l'estiment"
+            " plus bas.}\n",
+            1,
+        )
+    )
+    assert run("--facts-dir", pact_copy, "validate").exit_code == 0
+    facts = json.loads(run("--facts-dir", pact_copy, "facts", "-f", "json").stdout)["facts"]
+    assert [(f["id"], f["comment"]) for f in facts if "comment" in f] == [
+        ("trade-volume", {"en": "Customs put it lower.", "fr": "Les douanes l'estiment plus bas."})
+    ]
+    schema = json.loads(run("schema").stdout)
+    comment = schema["$defs"]["Fact"]["properties"]["comment"]
+    assert [branch["type"] for branch in comment["anyOf"]] == ["object", "null"]
+
+
+def test_a_source_must_say_what_identifies_it(run, pact_copy):
+    append(
+        pact_copy / "sources.yaml",
+        "- id: a-page\n  type: article-newspaper\n  container-title: The Daily Planet\n"
+        "- id: nothing\n  type: webpage\n  reliability: F\n",
+    )
+    result = run("--facts-dir", pact_copy, "validate")
+    assert result.exit_code == 3
+    assert result.stdout == (
+        f"{pact_copy}/sources.yaml:36: nothing: "
+        "a source needs a 'title', an 'author', a 'container-title' or a 'URL'\n"
+    )

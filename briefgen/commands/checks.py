@@ -40,7 +40,11 @@ def validate(settings: Settings) -> None:
 @pass_settings
 def verify(settings: Settings, texts: Path) -> None:
     """Check every quote against the local text of its source, and every figure's
-    numbers against its quote (exit 3 on any failure)."""
+    numbers against its quote (exit 3 on any failure).
+
+    Also warns, without failing, when a quoted sentence hedges (a conditional,
+    "according to", "reportedly"...) and a text of the fact carries no hedge.
+    """
     from briefgen.verify import verify_quotes
 
     base = settings.load()
@@ -48,9 +52,13 @@ def verify(settings: Settings, texts: Path) -> None:
     echo("".join(f"{failure}\n" for failure in report.failures))
     for source_id in report.missing_texts:
         settings.info(f"warning: {source_id}: text file not found in {texts}")
+    for warning in report.hedges:
+        settings.info(f"warning: {warning}")
+    failures, hedges = len(report.failures), len(report.hedges)
     settings.info(
         f"{report.quotes} quotes in {report.texts} texts checked: "
-        f"{len(report.failures) or 'no'} failure{'s' if len(report.failures) != 1 else ''}"
+        f"{failures or 'no'} failure{'s' if failures != 1 else ''}, "
+        f"{hedges or 'no'} hedge warning{'s' if hedges != 1 else ''}"
     )
     if report.failures:
         sys.exit(ExitCode.INVALID)

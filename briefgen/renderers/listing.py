@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from briefgen.cite import person
 from briefgen.model import Fact, FactBase, localized
 from briefgen.renderers.json import dumps, iter_listing, source_to_dict
 from briefgen.renderers.markdown import escape
@@ -137,12 +138,10 @@ def render_sources(base: FactBase, fmt: str, lang: str) -> str:
         return dumps({"schema": SCHEMA_VERSION, "sources": sources})
     rows = []
     for s in base.sources.values():
-        who = "; ".join(
-            a.literal or " ".join(p for p in (a.given, a.family) if p) for a in s.author
-        )
-        rows.append(
-            [s.id, s.reliability, who, s.title or "", str(s.issued or ""), str(cited[s.id])]
-        )
+        who = "; ".join(person(name) for name in s.author)
+        # An untitled item is known by where it appeared (its site or periodical).
+        what = s.title or s.container_title or s.URL or ""
+        rows.append([s.id, s.reliability, who, what, str(s.issued or ""), str(cited[s.id])])
     if fmt == "md":
         lines = ["| Id | Grade | Author | Title | Date | Facts |", "|---|---|---|---|---|---:|"]
         lines += ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in rows]

@@ -87,6 +87,8 @@ class ChicagoStyle:
         parts = [
             text(name_list(names, lang, serial_comma=True, most=MOST_NAMES_IN_NOTES)),
             _title(_cased(title, source), source, typography),
+            # A work with neither creator nor title is named by its host, else its URL.
+            () if names or title else _host(source) or link(source.URL),
             text(locator),
         ]
         return join(parts, ", ", typography)

@@ -70,6 +70,7 @@ class Iso690Style:
         parts = [
             text(name_list(names, lang, serial_comma=False, most=MOST_NAMES)),
             _title(title, source, typography, bibliography=False) if title else (),
+            () if names or title else _untitled(source),
             text(locator),
         ]
         return join(parts, ", ", typography)
@@ -105,6 +106,13 @@ class Iso690Style:
         # No period after the URL: it would read as part of the address.
         available = (Segment(f"{label(lang, 'available_at')} "), *link(source.URL))
         return join([entry, available], ". ", typography)
+
+
+def _untitled(source: Source) -> Citation:
+    """What names a work with neither creator nor title: its host (a newspaper), else its URL."""
+    if source.container_title:
+        return text(source.container_title, italic=source.type not in ITALIC_TYPES)
+    return link(source.URL)
 
 
 def _creators(source: Source, lang: str, *, bibliography: bool) -> str:

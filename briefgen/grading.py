@@ -1,0 +1,164 @@
+"""Grades checked against the Admiralty (STANAG 2511) scale's own definitions.
+
+A fact's credibility (1 confirmed, 2 probably true, 3 possibly true,
+4 doubtful, 5 improbable, 6 cannot be judged) is the analyst's call, but
+some calls contradict the words of the scale itself, whatever the subject:
+
+- **1 (confirmed)** means confirmed by other, independent sources: the fact
+  needs at least two distinct *original* sources. A reference's original
+  source is the last of its ``via`` chain, or the source read when it names
+  none; two articles relaying the same agency are one origin, not two.
+- **5 (improbable)** means contradicted by other information: the fact needs
+  a ``contradicts`` link, in either direction, with a fact graded more
+  credible than itself.
+- **Two facts that contradict each other** cannot both be probably true: at
+  most one side is graded 1 or 2, and a fact contradicting a confirmed one
+  (1) is doubtful at best (4).
+- **F (reliability cannot be judged)** says nothing of the information's
+  worth: a fact whose every reference passes through an F source (the
+  source read or any link of its ``via`` chain) is at best possibly true
+  (3), unless a reference free of F sources corroborates it.
+
+A base may add stricter rules of its own in ``base.yaml``
+(:class:`~briefgen.model.Grading`): the best credibility each kind of fact
+may carry. Source reliability and information credibility are independent
+in the scale, so no rule ties one to the other.
+
+Every rule reads only the fact base: nothing here knows a subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from briefgen.model import Fact, Grading, Source
+
+NAMES = {
+    1: "confirmed",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "cannot be judged",
+}
+
+
+@dataclass(frozen=True)
+class GradeProblem:
+    """A fact whose credibility breaks a rule, and why."""
+
+    fact_id: str
+    message: str
+
+
+def grade(credibility: int) -> str:
+    """``2 (probably true)``."""
+    return f"{credibility} ({NAMES[credibility]})"
+
+
+def origins(fact: Fact) -> set[str]:
+    """The original sources of ``fact``: the last of each ``via`` chain, else the source read."""
+    return {ref.via[-1] if ref.via else ref.ref for ref in fact.sources}
+
+
+def check_grades(
+    facts: Mapping[str, Fact], sources: Mapping[str, Source], grading: Grading
+) -> Iterator[GradeProblem]:
+    """Every credibility in ``facts`` that the scale's definitions or ``grading`` rule out.
+
+    Unknown source or fact ids are skipped: the store reports them on their own.
+    """
+    # Contradiction links both ways: a base declares each link on one side or both.
+    linked: dict[str, set[str]] = {}
+    for fact in facts.values():
+        for other in fact.contradicts:
+            if other in facts:
+                linked.setdefault(fact.id, set()).add(other)
+                linked.setdefault(other, set()).add(fact.id)
+    for fact in facts.values():
+        yield from _confirmed(fact)
+        yield from _improbable(fact, [facts[i] for i in sorted(linked.get(fact.id, ()))])
+        yield from _unjudged_sources(fact, sources)
+        yield from _base_rules(fact, grading)
+    yield from _contradictions(facts)
+
+
+def _confirmed(fact: Fact) -> Iterator[GradeProblem]:
+    if fact.credibility != 1:
+        return
+    found = origins(fact)
+    if len(found) < 2:
+        yield GradeProblem(
+            fact.id,
+            f"credibility {grade(1)} needs two independent original sources; "
+            f"it has one ({', '.join(sorted(found))})",
+        )
+
+
+def _improbable(fact: Fact, linked: list[Fact]) -> Iterator[GradeProblem]:
+    if fact.credibility != 5:
+        return
+    if not any(other.credibility < fact.credibility for other in linked):
+        yield GradeProblem(
+            fact.id,
+            f"credibility {grade(5)} needs a 'contradicts' link with a fact graded more credible",
+        )
+
+
+def _unjudged_sources(fact: Fact, sources: Mapping[str, Source]) -> Iterator[GradeProblem]:
+    if fact.credibility > 2:
+        return
+
+    def unjudged(source_id: str) -> bool:
+        source = sources.get(source_id)
+        return source is not None and source.reliability == "F"
+
+    if all(unjudged(ref.ref) or any(unjudged(v) for v in ref.via) for ref in fact.sources):
+        yield GradeProblem(
+            fact.id,
+            f"credibility {grade(fact.credibility)} rests only on sources whose reliability "
+            f"cannot be judged (F): {grade(3)} at best, unless a source graded A-E corroborates it",
+        )
+
+
+def _base_rules(fact: Fact, grading: Grading) -> Iterator[GradeProblem]:
+    best = grading.kinds.best_credibility(fact.kind)
+    if fact.credibility < best:
+        yield GradeProblem(
+            fact.id,
+            f"credibility {grade(fact.credibility)}, but base.yaml grades the kind "
+            f"'{fact.kind}' {grade(best)} at best",
+        )
+
+
+def _contradictions(facts: Mapping[str, Fact]) -> Iterator[GradeProblem]:
+    """Both sides of a contradiction probably true, or a confirmed fact contradicted at 1-3.
+
+    Each pair is judged once; the problem is reported on its less credible side
+    (on the fact declaring the link when both are graded alike).
+    """
+    seen: set[frozenset[str]] = set()
+    for fact in facts.values():
+        for other_id in fact.contradicts:
+            other = facts.get(other_id)
+            pair = frozenset((fact.id, other_id))
+            if other is None or pair in seen:
+                continue
+            seen.add(pair)
+            better, worse = (
+                (other, fact) if other.credibility <= fact.credibility else (fact, other)
+            )
+            if better.credibility == 1 and worse.credibility < 4:
+                yield GradeProblem(
+                    worse.id,
+                    f"credibility {grade(worse.credibility)} contradicts '{better.id}', which is "
+                    f"{grade(1)}: a fact contradicting confirmed information is "
+                    f"{grade(4)} at best",
+                )
+            elif better.credibility == 2 and worse.credibility == 2:
+                yield GradeProblem(
+                    worse.id,
+                    f"credibility {grade(2)} contradicts '{better.id}', also {grade(2)}: "
+                    "of two facts that contradict each other, at most one is graded 1 or 2",
+                )
