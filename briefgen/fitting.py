@@ -41,6 +41,7 @@ from briefgen.typesetting import Face, Run, height
 
 if TYPE_CHECKING:
     from briefgen.cite import Citation
+    from briefgen.renderers.pdf import Typesetter
 
 MM = 72 / 25.4  # points in a millimetre
 
@@ -461,17 +462,21 @@ def fit_pdf(
     paper: str = "a4",
     variant: str | None = None,
     template_dir: Path | None = None,
+    typesetter: Typesetter | None = None,
 ) -> FittedPdf:
     """Typeset the brief of ``recipe`` on at most ``pages`` pages of ``paper`` (0: no limit).
 
     The estimate chooses the facts (:func:`fit`); the layout confirms the
     choice, or drops the least important facts until the brief fits.
     ``variant`` is a WeasyPrint PDF variant, e.g. ``pdf/ua-1`` (tagged,
-    accessible) or ``pdf/a-3b``.
+    accessible) or ``pdf/a-3b``. A ``typesetter`` made for the same paper,
+    variant and templates may be shared by many PDFs: its fonts are loaded once.
     """
-    from briefgen.renderers.pdf import Typesetter
+    if typesetter is None:
+        from briefgen.renderers.pdf import Typesetter
 
-    typesetter = Typesetter(paper, variant, template_dir)
+        typesetter = Typesetter(paper, variant, template_dir)
+    refused_before = len(typesetter.fetcher.refused)
     chosen = fit(recipe, pages, paper)
     brief, omitted = chosen.brief, chosen.omitted
     spread = _spread(brief, paper) if pages == 1 and omitted and template_dir is None else 0.0
@@ -500,6 +505,6 @@ def fit_pdf(
         len(layout.pages),
         chosen.pages_needed,
         omitted,
-        tuple(dict.fromkeys(typesetter.fetcher.refused)),
+        tuple(dict.fromkeys(typesetter.fetcher.refused[refused_before:])),
         trimmed,
     )

@@ -8,11 +8,16 @@ know. The command line only maps its flags to a :class:`RenderOptions`.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.brief import Brief, BriefRecipe
 from briefgen.model import Fact
+
+if TYPE_CHECKING:
+    from briefgen.renderers.pdf import Typesetter
 
 
 @dataclass(frozen=True)
@@ -27,13 +32,29 @@ class Terminal:
 
 
 @dataclass(frozen=True)
+class Mail:
+    """The envelope of a brief sent as a message (``eml``): who from, to whom, about what.
+
+    ``subject`` None means the brief's title and date; ``attach_pdf`` adds the
+    PDF of the same brief.
+    """
+
+    sender: str | None = None
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    subject: str | None = None
+    attach_pdf: bool = False
+
+
+@dataclass(frozen=True)
 class RenderOptions:
     """How to lay out and render a brief, whatever its format.
 
     ``pages`` is the length the brief is fitted to (0: no limit), on pages
     of ``paper`` in every format: a Markdown brief holds the facts of the
     PDF of the same length. ``pdf_variant`` and ``template_dir`` concern
-    the PDF (and ``template_dir`` the HTML); ``terminal`` the terminal.
+    the PDF (and ``template_dir`` the HTML); ``terminal`` the terminal;
+    ``mail`` a message.
     """
 
     pages: int = 1
@@ -41,6 +62,7 @@ class RenderOptions:
     pdf_variant: str | None = None
     template_dir: Path | None = None
     terminal: Terminal = field(default_factory=Terminal)
+    mail: Mail = field(default_factory=Mail)
 
 
 @dataclass(frozen=True)
@@ -56,11 +78,24 @@ class Product:
     warnings: tuple[str, ...] = ()
 
 
-def produce(recipe: BriefRecipe, fmt: str, options: RenderOptions | None = None) -> Product:
-    """The brief of ``recipe`` as ``fmt`` (see :data:`briefgen.renderers.FORMATS`)."""
+# Typesetters by paper, PDF variant and template directory: see :func:`produce`.
+Typesetters = MutableMapping[tuple[str, str | None, Path | None], "Typesetter"]
+
+
+def produce(
+    recipe: BriefRecipe,
+    fmt: str,
+    options: RenderOptions | None = None,
+    typesetters: Typesetters | None = None,
+) -> Product:
+    """The brief of ``recipe`` as ``fmt`` (see :data:`briefgen.renderers.FORMATS`).
+
+    ``typesetters`` keeps the PDF typesetters made, for the next calls to use
+    again: a run that makes many PDFs loads WeasyPrint's fonts once per paper.
+    """
     options = options or RenderOptions()
-    if fmt == "pdf":
-        return _produce_pdf(recipe, options)
+    if fmt == "pdf" or (fmt == "eml" and options.mail.attach_pdf):
+        return _produce_pdf(recipe, fmt, options, typesetters)
     from briefgen.fitting import fit
     from briefgen.renderers import render
 
@@ -72,16 +107,34 @@ def produce(recipe: BriefRecipe, fmt: str, options: RenderOptions | None = None)
     )
 
 
-def _produce_pdf(recipe: BriefRecipe, options: RenderOptions) -> Product:
+def _produce_pdf(
+    recipe: BriefRecipe, fmt: str, options: RenderOptions, typesetters: Typesetters | None
+) -> Product:
+    """A PDF, or a message with the PDF attached: its text and HTML parts are the
+    brief as the PDF prints it."""
     from briefgen.fitting import fit_pdf
 
+    key = (options.paper, options.pdf_variant, options.template_dir)
+    typesetter = typesetters.get(key) if typesetters is not None else None
+    if typesetter is None:
+        from briefgen.renderers.pdf import Typesetter
+
+        typesetter = Typesetter(*key)
+        if typesetters is not None:
+            typesetters[key] = typesetter
     fitted = fit_pdf(
         recipe,
         pages=options.pages,
         paper=options.paper,
         variant=options.pdf_variant,
         template_dir=options.template_dir,
+        typesetter=typesetter,
     )
+    data: str | bytes = fitted.data
+    if fmt == "eml":
+        from briefgen.renderers.eml import render_eml
+
+        data = render_eml(fitted.brief, options, pdf=fitted.data)
     warnings = [
         f"warning: not read: {url} (a PDF reads only data: URLs and its own fonts)"
         for url in fitted.refused
@@ -97,7 +150,7 @@ def _produce_pdf(recipe: BriefRecipe, options: RenderOptions) -> Product:
             f"warning: the brief takes {fitted.pages} pages, more than --pages {options.pages}"
         )
     return Product(
-        fitted.data,
+        data,
         fitted.brief,
         fitted.omitted,
         fitted.pages,

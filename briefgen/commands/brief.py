@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,12 +23,14 @@ from briefgen.commands.options import (
     spinner,
     write,
 )
-from briefgen.errors import UsageError
-from briefgen.renderers import FORMATS, PAPER_SIZES, PDF_VARIANTS
+from briefgen.errors import BriefgenError, UsageError
+from briefgen.renderers import BINARY_FORMATS, FORMATS, PAPER_SIZES, PDF_VARIANTS
 from briefgen.styles import DEFAULT_STYLE, STYLE_NAMES
 
 if TYPE_CHECKING:
-    from briefgen.model import PartialDate
+    from briefgen.brief import BriefRecipe
+    from briefgen.model import FactBase, PartialDate
+    from briefgen.produce import RenderOptions
 
 
 @click.command()
@@ -123,31 +126,21 @@ if TYPE_CHECKING:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="HTML and PDF: a directory of templates overriding the built-in ones by name.",
 )
+@click.option(
+    "--to",
+    "mail_to",
+    multiple=True,
+    metavar="ADDRESS",
+    help="eml: a recipient, e.g. 'Desk <desk@example.org>' (repeat for several).",
+)
+@click.option(
+    "--cc", "mail_cc", multiple=True, metavar="ADDRESS", help="eml: a recipient of a copy."
+)
+@click.option("--from", "mail_from", metavar="ADDRESS", help="eml: the sender.")
+@click.option("--subject", help="eml: the subject [default: the title and the date].")
+@click.option("--attach-pdf", is_flag=True, help="eml: attach the PDF of the same brief.")
 @pass_settings
-def brief(
-    settings: Settings,
-    lang: str,
-    fmt: str | None,
-    output: Path | None,
-    style: str,
-    title: str | None,
-    subtitle: str | None,
-    marking: str | None,
-    author: str | None,
-    brief_date: PartialDate | None,
-    key_points: int,
-    no_grades: bool,
-    with_bibliography: bool,
-    allow_empty: bool,
-    changed_since: str | None,
-    pages: int,
-    notes: str | None,
-    width: int | None,
-    paper: str,
-    pdf_variant: str | None,
-    template_dir: Path | None,
-    **kw: Any,
-) -> None:
+def brief(settings: Settings, **params: Any) -> None:
     """Write a brief: key points, a section per theme, competing estimates,
     contradictions, and a footnote for every statement.
 
@@ -157,22 +150,83 @@ def brief(
       briefgen brief -t china -t japan --lang fr -o brief.md
       briefgen brief --new-since 7d --format json
       briefgen brief -t military --marking 'OFFICIAL' -o military.pdf
+      briefgen brief -t military -o military.docx          Word, with footnotes
+      briefgen brief --new-since 7d -f eml --to desk@example.org --from briefs@example.org \\
+          | sendmail -t                                     a mail digest
+    """
+    from briefgen.produce import produce
+
+    output: Path | None = params["output"]
+    to_stdout = output is None or str(output) == "-"
+    fmt = params["fmt"] or _default_format(output, to_stdout)
+    if fmt in BINARY_FORMATS and to_stdout and sys.stdout.isatty():
+        name = "a PDF" if fmt == "pdf" else "a Word document"
+        raise UsageError(
+            f"refusing to write {name} to the terminal; use -o FILE or redirect stdout"
+        )
+    color = fmt == "term" and to_stdout and sys.stdout.isatty()
+    request = brief_request(settings, settings.load(), fmt, params, color)
+    if request.empty and not request.allow_empty:
+        raise request.nothing_matched()
+    slow = fmt == "pdf" or (fmt == "eml" and request.options.mail.attach_pdf)
+    with spinner(settings, "Typesetting the PDF…") if slow else nullcontext():
+        product = produce(request.recipe, fmt, request.options)
+    for line in product.warnings:
+        settings.info(line)
+    write(product.data, None if to_stdout else output)
+
+
+@dataclass(frozen=True)
+class BriefRequest:
+    """What the options of ``brief`` ask for: a recipe, a format, how to render it."""
+
+    recipe: BriefRecipe
+    fmt: str
+    options: RenderOptions
+    allow_empty: bool = False
+    changed_since: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to say: no fact selected, nothing removed."""
+        changes = self.recipe.changes
+        return not self.recipe.candidates() and not (changes and changes.removed)
+
+    def nothing_matched(self) -> BriefgenError:
+        return nothing_matched(self.changed_since, self.recipe.options.new_since)
+
+
+def brief_request(
+    settings: Settings, base: FactBase, fmt: str, params: dict[str, Any], color: bool = False
+) -> BriefRequest:
+    """The request the values of ``brief``'s options make (``params``, by parameter name).
+
+    ``briefgen build`` makes each of its briefs from the same function, so a
+    brief it writes is the very brief ``briefgen brief`` writes.
     """
     from briefgen.brief import BriefOptions, BriefRecipe
-    from briefgen.produce import RenderOptions, Terminal, produce
+    from briefgen.produce import Mail, RenderOptions, Terminal
     from briefgen.query import compare_bases, select_facts
 
-    to_stdout = output is None or str(output) == "-"
-    fmt = fmt or _default_format(output, to_stdout)
-    if fmt == "pdf" and to_stdout and sys.stdout.isatty():
-        raise UsageError("refusing to write a PDF to the terminal; use -o FILE or redirect stdout")
+    brief_date: PartialDate | None = params["brief_date"]
     if brief_date is not None and brief_date.day is None:
         raise UsageError("--date needs a full date (YYYY-MM-DD)")
+    mail = Mail(
+        sender=params["mail_from"],
+        to=tuple(params["mail_to"]),
+        cc=tuple(params["mail_cc"]),
+        subject=params["subject"],
+        attach_pdf=params["attach_pdf"],
+    )
+    if fmt == "eml":
+        from briefgen.renderers.eml import check_mail
 
-    base = settings.load()
+        check_mail(mail)
+    lang = params["lang"]
     check_lang(base, lang)
-    chosen = selection(kw)
+    chosen = selection(dict(params))
     selected = select_facts(base, chosen)
+    changed_since = params["changed_since"]
     changes = None
     if changed_since is not None:
         from briefgen.store import load_revision
@@ -180,36 +234,32 @@ def brief(
         changes = compare_bases(
             load_revision(settings.facts_dir, changed_since), base, changed_since
         )
+    pages = params["pages"]
+    notes = params["notes"]
     options = BriefOptions(
         lang=lang,
-        style=style,
-        title=title,
-        subtitle=subtitle,
-        marking=marking,
-        author=author,
+        style=params["style"],
+        title=params["title"],
+        subtitle=params["subtitle"],
+        marking=params["marking"],
+        author=params["author"],
         date=brief_date.first_day() if brief_date else None,
-        key_points=key_points,
-        grades=not no_grades,
+        key_points=params["key_points"],
+        grades=not params["no_grades"],
         new_since=chosen.new_since,
-        bibliography=with_bibliography,
+        bibliography=params["with_bibliography"],
         compact_notes=(notes or ("compact" if pages else "full")) == "compact",
     )
     recipe = BriefRecipe(base, tuple(selected), chosen.themes, options, changes)
-    if not recipe.candidates() and not (changes and changes.removed) and not allow_empty:
-        raise nothing_matched(changed_since, chosen.new_since)
-    color = fmt == "term" and to_stdout and sys.stdout.isatty()
     render_options = RenderOptions(
         pages=pages,
-        paper=paper,
-        pdf_variant=pdf_variant,
-        template_dir=template_dir,
-        terminal=Terminal(width or _terminal_width(color), color),
+        paper=params["paper"],
+        pdf_variant=params["pdf_variant"],
+        template_dir=params["template_dir"],
+        terminal=Terminal(params["width"] or _terminal_width(color), color),
+        mail=mail,
     )
-    with spinner(settings, "Typesetting the PDF…") if fmt == "pdf" else nullcontext():
-        product = produce(recipe, fmt, render_options)
-    for line in product.warnings:
-        settings.info(line)
-    write(product.data, None if to_stdout else output)
+    return BriefRequest(recipe, fmt, render_options, params["allow_empty"], changed_since)
 
 
 def _default_format(output: Path | None, to_stdout: bool) -> str:

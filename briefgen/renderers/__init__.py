@@ -21,6 +21,8 @@ RENDERERS = {
     "html": ("briefgen.renderers.html", "render_html"),
     "pdf": ("briefgen.renderers.pdf", "render_pdf"),
     "json": ("briefgen.renderers.json", "render_json"),
+    "docx": ("briefgen.renderers.docx", "render_docx"),
+    "eml": ("briefgen.renderers.eml", "render_eml"),
 }
 FORMATS = tuple(RENDERERS)
 PAPER_SIZES = ("a4", "letter")
@@ -34,7 +36,11 @@ EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".pdf": "pdf",
+    ".docx": "docx",
+    ".eml": "eml",
 }
+# Formats that are not text: never written to a terminal.
+BINARY_FORMATS = ("pdf", "docx")
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 

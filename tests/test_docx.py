@@ -1,0 +1,286 @@
+"""Word output: read back the way a colleague's tools would, with pandoc, LibreOffice and unzip."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+MARKING = "OFFICIAL – FOR INTERNAL USE"
+needs_pandoc = pytest.mark.skipif(shutil.which("pandoc") is None, reason="needs pandoc")
+
+
+def make_docx(run, base: Path, target: Path, *options: str) -> Path:
+    result = run("--facts-dir", base, "brief", "-o", target, *options)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    return target
+
+
+def brief_json(run, base: Path, *options: str) -> dict[str, Any]:
+    result = run("--facts-dir", base, "brief", "-f", "json", *options)
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def pandoc_ast(path: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        ["pandoc", "-f", "docx", "-t", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def inlines_text(inlines: list[dict[str, Any]]) -> str:
+    """pandoc's inlines as plain text, as pandoc's own stringify would write them."""
+    parts = []
+    for inline in inlines:
+        kind, content = inline["t"], inline.get("c")
+        if kind == "Str":
+            parts.append(content)
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            parts.append(" ")
+        elif kind in ("Emph", "Strong", "Superscript", "Subscript", "SmallCaps", "Underline"):
+            parts.append(inlines_text(content))
+        elif kind in ("Link", "Span"):
+            parts.append(inlines_text(content[1]))
+        elif kind == "Quoted":
+            quote = "“”" if content[0]["t"] == "DoubleQuote" else "‘’"
+            parts.append(quote[0] + inlines_text(content[1]) + quote[1])
+    return "".join(parts)
+
+
+def notes_of(node: Any) -> list[str]:
+    """The text of every footnote in a pandoc AST, in document order."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("t") == "Note":
+            blocks = node["c"]
+            found.append(
+                " ".join(inlines_text(b["c"]) for b in blocks if b["t"] in ("Para", "Plain"))
+            )
+            return found
+        for value in node.values():
+            found += notes_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += notes_of(value)
+    return found
+
+
+def blocks_of(ast: dict[str, Any], kind: str) -> list[Any]:
+    return [b for b in ast["blocks"] if b["t"] == kind]
+
+
+def expected_note(note: dict[str, Any], lang: str = "en") -> str:
+    label = "Analyst's comment:" if lang == "en" else "Commentaire de l’analyste :"
+    text = note["text"]
+    return f"{text} {label} {note['comment']}" if note["comment"] else text
+
+
+def with_a_comment(base: Path) -> None:
+    path = base / "items" / "security.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "  priority: 2\n  added: 2025-01-10\n",
+            "  priority: 2\n  added: 2025-01-10\n"
+            "  comment: {en: 'Signed in haste & <unread> by most.', fr: 'Signé à la hâte.'}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+
+
+@needs_pandoc
+def test_pandoc_reads_one_footnote_per_note_with_the_notes_text(run, pact_copy, tmp_path):
+    with_a_comment(pact_copy)
+    path = make_docx(run, pact_copy, tmp_path / "brief.docx", "--marking", MARKING)
+    expected = brief_json(run, pact_copy, "--marking", MARKING)
+    notes = notes_of(pandoc_ast(path))
+    assert len(notes) == len(expected["notes"]) == 10
+    assert notes == [expected_note(n) for n in expected["notes"]]
+    assert any("Analyst's comment: Signed in haste & <unread> by most." in n for n in notes)
+
+    markdown = subprocess.run(
+        ["pandoc", "-f", "docx", "-t", "markdown", "--wrap=none", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # Word numbers footnotes in the order they are called: the brief's numbers.
+    definitions = re.findall(r"^\[\^(\d+)\]:", markdown, re.M)
+    assert definitions == [str(n["number"]) for n in expected["notes"]]
+    assert "About 12,000 Eastland soldiers were deployed, according to a wire report.[^2]" in (
+        markdown
+    )
+
+
+@needs_pandoc
+def test_headings_lists_and_the_estimates_table_are_word_structures(run, pact, tmp_path):
+    path = make_docx(run, pact, tmp_path / "brief.docx")
+    ast = pandoc_ast(path)
+    assert inlines_text(ast["meta"]["title"]["c"]) == "The Northland–Eastland pact"
+    headings = [(b["c"][0], inlines_text(b["c"][2])) for b in blocks_of(ast, "Header")]
+    assert headings == [
+        (1, "Key points"),
+        (1, "Security cooperation"),
+        (1, "Trade and sanctions"),
+        (1, "Competing estimates"),
+        (2, "Troops deployed (soldiers)"),
+        (1, "Contradictions"),
+        (1, "Sources"),
+    ]
+    bullets = [
+        inlines_text(item[0]["c"]) for block in blocks_of(ast, "BulletList") for item in block["c"]
+    ]
+    assert bullets[0] == "The pact's assistance clause is automatic."
+    assert "Northland and Eastland signed a mutual defence pact." in bullets
+    assert "versus: Assistance under the pact is not automatic but a political decision." in bullets
+
+    (table,) = blocks_of(ast, "Table")
+    head_rows = table["c"][3][1]
+    body_rows = table["c"][4][0][3]
+
+    def cells(row: Any) -> list[str]:
+        return [" ".join(inlines_text(b["c"]) for b in cell[4]) for cell in row[1]]
+
+    assert [cells(r) for r in head_rows] == [["Estimate", "As of", "Source"]]
+    assert [cells(r) for r in body_rows] == [
+        ["8,000–10,000", "2024", "Northland Intelligence Service"],
+        ["12,000", "October 2024", "Wire Agency"],
+    ]
+
+
+def test_properties_header_footer_and_language(run, pact, tmp_path):
+    path = make_docx(
+        run,
+        pact,
+        tmp_path / "brief.docx",
+        "--marking",
+        MARKING,
+        "--author",
+        "Analysis desk",
+        "--lang",
+        "fr",
+        "--paper",
+        "letter",
+    )
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        core = package.read("docProps/core.xml").decode()
+        document = package.read("word/document.xml").decode()
+        styles = package.read("word/styles.xml").decode()
+        headers = [package.read(n).decode() for n in names if re.match(r"word/header\d*\.xml", n)]
+        footers = [package.read(n).decode() for n in names if re.match(r"word/footer\d*\.xml", n)]
+        footnotes = package.read("word/footnotes.xml").decode()
+        dates = {info.date_time for info in package.infolist()}
+    assert "<dc:title>Le pacte Nordland–Estland</dc:title>" in core
+    assert "<dc:creator>Analysis desk</dc:creator>" in core
+    assert "<dc:subject>Thèmes : Coopération de sécurité" in core
+    assert "<dc:language>fr</dc:language>" in core
+    assert "<cp:keywords>Coopération de sécurité, Commerce et sanctions, Droit international<" in (
+        core
+    )
+    assert "2025-12-01T00:00:00Z" in core  # the brief's date
+    assert "python-docx" not in core
+    assert "docProps/thumbnail.jpeg" not in names  # the template's picture of an empty page
+    assert '<w:lang w:val="fr"' in styles
+    assert len(headers) == 1 and MARKING in headers[0]
+    assert len(footers) == 1 and MARKING in footers[0] and 'w:instr="PAGE"' in footers[0]
+    assert MARKING not in document
+    assert 'w:w="12240"' in document and 'w:h="15840"' in document  # US letter, in twips
+    assert document.count("<w:footnoteReference") == footnotes.count("<w:footnoteRef/>") == 10
+    assert dates == {(2025, 12, 1, 0, 0, 0)}
+
+
+def test_the_same_brief_and_date_give_the_same_bytes(run, pact, tmp_path):
+    first = make_docx(run, pact, tmp_path / "a.docx").read_bytes()
+    again = make_docx(run, pact, tmp_path / "b.docx").read_bytes()
+    other = make_docx(run, pact, tmp_path / "c.docx", "--date", "2025-12-02").read_bytes()
+    assert first == again
+    assert first != other
+
+
+@needs_pandoc
+def test_text_is_text_whatever_it_holds(run, tmp_path):
+    base = Path(__file__).parent / "fixtures" / "edge"
+    path = make_docx(run, base, tmp_path / "edge.docx", "--pages", "0")
+    plain = subprocess.run(
+        ["pandoc", "-f", "docx", "-t", "plain", "--wrap=none", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert 'A leaflet read <img src="file:///etc/passwd"> and {{ 7*7 }} and [^1] *stars*.' in plain
+    assert "ㅈ (jieut); the envoy Сергей Шойгу signed as Шойгу." in plain
+
+
+def test_the_format_comes_from_the_extension_or_the_option(run, pact, tmp_path):
+    by_option = tmp_path / "brief.bin"
+    result = run("--facts-dir", pact, "brief", "-f", "docx", "-o", by_option)
+    assert result.exit_code == 0, result.stderr
+    assert zipfile.is_zipfile(by_option)
+    assert zipfile.is_zipfile(make_docx(run, pact, tmp_path / "brief.docx"))
+
+
+def test_word_is_refused_on_a_terminal(pact):
+    import os
+    import pty
+    import sys
+
+    primary, secondary = pty.openpty()
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "--facts-dir", str(pact), "brief", "-f", "docx"],
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
+    os.close(secondary)
+    os.close(primary)
+    assert result.returncode == 2
+    assert "refusing to write a Word document to the terminal" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (soffice)")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
+def test_libreoffice_opens_it_and_prints_every_note(run, pact, tmp_path):
+    path = make_docx(run, pact, tmp_path / "brief.docx", "--marking", MARKING)
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "brief.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert text.count(MARKING) == 2  # header and footer
+    assert "The Northland–Eastland pact" in text
+    # Footnote 10 at the foot of the page (pdftotext puts its raised number on a line of its own).
+    assert re.search(r"^\s*10\s+“Un pacte à haut risque”, §1 \[C4\]\.$", text, re.M)
