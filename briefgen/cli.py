@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from briefgen import __version__
-from briefgen.commands import brief, checks, listings, tools
+from briefgen.commands import brief, build, checks, listings, tools
 from briefgen.commands.options import Settings
 from briefgen.errors import BriefgenError, ExitCode
 
@@ -117,6 +117,7 @@ for command in (
     listings.facts,
     listings.sources,
     brief.brief,
+    build.build,
     checks.validate,
     checks.verify,
     tools.schema,

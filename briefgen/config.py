@@ -59,6 +59,7 @@ def load_settings(brief_command: click.Command, profile: str | None) -> dict[str
     profiles_seen: set[str] = set()
     for path in config_files():
         text, data = _read(path)
+        data.pop("brief", None)  # the [[brief]] tables of 'briefgen build' (briefgen/build.py)
         profiles = data.pop("profile", {})
         if not isinstance(profiles, dict) or not all(
             isinstance(t, dict) for t in profiles.values()

@@ -113,7 +113,7 @@ if TYPE_CHECKING:
     type=click.Choice(PAPER_SIZES),
     default="a4",
     show_default=True,
-    help="PDF: paper size.",
+    help="PDF and Word: paper size.",
 )
 @click.option(
     "--pdf-variant",
@@ -150,9 +150,9 @@ def brief(settings: Settings, **params: Any) -> None:
       briefgen brief -t china -t japan --lang fr -o brief.md
       briefgen brief --new-since 7d --format json
       briefgen brief -t military --marking 'OFFICIAL' -o military.pdf
-      briefgen brief -t military -o military.docx          Word, with footnotes
-      briefgen brief --new-since 7d -f eml --to desk@example.org --from briefs@example.org \\
-          | sendmail -t                                     a mail digest
+      briefgen brief -t military -o military.docx
+      briefgen brief --new-since 7d -f eml --to desk@example.org \\
+          --from briefs@example.org | sendmail -t
     """
     from briefgen.produce import produce
 

@@ -1,0 +1,390 @@
+"""Many briefs in one run: the ``[[brief]]`` tables of ``briefgen.toml``.
+
+A project's ``briefgen.toml`` declares the briefs it publishes, each a table
+of ``briefgen brief``'s options with a ``name`` and an ``output`` pattern::
+
+    marking = "OFFICIAL"              # settings above the tables hold for every brief
+
+    [[brief]]
+    name = "military-fr"
+    theme = ["military"]
+    lang = "fr"
+    output = "out/{theme}-{lang}-{date}.pdf"
+
+:func:`read_specs` reads and checks the tables; :func:`output_path` expands
+a pattern and keeps it inside the project (:func:`confine`); :func:`make`
+produces one brief, and :func:`make_all` many, in processes of their own
+when that pays. Writing the files, and saying what happened, is the
+command's (:mod:`briefgen.commands.build`).
+
+Every brief is the brief ``briefgen brief`` writes with the same options,
+byte for byte: both go through :func:`briefgen.produce.produce`. Making
+them in one process saves what each ``briefgen brief`` pays again: starting
+Python, loading the base, importing WeasyPrint and loading its fonts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+import sys
+import time
+import traceback
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from briefgen.errors import BriefgenError, ExitCode, UsageError
+from briefgen.paths import display_path
+
+if TYPE_CHECKING:
+    import click
+
+    from briefgen.brief import BriefRecipe
+    from briefgen.produce import RenderOptions, Typesetters
+
+# What an output pattern may name: {name}, {theme}, ...
+OUTPUT_FIELDS = ("name", "theme", "lang", "date", "format", "paper", "style")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# Keys of a [[brief]] table besides the options of `briefgen brief`.
+OWN_KEYS = ("name", "output")
+# Set once, above the tables: one base, one verbosity for the whole run.
+RUN_KEYS = ("facts-dir", "quiet", "profile")
+# Directories whose briefgen.toml may write outside themselves (see is_trusted).
+TRUST_VARIABLE = "BRIEFGEN_TRUST"
+
+
+# -- the tables ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BriefSpec:
+    """One ``[[brief]]`` table: its name, its options, where its file goes."""
+
+    name: str
+    values: dict[str, Any]  # by the long option name of `briefgen brief`, converted
+    output: str  # the pattern, as written
+    origin: str  # "briefgen.toml:12": where the table starts
+    root: Path  # the directory of the file: relative outputs start there, and stay inside
+
+
+def read_specs(path: Path, brief_command: click.Command) -> list[BriefSpec]:
+    """The ``[[brief]]`` tables of ``path``, checked: every problem is a
+    :class:`UsageError` naming the file and line."""
+    # The values are converted and checked by the configuration's own code, so
+    # a key means in a [[brief]] table what it means at the top of the file.
+    from briefgen.config import _convert, _options, _read
+
+    text, data = _read(path)
+    tables = data.get("brief", [])
+    where = display_path(path)
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise UsageError(f"{where}:{_header_line(text, 0)}: brief: must be [[brief]] tables")
+    options = _options(brief_command)
+    specs: list[BriefSpec] = []
+    for index, table in enumerate(tables):
+        start = _header_line(text, index)
+        # The table's own lines, the others blanked: a key is found on its line in this table.
+        own_text = _table_text(text, start)
+
+        def problem(key: str | None, message: str, start: int = start) -> UsageError:
+            line = _key_line(text, start, key) if key else start
+            return UsageError(f"{where}:{line}: {key + ': ' if key else ''}{message}")
+
+        name = table.get("name")
+        if not isinstance(name, str) or not NAME.fullmatch(name):
+            key = "name" if "name" in table else None
+            raise problem(key, "a [[brief]] needs a name of letters, digits, '.', '_' or '-'")
+        if any(s.name == name for s in specs):
+            raise problem("name", f"two briefs are named {name!r}")
+        output = table.get("output")
+        if not isinstance(output, str) or not output or output == "-":
+            key = "output" if "output" in table else None
+            raise problem(key, f"brief {name!r} needs an output file, e.g. 'out/{{name}}.pdf'")
+        try:
+            check_pattern(output)
+        except ValueError as exc:
+            raise problem("output", str(exc)) from None
+        values: dict[str, Any] = {}
+        for raw_key, value in table.items():
+            key = "theme" if raw_key == "themes" else raw_key
+            if key in OWN_KEYS:
+                continue
+            if key in RUN_KEYS:
+                raise problem(raw_key, "is set for the whole run, above the [[brief]] tables")
+            values[key] = _convert(path, own_text, raw_key, key, value, options, None)
+        root = path.resolve().parent
+        specs.append(BriefSpec(name, values, output, f"{where}:{start}", root))
+    return specs
+
+
+_HEADER = re.compile(r"^\s*\[\[\s*brief\s*\]\]")
+_ANY_HEADER = re.compile(r"^\s*\[")
+
+
+def _header_line(text: str, index: int) -> int:
+    """The line of the ``index``-th ``[[brief]]`` header (1 if not found)."""
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if _HEADER.match(line)]
+    return lines[index] if index < len(lines) else 1
+
+
+def _table_text(text: str, start: int) -> str:
+    """``text`` with every line outside the table that starts on line ``start`` blanked."""
+    lines = text.splitlines()
+    end = next(
+        (n for n in range(start, len(lines)) if _ANY_HEADER.match(lines[n])),
+        len(lines),
+    )
+    return "\n" * (start - 1) + "\n".join(lines[start - 1 : end])
+
+
+def _key_line(text: str, start: int, key: str) -> int:
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(_table_text(text, start).splitlines(), 1):
+        if number >= start and pattern.match(line):
+            return number
+    return start
+
+
+# -- output paths ---------------------------------------------------------------
+
+
+def check_pattern(pattern: str) -> None:
+    """Raise ValueError unless ``pattern`` names only :data:`OUTPUT_FIELDS`, plainly."""
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        raise ValueError(f"{exc} (write a brace as {{{{ or }}}})") from None
+    for _, field_name, spec, conversion in parts:
+        if field_name is None:
+            continue
+        if field_name not in OUTPUT_FIELDS or spec or conversion:
+            fields = ", ".join(f"{{{f}}}" for f in OUTPUT_FIELDS)
+            raise ValueError(f"unknown placeholder {{{field_name}}}; use {fields}")
+
+
+def expand(pattern: str, fields: dict[str, str]) -> str:
+    """``pattern`` with its placeholders replaced (checked by :func:`check_pattern`)."""
+    return pattern.format_map(fields)
+
+
+def output_fields(name: str, recipe: BriefRecipe, fmt: str, paper: str) -> dict[str, str]:
+    """What the placeholders of an output pattern stand for, for one brief."""
+    from briefgen.brief import today
+
+    options = recipe.options
+    return {
+        "name": name,
+        "theme": "+".join(recipe.theme_ids) or "all",
+        "lang": options.lang,
+        "date": (options.date or today()).isoformat(),
+        "format": fmt,
+        "paper": paper,
+        "style": options.style,
+    }
+
+
+def is_trusted(directory: Path) -> bool:
+    """Whether the user lets the configuration in ``directory`` write outside it.
+
+    Trust comes from the user, never from the project: ``BRIEFGEN_TRUST``
+    lists trusted directories (separated by ``:``, ``;`` on Windows); a
+    directory inside a trusted one is trusted.
+    """
+    resolved = directory.resolve()
+    for entry in os.environ.get(TRUST_VARIABLE, "").split(os.pathsep):
+        if entry.strip():
+            trusted = Path(entry.strip()).expanduser().resolve()
+            if resolved == trusted or resolved.is_relative_to(trusted):
+                return True
+    return False
+
+
+def confine(path: Path, root: Path) -> Path:
+    """``path`` (relative to ``root``) as the file to write, if it lies inside ``root``.
+
+    Its directory is resolved, links and ``..`` included, so that neither a
+    ``../`` nor a link to elsewhere leads out; a link in the file's own place
+    is replaced, not followed, as every output is (temporary file and
+    rename). Outside ``root``, a :class:`UsageError`, unless :func:`is_trusted`.
+    """
+    target = root / path  # an absolute path stays absolute
+    if target.name in ("", ".", ".."):
+        raise UsageError(f"output {path} names a directory, not a file")
+    directory = target.parent.resolve()
+    base = root.resolve()
+    if directory == base or directory.is_relative_to(base) or is_trusted(base):
+        return directory / target.name
+    raise UsageError(
+        f"output {path} lies outside {display_path(base) or '.'}, the directory of the "
+        f"configuration; write it inside, or trust that directory ({TRUST_VARIABLE}, "
+        "see docs/scheduling.md)"
+    )
+
+
+# -- making briefs ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One brief to make: what it is built from, how, and where it goes."""
+
+    name: str
+    recipe: BriefRecipe
+    fmt: str
+    options: RenderOptions
+    output: Path
+    origin: str = ""
+
+    @property
+    def typesets(self) -> bool:
+        """Whether WeasyPrint lays it out: the slow kind, worth a process of its own."""
+        return self.fmt == "pdf" or (self.fmt == "eml" and self.options.mail.attach_pdf)
+
+
+@dataclass(frozen=True)
+class Made:
+    """A brief made, or why not."""
+
+    index: int  # of its job
+    data: str | bytes | None = None
+    pages: int | None = None
+    facts: int = 0
+    omitted: int = 0
+    warnings: tuple[str, ...] = ()
+    seconds: float = 0.0
+    error: str | None = None
+    exit_code: int = ExitCode.OK
+    traceback: str | None = None  # for --debug
+
+
+def make(index: int, job: Job, typesetters: Typesetters | None = None) -> Made:
+    """Produce ``job``'s brief; every failure is caught and told, never raised."""
+    from briefgen.produce import produce
+
+    started = time.perf_counter()
+    try:
+        product = produce(job.recipe, job.fmt, job.options, typesetters)
+    except BriefgenError as exc:
+        return Made(index, error=str(exc), exit_code=exc.exit_code, traceback=_trace())
+    except Exception as exc:
+        return Made(
+            index,
+            error=f"internal error: {type(exc).__name__}: {exc}",
+            exit_code=ExitCode.ERROR,
+            traceback=_trace(),
+        )
+    return Made(
+        index,
+        data=product.data,
+        pages=product.pages,
+        facts=len(product.brief.facts),
+        omitted=len(product.omitted),
+        warnings=product.warnings,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _trace() -> str:
+    return traceback.format_exc()
+
+
+def default_jobs() -> int:
+    """The processors this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether processes can start as copies of this one (Linux): they then need not
+    import WeasyPrint or load the base again. Elsewhere, briefs are made one by one."""
+    import multiprocessing
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+# The jobs of make_all, for the processes it forks: they inherit this list.
+_JOBS: list[Job] = []
+
+
+def _make_in_child(index: int) -> Made:
+    return make(index, _JOBS[index], {})
+
+
+def make_all(jobs: Sequence[Job], workers: int = 1) -> Generator[Made, None, None]:
+    """Make every job, yielding each as it is done (in no set order).
+
+    With ``workers`` > 1 (and :func:`can_fork`), the briefs WeasyPrint lays
+    out are made by that many processes forked once WeasyPrint is imported,
+    while this process makes the others; each forked process keeps its
+    typesetters from one PDF to the next. Otherwise one typesetter per
+    paper serves every PDF, here. Stop iterating to stop: briefs not yet
+    begun are not made.
+    """
+    heavy = [i for i, job in enumerate(jobs) if job.typesets]
+    workers = min(workers, len(heavy)) if can_fork() else 1
+    typesetters: Typesetters = {}
+    if workers < 2:
+        for index, job in enumerate(jobs):
+            yield make(index, job, typesetters)
+        return
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from multiprocessing import get_context
+
+    from briefgen.renderers.pdf import _import_weasyprint
+
+    _import_weasyprint()  # once, here, rather than in each process
+    _JOBS[:] = jobs
+    executor = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+    try:
+        # The longest first, so that no process is left with one while the other idles.
+        order = sorted(heavy, key=lambda i: -len(jobs[i].recipe.candidates()))
+        submitted = {executor.submit(_make_in_child, i): i for i in order}
+        for index, job in enumerate(jobs):
+            if not job.typesets:
+                yield make(index, job, typesetters)
+        pending = set(submitted)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                try:
+                    yield future.result()
+                except Exception as exc:  # the process died (out of memory, a crash)
+                    error = f"internal error: {type(exc).__name__}: {exc}"
+                    yield Made(submitted[future], error=error, exit_code=ExitCode.ERROR)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        _JOBS.clear()
+
+
+@dataclass
+class Tally:
+    """What a run did, brief by brief, and the exit code that sums it up."""
+
+    written: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # nothing to say
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """1 if any brief failed, else 4 if any had nothing to say, else 0."""
+        if self.failed:
+            return ExitCode.ERROR
+        if self.skipped:
+            return ExitCode.EMPTY
+        return ExitCode.OK
+
+
+def write_file(path: Path, data: str | bytes) -> None:
+    """Write one brief atomically, making its directory if need be."""
+    from briefgen.errors import OutputError
+    from briefgen.output import write_atomic
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {display_path(path)}: {exc.strerror or exc}") from None
+    write_atomic(path, data)

@@ -1,0 +1,299 @@
+"""``build``: every brief the project's ``briefgen.toml`` declares, in one run."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from briefgen.commands.options import Settings, pass_settings
+from briefgen.errors import BriefgenError, ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from briefgen.build import BriefSpec, Job, Made, Tally
+    from briefgen.model import FactBase
+
+
+@click.command()
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option("--dry-run", is_flag=True, help="List the files that would be written; write none.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first brief that fails.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="PDFs typeset at once, each in a process of its own (0: one per processor).",
+)
+@pass_settings
+@click.pass_context
+def build(
+    ctx: click.Context,
+    settings: Settings,
+    names: tuple[str, ...],
+    dry_run: bool,
+    fail_fast: bool,
+    jobs: int,
+) -> None:
+    """Write every brief declared in ./briefgen.toml, or the NAMEd ones, in one run.
+
+    Each [[brief]] table holds a name, an output pattern and any option of
+    'briefgen brief' (settings above the tables hold for every brief). The
+    pattern may use {name}, {theme} (ids joined by '+', or 'all'), {lang},
+    {date}, {format}, {paper} and {style}; the format comes from 'format'
+    or the extension. Outputs are written atomically, inside the directory of
+    briefgen.toml unless BRIEFGEN_TRUST names it.
+
+    \b
+        [[brief]]
+        name = "military-fr"
+        theme = ["military"]
+        lang = "fr"
+        output = "out/{theme}-{lang}-{date}.pdf"
+
+    \b
+    Exit codes:
+      0  every brief written
+      1  a brief failed (the others are written, unless --fail-fast)
+      2  briefgen.toml is wrong (nothing written)
+      3  the fact base is invalid (nothing written)
+      4  a brief had nothing to say and was skipped (the others are written;
+         'allow-empty = true' writes it instead)
+    """
+    from briefgen.build import read_specs
+    from briefgen.config import LOCAL_NAME
+
+    path = Path(LOCAL_NAME)
+    if not path.is_file():
+        raise UsageError(f"no {LOCAL_NAME} here: 'briefgen build' writes its [[brief]] tables")
+    group = ctx.find_root().command
+    assert isinstance(group, click.Group)
+    brief_command = group.commands["brief"]
+    specs = _chosen(read_specs(path, brief_command), names, path)
+    base = settings.load()
+    planned = [_plan(settings, base, brief_command, spec) for spec in specs]
+    _check_outputs([job for job, _ in planned])
+    if dry_run:
+        _list(planned)
+        ctx.exit(ExitCode.EMPTY if any(empty for _, empty in planned) else ExitCode.OK)
+    tally, results = _run(settings, planned, jobs, fail_fast)
+    if not settings.quiet:
+        _summary(planned, results)
+    ctx.exit(tally.exit_code)
+
+
+def _chosen(specs: list[BriefSpec], names: tuple[str, ...], path: Path) -> list[BriefSpec]:
+    if not specs:
+        raise UsageError(f"{path}: no [[brief]] tables; see 'briefgen build --help'")
+    known = {spec.name: spec for spec in specs}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise UsageError(f"unknown brief {unknown[0]!r}; {path} declares: {', '.join(known)}")
+    return [known[name] for name in dict.fromkeys(names)] if names else specs
+
+
+def _plan(
+    settings: Settings, base: FactBase, brief_command: click.Command, spec: BriefSpec
+) -> tuple[Job, bool]:
+    """The job of one table, and whether it has nothing to say."""
+    from briefgen.brief import today
+    from briefgen.build import Job, confine, expand, output_fields
+    from briefgen.commands.brief import brief_request
+
+    try:
+        params = _params(settings, brief_command, spec)
+        fmt = _format(spec, params)
+        request = brief_request(settings, base, fmt, params)
+        # One date for the whole run, even one that passes midnight.
+        recipe = request.recipe
+        if recipe.options.date is None:
+            recipe = dataclasses.replace(
+                recipe, options=dataclasses.replace(recipe.options, date=today())
+            )
+        fields = output_fields(spec.name, recipe, fmt, request.options.paper)
+        # "~" is the home directory, as everywhere in briefgen.toml.
+        output = confine(Path(expand(spec.output, fields)).expanduser(), spec.root)
+    except BriefgenError as exc:
+        if exc.exit_code == ExitCode.INVALID:
+            raise
+        raise UsageError(f"{spec.origin}: brief {spec.name!r}: {exc}") from None
+    job = Job(spec.name, recipe, fmt, request.options, output, spec.origin)
+    return job, request.empty and not request.allow_empty
+
+
+def _params(settings: Settings, brief_command: click.Command, spec: BriefSpec) -> dict[str, Any]:
+    """The values of `briefgen brief`'s parameters for one table: the table's, then the
+    settings above the tables (and the profile's), then the defaults."""
+    from briefgen.config import default_map
+
+    values = default_map(settings.configured, brief_command)
+    for key, value in spec.values.items():
+        param = next(
+            p for p in brief_command.params if isinstance(p, click.Option) and f"--{key}" in p.opts
+        )
+        values[param.name or key] = value
+    # Without a parent, the context reads no BRIEFGEN_BRIEF_* variable: a brief is
+    # what its table says, whatever the environment of the run.
+    context = brief_command.make_context("brief", [], default_map=values)
+    return dict(context.params)
+
+
+def _format(spec: BriefSpec, params: dict[str, Any]) -> str:
+    from briefgen.renderers import EXTENSIONS
+
+    if "format" in spec.values:
+        return str(spec.values["format"])
+    suffix = Path(spec.output).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    if params["fmt"]:
+        return str(params["fmt"])
+    raise UsageError(f"cannot tell the format of {spec.output!r}: set 'format' in the table")
+
+
+def _check_outputs(jobs: list[Job]) -> None:
+    seen: dict[Path, Job] = {}
+    for job in jobs:
+        other = seen.setdefault(job.output, job)
+        if other is not job:
+            raise UsageError(
+                f"{job.origin}: briefs {other.name!r} and {job.name!r} both write {job.output}"
+            )
+
+
+def _list(planned: list[tuple[Job, bool]]) -> None:
+    from briefgen.commands.options import echo
+    from briefgen.paths import display_path
+
+    width = max(len(job.name) for job, _ in planned)
+    lines = []
+    for job, empty in planned:
+        note = "  (nothing to say: skipped)" if empty else ""
+        lines.append(f"{job.name:<{width}}  {job.fmt:<4}  {display_path(job.output)}{note}")
+    echo("\n".join(lines) + "\n")
+
+
+def _run(
+    settings: Settings, planned: list[tuple[Job, bool]], jobs: int, fail_fast: bool
+) -> tuple[Tally, dict[str, Made]]:
+    """Make and write every job that has something to say; report each failure as it comes."""
+    from briefgen.build import Tally, default_jobs, make_all
+
+    tally = Tally()
+    results: dict[str, Made] = {}
+    todo = []
+    for job, empty in planned:
+        if empty:
+            tally.skipped.append(job.name)
+            settings.info(f"{job.name}: nothing to say; skipped (allow-empty = true writes it)")
+        else:
+            todo.append(job)
+    progress = _Progress(len(todo), not settings.quiet and sys.stderr.isatty() and bool(todo))
+    made = make_all(todo, jobs or default_jobs())
+    try:
+        with progress:
+            for result in made:
+                job = todo[result.index]
+                result = _write(job, result)
+                results[job.name] = result
+                if result.error is None:
+                    tally.written.append(job.name)
+                    for line in result.warnings:
+                        # What fitting left out is in the summary; other warnings are told.
+                        if line.startswith("warning:") and not settings.quiet:
+                            progress.console.print(f"{job.name}: {line}", markup=False)
+                else:
+                    tally.failed.append(job.name)
+                    if settings.debug and result.traceback:
+                        progress.console.print(result.traceback, markup=False)
+                    progress.console.print(
+                        f"briefgen: error: {job.name}: {result.error}", markup=False
+                    )
+                    if fail_fast:
+                        break
+                progress.advance(job.name)
+    finally:
+        made.close()
+    return tally, results
+
+
+def _write(job: Job, result: Made) -> Made:
+    """``result`` written to its file; or, if it cannot be, a failure saying why."""
+    from briefgen.build import write_file
+
+    if result.error is not None:
+        return result
+    assert result.data is not None
+    try:
+        write_file(job.output, result.data)
+    except BriefgenError as exc:
+        return dataclasses.replace(result, error=str(exc), exit_code=exc.exit_code)
+    return dataclasses.replace(result, data=None)  # written: no need to keep it
+
+
+class _Progress:
+    """A progress bar on stderr while briefs are made, if stderr is a terminal."""
+
+    def __init__(self, total: int, shown: bool) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True, highlight=False)
+        self.bar: Any = None
+        if shown:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self.task = self.bar.add_task("Making briefs", total=total)
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def advance(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=f"Made {name}")
+
+
+def _summary(planned: list[tuple[Job, bool]], results: dict[str, Made]) -> None:
+    """What was written, brief by brief, on stderr."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from briefgen.paths import display_path
+
+    table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+    for header in ("Brief", "File", "Pages", "Facts", "Omitted", "Time"):
+        table.add_column(header, justify="left" if header in ("Brief", "File") else "right")
+    for job, empty in planned:
+        result = results.get(job.name)
+        if empty:
+            table.add_row(job.name, "skipped: nothing to say", "", "", "", "")
+        elif result is None:
+            table.add_row(job.name, "not made (--fail-fast)", "", "", "", "")
+        elif result.error is not None:
+            table.add_row(job.name, "failed", "", "", "", "")
+        else:
+            table.add_row(
+                job.name,
+                display_path(job.output),
+                str(result.pages) if result.pages is not None else "–",
+                str(result.facts),
+                str(result.omitted),
+                f"{result.seconds:.2f} s",
+            )
+    Console(stderr=True, highlight=False, soft_wrap=True).print(table)
