@@ -6,7 +6,8 @@ the table gives the fastest and the median run and the largest peak memory
 (RSS). Runs on the shipped base, on synthetic bases of 1,000 to 100,000
 facts (``bench/generate.py``), and against the pipeline a user would
 otherwise build: the same brief in Markdown, made a PDF by pandoc and
-WeasyPrint.
+WeasyPrint. ``briefgen build`` of a one-page PDF per theme and one of the
+whole base is compared with one ``brief -f pdf`` of the same rounds.
 
 Budgets (docs/benchmark.md) are judged on the fastest run: other processes
 only ever add time to a run, so the fastest one is the best measure of what
@@ -58,6 +59,7 @@ class Case:
     budget: float | None = None  # seconds, judged on the median
     facts: int | None = None  # size of a generated base, for the scaling check
     output: str | None = None  # file the command writes, kept for the comparison
+    cwd: Path | None = None  # where it runs (default: the benchmark's directory)
 
 
 @dataclass
@@ -99,12 +101,16 @@ class Bench:
             PATH=f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
         )
 
-    def run_once(self, command: tuple[str, ...], cache: str) -> tuple[float, int]:
+    def run_once(
+        self, command: tuple[str, ...], cache: str, cwd: Path | None = None
+    ) -> tuple[float, int]:
         """Run ``command``; its wall time in seconds and its peak RSS in bytes."""
         env = dict(self.env, BRIEFGEN_CACHE="0") if cache == "cold" else self.env
         with open(os.devnull, "wb") as out, tempfile.TemporaryFile() as err:
             start = time.perf_counter()
-            process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=self.workdir)
+            process = subprocess.Popen(
+                command, stdout=out, stderr=err, env=env, cwd=cwd or self.workdir
+            )
             # wait4 gives this child's own resource usage (getrusage would sum all children).
             _, status, usage = os.wait4(process.pid, 0)
             elapsed = time.perf_counter() - start
@@ -130,7 +136,9 @@ class Bench:
                 if result.missing or run > result.case.runs:
                     continue
                 try:
-                    elapsed, rss = self.run_once(result.case.command, result.case.cache)
+                    elapsed, rss = self.run_once(
+                        result.case.command, result.case.cache, result.case.cwd
+                    )
                 except (RuntimeError, OSError) as exc:
                     result.missing = f"failed: {exc}"
                     continue
@@ -172,6 +180,65 @@ def shipped_cases(bench: Bench, facts_dir: Path | None, runs: int) -> list[Case]
         Case("brief -f pdf", name, (*brief, "-f", "pdf", "-o", pdf), "cold", runs, 1.5, output=pdf),
         Case("brief -f pdf", name, (*brief, "-f", "pdf", "-o", pdf), "warm", runs, 1.5, output=pdf),
     ]
+
+
+# What `briefgen build` may take, against one `brief -f pdf` of the same rounds.
+BUILD_RATIO_BUDGET = 2.5
+
+
+def build_cases(bench: Bench, facts_dir: Path | None, runs: int) -> list[Case]:
+    """``briefgen build`` of a one-page PDF per theme and one of the whole base: in as
+    many processes as it likes, and in one."""
+    from briefgen.store import load
+
+    project = bench.workdir / "build"
+    project.mkdir(exist_ok=True)
+    themes = [theme.id for theme in load(facts_dir).themes]
+    tables = [
+        f'[[brief]]\nname = "{t}"\ntheme = ["{t}"]\noutput = "out/{{name}}.pdf"\n' for t in themes
+    ]
+    tables.append('[[brief]]\nname = "all"\noutput = "out/{name}.pdf"\n')
+    (project / "briefgen.toml").write_text("\n".join(tables), encoding="utf-8")
+    base = ("--facts-dir", str(facts_dir.resolve())) if facts_dir else ()
+    name = str(facts_dir) if facts_dir else "shipped"
+    label = f"build ({len(tables)} PDFs)"
+    command = (*bench.briefgen, *base, "build")
+    return [
+        Case(label, name, command, "warm", runs, cwd=project),
+        Case(
+            f"build --jobs 1 ({len(tables)} PDFs)",
+            name,
+            (*command, "--jobs", "1"),
+            "warm",
+            runs,
+            cwd=project,
+        ),
+    ]
+
+
+def build_ratio(builds: list[Result], brief: Result) -> tuple[list[str], bool]:
+    """How long each build takes against one brief of a PDF, in the same rounds."""
+    if brief.missing:
+        return [f"- build: no `brief -f pdf` to compare with ({brief.missing})"], True
+    lines, ok = [], True
+    for r in builds:
+        if r.missing:
+            lines.append(f"- `{r.case.label}`: {r.missing}")
+            continue
+        fastest = r.minimum / brief.minimum
+        rounds = range(min(len(r.times), len(brief.times)))
+        typical = statistics.median(r.times[i] / brief.times[i] for i in rounds)
+        line = (
+            f"- `{r.case.label}`: {ms(r.minimum)} fastest, {fastest:.2f}× the fastest "
+            f"`brief -f pdf` ({ms(brief.minimum)}); median of the rounds' ratios {typical:.2f}×"
+        )
+        # The budget is the default run's; the one-process run is shown for comparison.
+        if "--jobs" not in r.case.command:
+            within = fastest <= BUILD_RATIO_BUDGET
+            ok &= within
+            line += f" (budget ≤ {BUILD_RATIO_BUDGET}×) {'✓' if within else '✗'}"
+        lines.append(line)
+    return lines, ok
 
 
 def generated_cases(bench: Bench, sizes: tuple[int, ...], seed: int, runs: int) -> list[Case]:
@@ -353,9 +420,10 @@ def main() -> int:
         ]
         pandoc_row, pandoc_missing = pandoc_case(bench, args.facts_dir, runs)
         pandoc = Result(pandoc_row, missing=pandoc_missing)
+        builds = [Result(case, missing=no_pdf) for case in build_cases(bench, args.facts_dir, runs)]
         generated = [Result(case) for case in generated_cases(bench, sizes, args.seed, runs)]
-        bench.measure([*shipped, pandoc, *generated])
-    results = [*shipped, pandoc, *generated]
+        bench.measure([*shipped, *builds, pandoc, *generated])
+    results = [*shipped, *builds, pandoc, *generated]
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
     print(
@@ -367,13 +435,17 @@ def main() -> int:
     markdown = next(r for r in shipped if r.case.label == "brief -f md" and r.case.cache == "warm")
     print("\nAgainst pandoc:\n")
     print("\n".join(comparison(pdfs, pandoc, markdown)))
+    warm_pdf = next(r for r in pdfs if r.case.cache == "warm")
+    ratio_lines, build_ok = build_ratio(builds, warm_pdf)
+    print("\nbuild against brief:\n")
+    print("\n".join(ratio_lines))
     scale_lines, linear = scaling(generated)
     memory_lines, small = memory(generated)
     if scale_lines or memory_lines:
         print("\nScaling:\n")
         print("\n".join(scale_lines + memory_lines))
     failed = any(r.missing and r.missing.startswith("failed") for r in results)
-    missed = not (linear and small) or any("✗" in verdict(r) for r in results)
+    missed = not (linear and small and build_ok) or any("✗" in verdict(r) for r in results)
     return 1 if failed or (args.check and missed) else 0
 
 

@@ -13,7 +13,7 @@ of ``briefgen brief``'s options with a ``name`` and an ``output`` pattern::
 
 :func:`read_specs` reads and checks the tables; :func:`output_path` expands
 a pattern and keeps it inside the project (:func:`confine`); :func:`make`
-produces one brief, and :func:`make_all` many, in processes of their own
+produces one brief, and a :class:`Batch` many, in processes of their own
 when that pays. Writing the files, and saying what happened, is the
 command's (:mod:`briefgen.commands.build`).
 
@@ -31,7 +31,7 @@ import string
 import sys
 import time
 import traceback
-from collections.abc import Generator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -306,7 +306,7 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-# The jobs of make_all, for the processes it forks: they inherit this list.
+# The jobs of a Batch, for the processes it forks: they inherit this list.
 _JOBS: list[Job] = []
 
 
@@ -314,39 +314,62 @@ def _make_in_child(index: int) -> Made:
     return make(index, _JOBS[index], {})
 
 
-def make_all(jobs: Sequence[Job], workers: int = 1) -> Generator[Made, None, None]:
-    """Make every job, yielding each as it is done (in no set order).
+class Batch:
+    """Many jobs made, each yielded as it is done (in no set order)::
+
+        with Batch(jobs, workers=2) as batch:
+            for made in batch: ...
 
     With ``workers`` > 1 (and :func:`can_fork`), the briefs WeasyPrint lays
-    out are made by that many processes forked once WeasyPrint is imported,
-    while this process makes the others; each forked process keeps its
-    typesetters from one PDF to the next. Otherwise one typesetter per
-    paper serves every PDF, here. Stop iterating to stop: briefs not yet
-    begun are not made.
+    out are made by that many processes, forked when the batch is entered,
+    once WeasyPrint is imported, while this process makes the others; each
+    forked process keeps its typesetters from one PDF to the next.
+    Otherwise one typesetter per paper serves every PDF, here. Leaving the
+    batch early cancels the briefs not yet begun.
+
+    Enter it before starting any thread (a progress bar): a process forked
+    while another thread holds a lock could wait for it forever.
     """
-    heavy = [i for i, job in enumerate(jobs) if job.typesets]
-    workers = min(workers, len(heavy)) if can_fork() else 1
-    typesetters: Typesetters = {}
-    if workers < 2:
-        for index, job in enumerate(jobs):
-            yield make(index, job, typesetters)
-        return
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from multiprocessing import get_context
 
-    from briefgen.renderers.pdf import _import_weasyprint
-
-    _import_weasyprint()  # once, here, rather than in each process
-    _JOBS[:] = jobs
-    executor = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
-    try:
+    def __init__(self, jobs: Sequence[Job], workers: int = 1) -> None:
+        self.jobs = list(jobs)
+        heavy = [i for i, job in enumerate(self.jobs) if job.typesets]
+        self.workers = min(workers, len(heavy)) if can_fork() else 1
         # The longest first, so that no process is left with one while the other idles.
-        order = sorted(heavy, key=lambda i: -len(jobs[i].recipe.candidates()))
-        submitted = {executor.submit(_make_in_child, i): i for i in order}
-        for index, job in enumerate(jobs):
+        self.heavy = sorted(heavy, key=lambda i: -len(self.jobs[i].recipe.candidates()))
+        self.executor: Any = None
+        self.submitted: dict[Any, int] = {}
+
+    def __enter__(self) -> Batch:
+        if self.workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            from briefgen.renderers.pdf import _import_weasyprint
+
+            _import_weasyprint()  # once, here, rather than in each process
+            _JOBS[:] = self.jobs
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=get_context("fork"))
+            self.submitted = {self.executor.submit(_make_in_child, i): i for i in self.heavy}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            _JOBS.clear()
+
+    def __iter__(self) -> Iterator[Made]:
+        typesetters: Typesetters = {}
+        if self.executor is None:
+            for index, job in enumerate(self.jobs):
+                yield make(index, job, typesetters)
+            return
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        for index, job in enumerate(self.jobs):
             if not job.typesets:
                 yield make(index, job, typesetters)
-        pending = set(submitted)
+        pending = set(self.submitted)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -354,10 +377,7 @@ def make_all(jobs: Sequence[Job], workers: int = 1) -> Generator[Made, None, Non
                     yield future.result()
                 except Exception as exc:  # the process died (out of memory, a crash)
                     error = f"internal error: {type(exc).__name__}: {exc}"
-                    yield Made(submitted[future], error=error, exit_code=ExitCode.ERROR)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-        _JOBS.clear()
+                    yield Made(self.submitted[future], error=error, exit_code=ExitCode.ERROR)
 
 
 @dataclass
@@ -386,5 +406,10 @@ def write_file(path: Path, data: str | bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot write {display_path(path)}: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, (FileExistsError, NotADirectoryError)):
+            parents = (p for p in path.parents if p.exists() and not p.is_dir())
+            blocking = next(parents, path.parent)
+            reason = f"{display_path(blocking)} is not a directory"
+        raise OutputError(f"cannot write {display_path(path)}: {reason}") from None
     write_atomic(path, data)

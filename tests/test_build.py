@@ -187,7 +187,9 @@ def test_a_failure_does_not_stop_the_others_unless_fail_fast(run, project):
     configure(project, failing + BRIEFS)
     result = run("--quiet", "build", "--jobs", "1")
     assert result.exit_code == 1
-    assert result.stderr.startswith("briefgen: error: blocked: cannot write blocked/blocked.md")
+    assert result.stderr.startswith(
+        "briefgen: error: blocked: cannot write blocked/blocked.md: blocked is not a directory"
+    )
     assert len(result.stderr.splitlines()) == 1
     assert (project / "out" / "trade.docx").exists()
 

@@ -181,7 +181,7 @@ def _run(
     settings: Settings, planned: list[tuple[Job, bool]], jobs: int, fail_fast: bool
 ) -> tuple[Tally, dict[str, Made]]:
     """Make and write every job that has something to say; report each failure as it comes."""
-    from briefgen.build import Tally, default_jobs, make_all
+    from briefgen.build import Batch, Tally, default_jobs
 
     tally = Tally()
     results: dict[str, Made] = {}
@@ -193,31 +193,26 @@ def _run(
         else:
             todo.append(job)
     progress = _Progress(len(todo), not settings.quiet and sys.stderr.isatty() and bool(todo))
-    made = make_all(todo, jobs or default_jobs())
-    try:
-        with progress:
-            for result in made:
-                job = todo[result.index]
-                result = _write(job, result)
-                results[job.name] = result
-                if result.error is None:
-                    tally.written.append(job.name)
-                    for line in result.warnings:
-                        # What fitting left out is in the summary; other warnings are told.
-                        if line.startswith("warning:") and not settings.quiet:
-                            progress.console.print(f"{job.name}: {line}", markup=False)
-                else:
-                    tally.failed.append(job.name)
-                    if settings.debug and result.traceback:
-                        progress.console.print(result.traceback, markup=False)
-                    progress.console.print(
-                        f"briefgen: error: {job.name}: {result.error}", markup=False
-                    )
-                    if fail_fast:
-                        break
-                progress.advance(job.name)
-    finally:
-        made.close()
+    # The batch forks its processes first, before the progress bar starts its thread.
+    with Batch(todo, jobs or default_jobs()) as batch, progress:
+        for result in batch:
+            job = todo[result.index]
+            result = _write(job, result)
+            results[job.name] = result
+            if result.error is None:
+                tally.written.append(job.name)
+                for line in result.warnings:
+                    # What fitting left out is in the summary; other warnings are told.
+                    if line.startswith("warning:") and not settings.quiet:
+                        progress.say(f"{job.name}: {line}")
+            else:
+                tally.failed.append(job.name)
+                if settings.debug and result.traceback:
+                    progress.say(result.traceback.rstrip("\n"))
+                progress.say(f"briefgen: error: {job.name}: {result.error}")
+                if fail_fast:
+                    break
+            progress.advance(job.name)
     return tally, results
 
 
@@ -239,18 +234,16 @@ class _Progress:
     """A progress bar on stderr while briefs are made, if stderr is a terminal."""
 
     def __init__(self, total: int, shown: bool) -> None:
-        from rich.console import Console
-
-        self.console = Console(stderr=True, highlight=False)
         self.bar: Any = None
         if shown:
+            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self.bar = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                console=self.console,
+                console=Console(stderr=True),
                 transient=True,
             )
             self.task = self.bar.add_task("Making briefs", total=total)
@@ -263,6 +256,13 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+    def say(self, line: str) -> None:
+        """A line on stderr, above the bar while it is shown, never wrapped."""
+        if self.bar is None:
+            click.echo(line, err=True)
+        else:
+            self.bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
 
     def advance(self, name: str) -> None:
         if self.bar is not None:
