@@ -67,6 +67,10 @@ def test_the_benchmark_prints_its_table(tmp_path):
     assert sum("| 200 facts | cold |" in row for row in rows) == 2
     assert sum("| 200 facts | warm |" in row for row in rows) == 3
     assert "Against pandoc:" in lines
+    assert sum(row.startswith("| `build") and "| shipped | warm | 1 |" in row for row in rows) == 2
+    ratios = [line for line in lines if line.startswith("- `build")]
+    assert len(ratios) == 2 and "× the fastest `brief -f pdf`" in ratios[0]
+    assert "(budget ≤ 2.5×)" in ratios[0] and "budget" not in ratios[1]
 
 
 def bench_module(monkeypatch):
