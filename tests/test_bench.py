@@ -53,8 +53,10 @@ def test_a_generated_base_is_valid_and_has_what_a_curated_one_has(run, tmp_path)
 
 
 def test_the_benchmark_prints_its_table(tmp_path):
+    # The small pact base: the PDF rows and the build of its three themes stay quick.
+    pact = Path(__file__).parent / "fixtures" / "pact"
     result = subprocess.run(
-        [sys.executable, BENCH / "run.py", "--sizes", "200", "--runs", "1"],
+        [sys.executable, BENCH / "run.py", "--sizes", "200", "--runs", "1", "--facts-dir", pact],
         capture_output=True,
         text=True,
         timeout=300,
@@ -67,7 +69,10 @@ def test_the_benchmark_prints_its_table(tmp_path):
     assert sum("| 200 facts | cold |" in row for row in rows) == 2
     assert sum("| 200 facts | warm |" in row for row in rows) == 3
     assert "Against pandoc:" in lines
-    assert sum(row.startswith("| `build") and "| shipped | warm | 1 |" in row for row in rows) == 2
+    assert (
+        sum(row.startswith("| `build (4 PDFs)` | ") and "| warm | 1 |" in row for row in rows) == 1
+    )
+    assert sum(row.startswith("| `build --jobs 1 (4 PDFs)` |") for row in rows) == 1
     ratios = [line for line in lines if line.startswith("- `build")]
     assert len(ratios) == 2 and "× the fastest `brief -f pdf`" in ratios[0]
     assert "(budget ≤ 2.5×)" in ratios[0] and "budget" not in ratios[1]
