@@ -53,7 +53,7 @@ OWN_KEYS = ("name", "output")
 # Set once, above the tables: one base, one verbosity for the whole run.
 RUN_KEYS = ("facts-dir", "quiet", "profile")
 # Directories whose briefgen.toml may write outside themselves (see is_trusted).
-TRUST_VARIABLE = "BRIEFGEN_TRUST"
+TRUST_VARIABLE = "BRIEFGEN_TRUSTED_DIRECTORIES"
 
 
 # -- the tables ---------------------------------------------------------------
@@ -189,17 +189,21 @@ def output_fields(name: str, recipe: BriefRecipe, fmt: str, paper: str) -> dict[
 def is_trusted(directory: Path) -> bool:
     """Whether the user lets the configuration in ``directory`` write outside it.
 
-    Trust comes from the user, never from the project: ``BRIEFGEN_TRUST``
-    lists trusted directories (separated by ``:``, ``;`` on Windows); a
-    directory inside a trusted one is trusted.
+    Trust comes from the user, never from the project: the environment
+    variable ``BRIEFGEN_TRUSTED_DIRECTORIES`` lists the trusted directories
+    (absolute, separated by ``:``; ``*`` trusts every one), as for the
+    settings a ``briefgen.toml`` may make. A directory inside a trusted one
+    is not trusted by that.
     """
+    entries = [e.strip() for e in os.environ.get(TRUST_VARIABLE, "").split(os.pathsep)]
+    if "*" in entries:
+        return True
     resolved = directory.resolve()
-    for entry in os.environ.get(TRUST_VARIABLE, "").split(os.pathsep):
-        if entry.strip():
-            trusted = Path(entry.strip()).expanduser().resolve()
-            if resolved == trusted or resolved.is_relative_to(trusted):
-                return True
-    return False
+    return any(
+        Path(entry).expanduser().is_absolute() and Path(entry).expanduser().resolve() == resolved
+        for entry in entries
+        if entry
+    )
 
 
 def confine(path: Path, root: Path) -> Path:

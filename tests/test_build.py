@@ -268,7 +268,7 @@ def test_without_a_configuration(run, project):
 
 
 def test_confine_keeps_outputs_inside_the_directory_of_the_configuration(tmp_path, monkeypatch):
-    monkeypatch.delenv("BRIEFGEN_TRUST", raising=False)
+    monkeypatch.delenv("BRIEFGEN_TRUSTED_DIRECTORIES", raising=False)
     root = tmp_path / "project"
     (root / "out").mkdir(parents=True)
     assert confine(Path("out/a.pdf"), root) == root.resolve() / "out" / "a.pdf"
@@ -289,18 +289,21 @@ def test_confine_keeps_outputs_inside_the_directory_of_the_configuration(tmp_pat
     (root / "out" / "b.pdf").symlink_to(elsewhere / "b.pdf")
     assert confine(Path("out/b.pdf"), root) == root.resolve() / "out" / "b.pdf"
 
-    monkeypatch.setenv("BRIEFGEN_TRUST", os.pathsep.join(["/nonexistent", str(tmp_path)]))
+    monkeypatch.setenv("BRIEFGEN_TRUSTED_DIRECTORIES", os.pathsep.join(["/nonexistent", str(root)]))
     assert is_trusted(root)
     assert confine(Path("link/a.pdf"), root) == elsewhere.resolve() / "a.pdf"
     assert confine(Path("../a.pdf"), root) == tmp_path.resolve() / "a.pdf"
-    monkeypatch.setenv("BRIEFGEN_TRUST", str(root / "out"))
-    assert not is_trusted(root)  # a directory inside it is not the project
+    for other in (str(tmp_path), str(root / "out"), "project"):  # a parent, a child, relative
+        monkeypatch.setenv("BRIEFGEN_TRUSTED_DIRECTORIES", other)
+        assert not is_trusted(root)
+    monkeypatch.setenv("BRIEFGEN_TRUSTED_DIRECTORIES", "*")
+    assert is_trusted(root)
 
 
 def test_a_trusted_project_writes_where_it_says(run, project, tmp_path, monkeypatch):
     configure(project, '[[brief]]\nname = "x"\noutput = "../shared/{name}.md"\n')
     assert run("build").exit_code == 2
-    monkeypatch.setenv("BRIEFGEN_TRUST", str(project))
+    monkeypatch.setenv("BRIEFGEN_TRUSTED_DIRECTORIES", str(project))
     assert run("build").exit_code == 0
     assert (project.parent / "shared" / "x.md").is_file()
 

@@ -46,7 +46,7 @@ def build(
     pattern may use {name}, {theme} (ids joined by '+', or 'all'), {lang},
     {date}, {format}, {paper} and {style}; the format comes from 'format'
     or the extension. Outputs are written atomically, inside the directory of
-    briefgen.toml unless BRIEFGEN_TRUST names it.
+    briefgen.toml unless BRIEFGEN_TRUSTED_DIRECTORIES names it.
 
     \b
         [[brief]]
