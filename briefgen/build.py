@@ -312,10 +312,12 @@ def can_fork() -> bool:
 
 # The jobs of a Batch, for the processes it forks: they inherit this list.
 _JOBS: list[Job] = []
+# A forked process's typesetters, kept from one PDF to the next.
+_TYPESETTERS: Typesetters = {}
 
 
 def _make_in_child(index: int) -> Made:
-    return make(index, _JOBS[index], {})
+    return make(index, _JOBS[index], _TYPESETTERS)
 
 
 class Batch:

@@ -228,7 +228,7 @@ def test_an_invalid_base_writes_nothing(run, project):
         ('name = "x"\noutput = "a.md"\n\n[[brief]]\nname = "x"\noutput = "b.md"\n', "9: name: two"),
         (
             'name = "x"\noutput = "a.md"\n\n[[brief]]\nname = "y"\noutput = "a.md"\n',
-            "briefgen.toml:8: briefs 'x' and 'y' both write",
+            "briefgen.toml:8: briefs 'x' and 'y' both write a.md",
         ),
     ],
 )

@@ -156,12 +156,15 @@ def _format(spec: BriefSpec, params: dict[str, Any]) -> str:
 
 
 def _check_outputs(jobs: list[Job]) -> None:
+    from briefgen.paths import display_path
+
     seen: dict[Path, Job] = {}
     for job in jobs:
         other = seen.setdefault(job.output, job)
         if other is not job:
+            where = display_path(job.output)
             raise UsageError(
-                f"{job.origin}: briefs {other.name!r} and {job.name!r} both write {job.output}"
+                f"{job.origin}: briefs {other.name!r} and {job.name!r} both write {where}"
             )
 
 
