@@ -450,7 +450,7 @@ class _Numbering:
         return Estimates(
             measure=quantity.measure,
             title=self.base.measure_title(quantity.measure, lang),
-            unit=quantity.unit,
+            unit=self.base.measure_unit(quantity.measure, quantity.unit, lang),
             rows=tuple(self._estimate_row(f) for f in group),
         )
 

@@ -222,3 +222,15 @@ def test_pdf_is_refused_on_a_terminal(pact):
     os.close(primary)
     assert result.returncode == 2
     assert "refusing to write a PDF to the terminal" in result.stderr
+
+
+def test_measures_name_their_unit_in_each_language(run, pact_copy):
+    (pact_copy / "measures.yaml").write_text(
+        "- id: troops-deployed\n"
+        "  title: {en: Troops deployed, fr: Troupes déployées}\n"
+        "  unit: {en: soldiers, fr: soldats}\n"
+    )
+    french = run("--facts-dir", pact_copy, "brief", "-f", "md", "--lang", "fr").stdout
+    assert "### Troupes déployées (soldats)" in french
+    english = run("--facts-dir", pact_copy, "brief", "-f", "md").stdout
+    assert "### Troops deployed (soldiers)" in english
