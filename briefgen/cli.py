@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from briefgen import __version__
-from briefgen.commands import brief, checks, listings, tools
+from briefgen.commands import add, brief, checks, listings, tools
 from briefgen.commands.options import Settings
 from briefgen.errors import BriefgenError, ExitCode
 
@@ -122,6 +122,7 @@ for command in (
     tools.schema,
     tools.config_command,
     tools.completion,
+    add.add,
 ):
     cli.add_command(command)
 
