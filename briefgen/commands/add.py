@@ -233,9 +233,8 @@ def add(
         echo(addition.block)
         settings.info(f"would add {addition.fact.id} to {_shown(addition.path)}:{addition.line}")
         return
-    from briefgen.output import write_atomic
-
     from briefgen.errors import OutputError
+    from briefgen.output import write_atomic
 
     try:
         addition.path.parent.mkdir(parents=True, exist_ok=True)
