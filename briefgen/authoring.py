@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import safe_yaml
-from briefgen.errors import InvalidFactBase, UsageError
+from briefgen.errors import InvalidFactBase, Problem, UsageError
 from briefgen.model import Fact, FactBase, Source
 from briefgen.paragraphs import Located, SourceText
 from briefgen.paths import display_path
@@ -143,7 +143,8 @@ def check_quote(base: FactBase, source_id: str, quote: str, texts_dir: Path | No
 
 # -- YAML blocks -------------------------------------------------------------------------
 
-_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# One word (letters of any script, digits, dots, hyphens) may stand unquoted: ids, names.
+_PLAIN = re.compile(r"^[^\W_][\w.-]*$")
 _FLOW_WIDTH = 88
 # Texts in every language read best one under the other, whatever their length.
 _BLOCK_KEYS = frozenset({"text", "comment", "sources"})
@@ -192,7 +193,11 @@ def _lines(value: Mapping[str, Any], indent: str, keys: Sequence[str] = ()) -> l
         else:
             lines.append(head)
             for element in item:
-                if isinstance(element, Mapping) and element:
+                flat = isinstance(element, Mapping) and all(_is_scalar(v) for v in element.values())
+                fits = len(indent) + 4 + len(_flow(element)) <= _FLOW_WIDTH
+                if flat and fits and key not in _BLOCK_KEYS:
+                    lines.append(f"{indent}  - {_flow(element)}")
+                elif isinstance(element, Mapping) and element:
                     inner = _lines(element, indent + "    ")
                     lines.append(f"{indent}  - {inner[0].lstrip()}")
                     lines += inner[1:]
@@ -369,3 +374,78 @@ def source_data(source: Source) -> dict[str, Any]:
             data[key] = [{k: v for k, v in name.items() if v is not None} for name in data[key]]
     data["reliability"] = source.reliability
     return {key: data[key] for key in SOURCE_KEYS if key in data}
+
+
+@dataclass(frozen=True)
+class SourceImport:
+    """Sources read from a bibliography file, ready to be appended to ``sources.yaml``."""
+
+    sources: tuple[Source, ...]
+    keys: tuple[str, ...]  # each source's key in the file it came from
+    left_out: Mapping[str, int]  # fields with no place in a source -> how many entries had one
+    path: Path
+    blocks: str
+    text: str
+
+
+def prepare_sources(root: Path, base: FactBase, reading: Any, file: str) -> SourceImport:
+    """Validate the entries of ``reading`` (:class:`briefgen.imports.Reading`) as new sources
+    of ``base`` and append them, in memory, to its ``sources.yaml``.
+
+    Raises :class:`InvalidFactBase` listing every problem, with the lines of ``file``:
+    an entry that is not a valid source, an id the base or the file already has.
+    """
+    from collections import Counter
+
+    from pydantic import ValidationError
+
+    problems = list(reading.problems)
+    first_line: dict[str, int] = {}
+    valid = []
+    for entry in reading.entries:
+        source_id = str(entry.data.get("id"))
+        if source_id in base.sources:
+            problems.append(
+                Problem(file, entry.line, source_id, "the base already has this source")
+            )
+            continue
+        if source_id in first_line:
+            message = f"duplicate id (first at line {first_line[source_id]})"
+            problems.append(Problem(file, entry.line, source_id, message))
+            continue
+        first_line[source_id] = entry.line
+        try:
+            source = Source.model_validate(entry.data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                problems.append(Problem(file, entry.line, source_id, _error_text(error)))
+            continue
+        valid.append((entry, source))
+    if problems:
+        raise InvalidFactBase(problems)
+    path = root / "sources.yaml"
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    data = [source_data(source) for _, source in valid]
+    blocks = [item_block(item, SOURCE_KEYS) for item in data]
+    try:
+        text = appended(existing, blocks, data)
+    except UsageError as exc:
+        raise UsageError(f"cannot add to {display_path(path)}: {exc}") from None
+    check_with(root, {path: text})
+    left_out = Counter(name for entry, _ in valid for name in entry.left_out)
+    return SourceImport(
+        tuple(source for _, source in valid),
+        tuple(entry.key for entry, _ in valid),
+        dict(sorted(left_out.items())),
+        path,
+        "".join(blocks),
+        text,
+    )
+
+
+def _error_text(error: Any) -> str:
+    where = ".".join(str(step) for step in error["loc"] if not isinstance(step, int))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "literal_error" and where == "type":
+        return f"type: {error['input']!r} is not a CSL type (article-journal, report, webpage, ...)"
+    return f"{where}: {message}" if where else message
