@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -458,6 +459,7 @@ def _drive(command: list[str], answers: list[tuple[str, str]], timeout: float = 
     )
     os.close(secondary)
     screen, position = "", 0
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
     deadline = time.monotonic() + timeout
     try:
         for prompt, answer in answers:
@@ -467,7 +469,7 @@ def _drive(command: list[str], answers: list[tuple[str, str]], timeout: float = 
                 ready, _, _ = select.select([main], [], [], 0.2)
                 if ready:
                     try:
-                        screen += os.read(main, 4096).decode("utf-8", "replace")
+                        screen += decoder.decode(os.read(main, 4096))
                     except OSError:
                         break
             position = screen.index(prompt, position) + len(prompt)
@@ -476,7 +478,7 @@ def _drive(command: list[str], answers: list[tuple[str, str]], timeout: float = 
             ready, _, _ = select.select([main], [], [], 0.2)
             if ready:
                 try:
-                    screen += os.read(main, 4096).decode("utf-8", "replace")
+                    screen += decoder.decode(os.read(main, 4096))
                 except OSError:
                     break
         assert process.wait(timeout=5) == 0, screen
