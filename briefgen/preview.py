@@ -387,6 +387,10 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], preview: Preview, script: bytes) -> None:
+        if ":" in address[0]:
+            import socket
+
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
         self.preview = preview
         self.script = script
