@@ -349,6 +349,42 @@ def test_add_edit_opens_the_editor_on_a_scaffold(run, pact_copy, tmp_path, monke
     assert run("--facts-dir", pact_copy, "validate").exit_code == 0
 
 
+def test_add_asks_again_for_a_grade_the_rules_refuse(run, pact_copy):
+    answers = [""] * 10 + ["1"] + [""] * 4 + ["2", "y"]
+    result = run("--facts-dir", pact_copy, "add", "-i", *EVENT, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert "needs two independent original sources; it has one (moreau-2025)" in result.stderr
+    assert "  credibility: 2\n" in (pact_copy / "items" / "security.yaml").read_text("utf-8")
+
+
+def test_add_edit_keeps_a_refused_fact_to_correct_it(run, pact_copy, tmp_path, monkeypatch):
+    editor = tmp_path / "keep.py"
+    editor.write_text(
+        "import pathlib, sys\n"
+        "path = pathlib.Path(sys.argv[1])\n"
+        "path.write_text(path.read_text().replace('13 juin', '12 juin'))\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    args = list(EVENT)
+    args[args.index("Le pacte signé le 12 juin 2024")] = "Le pacte signé le 13 juin 2024"
+    # --from alone refuses the quote and keeps nothing: a script has its document.
+    document = tmp_path / "fact.yaml"
+    refused = run("--facts-dir", pact_copy, "add", *args, "--dry-run")
+    assert refused.exit_code == 3 and "kept in" not in refused.stderr
+    # Without the editor fixing it, the edited fact is kept for another try.
+    monkeypatch.setenv("EDITOR", "touch")
+    kept = run("--facts-dir", pact_copy, "add", "--edit", *args)
+    assert kept.exit_code == 3
+    match = re.search(r"the fact is kept in (\S+): 'briefgen add --edit --from \1'", kept.stderr)
+    assert match, kept.stderr
+    Path(match[1]).replace(document)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    fixed = run("--facts-dir", pact_copy, "add", "--edit", "--from", document)
+    assert fixed.exit_code == 0, fixed.stderr
+    assert fixed.stdout == "the-pact-was-signed-12-june\n"
+
+
 def test_add_edit_left_empty_adds_nothing(run, pact_copy, tmp_path, monkeypatch):
     editor = tmp_path / "empty.py"
     editor.write_text(

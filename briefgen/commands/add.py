@@ -64,7 +64,11 @@ NUMBER = NumberType()
     metavar="FILE",
     help="Read the fact from a YAML or JSON document ('-': standard input); options override it.",
 )
-@click.option("--edit", is_flag=True, help="Write the fact in $EDITOR, from a filled-in scaffold.")
+@click.option(
+    "--edit",
+    is_flag=True,
+    help="Write the fact in $EDITOR, from a scaffold filled in with the options (and --from).",
+)
 @click.option(
     "-i",
     "--interactive",
@@ -181,8 +185,6 @@ def add(
     from briefgen.brief import today
     from briefgen.errors import InvalidFactBase
 
-    if document is not None and edit:
-        raise UsageError("--from and --edit cannot be used together")
     root = _base_root(settings)
     base = settings.load()
     if texts_dir is None and (root / "texts").is_dir():
@@ -202,8 +204,6 @@ def add(
     draft["added"] = today().isoformat()
     if not draft.get("id"):
         draft["id"] = _suggested_id(base, draft)
-    warnings = _fill_locators(base, draft, texts_dir)
-    draft = _ordered(draft)
     themes = draft.get("themes") or []
     first_theme = themes[0] if isinstance(themes, list) and themes else "facts"
     path = (
@@ -212,16 +212,36 @@ def add(
         else default_items_file(root, base, str(first_theme))
     )
     try:
-        addition = _prepare(root, draft, path)
-    except InvalidFactBase as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        count = len(exc.problems)
-        raise InvalidAddition(
-            f"the fact would make the base invalid ({count} problem{'s' if count != 1 else ''}); "
-            "nothing written"
-        ) from None
-    warnings += _verified(addition, texts_dir)
+        warnings = _fill_locators(base, draft, texts_dir)
+        draft = _ordered(draft)
+        while True:
+            try:
+                addition = _prepare(root, draft, path)
+                break
+            except InvalidFactBase as exc:
+                for problem in exc.problems:
+                    click.echo(str(problem), err=True)
+                # On a terminal, a grade the rules refuse is asked again.
+                if asking and all(_on_grade(p, draft) for p in exc.problems):
+                    draft["credibility"] = Questions(base, texts_dir).prompt(
+                        "Credibility (1 confirmed ... 6 cannot be judged)",
+                        type=click.IntRange(1, 6),
+                    )
+                    continue
+                count = len(exc.problems)
+                raise InvalidAddition(
+                    f"the fact would make the base invalid ({count} "
+                    f"problem{'s' if count != 1 else ''}); nothing written"
+                ) from None
+        warnings += _verified(addition, texts_dir)
+    except InvalidAddition as exc:
+        if asking or edit:
+            # What was typed is not lost: it can be corrected and added again.
+            kept = _keep(draft)
+            raise InvalidAddition(
+                f"{exc}; the fact is kept in {kept}: 'briefgen add --edit --from {kept}' to correct it"
+            ) from None
+        raise
     for line in warnings:
         settings.info(f"warning: {line}")
     if asking and not dry_run:
@@ -243,6 +263,23 @@ def add(
     write_atomic(addition.path, addition.text)
     echo(addition.fact.id + "\n")
     settings.info(f"added {addition.fact.id} to {_shown(addition.path)}:{addition.line}")
+
+
+def _on_grade(problem: Any, draft: dict[str, Any]) -> bool:
+    return bool(problem.item_id == draft.get("id") and problem.message.startswith("credibility"))
+
+
+def _keep(draft: dict[str, Any]) -> Path:
+    """The draft, written to a file of its own in the temporary directory."""
+    import os
+    import tempfile
+
+    from briefgen.authoring import item_block
+
+    fd, name = tempfile.mkstemp(prefix=f"briefgen-{draft.get('id', 'fact')}-", suffix=".yaml")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(item_block(draft))
+    return Path(name)
 
 
 # -- the draft ---------------------------------------------------------------------------
