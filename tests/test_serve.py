@@ -42,10 +42,12 @@ class Served:
 
 
 @contextlib.contextmanager
-def serving(base: Path, *args: str) -> Iterator[Served]:
+def serving(base: Path | None, *args: str, cwd: Path | None = None) -> Iterator[Served]:
     """``briefgen --facts-dir BASE serve --port 0 ARGS`` in a process of its own."""
+    facts_dir = ["--facts-dir", str(base)] if base is not None else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "--facts-dir", str(base), "serve", "--port", "0", *args],
+        [sys.executable, "-m", "briefgen", *facts_dir, "serve", "--port", "0", *args],
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -112,6 +114,19 @@ def test_serve_shows_the_brief_and_reloads_it_after_an_edit(pact_copy):
         assert "Trade between both pacts reached 1.5 billion dollars." in page
         assert _version(page) == 2
     assert any("rebuilt" in line for line in served.stderr)
+
+
+def test_serve_takes_the_settings_of_briefgen_toml(pact_copy):
+    """What 'serve' shows is what 'brief' would make: the same configuration applies."""
+    (pact_copy.parent / "briefgen.toml").write_text(
+        'facts-dir = "facts"\nlang = "fr"\nmarking = "DIFFUSION RESTREINTE"\n', encoding="utf-8"
+    )
+    with serving(None, cwd=pact_copy.parent) as served:
+        status, _, page = served.get("/")
+    assert status == 200
+    assert '<html lang="fr">' in page
+    assert '<p class="marking">DIFFUSION RESTREINTE</p>' in page
+    assert "Les échanges entre les deux pays ont atteint 1,5 milliard de dollars." in page
 
 
 def test_serve_lists_the_problems_of_a_broken_base_instead_of_the_brief(pact_copy):
