@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from briefgen import __version__
-from briefgen.commands import brief, checks, listings, tools
+from briefgen.commands import add, brief, checks, listings, serve, tools
 from briefgen.commands.options import Settings
 from briefgen.errors import BriefgenError, ExitCode
 
@@ -109,7 +109,10 @@ def cli(
         settings.facts_dir = Path(settings.configured["facts-dir"].value)
     if ctx.get_parameter_source("quiet") not in from_user and "quiet" in settings.configured:
         settings.quiet = settings.configured["quiet"].value
-    ctx.default_map = {"brief": default_map(settings.configured, brief_command)}
+    # serve previews the brief that brief would make: the same settings apply.
+    ctx.default_map = {
+        name: default_map(settings.configured, cli.commands[name]) for name in ("brief", "serve")
+    }
 
 
 for command in (
@@ -122,6 +125,8 @@ for command in (
     tools.schema,
     tools.config_command,
     tools.completion,
+    add.add,
+    serve.serve,
 ):
     cli.add_command(command)
 

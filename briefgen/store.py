@@ -593,3 +593,24 @@ def _nested_model(annotation: object) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+def fact_ids_by_file(root: Path) -> dict[Path, list[str]]:
+    """The ids of the facts each ``items/`` file of ``root`` defines, in order (for adding facts).
+
+    Only what a file defines is read, without validating it: a file that cannot
+    be read holds no ids.
+    """
+    found: dict[Path, list[str]] = {}
+    for path in fact_files(root):
+        if path.parent == root:
+            continue
+        try:
+            data = safe_yaml.parse(path.read_bytes().decode("utf-8-sig")).data
+        except Exception:  # unreadable, or not YAML: loading the base reports why
+            continue
+        items = data if isinstance(data, list) else []
+        found[path] = [
+            i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)
+        ]
+    return found
