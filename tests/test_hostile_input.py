@@ -167,9 +167,10 @@ def test_ampersands_and_asterisks_in_text_are_not_anchors(run, pact_copy):
     ("content", "line", "message"),
     [
         ("[" * 100_000 + "]" * 100_000 + "\n", 1, "invalid YAML: nested more than 32 levels deep"),
+        ("- a\n- " + "[" * 5_000 + "]" * 5_000 + "\n", 2, None),
         ("a:\n" + "".join(" " * n + "a:\n" for n in range(1, 40)) + " " * 40 + "x\n", 33, None),
     ],
-    ids=["flow", "block"],
+    ids=["flow", "flow-second-line", "block"],
 )
 def test_deep_nesting_is_refused_without_crashing(pact_copy, content, line, message):
     # Run in a process of its own: the crash this guards against was a segmentation fault.
@@ -184,6 +185,17 @@ def test_deep_nesting_is_refused_without_crashing(pact_copy, content, line, mess
     assert result.returncode == 3, result.stderr
     expected = message or "invalid YAML: nested more than 32 levels deep"
     assert result.stdout == f"{path}:{line}: {expected}\n"
+
+
+def test_a_character_yaml_does_not_allow_is_one_line_with_its_line(run, pact_copy):
+    # Written, not escaped: the YAML parser itself refuses it, after accented text
+    # (libyaml counts its position in bytes).
+    path, line = add_fact(pact_copy, "Café \x07 bell")
+    result = run("--facts-dir", pact_copy, "validate")
+    assert result.exit_code == 3
+    assert result.stdout == (
+        f"{path}:{line}: invalid YAML: character U+0007 is not allowed in a YAML file\n"
+    )
 
 
 def test_a_linked_items_directory_outside_the_base_is_refused(run, pact_copy, tmp_path):
