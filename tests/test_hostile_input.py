@@ -236,6 +236,7 @@ def test_a_broken_link_is_reported(run, pact_copy, kind):
         "file:///etc/passwd",
         "https://example.org/a b",
         'https://example.org/"><script>',
+        "https://example.org/moreau-2025\n",  # a trailing line break would end a Markdown note
     ],
 )
 def test_only_web_addresses_are_accepted_as_source_urls(run, pact_copy, url):
