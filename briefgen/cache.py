@@ -18,6 +18,7 @@ import os
 import pickle
 import stat
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import VERSION as PYDANTIC_VERSION
@@ -49,21 +50,21 @@ def directory() -> Path | None:
     return path
 
 
-def key(root: Path, files: list[Path]) -> str:
-    """The entry for ``root``: a hash of its path, then a hash of everything its base depends on."""
+def key(root: Path, files: Iterable[tuple[str, bytes]]) -> str:
+    """The entry for ``root``: a hash of its path, then a hash of everything its base depends on.
+
+    ``files`` are the names of the base's files and what they hold, as the
+    store read them: the cache never reads a fact file itself.
+    """
     where = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{__version__}\0{sys.version}\0{PYDANTIC_VERSION}\0{where}\0".encode())
     for code in _CODE:
         info = code.stat()
         digest.update(f"{info.st_size}:{info.st_mtime_ns}\0".encode())
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"\0unreadable")
-        digest.update(b"\0")
+    for name, content in files:
+        digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
     return f"{where}-{digest.hexdigest()}"
 
 

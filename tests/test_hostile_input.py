@@ -10,6 +10,7 @@ escaped by that format's renderer.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -353,3 +354,104 @@ def test_links_inside_the_template_directory_are_followed(run, pact, tmp_path):
     (templates / "brief.html.j2").write_text('{% include "title.j2" %}\n')
     result = run("--facts-dir", pact, "brief", "-f", "html", "--template", templates)
     assert (result.exit_code, result.stdout) == (0, "<h1>The Northland–Eastland pact</h1>")
+
+
+# -- what a fact file may be: a regular file inside the base, of reasonable size ----------
+
+
+def briefgen_process(*args: object, env: dict[str, str] | None = None, memory: int | None = None):
+    """briefgen in a process of its own, given 30 s (and ``memory`` bytes of address space)."""
+    import resource
+
+    def limit() -> None:
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, **(env or {})},
+        preexec_fn=limit,
+    )
+
+
+@pytest.mark.parametrize("cache", ["1", "0"], ids=["cache", "no-cache"])
+def test_a_named_pipe_is_reported_not_waited_on(pact_copy, cache):
+    pipe = pact_copy / "items" / "x.yaml"
+    os.mkfifo(pipe)
+    result = briefgen_process("--facts-dir", pact_copy, "validate", env={"BRIEFGEN_CACHE": cache})
+    assert (result.returncode, result.stdout) == (
+        3,
+        f"{pipe}: cannot read: a named pipe, not a file\n",
+    )
+
+
+def test_completion_does_not_wait_on_a_named_pipe(pact_copy):
+    os.mkfifo(pact_copy / "items" / "x.yaml")
+    result = briefgen_process(
+        env={
+            "_BRIEFGEN_COMPLETE": "bash_complete",
+            "COMP_WORDS": "briefgen brief -t s",
+            "COMP_CWORD": "3",
+            "BRIEFGEN_FACTS_DIR": str(pact_copy),
+        }
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "")  # a broken base: nothing
+
+
+def test_a_link_to_a_device_is_refused_before_it_is_read(pact_copy):
+    link = pact_copy / "items" / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    # Reading /dev/zero would never end: it would fill the 2 GiB the process is given.
+    result = briefgen_process("--facts-dir", pact_copy, "validate", memory=2 << 30)
+    assert (result.returncode, result.stdout) == (3, f"{link}: links outside the fact directory\n")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_a_device_node_inside_the_base_is_refused_unread(pact_copy):
+    import stat
+
+    device = pact_copy / "items" / "zero.yaml"
+    os.mknod(device, stat.S_IFCHR | 0o600, os.makedev(1, 5))  # what /dev/zero is
+    result = briefgen_process("--facts-dir", pact_copy, "validate", memory=2 << 30)
+    assert (result.returncode, result.stdout) == (
+        3,
+        f"{device}: cannot read: a device, not a file\n",
+    )
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(run, pact_copy):
+    from briefgen.store import MAX_FILE_SIZE
+
+    big = pact_copy / "items" / "big.yaml"
+    big.write_text("# " + "x" * MAX_FILE_SIZE + "\n")
+    start = time.perf_counter()
+    result = run("--facts-dir", pact_copy, "validate")
+    assert time.perf_counter() - start < 5
+    assert result.exit_code == 3
+    assert result.stdout == f"{big}: larger than 8 MiB, the most briefgen reads from one file\n"
+
+
+def test_thousands_of_problems_in_one_item_are_counted_not_listed(pact_copy):
+    path = pact_copy / "items" / "trade.yaml"
+    before = path.read_text(encoding="utf-8")
+    start_line = before.count("\n") + 1
+    keys = "".join(f"  key{n}: {n}\n" for n in range(40_000))
+    path.write_text(
+        before + "- id: many-keys\n  kind: event\n  themes: [trade]\n"
+        "  text: {en: A., fr: B.}\n  sources: [{ref: moreau-2025}]\n" + keys,
+        encoding="utf-8",
+    )
+    start = time.perf_counter()
+    result = briefgen_process("--facts-dir", pact_copy, "validate")
+    assert time.perf_counter() - start < 10  # it took minutes: each key was looked up in all
+    assert result.returncode == 3
+    lines = result.stdout.splitlines()
+    assert len(lines) == 21
+    first_key = start_line + 5
+    assert lines[0] == f"{path}:{first_key}: many-keys: unknown key 'key0'"
+    assert (
+        lines[-1] == f"{path}:{first_key + 19}: many-keys: … and 39980 more problems in this item"
+    )
