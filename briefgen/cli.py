@@ -19,11 +19,27 @@ import click
 from briefgen import __version__
 from briefgen.commands import brief, checks, listings, tools
 from briefgen.commands.options import Settings
-from briefgen.errors import BriefgenError, ExitCode
+from briefgen.errors import BriefgenError, ExitCode, printable
 
 
 class BriefgenGroup(click.Group):
-    """Turns :class:`BriefgenError` into one line on stderr and its exit code."""
+    """Turns :class:`BriefgenError` into one line on stderr and its exit code.
+
+    Click's own errors (a bad option or value) are left to click, their
+    message made printable first.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            raise _printable_click_error(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -34,7 +50,9 @@ class BriefgenGroup(click.Group):
             if exc.exit_code == ExitCode.EMPTY and isinstance(ctx.obj, Settings) and ctx.obj.quiet:
                 sys.exit(exc.exit_code)  # an expected outcome a script tests for, not an error
             _fail(str(exc), exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except click.ClickException as exc:
+            raise _printable_click_error(exc) from None
+        except (click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:
             # The reader went away (``briefgen facts | head``): stop quietly.
@@ -49,12 +67,24 @@ class BriefgenGroup(click.Group):
             )
 
 
+def _printable_click_error(error: click.ClickException) -> click.ClickException:
+    """``error`` with its message made printable: click's messages quote what was typed
+    (escaped by ``repr`` in click 8.2 and later, written as is before)."""
+    message = printable(error.format_message())
+    if message == error.format_message():
+        return error
+    # Same exit status: 2 for every usage error, 1 for click's other errors.
+    if isinstance(error, click.UsageError):
+        return click.UsageError(message, error.ctx)
+    return click.ClickException(message)
+
+
 def _debug(ctx: click.Context) -> bool:
     return isinstance(ctx.obj, Settings) and ctx.obj.debug
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"briefgen: error: {message}", err=True)
+    click.echo(f"briefgen: error: {printable(message)}", err=True)
     sys.exit(code)
 
 

@@ -455,3 +455,46 @@ def test_thousands_of_problems_in_one_item_are_counted_not_listed(pact_copy):
     assert (
         lines[-1] == f"{path}:{first_key + 19}: many-keys: … and 39980 more problems in this item"
     )
+
+
+# -- messages: whatever a file name, an id or an argument holds, it reaches the terminal inert --
+
+OSC_TITLE = "\x1b]0;owned\x07"  # retitles the terminal
+OSC_CLIPBOARD = "\x1b]52;c;ZWNobyBvd25lZA==\x07"  # writes the clipboard
+CSI = "\x9b2J"  # C1: clears the screen
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_messages_escape_control_and_bidirectional_characters(run, pact_copy):
+    odd = pact_copy / "items" / f"{OSC_CLIPBOARD}\u202e.yaml"
+    odd.write_text("- [unclosed\n")
+    add_fact(pact_copy, '"text"')  # a fact with an id to spoil
+    trade = pact_copy / "items" / "trade.yaml"
+    trade.write_text(trade.read_text().replace("id: hostile", f"id: {json.dumps(OSC_TITLE + CSI)}"))
+    result = run("--facts-dir", pact_copy, "validate")
+    assert result.exit_code == 3
+    assert not RAW.search(result.stdout + result.stderr)
+    assert r"\x1b]52;c;ZWNobyBvd25lZA==\x07\u202e.yaml:2: invalid YAML:" in result.stdout
+    assert r": \x1b]0;owned\x07\x9b2J: id: String should match pattern" in result.stdout
+    brief = run("--facts-dir", pact_copy, "brief")
+    assert brief.exit_code == 3 and brief.stderr.startswith("briefgen: error: ")
+    assert not RAW.search(brief.stdout + brief.stderr)
+    assert r"\x1b]" in brief.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["brief", "--theme", OSC_TITLE],
+        ["brief", "--format", OSC_TITLE],
+        [f"--{OSC_TITLE}"],
+        ["brief", "--changed-since", OSC_CLIPBOARD],
+        [OSC_CLIPBOARD],
+    ],
+    ids=["our error", "click's bad value", "click's unknown option", "a revision", "a command"],
+)
+def test_usage_errors_escape_what_was_typed(run, pact, args):
+    result = run("--facts-dir", pact, *args)
+    assert result.exit_code == 2
+    assert not RAW.search(result.stdout + result.stderr)
+    assert r"\x1b]" in result.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from briefgen.commands.options import Settings, echo, pass_settings
-from briefgen.errors import ExitCode
+from briefgen.errors import ExitCode, printable
 
 
 @click.command()
@@ -20,7 +20,7 @@ def validate(settings: Settings) -> None:
     try:
         base = settings.load()
     except InvalidFactBase as exc:
-        echo("".join(f"{problem}\n" for problem in exc.problems))
+        echo("".join(f"{printable(str(problem))}\n" for problem in exc.problems))
         count = len(exc.problems)
         settings.info(f"{count} problem{'s' if count != 1 else ''} found")
         sys.exit(ExitCode.INVALID)
@@ -45,7 +45,7 @@ def verify(settings: Settings, texts: Path) -> None:
 
     base = settings.load()
     report = verify_quotes(base, texts)
-    echo("".join(f"{failure}\n" for failure in report.failures))
+    echo("".join(f"{printable(str(failure))}\n" for failure in report.failures))
     for source_id in report.missing_texts:
         settings.info(f"warning: {source_id}: text file not found in {texts}")
     settings.info(

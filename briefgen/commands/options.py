@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from briefgen.errors import BriefgenError, UsageError
+from briefgen.errors import BriefgenError, UsageError, printable
 
 if TYPE_CHECKING:
     from briefgen.model import Fact, FactBase, PartialDate
@@ -36,9 +36,9 @@ class Settings:
         return load(self.facts_dir)
 
     def info(self, message: str) -> None:
-        """A progress or summary line on stderr, unless ``--quiet``."""
+        """A progress, summary or warning line on stderr, unless ``--quiet``."""
         if not self.quiet:
-            click.echo(message, err=True)
+            click.echo(printable(message), err=True)
 
 
 pass_settings = click.make_pass_decorator(Settings)
