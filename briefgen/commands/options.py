@@ -62,7 +62,10 @@ class DateType(click.ParamType):
         text = str(value).strip()
         relative = _RELATIVE.match(text)
         if relative:
-            return _days_ago(int(relative[1]), relative[2])
+            try:
+                return _days_ago(int(relative[1]), relative[2])
+            except (OverflowError, ValueError):  # before the year 1, or past any calendar
+                self.fail(f"{value!r} is too far back: the earliest date is the year 1", param, ctx)
         try:
             return PartialDate.parse(text)
         except ValueError:
