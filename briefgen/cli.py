@@ -9,6 +9,7 @@ an exit code in one place, :class:`BriefgenGroup`.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -28,6 +29,14 @@ class BriefgenGroup(click.Group):
     Click's own errors (a bad option or value) are left to click, their
     message made printable first.
     """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:  # click writing the help or the version, before any command
+            if exc.errno not in _STDOUT_ERRORS:
+                raise
+            _stdout_failed(exc)
 
     def make_context(
         self,
@@ -54,17 +63,32 @@ class BriefgenGroup(click.Group):
             raise _printable_click_error(exc) from None
         except (click.exceptions.Exit, click.Abort):
             raise
-        except BrokenPipeError:
-            # The reader went away (``briefgen facts | head``): stop quietly.
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-            sys.exit(ExitCode.ERROR)
         except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno in _STDOUT_ERRORS:
+                _stdout_failed(exc)
             if _debug(ctx):
                 raise
             _fail(
                 f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
                 ExitCode.ERROR,
             )
+
+
+# What writing to standard output can fail with: the reader went away; the disk is
+# full. Every file briefgen writes reports its own errors, naming it, so only
+# standard output (click writing help, or a version) lets one of these through.
+_STDOUT_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _stdout_failed(error: OSError) -> NoReturn:
+    """End the run, standard output lost: quietly if its reader went away
+    (``briefgen facts | head``), with one line otherwise. Exit status 1 either way."""
+    from briefgen.output import discard_stdout
+
+    discard_stdout()
+    if isinstance(error, BrokenPipeError):
+        sys.exit(ExitCode.ERROR)
+    _fail(f"cannot write to standard output: {error.strerror or error}", ExitCode.ERROR)
 
 
 def _printable_click_error(error: click.ClickException) -> click.ClickException:

@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from briefgen.errors import OutputError
 
@@ -44,19 +45,56 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def write_stdout(data: str | bytes | Iterable[str]) -> None:
-    """Write ``data`` to standard output: bytes unchanged, text (or pieces of text) as UTF-8."""
-    sys.stdout.flush()
-    out = sys.stdout.buffer
-    if isinstance(data, bytes):
-        out.write(data)
-    elif isinstance(data, str):
-        # A megabyte at a time, so that a large document is not also held encoded.
-        for start in range(0, len(data), _CHUNK):
-            out.write(data[start : start + _CHUNK].encode("utf-8"))
-    else:
-        for piece in data:
-            out.write(piece.encode("utf-8"))
-    out.flush()
+    """Write ``data`` to standard output: bytes unchanged, text (or pieces of text) as UTF-8.
+
+    Raises :class:`BrokenPipeError` when the reader has gone away, and
+    :class:`OutputError` when standard output takes no more (a full disk);
+    either way, standard output is then discarded (:func:`discard_stdout`).
+    """
+    try:
+        sys.stdout.flush()
+        out = sys.stdout.buffer
+        if isinstance(data, bytes):
+            _write_all(out, data)
+        elif isinstance(data, str):
+            # A megabyte at a time, so that a large document is not also held encoded.
+            for start in range(0, len(data), _CHUNK):
+                _write_all(out, data[start : start + _CHUNK].encode("utf-8"))
+        else:
+            for piece in data:
+                _write_all(out, piece.encode("utf-8"))
+        out.flush()
+    except BrokenPipeError:
+        discard_stdout()
+        raise
+    except OSError as exc:
+        discard_stdout()
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def _write_all(out: BinaryIO, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        # A write interrupted by a signal (SIGPIPE, when the reader goes away) may take
+        # only part of the data, without an error: the next write then says why.
+        view = view[out.write(view) :]
+
+
+def discard_stdout() -> None:
+    """Send standard output to the null device from now on.
+
+    What it could not take is dropped, and the flush that ends every Python
+    process cannot fail again with an "Exception ignored" message.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (tests capture it)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
 
 
 def _umask() -> int:
