@@ -498,3 +498,23 @@ def test_usage_errors_escape_what_was_typed(run, pact, args):
     assert result.exit_code == 2
     assert not RAW.search(result.stdout + result.stderr)
     assert r"\x1b]" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("expression", "error"),
+    [
+        ('"{0}".format_map({})', "IndexError"),
+        ('"{x}".format_map({})', "KeyError: 'x'"),
+        ("1 // 0", "ZeroDivisionError"),
+    ],
+)
+def test_a_template_that_fails_in_python_is_a_template_error(
+    run, pact, tmp_path, expression, error
+):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "brief.html.j2").write_text(f"<p>\n{{{{ {expression} }}}}</p>\n")
+    result = run("--facts-dir", pact, "brief", "-f", "html", "--template", templates)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"briefgen: error: template brief.html.j2:2: {error}")
+    assert result.stderr.count("\n") == 1
