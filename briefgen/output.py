@@ -7,6 +7,7 @@ one: the new content replaces the old in one step, or not at all.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -19,13 +20,27 @@ _CHUNK = 1 << 20
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the whole new one."""
+    """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
+
+    A link is written through: the file it points at is replaced, not the link.
+    What is not a regular file (``/dev/null``, a named pipe, a terminal) cannot
+    be replaced atomically and must not be replaced at all: it is written to
+    in place.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    directory = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a directory")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        info = path.stat()
+    except OSError:
+        info = None  # a new file (or a link to one)
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"cannot write {path}: it is a directory")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_in_place(path, payload)
+        return
+    target = path.resolve() if path.is_symlink() else path
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
@@ -34,14 +49,23 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes the file 0600; give the new file the usual permissions.
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        mode = info.st_mode & 0o777 if info is not None else 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
+
+
+def _write_in_place(path: Path, payload: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)  # never O_CREAT: it exists, and stays
+        with os.fdopen(fd, "wb") as handle:
+            _write_all(handle, payload)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def write_stdout(data: str | bytes | Iterable[str]) -> None:

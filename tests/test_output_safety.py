@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -198,3 +199,63 @@ def big_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
     )
     return target
+
+
+# -- what -o names may not be a file: standard output, a device, a named pipe ----------------
+
+
+def test_a_named_pipe_is_written_to_not_replaced(run, pact, tmp_path):
+    fifo = tmp_path / "brief.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # there: briefgen's open does not wait
+    try:
+        result = run("--facts-dir", pact, "brief", "-f", "md", "-o", fifo)
+        received = os.read(reader, 1 << 20)
+    finally:
+        os.close(reader)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert received.decode().startswith("# The Northland–Eastland pact\n")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.fifo"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making device nodes needs root")
+@pytest.mark.parametrize(
+    ("device", "code", "error"),
+    [
+        ((1, 3), 0, ""),  # what /dev/null is
+        ((1, 7), 1, "No space left on device"),  # what /dev/full is
+    ],
+    ids=["null", "full"],
+)
+def test_a_device_is_written_to_not_replaced(run, pact, tmp_path, device, code, error):
+    node = tmp_path / "device"
+    os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(*device))
+    result = run("--facts-dir", pact, "brief", "-f", "md", "-o", node)
+    assert result.exit_code == code
+    assert result.stderr == (f"briefgen: error: cannot write {node}: {error}\n" if error else "")
+    assert stat.S_ISCHR(node.lstat().st_mode)
+    assert os.major(node.lstat().st_rdev) == device[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["device"]
+
+
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1"])
+def test_dev_stdout_is_standard_output(pact, name):
+    before = os.lstat(name)
+    code, out, err = finish(briefgen("--facts-dir", pact, "brief", "-f", "md", "-o", name))
+    assert (code, err) == (0, "")
+    assert out.startswith("# The Northland–Eastland pact\n")
+    after = os.lstat(name)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+
+
+def test_a_link_is_written_through(run, pact, tmp_path):
+    target = tmp_path / "briefs" / "brief.md"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    link = tmp_path / "latest.md"
+    link.symlink_to(target)
+    result = run("--facts-dir", pact, "brief", "-f", "md", "-o", link)
+    assert result.exit_code == 0
+    assert link.is_symlink()
+    assert target.read_text().startswith("# The Northland–Eastland pact\n")

@@ -12,6 +12,7 @@ import click
 
 from briefgen.commands.options import (
     DATE,
+    OUTPUT,
     Settings,
     check_lang,
     lang_option,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    type=OUTPUT,
     help="Write to FILE (atomically) instead of stdout; '-' is stdout.",
 )
 @click.option(

@@ -94,6 +94,24 @@ def _days_ago(count: int, unit: str) -> PartialDate:
 
 DATE = DateType()
 
+# Names of standard output: writing there is writing to stdout, not replacing a file.
+STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+
+
+class OutputPath(click.Path):
+    """``-o FILE``: a path to write to, or ``-`` (also ``/dev/stdout``) for standard output."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, allow_dash=True, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if str(value) in STDOUT_NAMES:
+            return Path("-")
+        return super().convert(value, param, ctx)
+
+
+OUTPUT = OutputPath()
+
 
 def complete_ids(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
     """Complete theme or source ids from the fact base the command would read."""
