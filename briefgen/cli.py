@@ -63,6 +63,9 @@ class BriefgenGroup(click.Group):
             raise _printable_click_error(exc) from None
         except (click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            # Ctrl-C: what was being written has been removed on the way here.
+            sys.exit(ExitCode.INTERRUPTED)
         except Exception as exc:
             if isinstance(exc, OSError) and exc.errno in _STDOUT_ERRORS:
                 _stdout_failed(exc)
@@ -194,4 +197,13 @@ def main(prog_name: str | None = None) -> None:
     # cold brief's time, for hooks a command-line run has no use for. A value
     # the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    import signal
+
+    # SIGTERM ends the run as Ctrl-C does, through every clean-up on the way out
+    # (temporary files, a half-written output), instead of killing it on the spot.
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name=prog_name or "briefgen")
+
+
+def _terminated(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(ExitCode.TERMINATED)

@@ -15,6 +15,8 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad option, unknown theme, bad configuration
     INVALID = 3  # the fact base (or a quote check) has problems
     EMPTY = 4  # the selection matched nothing
+    INTERRUPTED = 130  # Ctrl-C (SIGINT), as shells report it: 128 + the signal's number
+    TERMINATED = 143  # SIGTERM
 
 
 class BriefgenError(Exception):

@@ -10,7 +10,8 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -119,6 +120,27 @@ def discard_stdout() -> None:
         os.dup2(null, fd)
     finally:
         os.close(null)
+
+
+@contextmanager
+def temporary_directory() -> Iterator[None]:
+    """Put the temporary files that :mod:`tempfile` makes during the block (WeasyPrint's
+    fonts) in a directory of their own, removed when the block ends, however it ends.
+
+    WeasyPrint removes its files when its objects are freed, which an interrupted
+    run never gets to. This changes where the whole process puts temporary files:
+    it is for a command-line run, around the rendering.
+    """
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="briefgen-")
+    previous, tempfile.tempdir = tempfile.tempdir, folder
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _umask() -> int:

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,46 @@ def test_a_link_is_written_through(run, pact, tmp_path):
     assert result.exit_code == 0
     assert link.is_symlink()
     assert target.read_text().startswith("# The Northland–Eastland pact\n")
+
+
+# -- interrupted runs: Ctrl-C and SIGTERM leave nothing behind ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["INT", "TERM"]
+)
+def test_an_interrupted_pdf_leaves_no_temporary_files(pact_copy, tmp_path, sig, code):
+    # Enough facts for the layout to take a while (several pages).
+    (pact_copy / "items" / "many.yaml").write_text(
+        "".join(
+            f"- id: many-{n}\n  kind: event\n  themes: [trade]\n"
+            f"  text: {{en: Fact number {n} of a long brief., fr: Fait numéro {n}.}}\n"
+            f"  sources: [{{ref: anon-news}}]\n"
+            for n in range(300)
+        )
+    )
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    output = tmp_path / "out" / "brief.pdf"
+    output.parent.mkdir()
+    process = briefgen(
+        "--facts-dir",
+        pact_copy,
+        "brief",
+        "--pages",
+        "0",
+        "-o",
+        output,
+        env={"TMPDIR": str(temporary)},
+    )
+    # WeasyPrint makes a directory for the fonts when it lays the page out: interrupt it then.
+    deadline = time.monotonic() + 60
+    while not list(temporary.rglob("weasyprint-*")):
+        assert process.poll() is None, "the PDF was made before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    process.send_signal(sig)
+    returncode, out, err = finish(process)
+    assert (returncode, out, err) == (code, "", "")
+    assert list(temporary.iterdir()) == []
+    assert list(output.parent.iterdir()) == []

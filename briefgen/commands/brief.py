@@ -224,9 +224,10 @@ def _pdf(
     template_dir: Path | None,
 ) -> bytes:
     """Typeset the PDF (with a spinner on a terminal) and say what was left out."""
+    from briefgen.output import temporary_directory
     from briefgen.renderers.pdf import fit_pdf
 
-    with spinner(settings, "Typesetting the PDF…"):
+    with spinner(settings, "Typesetting the PDF…"), temporary_directory():
         fitted = fit_pdf(
             document,
             pages=pages,
