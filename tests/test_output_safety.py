@@ -303,3 +303,33 @@ def test_an_interrupted_pdf_leaves_no_temporary_files(pact_copy, tmp_path, sig, 
     assert (returncode, out, err) == (code, "", "")
     assert list(temporary.iterdir()) == []
     assert list(output.parent.iterdir()) == []
+
+
+class _Planted:
+    """A pickle that makes a directory when it is loaded: what an attacker would plant."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_cache_directory_swapped_for_a_link_is_not_read(run, pact, tmp_path, monkeypatch):
+    import pickle
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = run("--facts-dir", pact, "brief", "-f", "md")
+    folder = tmp_path / "cache" / "briefgen"
+    (entry,) = folder.glob("*.pickle")
+    # Someone who can write to the parent directory swaps the cache directory for a
+    # link to one of their own (private, as briefgen checks), holding a planted entry.
+    elsewhere = tmp_path / "elsewhere"
+    folder.rename(elsewhere)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    marker = tmp_path / "the planted pickle ran"
+    (elsewhere / entry.name).write_bytes(pickle.dumps(_Planted(marker)))
+    again = run("--facts-dir", pact, "brief", "-f", "md")
+    assert (again.exit_code, again.stdout) == (0, first.stdout)
+    assert not marker.exists()
+    assert [p.name for p in elsewhere.iterdir()] == [entry.name]  # nothing written there either
