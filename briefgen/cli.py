@@ -157,15 +157,24 @@ def cli(
     from briefgen.config import default_map, load_settings
 
     brief_command = cli.commands["brief"]
-    settings.configured = load_settings(brief_command, profile)
+    configuration = load_settings(brief_command, profile)
+    settings.configured = configuration.settings
     from_user = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
     if (
         ctx.get_parameter_source("facts_dir") not in from_user
         and "facts-dir" in settings.configured
     ):
         settings.facts_dir = Path(settings.configured["facts-dir"].value)
+    # The notice that a working directory's file is in use can only be silenced by the
+    # user: not by that file itself, unless its directory is trusted.
+    silenced = settings.quiet
     if ctx.get_parameter_source("quiet") not in from_user and "quiet" in settings.configured:
-        settings.quiet = settings.configured["quiet"].value
+        configured_quiet = settings.configured["quiet"]
+        settings.quiet = configured_quiet.value
+        silenced = configured_quiet.value and configured_quiet.trusted
+    notice = configuration.notice()
+    if notice is not None and not silenced:
+        click.echo(printable(notice), err=True)
     ctx.default_map = {"brief": default_map(settings.configured, brief_command)}
 
 
