@@ -158,18 +158,15 @@ class _Reader:
         "document",
         "documents",
         "escapes",
-        "handlers",
         "key",
         "loader",
         "parent",
         "plain",
-        "scalar_event",
         "stack",
         "text",
     )
 
     def __init__(self, text: str) -> None:
-        yaml, _ = yaml_module()
         self.loader: Any = None
         self.text = text
         self.document = Document()
@@ -179,16 +176,6 @@ class _Reader:
         self.key: Any = _ITEM
         self.stack: list[tuple[Any, Any]] = []
         self.documents = 0
-        events = yaml.events
-        self.scalar_event = events.ScalarEvent
-        self.handlers: dict[type, Callable[[Any], None]] = {
-            events.MappingStartEvent: self.mapping_start,
-            events.SequenceStartEvent: self.sequence_start,
-            events.MappingEndEvent: self.collection_end,
-            events.SequenceEndEvent: self.collection_end,
-            events.AliasEvent: self.alias,
-            events.DocumentStartEvent: self.document_start,
-        }
 
     def read(self) -> Document:
         """Every event of the text, to its end; the document they make."""
@@ -212,8 +199,18 @@ class _Reader:
         return self.document
 
     def read_events(self) -> None:
-        next_event, handlers, scalar_event = self.loader.get_event, self.handlers, self.scalar_event
-        scalar = self.scalar
+        events = yaml_module()[0].events
+        # Bound methods in a local: kept on the reader, they would make a reference cycle,
+        # which the paused garbage collector would leave in memory with the whole text.
+        handlers: dict[type, Callable[[Any], None]] = {
+            events.MappingStartEvent: self.mapping_start,
+            events.SequenceStartEvent: self.sequence_start,
+            events.MappingEndEvent: self.collection_end,
+            events.SequenceEndEvent: self.collection_end,
+            events.AliasEvent: self.alias,
+            events.DocumentStartEvent: self.document_start,
+        }
+        next_event, scalar_event, scalar = self.loader.get_event, events.ScalarEvent, self.scalar
         # get_event() gives None after the end of the stream.
         while (event := next_event()) is not None:
             if type(event) is scalar_event:  # most events: looked for first
