@@ -34,6 +34,7 @@ from typing import Any
 import click
 
 from briefgen.errors import UsageError
+from briefgen.output import STDOUT_NAMES
 from briefgen.paths import display_path
 
 LOCAL_NAME = "briefgen.toml"
@@ -47,8 +48,6 @@ ENV_TRUSTED = "BRIEFGEN_TRUSTED_DIRECTORIES"
 TRUSTED_KEYS = {"output": "set where output is written", "template": "load templates"}
 # Where facts are read from: only inside the file's own directory, unless trusted.
 CONTAINED_KEYS = ("facts-dir", "changed-since")
-# Names of standard output, which any file may choose.
-STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 
 
 @dataclass(frozen=True)
@@ -240,7 +239,7 @@ def _check_trust(file: ConfigFile, key: str, raw_key: str, value: Any, section: 
         f"unless its directory is trusted: add {str(file.path.parent.resolve())!r} to "
         f"{TRUST_KEY} in {_home(user_config_path())}"
     )
-    if key in TRUSTED_KEYS and str(value) not in STDOUT_NAMES:
+    if key in TRUSTED_KEYS and str(value) not in STDOUT_NAMES:  # standard output is harmless
         message = f"a {LOCAL_NAME} cannot {TRUSTED_KEYS[key]} {remedy}"
         raise _error(file.path, file.text, raw_key, message, section)
     if key in CONTAINED_KEYS and isinstance(value, (str, Path)):

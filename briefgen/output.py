@@ -18,6 +18,8 @@ from typing import BinaryIO
 from briefgen.errors import OutputError
 
 _CHUNK = 1 << 20
+# Names of standard output: ``-o`` any of them writes to stdout, it replaces no file.
+STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

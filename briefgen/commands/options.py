@@ -94,9 +94,6 @@ def _days_ago(count: int, unit: str) -> PartialDate:
 
 DATE = DateType()
 
-# Names of standard output: writing there is writing to stdout, not replacing a file.
-STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
-
 
 class OutputPath(click.Path):
     """``-o FILE``: a path to write to, or ``-`` (also ``/dev/stdout``) for standard output."""
@@ -105,6 +102,8 @@ class OutputPath(click.Path):
         super().__init__(dir_okay=False, allow_dash=True, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from briefgen.output import STDOUT_NAMES
+
         if str(value) in STDOUT_NAMES:
             return Path("-")
         return super().convert(value, param, ctx)
