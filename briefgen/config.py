@@ -217,7 +217,10 @@ def _trusted_directories(path: Path, text: str, value: Any) -> list[str]:
 
 def _home(path: Path) -> str:
     """``path`` with the home directory written ``~``, as the user would look for it."""
-    home = Path.home()
+    try:
+        home = Path.home()
+    except RuntimeError:  # no home directory to speak of
+        return str(path)
     return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
 
 

@@ -294,8 +294,14 @@ def read_revision(here: Path, ref: str) -> BaseFiles:
         )
         position = 0
         for name in blobs:
+            # "<object id> blob <size>\n<content>\n" each, or "<object id> missing\n".
             header_end = output.index(b"\n", position)
-            length = int(output[position:header_end].split()[2])
+            header = output[position:header_end].split()
+            if len(header) != 3 or header[1] != b"blob":
+                files[name] = _Content(shown(name), problem="cannot read: missing from git")
+                position = header_end + 1
+                continue
+            length = int(header[2])
             files[name] = _Content(shown(name), output[header_end + 1 : header_end + 1 + length])
             position = header_end + 1 + length + 1
     ordered = {name: files[name] for name in BASE_FILES if name in files}
