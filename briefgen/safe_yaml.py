@@ -16,8 +16,10 @@ again (:func:`locate`), only when there is a problem to report.
 
 Of PyYAML this uses only: its safe loader (the C one when available), to get
 events, resolve a plain scalar's tag and construct the scalars of the JSON-like
-tags; the event classes; and its error classes. ``tests/test_safe_yaml.py``
-checks each against PyYAML's own ``safe_load``.
+tags; the event classes; and its error classes (libyaml's nesting limit, of
+PyYAML 6.0.4 and later, is reported in this module's words).
+``tests/test_safe_yaml.py`` checks each against what PyYAML's own constructor
+makes of the same text, with libyaml and with PyYAML's Python parser.
 
 Dates stay text: :class:`~briefgen.model.PartialDate` reads them, with a clear
 message for ``2024-02-30``.
