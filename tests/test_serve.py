@@ -54,12 +54,13 @@ def serving(base: Path | None, *args: str, cwd: Path | None = None) -> Iterator[
     )
     assert process.stderr is not None
     lines: list[str] = []
-    ready, _, _ = select.select([process.stderr], [], [], 30)
-    assert ready, "the server did not start"
-    first = process.stderr.readline()
-    lines.append(first)
-    match = re.search(r"on http://([\d.]+):(\d+)/", first)
-    assert match, first
+    match = None
+    while match is None and len(lines) < 5:  # a notice (a local briefgen.toml) may come first
+        ready, _, _ = select.select([process.stderr], [], [], 30)
+        assert ready, "the server did not start"
+        lines.append(process.stderr.readline())
+        match = re.search(r"on http://([\d.]+):(\d+)/", lines[-1])
+    assert match, lines
     reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)  # type: ignore[arg-type]
     reader.start()
     try:

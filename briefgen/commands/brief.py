@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import click
 
 from briefgen.commands.options import (
+    OUTPUT,
     Settings,
     brief_options,
     brief_text_options,
@@ -44,7 +44,7 @@ from briefgen.renderers import FORMATS, PDF_VARIANTS
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    type=OUTPUT,
     help="Write to FILE (atomically) instead of stdout; '-' is stdout.",
 )
 @brief_text_options
@@ -126,7 +126,13 @@ def brief(
         template_dir=template_dir,
         terminal=Terminal(width or _terminal_width(color), color),
     )
-    with spinner(settings, "Typesetting the PDF…") if fmt == "pdf" else nullcontext():
+    if fmt == "pdf":
+        from briefgen.output import temporary_directory
+
+        # WeasyPrint's temporary fonts go in a directory removed however the run ends.
+        with spinner(settings, "Typesetting the PDF…"), temporary_directory():
+            product = produce(recipe, fmt, render_options)
+    else:
         product = produce(recipe, fmt, render_options)
     for line in product.warnings:
         settings.info(line)

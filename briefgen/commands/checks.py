@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from briefgen.commands.options import Settings, echo, pass_settings
-from briefgen.errors import ExitCode, UsageError
+from briefgen.errors import ExitCode, UsageError, printable
 
 
 @click.command()
@@ -20,7 +20,7 @@ def validate(settings: Settings) -> None:
     try:
         base = settings.load()
     except InvalidFactBase as exc:
-        echo("".join(f"{problem}\n" for problem in exc.problems))
+        echo("".join(f"{printable(str(problem))}\n" for problem in exc.problems))
         count = len(exc.problems)
         settings.info(f"{count} problem{'s' if count != 1 else ''} found")
         sys.exit(ExitCode.INVALID)
@@ -53,7 +53,7 @@ def verify(settings: Settings, texts: Path | None) -> None:
         if not texts.is_dir():
             raise UsageError(f"give --texts DIR: the base has no texts/ directory ({texts})")
     report = verify_quotes(base, texts)
-    echo("".join(f"{failure}\n" for failure in report.failures))
+    echo("".join(f"{printable(str(failure))}\n" for failure in report.failures))
     for source_id in report.missing_texts:
         settings.info(f"warning: {source_id}: text file not found in {texts}")
     for warning in report.hedges:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from briefgen.errors import BriefgenError, UsageError
+from briefgen.errors import BriefgenError, UsageError, printable
 
 if TYPE_CHECKING:
     from briefgen.brief import BriefOptions
@@ -37,9 +37,9 @@ class Settings:
         return load(self.facts_dir)
 
     def info(self, message: str) -> None:
-        """A progress or summary line on stderr, unless ``--quiet``."""
+        """A progress, summary or warning line on stderr, unless ``--quiet``."""
         if not self.quiet:
-            click.echo(message, err=True)
+            click.echo(printable(message), err=True)
 
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -63,7 +63,10 @@ class DateType(click.ParamType):
         text = str(value).strip()
         relative = _RELATIVE.match(text)
         if relative:
-            return _days_ago(int(relative[1]), relative[2])
+            try:
+                return _days_ago(int(relative[1]), relative[2])
+            except (OverflowError, ValueError):  # before the year 1, or past any calendar
+                self.fail(f"{value!r} is too far back: the earliest date is the year 1", param, ctx)
         try:
             return PartialDate.parse(text)
         except ValueError:
@@ -91,6 +94,23 @@ def _days_ago(count: int, unit: str) -> PartialDate:
 
 
 DATE = DateType()
+
+
+class OutputPath(click.Path):
+    """``-o FILE``: a path to write to, or ``-`` (also ``/dev/stdout``) for standard output."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, allow_dash=True, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from briefgen.output import STDOUT_NAMES
+
+        if str(value) in STDOUT_NAMES:
+            return Path("-")
+        return super().convert(value, param, ctx)
+
+
+OUTPUT = OutputPath()
 
 
 def complete_ids(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
