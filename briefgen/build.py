@@ -18,13 +18,14 @@ when that pays. Writing the files, and saying what happened, is the
 command's (:mod:`briefgen.commands.build`).
 
 Every brief is the brief ``briefgen brief`` writes with the same options,
-byte for byte: both go through :func:`briefgen.produce.produce`. Making
+byte for byte: both go through :func:`briefgen.production.produce`. Making
 them in one process saves what each ``briefgen brief`` pays again: starting
 Python, loading the base, importing WeasyPrint and loading its fonts.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import string
@@ -36,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefgen.config import LOCAL_NAME
 from briefgen.errors import BriefgenError, ExitCode, UsageError
 from briefgen.paths import display_path
 
@@ -43,7 +45,8 @@ if TYPE_CHECKING:
     import click
 
     from briefgen.brief import BriefRecipe
-    from briefgen.produce import RenderOptions, Typesetters
+    from briefgen.config import ConfigFile
+    from briefgen.production import RenderOptions, Typesetters
 
 # What an output pattern may name: {name}, {theme}, ...
 OUTPUT_FIELDS = ("name", "theme", "lang", "date", "format", "paper", "style")
@@ -52,8 +55,6 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 OWN_KEYS = ("name", "output")
 # Set once, above the tables: one base, one verbosity for the whole run.
 RUN_KEYS = ("facts-dir", "quiet", "profile")
-# Directories whose briefgen.toml may write outside themselves (see is_trusted).
-TRUST_VARIABLE = "BRIEFGEN_TRUSTED_DIRECTORIES"
 
 
 # -- the tables ---------------------------------------------------------------
@@ -68,17 +69,19 @@ class BriefSpec:
     output: str  # the pattern, as written
     origin: str  # "briefgen.toml:12": where the table starts
     root: Path  # the directory of the file: relative outputs start there, and stay inside
+    trusted: bool = False  # the user trusts that directory: outputs may go elsewhere
 
 
-def read_specs(path: Path, brief_command: click.Command) -> list[BriefSpec]:
-    """The ``[[brief]]`` tables of ``path``, checked: every problem is a
-    :class:`UsageError` naming the file and line."""
+def read_specs(file: ConfigFile, brief_command: click.Command) -> list[BriefSpec]:
+    """The ``[[brief]]`` tables of the configuration ``file``, checked: every
+    problem is a :class:`UsageError` naming the file and line."""
     # The values are converted and checked by the configuration's own code, so
-    # a key means in a [[brief]] table what it means at the top of the file.
-    from briefgen.config import _convert, _options, _read
+    # a key means in a [[brief]] table what it means at the top of the file,
+    # and a file in an untrusted directory may set in a table no more than there.
+    from briefgen.config import _convert, _options
 
-    text, data = _read(path)
-    tables = data.get("brief", [])
+    path, text = file.path, file.text
+    tables = file.data.get("brief", [])
     where = display_path(path)
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise UsageError(f"{where}:{_header_line(text, 0)}: brief: must be [[brief]] tables")
@@ -87,7 +90,7 @@ def read_specs(path: Path, brief_command: click.Command) -> list[BriefSpec]:
     for index, table in enumerate(tables):
         start = _header_line(text, index)
         # The table's own lines, the others blanked: a key is found on its line in this table.
-        own_text = _table_text(text, start)
+        table_file = dataclasses.replace(file, text=_table_text(text, start))
 
         def problem(key: str | None, message: str, start: int = start) -> UsageError:
             line = _key_line(text, start, key) if key else start
@@ -114,9 +117,9 @@ def read_specs(path: Path, brief_command: click.Command) -> list[BriefSpec]:
                 continue
             if key in RUN_KEYS:
                 raise problem(raw_key, "is set for the whole run, above the [[brief]] tables")
-            values[key] = _convert(path, own_text, raw_key, key, value, options, None)
+            values[key] = _convert(table_file, raw_key, key, value, options, None)
         root = path.resolve().parent
-        specs.append(BriefSpec(name, values, output, f"{where}:{start}", root))
+        specs.append(BriefSpec(name, values, output, f"{where}:{start}", root, file.trusted))
     return specs
 
 
@@ -186,45 +189,25 @@ def output_fields(name: str, recipe: BriefRecipe, fmt: str, paper: str) -> dict[
     }
 
 
-def is_trusted(directory: Path) -> bool:
-    """Whether the user lets the configuration in ``directory`` write outside it.
-
-    Trust comes from the user, never from the project: the environment
-    variable ``BRIEFGEN_TRUSTED_DIRECTORIES`` lists the trusted directories
-    (absolute, separated by ``:``; ``*`` trusts every one), as for the
-    settings a ``briefgen.toml`` may make. A directory inside a trusted one
-    is not trusted by that.
-    """
-    entries = [e.strip() for e in os.environ.get(TRUST_VARIABLE, "").split(os.pathsep)]
-    if "*" in entries:
-        return True
-    resolved = directory.resolve()
-    return any(
-        Path(entry).expanduser().is_absolute() and Path(entry).expanduser().resolve() == resolved
-        for entry in entries
-        if entry
-    )
-
-
-def confine(path: Path, root: Path) -> Path:
+def confine(path: Path, root: Path, trusted: bool = False) -> Path:
     """``path`` (relative to ``root``) as the file to write, if it lies inside ``root``.
 
     Its directory is resolved, links and ``..`` included, so that neither a
     ``../`` nor a link to elsewhere leads out; a link in the file's own place
     is replaced, not followed, as every output is (temporary file and
-    rename). Outside ``root``, a :class:`UsageError`, unless :func:`is_trusted`.
+    rename). Outside ``root``, a :class:`UsageError`, unless the user
+    ``trusted`` the directory (see :mod:`briefgen.config`).
     """
     target = root / path  # an absolute path stays absolute
     if target.name in ("", ".", ".."):
         raise UsageError(f"output {path} names a directory, not a file")
     directory = target.parent.resolve()
     base = root.resolve()
-    if directory == base or directory.is_relative_to(base) or is_trusted(base):
+    if trusted or directory == base or directory.is_relative_to(base):
         return directory / target.name
     raise UsageError(
-        f"output {path} lies outside {display_path(base) or '.'}, the directory of the "
-        f"configuration; write it inside, or trust that directory ({TRUST_VARIABLE}, "
-        "see docs/scheduling.md)"
+        f"output {path} lies outside {display_path(base) or '.'}, the directory of "
+        f"{LOCAL_NAME}; write it inside, or trust that directory (see 'briefgen config --help')"
     )
 
 
@@ -266,7 +249,7 @@ class Made:
 
 def make(index: int, job: Job, typesetters: Typesetters | None = None) -> Made:
     """Produce ``job``'s brief; every failure is caught and told, never raised."""
-    from briefgen.produce import produce
+    from briefgen.production import produce
 
     started = time.perf_counter()
     try:
@@ -320,6 +303,13 @@ def _make_in_child(index: int) -> Made:
     return make(index, _JOBS[index], _TYPESETTERS)
 
 
+def _ignore_interrupts() -> None:
+    """Ctrl-C is for the process that forked: it stops the batch, and waits for these."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Batch:
     """Many jobs made, each yielded as it is done (in no set order)::
 
@@ -355,7 +345,9 @@ class Batch:
 
             _import_weasyprint()  # once, here, rather than in each process
             _JOBS[:] = self.jobs
-            self.executor = ProcessPoolExecutor(self.workers, mp_context=get_context("fork"))
+            self.executor = ProcessPoolExecutor(
+                self.workers, mp_context=get_context("fork"), initializer=_ignore_interrupts
+            )
             self.submitted = {self.executor.submit(_make_in_child, i): i for i in self.heavy}
         return self
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from briefgen.build import check_pattern, confine, is_trusted
+from briefgen.build import check_pattern, confine
 from briefgen.errors import UsageError
 
 needs_pdf_tools = pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="needs poppler-utils")
@@ -20,6 +19,12 @@ def project(tmp_path: Path, pact: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     shutil.copytree(pact, tmp_path / "facts")
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def summary(stderr: str) -> list[str]:
+    """The summary table's lines, its head first."""
+    lines = stderr.splitlines()
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("Brief ")) :]
 
 
 def configure(project: Path, text: str) -> None:
@@ -83,7 +88,9 @@ def test_every_brief_is_written_as_brief_would_write_it(run, project):
 
 def test_the_summary_says_what_each_brief_holds(run, project):
     configure(project, BRIEFS)
-    lines = run("build").stderr.splitlines()
+    stderr = run("build").stderr
+    assert stderr.startswith("briefgen: using settings from briefgen.toml (not a trusted")
+    lines = summary(stderr)
     assert lines[0].split() == ["Brief", "File", "Pages", "Facts", "Omitted", "Time"]
     name, file, pages, facts, omitted, seconds, unit = lines[1].split()
     assert (name, file, pages, facts, omitted, unit) == (
@@ -111,7 +118,7 @@ def test_pdfs_are_byte_for_byte_those_of_brief(run, project, jobs):
     )
     result = run("build", "--jobs", jobs)
     assert result.exit_code == 0, result.stderr
-    rows = {line.split()[0]: line.split() for line in result.stderr.splitlines()[1:]}
+    rows = {line.split()[0]: line.split() for line in summary(result.stderr)[1:]}
     assert rows["a4"][1:3] == ["a4.pdf", "1"]
     assert rows["mail"][1:3] == ["mail.eml", "1"]  # the pages of the PDF it carries
     for name, options in [
@@ -267,8 +274,7 @@ def test_without_a_configuration(run, project):
 # -- where an output may go -------------------------------------------------------
 
 
-def test_confine_keeps_outputs_inside_the_directory_of_the_configuration(tmp_path, monkeypatch):
-    monkeypatch.delenv("BRIEFGEN_TRUSTED_DIRECTORIES", raising=False)
+def test_confine_keeps_outputs_inside_the_directory_of_the_configuration(tmp_path):
     root = tmp_path / "project"
     (root / "out").mkdir(parents=True)
     assert confine(Path("out/a.pdf"), root) == root.resolve() / "out" / "a.pdf"
@@ -289,23 +295,27 @@ def test_confine_keeps_outputs_inside_the_directory_of_the_configuration(tmp_pat
     (root / "out" / "b.pdf").symlink_to(elsewhere / "b.pdf")
     assert confine(Path("out/b.pdf"), root) == root.resolve() / "out" / "b.pdf"
 
-    monkeypatch.setenv("BRIEFGEN_TRUSTED_DIRECTORIES", os.pathsep.join(["/nonexistent", str(root)]))
-    assert is_trusted(root)
-    assert confine(Path("link/a.pdf"), root) == elsewhere.resolve() / "a.pdf"
-    assert confine(Path("../a.pdf"), root) == tmp_path.resolve() / "a.pdf"
-    for other in (str(tmp_path), str(root / "out"), "project"):  # a parent, a child, relative
-        monkeypatch.setenv("BRIEFGEN_TRUSTED_DIRECTORIES", other)
-        assert not is_trusted(root)
-    monkeypatch.setenv("BRIEFGEN_TRUSTED_DIRECTORIES", "*")
-    assert is_trusted(root)
+    # A directory the user trusts may write where it says.
+    assert confine(Path("link/a.pdf"), root, trusted=True) == elsewhere.resolve() / "a.pdf"
+    assert confine(Path("../a.pdf"), root, trusted=True) == tmp_path.resolve() / "a.pdf"
 
 
 def test_a_trusted_project_writes_where_it_says(run, project, tmp_path, monkeypatch):
     configure(project, '[[brief]]\nname = "x"\noutput = "../shared/{name}.md"\n')
     assert run("build").exit_code == 2
+    monkeypatch.setenv("BRIEFGEN_TRUSTED_DIRECTORIES", str(project.parent))  # not this one
+    assert run("build").exit_code == 2
     monkeypatch.setenv("BRIEFGEN_TRUSTED_DIRECTORIES", str(project))
     assert run("build").exit_code == 0
     assert (project.parent / "shared" / "x.md").is_file()
+
+
+def test_an_untrusted_table_sets_no_more_than_the_file(run, project):
+    (project / "templates").mkdir()
+    configure(project, '[[brief]]\nname = "x"\noutput = "x.html"\ntemplate = "templates"\n')
+    result = run("build")
+    assert result.exit_code == 2
+    assert "briefgen.toml:7: template: a briefgen.toml cannot load templates" in result.stderr
 
 
 def test_check_pattern():

@@ -6,6 +6,8 @@ not copied from the program's output. Italics are shown as ``*…*``.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from briefgen.cite import Citation, NoteWriter, bibliography, short_title
@@ -488,9 +490,7 @@ def test_chicago_notes_in_a_markdown_brief(run, pact) -> None:
         "“Un pacte à haut risque,” n.d., §3 \\[C4\\].",
         "Moreau, *Le pacte Nordland–Estland*, §3 \\[B3\\]; “Un pacte à haut risque,” §4 \\[C3\\].",
         "Northland Intelligence Service, cited in “Un pacte à haut risque,” §2 \\[C3\\].",
-        "Wire Agency, “Eastland Troops Seen,” cited in Moreau, *Le pacte Nordland–Estland*, §2 "
-        "\\[B3\\].",
-        "Moreau, *Le pacte Nordland–Estland*, §1 \\[B3\\].",
+        # the key points that are an estimate and a side of a contradiction call notes 2 and 1
         "“Un pacte à haut risque,” §1 \\[C4\\].",
     ]
 
@@ -561,8 +561,10 @@ def test_terminal_notes_have_grades_legend_and_bibliography(run, pact) -> None:
         "--bibliography",
     )  # fmt: skip
     out = result.stdout
-    assert " 1. Claire Moreau, Le pacte Nordland–Estland : une évaluation (Institut" in out
-    assert " 4. Ibid., §1 [B2]." in out
+    assert re.search(
+        r"^ *1\. Claire Moreau, Le pacte Nordland–Estland : une évaluation \(Institut", out, re.M
+    )
+    assert re.search(r"^ *4\. Ibid\., §1 \[B2\]\.", out, re.M)
     # the legend explains the grades the notes give, and only those
     assert "Grades [B2]: source B usually reliable, C fairly reliable; information 2" in out
     assert "A completely reliable" not in out

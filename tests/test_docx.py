@@ -109,7 +109,7 @@ def test_pandoc_reads_one_footnote_per_note_with_the_notes_text(run, pact_copy, 
     path = make_docx(run, pact_copy, tmp_path / "brief.docx", "--marking", MARKING)
     expected = brief_json(run, pact_copy, "--marking", MARKING)
     notes = notes_of(pandoc_ast(path))
-    assert len(notes) == len(expected["notes"]) == 10
+    assert len(notes) == len(expected["notes"]) == 8
     assert notes == [expected_note(n) for n in expected["notes"]]
     assert any("Analyst's comment: Signed in haste & <unread> by most." in n for n in notes)
 
@@ -125,6 +125,9 @@ def test_pandoc_reads_one_footnote_per_note_with_the_notes_text(run, pact_copy, 
     assert "About 12,000 Eastland soldiers were deployed, according to a wire report.[^2]" in (
         markdown
     )
+    # A fact shown again calls the note it has: Word's cross-reference to a footnote.
+    assert re.search(r"Wire Agency\^2\^", markdown)
+    assert re.search(r"^-\s+The pact\\'s assistance clause is automatic\.\^1\^$", markdown, re.M)
 
 
 @needs_pandoc
@@ -159,7 +162,7 @@ def test_headings_lists_and_the_estimates_table_are_word_structures(run, pact, t
     assert [cells(r) for r in head_rows] == [["Estimate", "As of", "Source"]]
     assert [cells(r) for r in body_rows] == [
         ["8,000–10,000", "2024", "Northland Intelligence Service"],
-        ["12,000", "October 2024", "Wire Agency"],
+        ["12,000", "October 2024", "Wire Agency2"],  # the call of a note already made
     ]
 
 
@@ -201,7 +204,8 @@ def test_properties_header_footer_and_language(run, pact, tmp_path):
     assert len(footers) == 1 and MARKING in footers[0] and 'w:instr="PAGE"' in footers[0]
     assert MARKING not in document
     assert 'w:w="12240"' in document and 'w:h="15840"' in document  # US letter, in twips
-    assert document.count("<w:footnoteReference") == footnotes.count("<w:footnoteRef/>") == 10
+    assert document.count("<w:footnoteReference") == footnotes.count("<w:footnoteRef/>") == 8
+    assert document.count("NOTEREF _RefNote") == 2  # the two facts shown twice
     assert dates == {(2025, 12, 1, 0, 0, 0)}
 
 
@@ -282,5 +286,6 @@ def test_libreoffice_opens_it_and_prints_every_note(run, pact, tmp_path):
     ).stdout
     assert text.count(MARKING) == 2  # header and footer
     assert "The Northland–Eastland pact" in text
-    # Footnote 10 at the foot of the page (pdftotext puts its raised number on a line of its own).
-    assert re.search(r"^\s*10\s+“Un pacte à haut risque”, §1 \[C4\]\.$", text, re.M)
+    # Footnote 8 at the foot of the page (pdftotext puts its raised number on a line of its own).
+    assert re.search(r"^\s*8\s+“Un pacte à haut risque”, §1 \[C4\]\.$", text, re.M)
+    assert re.search(r"Wire Agency2$", text, re.M)  # the note it has, called again

@@ -46,7 +46,7 @@ def build(
     pattern may use {name}, {theme} (ids joined by '+', or 'all'), {lang},
     {date}, {format}, {paper} and {style}; the format comes from 'format'
     or the extension. Outputs are written atomically, inside the directory of
-    briefgen.toml unless BRIEFGEN_TRUSTED_DIRECTORIES names it.
+    briefgen.toml unless that directory is trusted (see 'briefgen config --help').
 
     \b
         [[brief]]
@@ -65,15 +65,15 @@ def build(
          'allow-empty = true' writes it instead)
     """
     from briefgen.build import read_specs
-    from briefgen.config import LOCAL_NAME
+    from briefgen.config import LOCAL_NAME, config_files
 
-    path = Path(LOCAL_NAME)
-    if not path.is_file():
+    local = next((file for file in config_files() if file.local), None)
+    if local is None:
         raise UsageError(f"no {LOCAL_NAME} here: 'briefgen build' writes its [[brief]] tables")
     group = ctx.find_root().command
     assert isinstance(group, click.Group)
     brief_command = group.commands["brief"]
-    specs = _chosen(read_specs(path, brief_command), names, path)
+    specs = _chosen(read_specs(local, brief_command), names, local.path)
     base = settings.load()
     planned = [_plan(settings, base, brief_command, spec) for spec in specs]
     _check_outputs([job for job, _ in planned])
@@ -116,7 +116,7 @@ def _plan(
             )
         fields = output_fields(spec.name, recipe, fmt, request.options.paper)
         # "~" is the home directory, as everywhere in briefgen.toml.
-        output = confine(Path(expand(spec.output, fields)).expanduser(), spec.root)
+        output = confine(Path(expand(spec.output, fields)).expanduser(), spec.root, spec.trusted)
     except BriefgenError as exc:
         if exc.exit_code == ExitCode.INVALID:
             raise
@@ -185,6 +185,7 @@ def _run(
 ) -> tuple[Tally, dict[str, Made]]:
     """Make and write every job that has something to say; report each failure as it comes."""
     from briefgen.build import Batch, Tally, default_jobs
+    from briefgen.output import temporary_directory
 
     tally = Tally()
     results: dict[str, Made] = {}
@@ -196,8 +197,9 @@ def _run(
         else:
             todo.append(job)
     progress = _Progress(len(todo), not settings.quiet and sys.stderr.isatty() and bool(todo))
-    # The batch forks its processes first, before the progress bar starts its thread.
-    with Batch(todo, jobs or default_jobs()) as batch, progress:
+    # WeasyPrint's temporary fonts go in a directory removed however the run ends. The
+    # batch forks its processes before the progress bar starts its thread.
+    with temporary_directory(), Batch(todo, jobs or default_jobs()) as batch, progress:
         for result in batch:
             job = todo[result.index]
             result = _write(job, result)

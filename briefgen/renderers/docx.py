@@ -9,14 +9,18 @@ Open XML with its low-level API, and only that:
   of footnote text and calls, and each call (``w:footnoteReference``):
   python-docx has no footnote API; its releases read and write comments,
   not notes;
-- hyperlinks (``w:hyperlink``), in the text and in the notes;
+- hyperlinks (``w:hyperlink``), in the text and in the notes, and the
+  ``NOTEREF`` field of a note called again;
 - the page number field of the footer, a table header row repeated on each
   page, the document's language.
 
 Every statement calls its note as a real Word footnote, numbered by Word
-in the order of the calls. The brief numbers its notes in reading order and
-each note is called once, so Word's numbers are the brief's: a test reads
-the document back with pandoc and compares. Headings use Word's built-in
+in the order of the calls. The brief numbers its notes in reading order, so
+Word's numbers are the brief's: a test reads the document back with pandoc
+and compares. A fact shown a second time (a key point that is also one side
+of a contradiction) calls the note it already has: a ``NOTEREF`` field to
+a bookmark on the first call, which is how Word itself refers to a
+footnote again (Insert > Cross-reference > Footnote number). Headings use Word's built-in
 heading styles (the navigation pane and a table of contents find them),
 bullets its list styles, competing estimates are a table.
 
@@ -40,7 +44,7 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
     from briefgen.cite import Citation
-    from briefgen.produce import RenderOptions
+    from briefgen.production import RenderOptions
 
 # Page size and the margins of the print template (templates/print.css), in millimetres.
 PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
@@ -75,7 +79,7 @@ class _DocxWriter:
         self.lang = brief.lang
         self.document: Document = docx.Document()
         self.footnotes = _Footnotes(self.document)
-        self.calls: list[int] = []  # note numbers in the order the text calls them
+        self.calls: list[int] = []  # note numbers in the order the text first calls them
 
     def write(self) -> bytes:
         brief = self.brief
@@ -206,8 +210,11 @@ class _DocxWriter:
     def _statement(self, paragraph: Paragraph, item: Item, text: str | None = None) -> None:
         """``text`` (the item's own by default), its footnote, and its status in a digest."""
         paragraph.add_run(item.text if text is None else text)
-        for number in item.notes:
-            self._call(paragraph, self._note(number))
+        if item.repeated and item.note is not None:
+            _note_reference(paragraph, item.note)
+        else:
+            for number in item.notes:
+                self._call(paragraph, self._note(number))
         if item.status:
             paragraph.add_run(f" ({label(self.lang, 'status_' + item.status)})").italic = True
 
@@ -313,6 +320,10 @@ class _Footnotes:
         run = paragraph.add_run()
         run._r.get_or_add_rPr().style = FOOTNOTE_REFERENCE
         run._r.append(OxmlElement("w:footnoteReference", {qn("w:id"): str(note.number)}))
+        # A bookmark on the call, for a later call of the same note to refer to.
+        marks = {qn("w:id"): str(note.number), qn("w:name"): _bookmark(note.number)}
+        run._r.addprevious(OxmlElement("w:bookmarkStart", marks))
+        run._r.addnext(OxmlElement("w:bookmarkEnd", {qn("w:id"): str(note.number)}))
 
         footnote = OxmlElement("w:footnote", {qn("w:id"): str(note.number)})
         self.part.element.append(footnote)
@@ -365,6 +376,44 @@ def _hyperlink(paragraph: Paragraph, text: str, url: str, part: Any) -> None:
     run.text = text
     link.append(run)
     paragraph._p.append(link)
+
+
+def _bookmark(number: int) -> str:
+    # A name starting with "_" is hidden from Word's list of bookmarks.
+    return f"_RefNote{number}"
+
+
+def _note_reference(paragraph: Paragraph, number: int) -> None:
+    """The number of a note already called, as Word's cross-reference to a footnote.
+
+    A complex field (begin, instruction, result, end) rather than a simple one:
+    readers that do not compute fields, pandoc among them, show its result.
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run(*children: Any, text: str | None = None) -> Any:
+        element = OxmlElement("w:r")
+        properties = element.get_or_add_rPr()
+        properties.style = FOOTNOTE_REFERENCE
+        properties.append(OxmlElement("w:vertAlign", {qn("w:val"): "superscript"}))
+        element.extend(children)
+        if text is not None:
+            element.text = text
+        return element
+
+    # \f: formatted as a footnote call; \h: a link to the note.
+    instruction = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+    instruction.text = f" NOTEREF {_bookmark(number)} \\f \\h "
+    paragraph._p.extend(
+        [
+            run(OxmlElement("w:fldChar", {qn("w:fldCharType"): "begin"})),
+            run(instruction),
+            run(OxmlElement("w:fldChar", {qn("w:fldCharType"): "separate"})),
+            run(text=str(number)),
+            run(OxmlElement("w:fldChar", {qn("w:fldCharType"): "end"})),
+        ]
+    )
 
 
 def _field(paragraph: Paragraph, instruction: str) -> None:

@@ -31,7 +31,7 @@ from briefgen.labels import format_date
 
 if TYPE_CHECKING:
     from briefgen.brief import Brief
-    from briefgen.produce import Mail, RenderOptions
+    from briefgen.production import Mail, RenderOptions
 
 # Where the digest of a reproducible Message-ID is made when the sender has no domain.
 FALLBACK_DOMAIN = "briefgen.invalid"
