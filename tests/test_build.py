@@ -324,3 +324,15 @@ def test_check_pattern():
     for bad in ("{0}.pdf", "{}.pdf", "{name.upper}.pdf", "{date:%Y}.pdf", "{name", "name}"):
         with pytest.raises(ValueError):
             check_pattern(bad)
+
+
+def test_shell_completion_offers_the_names_of_the_briefs(project, monkeypatch):
+    from click.shell_completion import ShellComplete
+
+    from briefgen.cli import cli
+
+    configure(project, BRIEFS)
+    complete = ShellComplete(cli, {}, "briefgen", "_BRIEFGEN_COMPLETE")
+    names = [item.value for item in complete.get_completions(["build"], "")]
+    assert names == ["security", "both-fr", "everything", "word"]
+    assert [item.value for item in complete.get_completions(["build"], "b")] == ["both-fr"]

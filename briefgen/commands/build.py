@@ -17,8 +17,25 @@ if TYPE_CHECKING:
     from briefgen.model import FactBase
 
 
+def _complete_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Complete the names of the briefs ./briefgen.toml declares."""
+    from click.shell_completion import CompletionItem
+
+    from briefgen.config import LOCAL_NAME, _read
+
+    try:
+        _, data = _read(Path(LOCAL_NAME))
+    except BriefgenError:  # no file, or a broken one: nothing to complete
+        return []
+    tables = data.get("brief", [])
+    names = (
+        [t.get("name") for t in tables if isinstance(t, dict)] if isinstance(tables, list) else []
+    )
+    return [CompletionItem(n) for n in names if isinstance(n, str) and n.startswith(incomplete)]
+
+
 @click.command()
-@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.argument("names", nargs=-1, metavar="[NAME]...", shell_complete=_complete_names)
 @click.option("--dry-run", is_flag=True, help="List the files that would be written; write none.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first brief that fails.")
 @click.option(
