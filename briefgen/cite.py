@@ -254,8 +254,8 @@ def format_locators(
     """Places in one work as a note gives them: ``para. 7, n. 7``, ``§ 7``; several places
     of one kind share their label, ``paras. 1 and 15``.
 
-    With ``bare_pages`` (Chicago in English, 14.150), a page is its number alone, and a
-    note on it follows without a space: ``45n12`` (14.154).
+    With ``bare_pages`` (Chicago in English, 14.22), a page is its number alone, and a
+    note on it follows without a space: ``45n12``.
     """
     if not locators:
         return None

@@ -196,7 +196,7 @@ def format_number(value: float, lang: str) -> str:
 
 
 # How a note names the kind of a place (a CSL locator label): singular and plural. English
-# uses Chicago's abbreviations (14.154, 10.43): "§" means section in English, so paragraphs
+# uses Chicago's abbreviations (10.43): "§" means section in English, so paragraphs
 # are "para."; French keeps "§" for a paragraph and spaces every sign from its number.
 _LOCATOR_TERMS = {
     "en": {

@@ -121,7 +121,7 @@ def first_note_of(style: str, lang: str, work: Source) -> str:
 # -- one source per case: full metadata, gaps, dates, URLs -------------------------------
 
 # A page, as ISO 690 and French notes write it; Chicago's English notes give its number
-# alone (14.150). A no-break space keeps a label with its number.
+# alone (14.22). A no-break space keeps a label with its number.
 P4 = f"p.{NBSP}4"
 # No date, French typography: "s. d.", bracketed in ISO 690 as an element the source lacks.
 SD = f"s.{NBSP}d."
@@ -461,6 +461,29 @@ def test_bibliography_entry(style: str, lang: str, source_id: str) -> None:
     assert marked(entry) == ENTRIES[style, lang, source_id]
 
 
+def test_an_original_source_names_the_works_it_is_cited_in_before_its_url() -> None:
+    page = source(
+        id="page",
+        type="article-newspaper",
+        **{"container-title": "The Daily Planet"},
+        URL="https://example.org/2024/story",
+    )
+    writer = NoteWriter(get_style("iso690"), "en", {**SOURCES, "page": page})
+    cited_in = [writer.short_form("moreau"), writer.short_form("unsigned")]
+    entry = get_style("iso690").bibliography_entry(page, "en", cited_in)
+    # The URL ends an ISO 690 reference, with no period after it.
+    assert marked(entry) == (
+        f"*The Daily Planet* [online]. N.d. Cited in {MOREAU_SHORT}; “Un pacte à haut risque”. "
+        "Available from: https://example.org/2024/story"
+    )
+    chicago = NoteWriter(get_style("chicago"), "fr", {**SOURCES, "page": page})
+    entry = get_style("chicago").bibliography_entry(page, "fr", [chicago.short_form("moreau")])
+    assert marked(entry) == (
+        # Listed under the newspaper, as an unsigned article is (14.207).
+        f"*Daily Planet*. S.{NBSP}d. https://example.org/2024/story. Cité dans {MOREAU_SHORT}."
+    )
+
+
 def test_bibliography_is_alphabetical_ignoring_articles_accents_and_quotes() -> None:
     chosen = [WIRE, UNDATED, UNSIGNED, WEB, MOREAU, INTEL, THREE]
     entries = bibliography(chosen, get_style("chicago"), "en")
@@ -524,7 +547,7 @@ LOCATOR_CASES = [
     # written, then ISO 690 en, ISO 690 fr, Chicago en, Chicago fr
     ("§7", "para.~7", "§~7", "para.~7", "§~7"),
     ("§7, n. 7", "para.~7, n.~7", "§~7, n.~7", "para.~7, n.~7", "§~7, n.~7"),
-    # Chicago gives a page its number alone (14.150), a note on it "12n3" (14.154).
+    # Chicago gives a page its number alone (14.22), a note on it "12n3".
     ("p. 12", "p.~12", "p.~12", "12", "p.~12"),
     ("12, n. 3", "p.~12, n.~3", "p.~12, n.~3", "12n3", "p.~12, n.~3"),
     ("pp. 211-214", "pp.~211–214", "p.~211–214", "211–214", "p.~211–214"),

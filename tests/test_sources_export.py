@@ -200,6 +200,30 @@ def test_bibtex_braces_always_balance(run, pact) -> None:
     assert unescaped.count("{") == unescaped.count("}")
 
 
+@pytest.mark.skipif(shutil.which("biber") is None, reason="biber is not installed")
+def test_biber_finds_only_what_the_sources_lack(run, tmp_path) -> None:
+    """biber's data model check of the shipped base: no error, and warnings only about
+    fields the sources do not have or biblatex's model does not list (docs/citations.md)."""
+    from briefgen.paths import package_data
+
+    bib = tmp_path / "sources.bib"
+    bib.write_text(run("--facts-dir", package_data("facts"), "sources", "-f", "bibtex").stdout)
+    result = subprocess.run(
+        ["biber", "--tool", "--validate-datamodel", "--output-directory", str(tmp_path), bib.name],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    warnings = [line for line in result.stdout.splitlines() if line.startswith(("WARN", "ERROR"))]
+    expected = re.compile(
+        r"WARN - Datamodel: Entry '[^']+' \(.*sources\.bib\): (Missing mandatory field"
+        r"|Invalid ISSN in value of field 'issn'|Invalid field 'issn' for entrytype 'report'"
+        r"|Invalid field '(title|publisher)' for entrytype 'legislation')"
+    )
+    assert warnings and all(expected.match(line) for line in warnings), [
+        line for line in warnings if not expected.match(line)
+    ]
+
+
 # -- cross-check with pandoc --citeproc and the Chicago CSL style ----------------------
 
 

@@ -61,7 +61,7 @@ class ChicagoStyle:
         return Typography.of(lang, punctuation_inside_quotes=lang == "en")
 
     def locator(self, locators: Sequence[Locator], lang: str) -> str | None:
-        # A page is its number alone (14.150), in English; French keeps "p.".
+        # A page is its number alone (14.22), in English; French keeps "p.".
         return format_locators(locators, lang, bare_pages=lang == "en", serial_comma=True)
 
     def full(self, source: Source, lang: str, locator: str | None = None) -> Citation:
