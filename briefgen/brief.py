@@ -31,6 +31,8 @@ from briefgen.styles import DEFAULT_STYLE, get_style
 
 KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
 KEY_POINT_KINDS = ("assessment", "figure")
+# A compact source summary names this many kinds of source, and counts the others.
+SUMMARY_KINDS = 5
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,18 @@ class Note:
 class Item:
     """A fact as it appears in the brief: its text, the number of its note (None
     for a removed fact, which has none), and in a digest of changes whether it is
-    ``new`` or ``changed``."""
+    ``new`` or ``changed``.
+
+    A fact shown twice (a key point that is also a competing estimate) is the
+    same statement: the second time it calls the note of the first
+    (``repeated``), and no new note is made.
+    """
 
     fact: Fact
     text: str
     note: int | None
     status: Status | None = None
+    repeated: bool = False
 
     @property
     def notes(self) -> tuple[int, ...]:
@@ -158,6 +166,7 @@ class Brief:
     facts: tuple[Fact, ...] = field(repr=False)
     grades: bool = True
     bibliography: bool = False
+    compact: bool = False  # notes and summary in their short forms, for a brief of set length
     removed: tuple[Item, ...] = ()  # in a digest of changes: facts no longer in the base
     omitted: tuple[Fact, ...] = ()  # selected, but left out to fit the length asked for
     empty_text: str = ""  # what an empty brief says: nothing new, or nothing matched
@@ -191,13 +200,27 @@ class Brief:
         )
 
     def summary_text(self) -> str:
-        """The source summary: what kinds of sources, how much is second-hand."""
+        """The source summary: what kinds of sources, how much is second-hand.
+
+        A brief of set length (compact notes) says it in fewer words: the byline
+        already says how many sources.
+        """
         s = self.summary
         # "descriptor (n)": a descriptor is free text, which no rule can put in the plural.
-        kinds = label(self.lang, "list_separator").join(f"{d} ({n})" for d, n in s.by_descriptor)
+        kinds = [f"{d} ({n})" for d, n in s.by_descriptor]
+        separator = label(self.lang, "list_separator")
+        if self.compact:
+            # The commonest kinds; the others counted together.
+            if len(kinds) > SUMMARY_KINDS + 1:
+                rest = s.by_descriptor[SUMMARY_KINDS:]
+                other = label(self.lang, "other_kinds", n=len(rest), m=sum(n for _, n in rest))
+                kinds = [*kinds[:SUMMARY_KINDS], other]
+            second = label(self.lang, "second_hand_short", k=s.second_hand, n=s.facts)
+            return label(self.lang, "summary_short", kinds=separator.join(kinds), second=second)
+        kinds_text = separator.join(kinds)
         second = label(self.lang, "second_hand", k=s.second_hand, n=s.facts)
         return label(
-            self.lang, "summary", prepared=self.prepared_from(), kinds=kinds, second=second
+            self.lang, "summary", prepared=self.prepared_from(), kinds=kinds_text, second=second
         )
 
     def grade_legend(self) -> str:
@@ -323,6 +346,7 @@ def build_brief(
         facts=parts.shown,
         grades=options.grades,
         bibliography=options.bibliography,
+        compact=options.compact_notes,
         removed=tuple(
             Item(f, f.text_in(lang), None, "removed") for f in (changes.removed if changes else ())
         ),
@@ -397,18 +421,24 @@ class _Numbering:
             cited=(s for fact in shown for ref in fact.sources for s in (ref.ref, *ref.via)),
         )
         self.notes: list[Note] = []
+        self.numbers: dict[str, int] = {}  # fact id -> its note
         self.cited_sources: dict[str, None] = {}  # ordered set
         # The works read, and for each original source the works that cite it.
         self.read_sources: dict[str, None] = {}
         self.cited_in: dict[str, dict[str, None]] = {}
 
     def item(self, fact: Fact) -> Item:
+        status = self.changes.status(fact.id) if self.changes else None
+        text = fact.text_in(self.options.lang)
+        earlier = self.numbers.get(fact.id)
+        if earlier is not None:
+            return Item(fact, text, earlier, status, repeated=True)
         references = tuple(
             Reference(ref.ref, ref.via, ref.locator, self._grade(fact, ref)) for ref in fact.sources
         )
         citation = self.writer.note(fact.sources, [r.grade for r in references])
         comment = fact.comment_in(self.options.lang)
-        number = len(self.notes) + 1
+        number = self.numbers[fact.id] = len(self.notes) + 1
         self.notes.append(Note(number, fact.id, references, citation, comment))
         for ref in fact.sources:
             self.cited_sources.update(dict.fromkeys((ref.ref, *ref.via)))
@@ -416,8 +446,7 @@ class _Numbering:
             # via [a, b]: the work read cites a, which cites b.
             for citing, original in zip((ref.ref, *ref.via), ref.via, strict=False):
                 self.cited_in.setdefault(original, {}).setdefault(citing)
-        status = self.changes.status(fact.id) if self.changes else None
-        return Item(fact, fact.text_in(self.options.lang), number, status)
+        return Item(fact, text, number, status)
 
     def bibliography(self) -> tuple[Citation, ...]:
         """Every work the notes cite: the works read, and the original sources known through
@@ -443,7 +472,7 @@ class _Numbering:
         return Estimates(
             measure=quantity.measure,
             title=self.base.measure_title(quantity.measure, lang),
-            unit=quantity.unit,
+            unit=self.base.measure_unit(quantity.measure, quantity.unit, lang),
             rows=tuple(self._estimate_row(f) for f in group),
         )
 

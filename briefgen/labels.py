@@ -38,6 +38,9 @@ LABELS: dict[str, dict[str, str]] = {
         "versus": "versus",
         "summary": "{prepared}: {kinds}. {second}",
         "second_hand": "{k} of {n} facts are second-hand (reported from a source cited by another).",
+        "summary_short": "Sources by kind: {kinds}. {second}",
+        "second_hand_short": "{k} of {n} facts are second-hand.",
+        "other_kinds": "{n} other kinds ({m})",
         "cited_in": "cited in",
         "ibid": "Ibid.",
         "cited_in_entry": "Cited in",
@@ -104,6 +107,9 @@ LABELS: dict[str, dict[str, str]] = {
         "no_facts": "Aucun fait ne correspond à cette sélection.",
         "versus": "contre",
         "summary": "{prepared}\u00a0: {kinds}. {second}",
+        "summary_short": "Sources par type\u00a0: {kinds}. {second}",
+        "second_hand_short": "{k} faits sur {n} sont de seconde main.",
+        "other_kinds": "{n} autres types ({m})",
         "second_hand": (
             "{k} faits sur {n} sont de seconde main (rapportés d'une source citée par une autre)."
         ),

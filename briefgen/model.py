@@ -414,6 +414,7 @@ class Measure(_Frozen):
 
     id: Slug
     title: Localized
+    unit: Localized | None = None  # the unit as a reader of each language calls it
 
 
 class KindGrading(_Frozen):
@@ -470,6 +471,13 @@ class FactBase:
     @cached_property
     def _facts_by_id(self) -> dict[str, Fact]:
         return {f.id: f for f in self.facts}
+
+    def measure_unit(self, measure_id: str, unit: str, lang: str) -> str:
+        """The unit of a measure in ``lang``: from measures.yaml, else as the facts write it."""
+        measure = self.measures.get(measure_id)
+        if measure is not None and measure.unit:
+            return localized(measure.unit, lang)
+        return unit
 
     def measure_title(self, measure_id: str, lang: str) -> str:
         """A readable label for a measure: from measures.yaml, else from its id."""

@@ -7,6 +7,7 @@ not copied from the program's output. Italics are shown as ``*…*``.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -831,8 +832,7 @@ def test_chicago_notes_in_a_markdown_brief(run, pact) -> None:
         "\\[C3\\].",
         f"Northland Intelligence Service, cited in “Un pacte à haut risque,” {para('2', en)} "
         "\\[C3\\].",
-        f"Wire Agency, “Eastland Troops Seen,” cited in {MOREAU_SHORT}, {para('2', en)} \\[B3\\].",
-        f"{MOREAU_SHORT}, {para('1', en)} \\[B3\\].",
+        # the key points that are an estimate and a side of a contradiction call notes 2 and 1
         f"“Un pacte à haut risque,” {para('1', en)} \\[C4\\].",
     ]
 
@@ -929,8 +929,12 @@ def test_terminal_notes_have_grades_legend_and_bibliography(run, pact) -> None:
         "--bibliography",
     )  # fmt: skip
     out = result.stdout
-    assert " 1. Claire Moreau, Le pacte Nordland–Estland : une évaluation (Institut" in out
-    assert f" 4. {MOREAU_SHORT.replace('*', '')}, {para('1', 'en')} [B2]." in out
+    assert re.search(
+        r"^ *1\. Claire Moreau, Le pacte Nordland–Estland : une évaluation \(Institut", out, re.M
+    )
+    assert re.search(
+        rf"^ *4\. Moreau, Le pacte Nordland–Estland, {para('1', 'en')} \[B2\]\.", out, re.M
+    )
     # the legend explains the grades the notes give, and only those
     assert "Grades [B2]: source B usually reliable, C fairly reliable; information 2" in out
     assert "A completely reliable" not in out

@@ -156,8 +156,10 @@ def test_unrelated_base_works_unchanged(run):
     result = run("--facts-dir", coffee, "brief", "-f", "md", "-t", "harvest")
     assert result.exit_code == 0
     assert "## Harvests" in result.stdout
-    assert re.search(r"^\| 8 \| 2024 \| Growers' Federation\[\^\d+\] \|$", result.stdout, re.M)
-    assert re.search(r"^\| 10 \| January 2025 \| Okafor & Lind\[\^\d+\] \|$", result.stdout, re.M)
+    # a note call, or (for a key point shown again) the number of the note it already has
+    call = r"(\[\^\d+\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    assert re.search(rf"^\| 8 \| 2024 \| Growers' Federation{call} \|$", result.stdout, re.M)
+    assert re.search(rf"^\| 10 \| January 2025 \| Okafor & Lind{call} \|$", result.stdout, re.M)
     # a single-language base refuses other languages clearly
     french = run("--facts-dir", coffee, "brief", "--lang", "fr")
     assert french.exit_code == 2

@@ -174,11 +174,14 @@ def check_json_notes(data: dict[str, Any]) -> None:
     items = [*data["key_points"], *(i for s in data["sections"] for i in s["items"])]
     items += [row for group in data["estimates"] for row in group["rows"]]
     items += [side for pair in data["contradictions"] for side in (pair["left"], pair["right"])]
-    # one note per statement, called once, in reading order
-    calls = [item["note"] for item in items]
+    # one note per statement, called once, in reading order; a fact shown a second
+    # time calls the note it already has
+    calls = [item["note"] for item in items if not item["repeated"]]
     defined = [note["number"] for note in data["notes"]]
     assert defined == list(range(1, len(defined) + 1))
     assert sorted(calls) == defined
+    first = {item["fact"]: item["note"] for item in reversed(items)}
+    assert all(item["note"] == first[item["fact"]] for item in items if item["repeated"])
     assert all(note["references"] for note in data["notes"])
     cited = {note["fact"] for note in data["notes"]}
     assert cited == {item["fact"] for item in items}

@@ -35,6 +35,8 @@ class ItemJSON(TypedDict):
     priority: int
     text: str
     note: int | None
+    # A fact shown a second time (a key point in an estimates table) calls its first note.
+    repeated: bool
     status: Literal["new", "changed", "removed"] | None
 
 
@@ -241,6 +243,7 @@ def _item(item: Item) -> ItemJSON:
         "priority": fact.priority,
         "text": item.text,
         "note": item.note,
+        "repeated": item.repeated,
         "status": item.status,
     }
 
