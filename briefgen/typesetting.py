@@ -204,7 +204,8 @@ def _words(runs: Iterable[Run], uppercase: bool) -> list[Unit]:
                     units.append((current, token, url))
                     current, url = [], False
                 continue
-            pieces = [token] if run.url else _BREAK_AFTER.split(token)
+            # A URL breaks after its hyphens too, as text does (Pango follows UAX #14 there).
+            pieces = _BREAK_AFTER.split(token)
             for j, piece in enumerate(pieces):
                 if j > 0 and current:
                     units.append((current, "", url))  # a break after a dash: no space
