@@ -732,6 +732,10 @@ def test_a_blog_is_named_as_such_unless_its_name_says_so() -> None:
         "Liburd, Liam. “Haw-Haw and Radio War.” *History Matters* (blog). February 21, 2017. "
         "https://example.org/haw-haw."
     )
+    assert first_note_of("chicago", "fr", post) == (
+        f"Liam Liburd, «{NBSP}Haw-Haw and Radio War{NBSP}», *History Matters* (blog), "
+        "21 février 2017, https://example.org/haw-haw."
+    )
     named = post.model_copy(update={"container_title": "The Blog"})
     assert "*The Blog*, February 21, 2017" in first_note_of("chicago", "en", named)
 
