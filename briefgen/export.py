@@ -217,15 +217,20 @@ def _names(names: tuple[Name, ...]) -> str:
 
 
 _SPECIAL = re.compile(r"[\\&%$#_{}~^]")
+# BibTeX counts every brace to find where a field ends, even "\{": a value's own
+# braces are written as commands, so that none can close its field and start another.
 _REPLACEMENTS = {
     "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
 
 
 def escape(value: str) -> str:
-    """``value`` as literal text in a BibTeX field: ``& % $ # _ { } ~ ^ \\`` escaped."""
+    """``value`` as literal text in a BibTeX field: ``& % $ # _ { } ~ ^ \\`` escaped, and no
+    brace left to count."""
     return _SPECIAL.sub(lambda m: _REPLACEMENTS.get(m[0], "\\" + m[0]), value)
 
 

@@ -362,7 +362,12 @@ class _Chooser:
     def prefix(self) -> frozenset[str]:
         """The longest run of the most important facts that fits (the key points at least)."""
         ids = [f.id for f in self.ranked]
-        low, high = self.minimum, len(ids)
+        # Galloping, then halving: a page holds a few dozen facts of hundreds, and
+        # briefs of few facts are the quick ones to build and measure.
+        low, step = self.minimum, 4
+        while low + step <= len(ids) and self.fits(frozenset(ids[: low + step])):
+            low, step = low + step, step * 2
+        high = min(low + step - 1, len(ids))
         while low < high:
             middle = (low + high + 1) // 2
             if self.fits(frozenset(ids[:middle])):

@@ -296,7 +296,7 @@ class Source(_Frozen):
     @classmethod
     def _web_url(cls, value: str | None) -> str | None:
         # Only web links: a source can never smuggle javascript: or file: into a brief.
-        if value is not None and not re.match(r"^https?://[^\s<>\"]+$", value):
+        if value is not None and not re.fullmatch(r"https?://[^\s<>\"]+", value):
             raise ValueError("URL must be an http:// or https:// address without spaces")
         return value
 

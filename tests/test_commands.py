@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 
 def test_version(run):
     result = run("--version")
@@ -127,6 +129,19 @@ def test_bad_date_option(run, pact):
     result = run("--facts-dir", pact, "facts", "--since", "2024-13")
     assert result.exit_code == 2
     assert "is not a date" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--since", "3000y"), ("--until", "99999999999d"), ("--new-since", "10" * 20 + "w")],
+)
+def test_a_relative_date_too_far_back_is_a_usage_error(run, pact, option, value):
+    result = run("--facts-dir", pact, "facts", option, value)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"Error: Invalid value for '{option}': {value!r} is too far back: "
+        "the earliest date is the year 1\n"
+    )
 
 
 def test_sources_listing(run, pact):

@@ -185,8 +185,8 @@ def test_bibtex_escapes_latex_specials_but_not_urls() -> None:
     )
     entry = render_bibtex([tricky])
     assert (
-        r"  title = {50\% of {R\&D\_costs}: \$3 \#1 \{x\} \textasciitilde{}y\textasciicircum{}2 "
-        r"\textbackslash{}z},"
+        r"  title = {50\% of {R\&D\_costs}: \$3 \#1 \textbraceleft{}x\textbraceright{} "
+        r"\textasciitilde{}y\textasciicircum{}2 \textbackslash{}z},"
     ) in entry
     assert r"  author = {{Smith \& Sons}}," in entry
     assert "  url = {https://example.org/a_b?x=1&y=%20#top},\n" in entry
@@ -194,10 +194,77 @@ def test_bibtex_escapes_latex_specials_but_not_urls() -> None:
     assert escape("Corée ㅈ") == "Corée ㅈ"  # UTF-8 stays as it is, for biber
 
 
-def test_bibtex_braces_always_balance(run, pact) -> None:
-    bib = render_bibtex(EXTRA) + run("--facts-dir", pact, "sources", "--format", "bibtex").stdout
-    unescaped = re.sub(r"\\[{}]", "", bib)
-    assert unescaped.count("{") == unescaped.count("}")
+def bibtex_fields(bib: str) -> dict[str, list[tuple[str, str]]]:
+    """The fields of each entry as BibTeX and biber read them: a braced value ends at the
+    brace that balances its first, whatever precedes a brace (a backslash escapes none)."""
+    entries: dict[str, list[tuple[str, str]]] = {}
+    position = 0
+    while (start := bib.find("@", position)) >= 0:
+        head = re.compile(r"@(\w+)\{([^,\s]+),\s*").match(bib, start)
+        assert head, bib[start : start + 40]
+        fields = entries.setdefault(head[2], [])
+        position = head.end()
+        while (field := re.compile(r"(\w+)\s*=\s*([{\"])").match(bib, position)) is not None:
+            depth, at = 0, field.end() - 1
+            if field[2] == '"':
+                end = bib.index('"', at + 1)  # a quoted value ends at the next quote
+            else:
+                for end in range(at, len(bib)):
+                    depth += {"{": 1, "}": -1}.get(bib[end], 0)
+                    if depth == 0:
+                        break
+            fields.append((field[1], bib[at + 1 : end]))
+            position = end + 1
+            position += len(bib[position:]) - len(bib[position:].lstrip(", \n"))
+        assert bib[position] == "}", bib[position : position + 40]
+        position += 1
+    return entries
+
+
+def test_bibtex_fields_hold_whatever_their_value(run, pact, tmp_path) -> None:
+    """No value can close its field: braces and backslashes are written so that they
+    do not count as BibTeX counts braces."""
+    evil = 'a\\}, url = "javascript:alert(1)", note = {'
+    hostile = source(
+        id="hostile",
+        type="webpage",
+        title=evil,
+        author=[{"literal": "}{ Corp"}, {"family": "O}", "given": "{x"}],
+        publisher="{{}",
+        note="\\",
+    )
+    bib = render_bibtex([*EXTRA, hostile])
+    bib += run("--facts-dir", pact, "sources", "--format", "bibtex").stdout
+    entries = bibtex_fields(bib)
+    assert [name for name, _ in entries["hostile"]] == [
+        "author",
+        "title",
+        "shorttitle",
+        "organization",
+        "annotation",
+    ]
+    for fields in entries.values():
+        for name, value in fields:
+            assert name != "url" or value.startswith("https://")
+    if shutil.which("biber") is None:
+        return
+    # biber reads the entry back with the same fields (and writes them in capitals)
+    (tmp_path / "in.bib").write_text(bib, encoding="utf-8")
+    subprocess.run(
+        ["biber", "--tool", "--quiet", "--output-file", "out.bib", "in.bib"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    read = bibtex_fields((tmp_path / "out.bib").read_text(encoding="utf-8"))
+    assert sorted(name.lower() for name, _ in read["hostile"]) == [
+        "annotation",
+        "author",
+        "organization",
+        "shorttitle",
+        "title",
+    ]
 
 
 @pytest.mark.skipif(shutil.which("biber") is None, reason="biber is not installed")

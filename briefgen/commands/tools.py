@@ -39,6 +39,14 @@ def config_command(ctx: click.Context, settings: Settings, fmt: str) -> None:
       their [profile.NAME] tables, with --profile NAME
       environment variables (BRIEFGEN_FACTS_DIR, BRIEFGEN_BRIEF_LANG, ...)
       the command line
+
+    \b
+    A briefgen.toml comes with its directory (a clone, an archive): unless
+    the directory is trusted, it may not set output or template, nor a
+    facts-dir or changed-since directory outside its own. Trust directories
+    in your own file, or in the environment (separated by ':'):
+      trusted-directories = ["~/briefs", "/srv/reports"]   ("*": every one)
+      BRIEFGEN_TRUSTED_DIRECTORIES=~/briefs:/srv/reports
     """
     from briefgen.config import Setting, effective_settings
     from briefgen.renderers.listing import render_settings

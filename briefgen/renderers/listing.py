@@ -82,7 +82,8 @@ def _render_facts_whole(base: FactBase, facts: Sequence[Fact], fmt: str, lang: s
         for f in facts:
             q = f.quantity
             writer.writerow(
-                [
+                _cell(value)
+                for value in [
                     f.id,
                     f.kind,
                     f.date or "",
@@ -147,6 +148,18 @@ def render_sources(base: FactBase, fmt: str, lang: str) -> str:
         lines += ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
     return _table(["Id", "Grade", "Author", "Title", "Date", "Facts"], rows, right={5}, wide={3})
+
+
+# A spreadsheet reads a cell starting with one of these as a formula, which can run
+# commands or send data away; a leading quote mark makes it text again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """``value`` as a CSV cell that no spreadsheet takes for a formula (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _refs(fact: Fact) -> list[str]:
