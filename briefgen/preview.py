@@ -32,7 +32,7 @@ from briefgen.errors import BriefgenError, InvalidFactBase, UsageError
 if TYPE_CHECKING:
     from briefgen.brief import BriefOptions
     from briefgen.model import FactBase
-    from briefgen.produce import RenderOptions
+    from briefgen.production import RenderOptions
     from briefgen.query import Selection
 
 SCRIPT = "/__preview.js"
@@ -125,7 +125,7 @@ class Preview:
 
     def brief_page(self, base: FactBase, version: int) -> Page:
         from briefgen.brief import BriefRecipe
-        from briefgen.produce import produce
+        from briefgen.production import produce
         from briefgen.query import select_facts
 
         options = self.options

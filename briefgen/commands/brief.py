@@ -95,7 +95,7 @@ def brief(
       briefgen brief -t military --marking 'OFFICIAL' -o military.pdf
     """
     from briefgen.brief import BriefRecipe
-    from briefgen.produce import RenderOptions, Terminal, produce
+    from briefgen.production import RenderOptions, Terminal, produce
     from briefgen.query import compare_bases, select_facts
 
     to_stdout = output is None or str(output) == "-"

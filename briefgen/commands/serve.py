@@ -82,7 +82,7 @@ def serve(
     """
     from briefgen.paths import display_path, package_data
     from briefgen.preview import Preview, PreviewOptions, PreviewServer, watch
-    from briefgen.produce import RenderOptions
+    from briefgen.production import RenderOptions
     from briefgen.store import default_facts_dir
 
     chosen = selection(kw)

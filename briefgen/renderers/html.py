@@ -35,7 +35,7 @@ from briefgen.model import FOLDABLE_SPACE
 from briefgen.paths import package_data
 
 if TYPE_CHECKING:
-    from briefgen.produce import RenderOptions
+    from briefgen.production import RenderOptions
 
 TEMPLATE = "brief.html.j2"
 CSS_PAPER_SIZES = {"a4": "A4", "letter": "letter"}

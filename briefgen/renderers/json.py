@@ -16,7 +16,7 @@ from briefgen.cite import plain_text
 from briefgen.model import Source
 
 if TYPE_CHECKING:
-    from briefgen.produce import RenderOptions
+    from briefgen.production import RenderOptions
 
 SCHEMA_VERSION: Literal[2] = 2
 

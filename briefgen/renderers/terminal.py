@@ -21,7 +21,7 @@ from rich.text import Text
 from briefgen.brief import Brief, Item
 from briefgen.cite import Citation
 from briefgen.labels import label
-from briefgen.produce import RenderOptions, Terminal
+from briefgen.production import RenderOptions, Terminal
 from briefgen.renderers import superscript
 
 HEADING = Style(bold=True)
