@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from briefgen.cite import Citation, NoteWriter, bibliography, source_label
+from briefgen.digest import FactChanges, Status
 from briefgen.labels import format_date, format_number, label
 from briefgen.model import (
     Fact,
@@ -26,10 +27,12 @@ from briefgen.model import (
     Theme,
     localized,
 )
-from briefgen.query import FactChanges, Status
 from briefgen.styles import DEFAULT_STYLE, get_style
 
-KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
+# Of facts alike in priority, the kinds that say most first: analysis, then numbers.
+KIND_RANK: dict[str, int] = {
+    kind: rank for rank, kind in enumerate(("assessment", "figure", "statement", "event"))
+}
 KEY_POINT_KINDS = ("assessment", "figure")
 # A compact source summary names this many kinds of source, and counts the others.
 SUMMARY_KINDS = 5

@@ -96,7 +96,7 @@ def brief(
     """
     from briefgen.brief import BriefRecipe
     from briefgen.production import RenderOptions, Terminal, produce
-    from briefgen.query import compare_bases, select_facts
+    from briefgen.query import select_facts
 
     to_stdout = output is None or str(output) == "-"
     fmt = fmt or _default_format(output, to_stdout)
@@ -110,11 +110,9 @@ def brief(
     selected = select_facts(base, chosen)
     changes = None
     if changed_since is not None:
-        from briefgen.store import load_revision
+        from briefgen.digest import changes_since
 
-        changes = compare_bases(
-            load_revision(settings.facts_dir, changed_since), base, changed_since
-        )
+        changes = changes_since(base, settings.facts_dir, changed_since)
     recipe = BriefRecipe(base, tuple(selected), chosen.themes, options, changes)
     if not recipe.candidates() and not (changes and changes.removed) and not allow_empty:
         raise nothing_matched(changed_since, chosen.new_since)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from briefgen.errors import BriefgenError, UsageError, printable
+from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
     from briefgen.brief import BriefOptions
@@ -178,7 +179,7 @@ def selection_options(f: F) -> F:
             "--kind",
             "kinds",
             multiple=True,
-            type=click.Choice(["event", "figure", "statement", "assessment"]),
+            type=click.Choice(KINDS),
             help="Only facts of this kind (repeatable).",
         ),
         click.option("--since", type=DATE, help="Facts dated on or after DATE."),
