@@ -474,7 +474,7 @@ class NoteWriter:
         for place in places:
             part = self._reference(place) if single is None else self._single(place)
             if place.grade:
-                part = (*part, Segment(f" [{place.grade}]", grade=True))
+                part = (*part, Segment(f"\u00a0[{place.grade}]", grade=True))
             parts.append(part)
         self._previous = single
         return close(

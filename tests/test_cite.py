@@ -827,17 +827,17 @@ def test_chicago_notes_in_a_markdown_brief(run, pact) -> None:
     # short; no "Ibid.", which Chicago 17 discourages (14.34).
     assert _notes_of(result.stdout) == [
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* (Institut d'études fictives, "
-        f"2025), {para('1', en)}, <https://example.org/moreau-2025> \\[B3\\].",
-        f"Wire Agency, “Eastland Troops Seen,” cited in {MOREAU_SHORT}, {para('2', en)} \\[B3\\].",
-        f"{MOREAU_SHORT}, {para('3', en)} \\[B2\\].",
-        f"{MOREAU_SHORT}, {para('1', en)} \\[B2\\].",
-        f"“Un pacte à haut risque,” n.d., {para('3', en)} \\[C4\\].",
-        f"{MOREAU_SHORT}, {para('3', en)} \\[B3\\]; “Un pacte à haut risque,” {para('4', en)} "
+        f"2025), {para('1', en)}, <https://example.org/moreau-2025>{NBSP}\\[B3\\].",
+        f"Wire Agency, “Eastland Troops Seen,” cited in {MOREAU_SHORT}, {para('2', en)}{NBSP}\\[B3\\].",
+        f"{MOREAU_SHORT}, {para('3', en)}{NBSP}\\[B2\\].",
+        f"{MOREAU_SHORT}, {para('1', en)}{NBSP}\\[B2\\].",
+        f"“Un pacte à haut risque,” n.d., {para('3', en)}{NBSP}\\[C4\\].",
+        f"{MOREAU_SHORT}, {para('3', en)}{NBSP}\\[B3\\]; “Un pacte à haut risque,” {para('4', en)}{NBSP}"
         "\\[C3\\].",
-        f"Northland Intelligence Service, cited in “Un pacte à haut risque,” {para('2', en)} "
+        f"Northland Intelligence Service, cited in “Un pacte à haut risque,” {para('2', en)}{NBSP}"
         "\\[C3\\].",
         # the key points that are an estimate and a side of a contradiction call notes 2 and 1
-        f"“Un pacte à haut risque,” {para('1', en)} \\[C4\\].",
+        f"“Un pacte à haut risque,” {para('1', en)}{NBSP}\\[C4\\].",
     ]
 
 
@@ -849,7 +849,7 @@ def test_ibid_is_the_styles_choice_unless_asked(run, pact, style, option, ibid) 
     expected = ibid if ibid is not None else style == "iso690"
     # Note 4 cites the single work of note 3, at another place.
     assert notes[3]["text"].startswith("Ibid.") is expected
-    assert notes[3]["text"].endswith(f"{para('1', 'en')} [B2].")
+    assert notes[3]["text"].endswith(f"{para('1', 'en')}{NBSP}[B2].")
 
 
 def test_full_notes_cite_the_original_of_a_chain_in_full_at_first(run, pact) -> None:
@@ -857,7 +857,7 @@ def test_full_notes_cite_the_original_of_a_chain_in_full_at_first(run, pact) -> 
     notes = _notes_of(result.stdout)
     assert notes[1] == (
         "Wire Agency, “Eastland Troops Seen at the Border,” October 2024, cited in Moreau, "
-        f"*Le pacte Nordland–Estland*, {para('2', 'en')} \\[B3\\]."
+        f"*Le pacte Nordland–Estland*, {para('2', 'en')}{NBSP}\\[B3\\]."
     )
     compact = run("--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--pages", "0",
                   "--notes", "compact")  # fmt: skip
@@ -872,20 +872,21 @@ def test_iso690_notes_in_french_are_the_default(run, pact) -> None:
     assert notes[0] == (
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* \\[en ligne\\], "
         f"Institut d'études fictives, 3 février 2025, {para('1', fr)}, ISSN 1234-5679, "
-        "<https://example.org/moreau-2025> \\[B3\\]."
+        "<https://example.org/moreau-2025>\u00a0\\[B3\\]."
     )
-    assert notes[3] == f"*Ibid.*, {para('1', fr)} \\[B2\\]."
+    assert notes[3] == f"*Ibid.*, {para('1', fr)}{NBSP}\\[B2\\]."
     # French quotation marks take no-break spaces, which Markdown keeps; so does the semicolon
     assert (
-        notes[4] == f"«{NBSP}Un pacte à haut risque{NBSP}», \\[{SD}\\], {para('3', fr)} \\[C4\\]."
+        notes[4]
+        == f"«{NBSP}Un pacte à haut risque{NBSP}», \\[{SD}\\], {para('3', fr)}{NBSP}\\[C4\\]."
     )
     assert notes[5] == (
-        f"{MOREAU_SHORT}, {para('3', fr)} \\[B3\\]{NBSP}; "
-        f"«{NBSP}Un pacte à haut risque{NBSP}», {para('4', fr)} \\[C3\\]."
+        f"{MOREAU_SHORT}, {para('3', fr)}{NBSP}\\[B3\\]{NBSP}; "
+        f"«{NBSP}Un pacte à haut risque{NBSP}», {para('4', fr)}{NBSP}\\[C3\\]."
     )
     assert notes[6] == (
         f"Northland Intelligence Service, cité dans «{NBSP}Un pacte à haut risque{NBSP}», "
-        f"{para('2', fr)} \\[C3\\]."
+        f"{para('2', fr)}{NBSP}\\[C3\\]."
     )
 
 
@@ -937,7 +938,7 @@ def test_terminal_notes_have_grades_legend_and_bibliography(run, pact) -> None:
         r"^ *1\. Claire Moreau, Le pacte Nordland–Estland : une évaluation \(Institut", out, re.M
     )
     assert re.search(
-        rf"^ *4\. Moreau, Le pacte Nordland–Estland, {para('1', 'en')} \[B2\]\.", out, re.M
+        rf"^ *4\. Moreau, Le pacte Nordland–Estland, {para('1', 'en')}{NBSP}\[B2\]\.", out, re.M
     )
     # the legend explains the grades the notes give, and only those
     assert "Grades [B2]: source B usually reliable, C fairly reliable; information 2" in out
@@ -960,7 +961,10 @@ def test_json_carries_note_texts_grades_and_bibliography(run, pact) -> None:
     result = run("--facts-dir", pact, "brief", "-f", "json", "--style", "chicago", "--bibliography")
     data = json.loads(result.stdout)
     assert data["style"] == "chicago"
-    assert data["notes"][3]["text"] == f"Moreau, Le pacte Nordland–Estland, {para('1', 'en')} [B2]."
+    assert (
+        data["notes"][3]["text"]
+        == f"Moreau, Le pacte Nordland–Estland, {para('1', 'en')}{NBSP}[B2]."
+    )
     assert [r["grade"] for r in data["notes"][3]["references"]] == ["B2"]
     assert [r["grade"] for r in data["notes"][5]["references"]] == ["B3", "C3"]
     assert data["summary"]["second_hand"] == 2 and data["summary"]["facts"] == 8
