@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from briefgen.cite import Citation, NoteWriter, bibliography, source_label
+from briefgen.digest import FactChanges, Status
 from briefgen.labels import format_date, format_number, label
 from briefgen.model import (
     Fact,
@@ -26,10 +27,12 @@ from briefgen.model import (
     Theme,
     localized,
 )
-from briefgen.query import FactChanges, Status
 from briefgen.styles import DEFAULT_STYLE, get_style
 
-KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
+# Of facts alike in priority, the kinds that say most first: analysis, then numbers.
+KIND_RANK: dict[str, int] = {
+    kind: rank for rank, kind in enumerate(("assessment", "figure", "statement", "event"))
+}
 KEY_POINT_KINDS = ("assessment", "figure")
 # A compact source summary names this many kinds of source, and counts the others.
 SUMMARY_KINDS = 5
@@ -53,6 +56,8 @@ class BriefOptions:
     # Compact notes cite a chain's original sources in short form (see NoteWriter):
     # what a brief of a set length uses, where every line counts.
     compact_notes: bool = False
+    # "Ibid." for the work of the note just before; None: as the citation style prefers.
+    ibid: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -315,7 +320,7 @@ def build_brief(
         facts = [f for f in facts if changes.status(f.id)]
     lang = options.lang
     parts = arrange(base, facts, theme_ids, options.key_points)
-    numbering = _Numbering(base, options, changes)
+    numbering = _Numbering(base, options, changes, parts.shown)
     key_points = tuple(numbering.item(f) for f in parts.key_points)
     sections = tuple(
         Section(theme, localized(theme.title, lang), tuple(numbering.item(f) for f in members))
@@ -325,7 +330,6 @@ def build_brief(
     contradictions = tuple(
         Contradiction(numbering.item(a), numbering.item(b)) for a, b in parts.contradictions
     )
-    style = numbering.style
     return Brief(
         title=options.title or _default_title(base, lang),
         subtitle=_subtitle(options, changes),
@@ -351,11 +355,7 @@ def build_brief(
         ),
         omitted=tuple(omitted),
         empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
-        bibliography_entries=(
-            bibliography((base.sources[s] for s in numbering.read_sources), style, lang)
-            if options.bibliography
-            else ()
-        ),
+        bibliography_entries=numbering.bibliography() if options.bibliography else (),
     )
 
 
@@ -404,20 +404,31 @@ class _Numbering:
     """Gives note numbers in reading order and remembers the sources cited."""
 
     def __init__(
-        self, base: FactBase, options: BriefOptions, changes: FactChanges | None = None
+        self,
+        base: FactBase,
+        options: BriefOptions,
+        changes: FactChanges | None = None,
+        shown: Sequence[Fact] = (),
     ) -> None:
         self.base = base
         self.options = options
         self.changes = changes
         self.style = get_style(options.style)
         self.writer = NoteWriter(
-            self.style, options.lang, base.sources, compact=options.compact_notes
+            self.style,
+            options.lang,
+            base.sources,
+            compact=options.compact_notes,
+            ibid=options.ibid,
+            # Short forms need only tell apart the works this brief cites.
+            cited=(s for fact in shown for ref in fact.sources for s in (ref.ref, *ref.via)),
         )
         self.notes: list[Note] = []
         self.numbers: dict[str, int] = {}  # fact id -> its note
         self.cited_sources: dict[str, None] = {}  # ordered set
-        # The works read: a bibliography lists them, not the originals they cite.
+        # The works read, and for each original source the works that cite it.
         self.read_sources: dict[str, None] = {}
+        self.cited_in: dict[str, dict[str, None]] = {}
 
     def item(self, fact: Fact) -> Item:
         status = self.changes.status(fact.id) if self.changes else None
@@ -435,7 +446,21 @@ class _Numbering:
         for ref in fact.sources:
             self.cited_sources.update(dict.fromkeys((ref.ref, *ref.via)))
             self.read_sources.setdefault(ref.ref)
+            # via [a, b]: the work read cites a, which cites b.
+            for citing, original in zip((ref.ref, *ref.via), ref.via, strict=False):
+                self.cited_in.setdefault(original, {}).setdefault(citing)
         return Item(fact, text, number, status)
+
+    def bibliography(self) -> tuple[Citation, ...]:
+        """Every work the notes cite: the works read, and the original sources known through
+        them, each with the works that cite it (CMOS 14.260)."""
+        cited_in = {
+            original: [self.writer.short_form(citing) for citing in citing_works]
+            for original, citing_works in self.cited_in.items()
+            if original not in self.read_sources
+        }
+        works = (self.base.sources[s] for s in self.cited_sources)
+        return bibliography(works, self.style, self.options.lang, cited_in)
 
     def _grade(self, fact: Fact, ref: SourceRef) -> str | None:
         if not self.options.grades:

@@ -33,14 +33,14 @@ from typing import Any
 
 import click
 
-from briefgen.errors import UsageError
+from briefgen.errors import UsageError, did_you_mean
 from briefgen.output import STDOUT_NAMES
 from briefgen.paths import display_path
 
 LOCAL_NAME = "briefgen.toml"
 GLOBAL_KEYS = ("facts-dir", "quiet")
 PATH_KEYS = frozenset({"facts-dir", "output", "template"})
-ALIASES = {"themes": "theme", "format": "format"}
+ALIASES = {"themes": "theme"}
 TRUST_KEY = "trusted-directories"
 ENV_TRUSTED = "BRIEFGEN_TRUSTED_DIRECTORIES"
 # What a briefgen.toml in an untrusted directory may not set: where output is
@@ -276,11 +276,7 @@ def _convert(
         return value
     option = options.get(key)
     if option is None:
-        import difflib  # only for this message: it costs every run a few milliseconds
-
-        known = [*GLOBAL_KEYS, *options]
-        close = difflib.get_close_matches(key, known, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(key, [*GLOBAL_KEYS, *options])
         raise _error(path, text, raw_key, f"unknown key{hint}", section)
     if option.multiple and isinstance(value, str):
         value = [value]

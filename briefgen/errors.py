@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -43,6 +44,14 @@ class NothingMatched(BriefgenError):
     """The selection is empty."""
 
     exit_code = ExitCode.EMPTY
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` with the known name closest to ``name``, or nothing."""
+    import difflib  # only when there is a message to write: it costs a run milliseconds
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def excerpt(value: object, limit: int = 40) -> str:

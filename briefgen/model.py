@@ -30,6 +30,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from briefgen.errors import excerpt
+from briefgen.vocabulary import Kind
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -75,12 +76,6 @@ class PartialDate:
         ):
             return _read_date(value)
         raise ValueError(f"invalid date {excerpt(value)}: expected YYYY, YYYY-MM or YYYY-MM-DD")
-
-    @property
-    def precision(self) -> Literal["year", "month", "day"]:
-        if self.day is not None:
-            return "day"
-        return "month" if self.month is not None else "year"
 
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
@@ -364,7 +359,6 @@ class Quantity(_Frozen):
         return float(self.value if self.value is not None else (self.low or self.high or 0))
 
 
-Kind = Literal["event", "figure", "statement", "assessment"]
 # Admiralty information credibility: 1 confirmed ... 5 improbable, 6 cannot be judged.
 Credibility = Annotated[int, Field(ge=1, le=6)]
 

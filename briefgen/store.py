@@ -33,7 +33,7 @@ from typing import Any, Generic, TypeVar, get_args
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from briefgen import safe_yaml
-from briefgen.errors import InvalidFactBase, Problem, UsageError, excerpt
+from briefgen.errors import InvalidFactBase, Problem, UsageError, did_you_mean, excerpt
 from briefgen.model import BaseInfo, Fact, FactBase, Measure, Source, Theme
 from briefgen.paths import display_path, package_data
 
@@ -663,13 +663,6 @@ def _missing_languages(text: dict[str, str], languages: Sequence[str]) -> list[s
     return [lang for lang in languages if not text.get(lang)]
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 class _Suggestions:
     """``(did you mean 'x'?)`` for unknown ids, each worked out once, for at most
     :data:`MAX_SUGGESTIONS` distinct ids."""
@@ -682,7 +675,7 @@ class _Suggestions:
         if key not in self.made:
             if len(self.made) >= MAX_SUGGESTIONS:
                 return ""
-            self.made[key] = _suggest(name, known)
+            self.made[key] = did_you_mean(name, known)
         return self.made[key]
 
 
@@ -693,7 +686,7 @@ def _message(error: Any, loc: list[Any], model: type[BaseModel]) -> str:
         key = fields[-1] if fields else "?"
         owner = _model_at(model, fields[:-1])
         known = [f.alias or name for name, f in owner.model_fields.items()] if owner else []
-        return f"unknown key {excerpt(key)}{_suggest(key, known)}"
+        return f"unknown key {excerpt(key)}{did_you_mean(key, known)}"
     if error["type"] == "missing":
         return f"missing required key '{'.'.join(fields)}'"
     if fields and fields[-1] == "[key]":

@@ -238,7 +238,8 @@ def _units(run: Run, face: Face) -> tuple[str | None, tuple[Unit, ...]]:
             continue
         if not token:
             continue
-        pieces = [token] if run.url else _BREAK_AFTER.split(token)
+        # A URL breaks after its hyphens too, as text does (Pango follows UAX #14 there).
+        pieces = _BREAK_AFTER.split(token)
         for j, piece in enumerate(pieces):
             w = table.word(piece, run.font) * size + spacing * len(piece)
             w += run.padding if j == 0 else 0.0

@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -450,19 +449,16 @@ def test_any_text_is_written_so_that_it_reads_back_the_same(text):
     assert result.startswith(existing)
 
 
-def test_paragraph_locators_of_the_shipped_base_are_found_again():
+def test_paragraph_locators_of_the_shipped_base_are_found_again(seeds):
     """Every '§N' of the shipped base with a quote, counted again from the other facts' anchors."""
     from briefgen.store import load
-    from tests.conftest import SEEDS
 
-    if not SEEDS.is_dir():
-        pytest.skip("the source articles are not beside the project")
     base = load(Path(__file__).resolve().parents[1] / "facts")
     checked = same = 0
     for source in base.sources.values():
         if not source.text:
             continue
-        text = SourceText((SEEDS / source.text).read_text(encoding="utf-8"))
+        text = SourceText((seeds / source.text).read_text(encoding="utf-8"))
         cited = [(r.locator, r.quote) for f in base.facts for r in f.sources if r.ref == source.id]
         for locator, quote in cited:
             number = paragraph_number(locator)

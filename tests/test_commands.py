@@ -163,10 +163,8 @@ def test_schema_describes_a_fact_file(run):
     assert fact["additionalProperties"] is False
 
 
-def test_unrelated_base_works_unchanged(run):
-    from conftest import FIXTURES
-
-    coffee = FIXTURES / "coffee"
+def test_unrelated_base_works_unchanged(run, fixtures):
+    coffee = fixtures / "coffee"
     assert run("--facts-dir", coffee, "validate").exit_code == 0
     result = run("--facts-dir", coffee, "brief", "-f", "md", "-t", "harvest")
     assert result.exit_code == 0

@@ -114,29 +114,6 @@ def test_changed_since_an_unknown_revision(run, pact_copy):
     assert "neither a directory nor a git revision" in result.stderr
 
 
-def test_completion_offers_theme_ids(pact):
-    import os
-    import sys
-
-    env = {
-        **os.environ,
-        "_BRIEFGEN_COMPLETE": "bash_complete",
-        "COMP_WORDS": "briefgen brief -t s",
-        "COMP_CWORD": "3",
-        "BRIEFGEN_FACTS_DIR": str(pact),
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "briefgen"], env=env, capture_output=True, text=True
-    )
-    assert result.stdout.split() == ["plain,security"]
-
-
-def test_completion_script(run):
-    result = run("completion", "zsh")
-    assert result.exit_code == 0
-    assert "_BRIEFGEN_COMPLETE=zsh_complete" in result.stdout
-
-
 @pytest.fixture
 def repo(tmp_path, pact):
     """A git repository holding the pact base in facts/, one commit."""

@@ -67,12 +67,12 @@ def test_a_run_killed_before_the_rename_leaves_the_old_file(pact, tmp_path):
     assert target.read_text() == leftover.read_text()
 
 
-def test_readers_see_the_old_or_the_new_file_never_a_part(tmp_path, big_base):
+def test_readers_see_the_old_or_the_new_file_never_a_part(tmp_path, generated_base):
     target = tmp_path / "brief.md"
     versions = {}
     for lang in ("en", "fr"):
         code, out, _ = finish(
-            briefgen("--facts-dir", big_base, "brief", "--pages", "0", "-l", lang)
+            briefgen("--facts-dir", generated_base, "brief", "--pages", "0", "-l", lang)
         )
         assert code == 0
         versions[lang] = out
@@ -91,7 +91,9 @@ def test_readers_see_the_old_or_the_new_file_never_a_part(tmp_path, big_base):
     try:
         for lang in ("fr", "en", "fr", "en", "fr"):
             code, _, err = finish(
-                briefgen("--facts-dir", big_base, "brief", "--pages", "0", "-l", lang, "-o", target)
+                briefgen(
+                    "--facts-dir", generated_base, "brief", "--pages", "0", "-l", lang, "-o", target
+                )
             )
             assert code == 0, err
     finally:
@@ -190,7 +192,7 @@ def test_each_base_keeps_one_cache_entry(run, pact_copy, tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def big_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def generated_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated base of 2,000 facts (bench/generate.py)."""
     root = Path(__file__).resolve().parents[1]
     target = tmp_path_factory.mktemp("big") / "facts"

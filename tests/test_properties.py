@@ -346,14 +346,14 @@ json_values = st.recursive(
 
 @given(json_values)
 def test_json_is_written_as_json_dumps_writes_it(value):
-    from briefgen.renderers.json import dumps
+    from briefgen.jsontext import dumps
 
     assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
 @given(st.dictionaries(st.text(), json_values, max_size=3), st.lists(json_values, max_size=5))
 def test_a_listing_made_item_by_item_is_the_same_document(head, items):
-    from briefgen.renderers.json import dumps, iter_listing
+    from briefgen.jsontext import dumps, iter_listing
 
     head.pop("facts", None)
     assert "".join(iter_listing(head, "facts", iter(items))) == dumps({**head, "facts": items})

@@ -9,7 +9,6 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import SEEDS
 
 from briefgen.paths import package_data
 
@@ -28,9 +27,8 @@ def test_shipped_base_is_valid_and_large_enough(run):
     assert all(f["text"]["en"] and f["text"]["fr"] for f in facts)
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the source articles are not at {SEEDS}")
-def test_every_quote_is_in_its_article(run):
-    result = run("--facts-dir", SHIPPED, "verify", "--texts", SEEDS)
+def test_every_quote_is_in_its_article(run, seeds):
+    result = run("--facts-dir", SHIPPED, "verify", "--texts", seeds)
     assert result.exit_code == 0, result.stdout
     assert result.stdout == ""
     # No fact states plainly what the sentence it quotes only reports or supposes.

@@ -13,12 +13,12 @@ import click
 
 from briefgen.commands.options import DATE, Settings, complete_ids, echo, pass_settings
 from briefgen.errors import BriefgenError, ExitCode, UsageError
+from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
     from briefgen.authoring import Addition
     from briefgen.model import FactBase
 
-KINDS = ("event", "figure", "statement", "assessment")
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:-|–|\.\.|to)\s*({_NUMBER})\s*$")
 

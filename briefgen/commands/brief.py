@@ -164,7 +164,7 @@ def brief_request(
     """
     from briefgen.brief import BriefRecipe
     from briefgen.production import Mail, RenderOptions, Terminal
-    from briefgen.query import compare_bases, select_facts
+    from briefgen.query import select_facts
 
     kw = dict(params)
     lang, pages = kw["lang"], kw["pages"]
@@ -186,11 +186,9 @@ def brief_request(
     changed_since = kw["changed_since"]
     changes = None
     if changed_since is not None:
-        from briefgen.store import load_revision
+        from briefgen.digest import changes_since
 
-        changes = compare_bases(
-            load_revision(settings.facts_dir, changed_since), base, changed_since
-        )
+        changes = changes_since(base, settings.facts_dir, changed_since)
     recipe = BriefRecipe(base, tuple(selected), chosen.themes, options, changes)
     render_options = RenderOptions(
         pages=pages,

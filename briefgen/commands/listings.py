@@ -70,11 +70,20 @@ def sources(ctx: click.Context, settings: Settings, fmt: str, lang: str) -> None
     'sources import FILE' adds sources from a CSL-JSON or BibTeX file."""
     if ctx.invoked_subcommand is not None:
         return
-    from briefgen.renderers.listing import render_sources
-
     base = settings.load()
     check_lang(base, lang)
-    echo(render_sources(base, fmt, lang))
+    if fmt == "csl-json":
+        from briefgen.export import render_csl_json
+
+        echo(render_csl_json(base.sources.values()))
+    elif fmt == "bibtex":
+        from briefgen.export import render_bibtex
+
+        echo(render_bibtex(base.sources.values()))
+    else:
+        from briefgen.renderers.listing import render_sources
+
+        echo(render_sources(base, fmt, lang))
 
 
 sources.add_command(import_sources)

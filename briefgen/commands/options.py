@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from briefgen.errors import BriefgenError, UsageError, printable
+from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
     from briefgen.brief import BriefOptions
@@ -178,7 +179,7 @@ def selection_options(f: F) -> F:
             "--kind",
             "kinds",
             multiple=True,
-            type=click.Choice(["event", "figure", "statement", "assessment"]),
+            type=click.Choice(KINDS),
             help="Only facts of this kind (repeatable).",
         ),
         click.option("--since", type=DATE, help="Facts dated on or after DATE."),
@@ -252,7 +253,8 @@ def brief_text_options(f: F) -> F:
             "--bibliography",
             "with_bibliography",
             is_flag=True,
-            help="Add a bibliography of the works read, sorted as the style prescribes.",
+            help="Add a bibliography of every work cited, the original sources with the works "
+            "they are cited in, sorted as the style prescribes.",
         ),
     ]
     for option in reversed(options):
@@ -271,6 +273,13 @@ def pages_option(f: F) -> F:
 
 
 def notes_option(f: F) -> F:
+    """How notes cite: --notes compact|full and --ibid/--no-ibid."""
+    f = click.option(
+        "--ibid/--no-ibid",
+        default=None,
+        help="Write 'Ibid.' for the work of the note just before, or a short note "
+        "[default: ibid for iso690; none for chicago, whose 17th edition prefers short notes].",
+    )(f)
     return click.option(
         "--notes",
         type=click.Choice(["compact", "full"]),
@@ -323,6 +332,7 @@ def brief_options(kw: dict[str, Any], lang: str, pages: int, new_since: Any) -> 
         new_since=new_since,
         bibliography=kw.pop("with_bibliography"),
         compact_notes=(notes or ("compact" if pages else "full")) == "compact",
+        ibid=kw.pop("ibid"),
     )
 
 
