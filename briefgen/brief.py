@@ -51,6 +51,9 @@ class BriefOptions:
     # Compact notes cite a chain's original sources in short form (see NoteWriter):
     # what a brief of a set length uses, where every line counts.
     compact_notes: bool = False
+    # Draw the dated events on a timeline: yes, no, or None for "where there is
+    # room", which briefgen.fitting decides (a brief without a length has room).
+    timeline: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,8 @@ class Brief:
     empty_text: str = ""  # what an empty brief says: nothing new, or nothing matched
     # The works read, in the style's bibliography order; empty unless asked for.
     bibliography_entries: tuple[Citation, ...] = ()
+    # The dated events the brief shows, by date, when it draws them on a timeline.
+    timeline: tuple[Item, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -303,6 +308,7 @@ def build_brief(
         Contradiction(numbering.item(a), numbering.item(b)) for a, b in parts.contradictions
     )
     style = numbering.style
+    contradicted = [side for pair in contradictions for side in (pair.left, pair.right)]
     return Brief(
         title=options.title or _default_title(base, lang),
         subtitle=_subtitle(options, changes),
@@ -332,7 +338,18 @@ def build_brief(
             if options.bibliography
             else ()
         ),
+        timeline=(
+            dated_events((*key_points, *(i for s in sections for i in s.items), *contradicted))
+            if options.timeline is not False
+            else ()
+        ),
     )
+
+
+def dated_events(items: Iterable[Item]) -> tuple[Item, ...]:
+    """The events among ``items`` that have a date, each once, by date."""
+    events = {i.fact.id: i for i in items if i.fact.kind == "event" and i.fact.date is not None}
+    return tuple(sorted(events.values(), key=lambda i: (_date_ordinal(i.fact), i.fact.id)))
 
 
 def _default_title(base: FactBase, lang: str) -> str:

@@ -151,6 +151,22 @@ def height(runs: Sequence[Run], width: float, face: Face) -> float:
     return lines * face.line_height + growth * face.size
 
 
+def line_width(runs: Sequence[Run], face: Face) -> float:
+    """The width in pt of ``runs`` set in ``face`` on one line, however long."""
+    table = metrics()
+    size, spacing = face.size, face.letter_spacing
+    total = 0.0
+    units = _words(runs, face.uppercase)
+    for i, (word, space_after, _) in enumerate(units):
+        total += sum(
+            table.word(text, font) * size * scale + (spacing + tracking) * len(text) + padding
+            for text, font, scale, tracking, padding in word
+        )
+        if i < len(units) - 1 and space_after:
+            total += table.char(space_after, "serif") * size + spacing
+    return total
+
+
 @lru_cache(maxsize=16384)
 def _lines(runs: tuple[Run, ...], width: float, face: Face) -> tuple[int, float]:
     """The number of lines, and how much taller (in ems) some of them are than the others."""
