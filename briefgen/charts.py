@@ -41,7 +41,9 @@ DOT_RADIUS = 2.4
 BAR_HEIGHT = 3.6
 CAP_HEIGHT = 6.4  # the stroke that closes an open range at its bound
 ARROW = 3.2  # length of an arrowhead
-LABEL_GAP = 4.0  # the least room between two labels
+# The least room between two labels: more than the PDF needs, so that a web
+# page that sets them in a wider font than the PDF's still keeps them apart.
+LABEL_GAP = 6.0
 # An estimates chart needs room for a few round ticks; the rest of the table
 # goes to the words (value, date, source), so that they do not wrap.
 MIN_CHART_WIDTH = 96.0
@@ -81,6 +83,7 @@ class Shape:
     text: str = ""
     lead: str = ""
     anchor: Literal["start", "middle", "end"] = "start"
+    length: float = 0.0  # text: its width in the PDF's font, which labels were placed by
 
     @property
     def width(self) -> float:
@@ -118,7 +121,10 @@ Anchor = Literal["start", "middle", "end"]
 def _text(
     role: Role, x: float, y: float, text: str, anchor: Anchor = "middle", lead: str = ""
 ) -> Shape:
-    return Shape("text", role, _pt(x), _pt(y), text=text, lead=lead, anchor=anchor)
+    length = text_width(lead, bold=True) + text_width(text)
+    return Shape(
+        "text", role, _pt(x), _pt(y), text=text, lead=lead, anchor=anchor, length=_pt(length)
+    )
 
 
 def _pt(value: float) -> float:
@@ -595,7 +601,8 @@ def timeline(items: Sequence[Item], width: float, lang: str) -> Timeline | None:
     dated = [i for i in items if i.fact.kind == "event" and i.fact.date is not None]
     if not dated:
         return None
-    most = width * LABEL_MAX_SHARE
+    # A label may take more of the width when there are few.
+    most = width * max(LABEL_MAX_SHARE, min(0.45, 0.9 / len(dated)))
     events = sorted(
         (_event(item, lang, most) for item in dict((i.fact.id, i) for i in dated).values()),
         key=lambda e: (e.first, e.last, e.item.fact.id),
@@ -739,14 +746,19 @@ def _segments(events: Sequence[_Event]) -> list[_Segment]:
 
 
 def _round_span(first: int, last: int) -> _Segment:
-    """Whole years around a span of two years or more; else whole months."""
+    """The stretch of time to draw around events from day ``first`` to ``last``
+    (excluded): whole years; for events within three months, the month before
+    them to the month after, so that a month-long span does not fill the axis."""
     start, end = dt.date.fromordinal(first), dt.date.fromordinal(last - 1)
-    if last - first >= 2 * 365:
-        return _Segment(
-            dt.date(start.year, 1, 1).toordinal(), dt.date(end.year + 1, 1, 1).toordinal()
-        )
-    after = dt.date(end.year + end.month // 12, end.month % 12 + 1, 1)
-    return _Segment(dt.date(start.year, start.month, 1).toordinal(), after.toordinal())
+    if last - first < 92:
+        return _Segment(_month(start, -1).toordinal(), _month(end, 2).toordinal())
+    return _Segment(dt.date(start.year, 1, 1).toordinal(), dt.date(end.year + 1, 1, 1).toordinal())
+
+
+def _month(day: dt.date, shift: int) -> dt.date:
+    """The first day of the month ``shift`` months after the month of ``day``."""
+    year, month = divmod(day.year * 12 + day.month - 1 + shift, 12)
+    return dt.date(year, month + 1, 1)
 
 
 def _place_segments(segments: Sequence[_Segment], plot: float) -> list[_Segment]:
@@ -837,7 +849,7 @@ def _tick_candidates(segment: _Segment, lang: str) -> list[list[tuple[dt.date, s
         month = start.replace(day=1)
         while month <= end:
             months.append(month)
-            month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            month = _month(month, 1)
         for step in (1, 2, 3, 6):
             kept = [m for m in months if (m.month - 1) % step == 0]
             if kept:

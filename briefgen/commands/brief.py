@@ -104,6 +104,12 @@ if TYPE_CHECKING:
     "full at its first note; full: every work in full at its first note "
     "[default: compact with --pages, full with --pages 0].",
 )
+@click.option(
+    "--timeline/--no-timeline",
+    default=None,
+    help="HTML and PDF: draw the dated events on a timeline [default: where there is room, "
+    "i.e. when it leaves out no fact, and always with --pages 0].",
+)
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal format: width in columns.")
 @click.option(
     "--paper",
@@ -142,6 +148,7 @@ def brief(
     changed_since: str | None,
     pages: int,
     notes: str | None,
+    timeline: bool | None,
     width: int | None,
     paper: str,
     pdf_variant: str | None,
@@ -193,6 +200,7 @@ def brief(
         new_since=chosen.new_since,
         bibliography=with_bibliography,
         compact_notes=(notes or ("compact" if pages else "full")) == "compact",
+        timeline=timeline,
     )
     recipe = BriefRecipe(base, tuple(selected), chosen.themes, options, changes)
     if not recipe.candidates() and not (changes and changes.removed) and not allow_empty:
