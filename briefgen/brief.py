@@ -338,12 +338,17 @@ def build_brief(
             if options.bibliography
             else ()
         ),
-        timeline=(
-            dated_events((*key_points, *(i for s in sections for i in s.items), *contradicted))
-            if options.timeline is not False
-            else ()
+        timeline=_timeline(
+            options.timeline, (*key_points, *(i for s in sections for i in s.items), *contradicted)
         ),
     )
+
+
+def _timeline(drawn: bool | None, items: Iterable[Item]) -> tuple[Item, ...]:
+    """The events a timeline shows: when asked for, every dated event; where there
+    is room (None), two or more (one event on a line says no more than its bullet)."""
+    events = dated_events(items) if drawn is not False else ()
+    return events if drawn or len(events) > 1 else ()
 
 
 def dated_events(items: Iterable[Item]) -> tuple[Item, ...]:

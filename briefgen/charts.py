@@ -44,6 +44,7 @@ ARROW = 3.2  # length of an arrowhead
 # The least room between two labels: more than the PDF needs, so that a web
 # page that sets them in a wider font than the PDF's still keeps them apart.
 LABEL_GAP = 6.0
+MAX_TICKS = 6  # on a scale of numbers: a few round values read faster than many
 # An estimates chart needs room for a few round ticks; the rest of the table
 # goes to the words (value, date, source), so that they do not wrap.
 MIN_CHART_WIDTH = 96.0
@@ -220,7 +221,7 @@ def _linear_scale(
         if any(v <= start + 1e-9 * step for v in at_most):
             start -= step
         count = round((end - start) / step) + 1
-        if count > 11:
+        if count > MAX_TICKS:
             continue
         values = [_round(start + i * step, step) for i in range(count)]
         labels = [format_number(v, lang) for v in values]
@@ -587,6 +588,7 @@ class _Event:
     lead: str  # the date, in bold
     words: str
     width: float  # of the whole label
+    point: bool  # dated to the day
 
 
 def timeline(items: Sequence[Item], width: float, lang: str) -> Timeline | None:
@@ -631,7 +633,8 @@ def timeline(items: Sequence[Item], width: float, lang: str) -> Timeline | None:
         top = (count - 1 - row) * TIMELINE_ROW
         shapes.append(_line("stem", x, axis_y, x, top + 1.2))
         end = _x_of(event.last, placed)
-        if end - x >= 2.0:
+        # A month or a year is a span; a day, a point.
+        if not event.point and end - x >= 2.0:
             shapes.append(
                 _rect("mark", x, axis_y - TIMELINE_MARK / 2 - 0.6, end - x, TIMELINE_MARK + 1.2)
             )
@@ -679,7 +682,7 @@ def _event(item: Item, lang: str, most: float) -> _Event:
     room = most - text_width(lead, bold=True) - text_width(" ") - 2.0
     words = short_text(without_date(item.text, date, lang), room, lang)
     width = 2.0 + text_width(lead, bold=True) + (text_width(" " + words) if words else 0.0)
-    return _Event(item, first, last, lead, words, width)
+    return _Event(item, first, last, lead, words, width, date.precision == "day")
 
 
 ELLIPSIS = "\u2026"

@@ -502,7 +502,8 @@ def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
     drawn = _timeline(recipe, True)
     brief = drawn.build(omit={f.id for f in chosen.omitted}, omitted=chosen.omitted)
     model = PageModel(paper)
-    if brief.timeline and model.height(brief) <= model.room(pages):
+    # Drawn where there is room, a timeline needs two events to say more than its bullets.
+    if len(brief.timeline) > 1 and model.height(brief) <= model.room(pages):
         return Fit(brief, chosen.omitted, chosen.pages_needed, drawn)
     return chosen
 
