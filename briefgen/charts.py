@@ -165,13 +165,13 @@ class Scale:
     ticks: tuple[Tick, ...]
 
     def x(self, value: float) -> float:
+        """Where ``value`` is drawn (a value beyond the scale, at its end)."""
         if self.log:
-            where = (math.log10(value) - math.log10(self.start)) / (
-                math.log10(self.end) - math.log10(self.start)
-            )
+            low, high = math.log10(self.start), math.log10(self.end)
+            where = (math.log10(max(value, self.start)) - low) / (high - low)
         else:
             where = (value - self.start) / (self.end - self.start)
-        return self.x0 + where * (self.x1 - self.x0)
+        return self.x0 + min(max(where, 0.0), 1.0) * (self.x1 - self.x0)
 
 
 def number_scale(
@@ -242,8 +242,9 @@ def _log_scale(
     gap: float,
     edge: float,
 ) -> Scale:
-    first = math.floor(math.log10(smallest) + 1e-9)
-    last = math.ceil(math.log10(largest) - 1e-9)
+    # Within what a float holds: 10 ** -324 is zero.
+    first = max(math.floor(math.log10(smallest) + 1e-9), -300)
+    last = min(math.ceil(math.log10(largest) - 1e-9), 300)
     if any(math.log10(v) >= last - 1e-9 for v in at_least):
         last += 1
     if any(math.log10(v) <= first + 1e-9 for v in at_most):
@@ -311,7 +312,10 @@ def _crowded(
 
 
 def _steps(span: float) -> list[float]:
-    """Round steps (1, 2, 5 times a power of ten), smallest first, from a tenth of ``span``."""
+    """Round steps (1, 2, 5 times a power of ten), smallest first, from a tenth of ``span``;
+    none for a span a float cannot divide so (beyond 1e±300)."""
+    if not 1e-300 < span < 1e300:
+        return []
     power = math.floor(math.log10(span)) - 1
     return [m * 10.0**p for p in range(power, power + 3) for m in (1, 2, 5)]
 
@@ -621,12 +625,13 @@ def timeline(items: Sequence[Item], width: float, lang: str) -> Timeline | None:
     shapes: list[Shape] = []
     for i, segment in enumerate(placed):
         shapes.append(_line("axis", segment.x0, axis_y, segment.x1, axis_y))
+        gap_before = segment.x0 - placed[i - 1].x1 if i else 0.0
         if i:  # a break: two short slants
             for dx in (-1.6, 1.6):
-                x = segment.x0 - BREAK_GAP / 2 + dx
+                x = segment.x0 - gap_before / 2 + dx
                 shapes.append(_line("axis", x - 1.0, axis_y + 2.4, x + 1.0, axis_y - 2.4))
-        left = 0.0 if i == 0 else segment.x0 - BREAK_GAP / 2 + 1
-        right = width if i == len(placed) - 1 else segment.x1 + BREAK_GAP / 2 - 1
+        left = 0.0 if i == 0 else segment.x0 - gap_before / 2 + 1
+        right = width if i == len(placed) - 1 else (segment.x1 + placed[i + 1].x0) / 2 - 1
         shapes += _time_ticks(segment, (left, right), axis_y, lang)
     labels: list[Shape] = []
     for event, x, row in zip(events, xs, rows, strict=True):
@@ -754,36 +759,46 @@ def _round_span(first: int, last: int) -> _Segment:
     them to the month after, so that a month-long span does not fill the axis."""
     start, end = dt.date.fromordinal(first), dt.date.fromordinal(last - 1)
     if last - first < 92:
-        return _Segment(_month(start, -1).toordinal(), _month(end, 2).toordinal())
-    return _Segment(dt.date(start.year, 1, 1).toordinal(), dt.date(end.year + 1, 1, 1).toordinal())
+        return _Segment(_month(start, -1), _month(end, 2))
+    return _Segment(_month(start, 1 - start.month), _month(end, 13 - end.month))
 
 
-def _month(day: dt.date, shift: int) -> dt.date:
-    """The first day of the month ``shift`` months after the month of ``day``."""
+LAST_DAY = dt.date.max.toordinal()
+
+
+def _month(day: dt.date, shift: int) -> int:
+    """The first day of the month ``shift`` months after the month of ``day``, as an
+    ordinal, within the calendar (years 1 to 9999)."""
     year, month = divmod(day.year * 12 + day.month - 1 + shift, 12)
-    return dt.date(year, month + 1, 1)
+    if year < 1:
+        return 1
+    if year > 9999:
+        return LAST_DAY
+    return dt.date(year, month + 1, 1).toordinal()
 
 
 def _place_segments(segments: Sequence[_Segment], plot: float) -> list[_Segment]:
     """The segments side by side across ``plot`` pt. Time is to scale within a
     segment, not across a break: each is as wide as the events it holds need
     (a lone event long before the others takes little room), and at least
-    ``MIN_SEGMENT``."""
-    room = plot - BREAK_GAP * (len(segments) - 1)
-    counts = [s.events for s in segments]
-    widths = [room * n / sum(counts) for n in counts]
-    short = [w < MIN_SEGMENT for w in widths]
+    ``MIN_SEGMENT`` where there is room for it."""
+    count = len(segments)
+    gap = min(BREAK_GAP, plot / (4 * count))
+    room = plot - gap * (count - 1)
+    least = min(MIN_SEGMENT, room / count)
+    events = [s.events for s in segments]
+    widths = [room * n / sum(events) for n in events]
+    short = [w < least for w in widths]
     if any(short) and not all(short):
-        rest = room - MIN_SEGMENT * sum(short)
-        total = sum(n for n, small in zip(counts, short, strict=True) if not small)
+        rest = room - least * sum(short)
+        total = sum(n for n, small in zip(events, short, strict=True) if not small)
         widths = [
-            MIN_SEGMENT if small else rest * n / total
-            for n, small in zip(counts, short, strict=True)
+            least if small else rest * n / total for n, small in zip(events, short, strict=True)
         ]
     placed, x = [], 0.0
     for segment, w in zip(segments, widths, strict=True):
         placed.append(replace(segment, x0=x, x1=x + w))
-        x += w + BREAK_GAP
+        x += w + gap
     return placed
 
 
@@ -845,14 +860,17 @@ def _time_ticks(
 def _tick_candidates(segment: _Segment, lang: str) -> list[list[tuple[dt.date, str]]]:
     """Sets of ticks, finest first: every 1, 2, 3 or 6 months (in two years or less),
     then every 1, 2, 5, 10... years. None is empty."""
-    start, end = dt.date.fromordinal(segment.start), dt.date.fromordinal(segment.end)
+    start = dt.date.fromordinal(segment.start)
+    end = dt.date.fromordinal(min(segment.end, LAST_DAY))
     candidates = []
     if segment.end - segment.start <= 2 * 366:
         months = []
         month = start.replace(day=1)
         while month <= end:
             months.append(month)
-            month = _month(month, 1)
+            if _month(month, 1) == LAST_DAY:
+                break
+            month = dt.date.fromordinal(_month(month, 1))
         for step in (1, 2, 3, 6):
             kept = [m for m in months if (m.month - 1) % step == 0]
             if kept:
