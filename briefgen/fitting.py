@@ -43,6 +43,7 @@ from briefgen.brief import (
     Item,
     Note,
     arrange,
+    dated_events,
     estimate_groups,
 )
 from briefgen.charts import (
@@ -499,6 +500,11 @@ def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
     if recipe.options.timeline is not None:
         return _fit(recipe, pages, paper)
     chosen = _fit(_timeline(recipe, False), pages, paper)
+    shown = chosen.brief
+    sides = (side for pair in shown.contradictions for side in (pair.left, pair.right))
+    items = (*shown.key_points, *(i for s in shown.sections for i in s.items), *sides)
+    if len(dated_events(items)) < 2:
+        return chosen
     drawn = _timeline(recipe, True)
     brief = drawn.build(omit={f.id for f in chosen.omitted}, omitted=chosen.omitted)
     model = PageModel(paper)
