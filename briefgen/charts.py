@@ -755,11 +755,16 @@ def _segments(events: Sequence[_Event]) -> list[_Segment]:
 
 def _round_span(first: int, last: int) -> _Segment:
     """The stretch of time to draw around events from day ``first`` to ``last``
-    (excluded): whole years; for events within three months, the month before
-    them to the month after, so that a month-long span does not fill the axis."""
+    (excluded): whole years around two years or more, whole quarters around
+    less; for events within three months, the month before them to the month
+    after, so that a month-long span does not fill the axis."""
     start, end = dt.date.fromordinal(first), dt.date.fromordinal(last - 1)
     if last - first < 92:
         return _Segment(_month(start, -1), _month(end, 2))
+    if last - first < 2 * 365:
+        return _Segment(
+            _month(start, -((start.month - 1) % 3)), _month(end, 3 - (end.month - 1) % 3)
+        )
     return _Segment(_month(start, 1 - start.month), _month(end, 13 - end.month))
 
 

@@ -170,7 +170,6 @@ KEY_POINTS_BOX = 5.0 + 3.0  # padding above and below
 KEY_POINTS_INDENT = 2.5 + 8.0 + 8.0  # rule and side paddings
 CAPTION_PADDING = 2.0  # below a table's caption
 TABLE_HEAD = 0.0  # the column heads are out of sight on paper
-HEAD = Face(7.5, 7.5 * LEADING, letter_spacing=0.05 * 7.5, uppercase=True)  # th, on screen
 CELL = 2.0 + 2.0 + 0.5  # padding above and below, rule
 CELL_PADDING = 6.0  # right padding of each cell
 TABLE_GAP = 6.0
@@ -275,20 +274,14 @@ class PageModel:
         return total
 
     def estimate_columns(self, brief: Brief) -> tuple[float, float, float, float]:
-        """The widths (pt) of the columns of the brief's estimates tables: value, date,
-        source and chart. The words take what they need to stay on one line (the heads
-        too, shown on screen); the chart takes the rest, within limits, then the source."""
+        """The widths (pt) of the columns of the brief's estimates tables on paper: value,
+        date, source and chart. The words take what they need to stay on one line; the
+        chart takes the rest, within limits, then the source."""
         width = self.paper.width
         lang = brief.lang
         rows = [row for group in brief.estimates for row in group.rows]
-        value = max(
-            _one_line((Run(_label(lang, "value")),), HEAD),
-            *(_one_line((Run(row.value, "sans-bold"),), TABLE) for row in rows),
-        )
-        as_of = max(
-            _one_line((Run(_label(lang, "as_of")),), HEAD),
-            *(_one_line((Run(row.as_of),), TABLE) for row in rows),
-        )
+        value = max(_one_line((Run(row.value, "sans-bold"),), TABLE) for row in rows)
+        as_of = max(_one_line((Run(row.as_of),), TABLE) for row in rows)
         source = max(_one_line(tuple(_source(row.item, row.source, lang)), TABLE) for row in rows)
         value += VALUE_PADDING + CELL_PADDING
         as_of += CELL_PADDING
