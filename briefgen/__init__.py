@@ -2,11 +2,11 @@
 
 The library API mirrors the command line::
 
-    from briefgen import load, select_facts, Selection, build_brief, render
+    from briefgen import BriefRecipe, load, produce, select_facts, Selection
 
     base = load("facts")
-    brief = build_brief(base, select_facts(base, Selection(themes=("military",))))
-    print(render(brief, "md"))
+    facts = select_facts(base, Selection(themes=("military",)))
+    print(produce(BriefRecipe(base, tuple(facts), ("military",)), "md").data)
 
 Names are imported lazily so that ``briefgen --help`` stays fast.
 """
@@ -31,6 +31,10 @@ _API = {
     "BriefRecipe": "briefgen.brief",
     "build_brief": "briefgen.brief",
     "render": "briefgen.renderers",
+    "produce": "briefgen.production",
+    "Product": "briefgen.production",
+    "RenderOptions": "briefgen.production",
+    "Terminal": "briefgen.production",
     "BriefgenError": "briefgen.errors",
 }
 
@@ -42,12 +46,16 @@ __all__ = [
     "Fact",
     "FactBase",
     "PartialDate",
+    "Product",
+    "RenderOptions",
     "Selection",
     "Source",
+    "Terminal",
     "Theme",
     "__version__",
     "build_brief",
     "load",
+    "produce",
     "render",
     "select_facts",
 ]
@@ -56,6 +64,7 @@ if TYPE_CHECKING:
     from briefgen.brief import Brief, BriefOptions, BriefRecipe, build_brief
     from briefgen.errors import BriefgenError
     from briefgen.model import Fact, FactBase, PartialDate, Source, Theme
+    from briefgen.production import Product, RenderOptions, Terminal, produce
     from briefgen.query import Selection, select_facts
     from briefgen.renderers import render
     from briefgen.store import load

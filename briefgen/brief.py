@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from briefgen.cite import Citation, NoteWriter, bibliography, source_label
+from briefgen.digest import FactChanges, Status
 from briefgen.labels import format_date, format_number, label
 from briefgen.model import (
     Fact,
@@ -26,11 +27,15 @@ from briefgen.model import (
     Theme,
     localized,
 )
-from briefgen.query import FactChanges, Status
 from briefgen.styles import DEFAULT_STYLE, get_style
 
-KIND_RANK = {"assessment": 0, "figure": 1, "statement": 2, "event": 3}
+# Of facts alike in priority, the kinds that say most first: analysis, then numbers.
+KIND_RANK: dict[str, int] = {
+    kind: rank for rank, kind in enumerate(("assessment", "figure", "statement", "event"))
+}
 KEY_POINT_KINDS = ("assessment", "figure")
+# A compact source summary names this many kinds of source, and counts the others.
+SUMMARY_KINDS = 5
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class BriefOptions:
     # Compact notes cite a chain's original sources in short form (see NoteWriter):
     # what a brief of a set length uses, where every line counts.
     compact_notes: bool = False
+    # "Ibid." for the work of the note just before; None: as the citation style prefers.
+    ibid: bool | None = None
     # Draw the dated events on a timeline: yes, no, or None for "where there is
     # room", which briefgen.fitting decides (a brief without a length has room).
     timeline: bool | None = None
@@ -81,12 +88,18 @@ class Note:
 class Item:
     """A fact as it appears in the brief: its text, the number of its note (None
     for a removed fact, which has none), and in a digest of changes whether it is
-    ``new`` or ``changed``."""
+    ``new`` or ``changed``.
+
+    A fact shown twice (a key point that is also a competing estimate) is the
+    same statement: the second time it calls the note of the first
+    (``repeated``), and no new note is made.
+    """
 
     fact: Fact
     text: str
     note: int | None
     status: Status | None = None
+    repeated: bool = False
 
     @property
     def notes(self) -> tuple[int, ...]:
@@ -159,6 +172,7 @@ class Brief:
     facts: tuple[Fact, ...] = field(repr=False)
     grades: bool = True
     bibliography: bool = False
+    compact: bool = False  # notes and summary in their short forms, for a brief of set length
     removed: tuple[Item, ...] = ()  # in a digest of changes: facts no longer in the base
     omitted: tuple[Fact, ...] = ()  # selected, but left out to fit the length asked for
     empty_text: str = ""  # what an empty brief says: nothing new, or nothing matched
@@ -194,13 +208,27 @@ class Brief:
         )
 
     def summary_text(self) -> str:
-        """The source summary: what kinds of sources, how much is second-hand."""
+        """The source summary: what kinds of sources, how much is second-hand.
+
+        A brief of set length (compact notes) says it in fewer words: the byline
+        already says how many sources.
+        """
         s = self.summary
         # "descriptor (n)": a descriptor is free text, which no rule can put in the plural.
-        kinds = label(self.lang, "list_separator").join(f"{d} ({n})" for d, n in s.by_descriptor)
+        kinds = [f"{d} ({n})" for d, n in s.by_descriptor]
+        separator = label(self.lang, "list_separator")
+        if self.compact:
+            # The commonest kinds; the others counted together.
+            if len(kinds) > SUMMARY_KINDS + 1:
+                rest = s.by_descriptor[SUMMARY_KINDS:]
+                other = label(self.lang, "other_kinds", n=len(rest), m=sum(n for _, n in rest))
+                kinds = [*kinds[:SUMMARY_KINDS], other]
+            second = label(self.lang, "second_hand_short", k=s.second_hand, n=s.facts)
+            return label(self.lang, "summary_short", kinds=separator.join(kinds), second=second)
+        kinds_text = separator.join(kinds)
         second = label(self.lang, "second_hand", k=s.second_hand, n=s.facts)
         return label(
-            self.lang, "summary", prepared=self.prepared_from(), kinds=kinds, second=second
+            self.lang, "summary", prepared=self.prepared_from(), kinds=kinds_text, second=second
         )
 
     def grade_legend(self) -> str:
@@ -297,7 +325,7 @@ def build_brief(
         facts = [f for f in facts if changes.status(f.id)]
     lang = options.lang
     parts = arrange(base, facts, theme_ids, options.key_points)
-    numbering = _Numbering(base, options, changes)
+    numbering = _Numbering(base, options, changes, parts.shown)
     key_points = tuple(numbering.item(f) for f in parts.key_points)
     sections = tuple(
         Section(theme, localized(theme.title, lang), tuple(numbering.item(f) for f in members))
@@ -307,7 +335,6 @@ def build_brief(
     contradictions = tuple(
         Contradiction(numbering.item(a), numbering.item(b)) for a, b in parts.contradictions
     )
-    style = numbering.style
     contradicted = [side for pair in contradictions for side in (pair.left, pair.right)]
     return Brief(
         title=options.title or _default_title(base, lang),
@@ -328,16 +355,13 @@ def build_brief(
         facts=parts.shown,
         grades=options.grades,
         bibliography=options.bibliography,
+        compact=options.compact_notes,
         removed=tuple(
             Item(f, f.text_in(lang), None, "removed") for f in (changes.removed if changes else ())
         ),
         omitted=tuple(omitted),
         empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
-        bibliography_entries=(
-            bibliography((base.sources[s] for s in numbering.read_sources), style, lang)
-            if options.bibliography
-            else ()
-        ),
+        bibliography_entries=numbering.bibliography() if options.bibliography else (),
         timeline=_timeline(
             options.timeline, (*key_points, *(i for s in sections for i in s.items), *contradicted)
         ),
@@ -402,33 +426,63 @@ class _Numbering:
     """Gives note numbers in reading order and remembers the sources cited."""
 
     def __init__(
-        self, base: FactBase, options: BriefOptions, changes: FactChanges | None = None
+        self,
+        base: FactBase,
+        options: BriefOptions,
+        changes: FactChanges | None = None,
+        shown: Sequence[Fact] = (),
     ) -> None:
         self.base = base
         self.options = options
         self.changes = changes
         self.style = get_style(options.style)
         self.writer = NoteWriter(
-            self.style, options.lang, base.sources, compact=options.compact_notes
+            self.style,
+            options.lang,
+            base.sources,
+            compact=options.compact_notes,
+            ibid=options.ibid,
+            # Short forms need only tell apart the works this brief cites.
+            cited=(s for fact in shown for ref in fact.sources for s in (ref.ref, *ref.via)),
         )
         self.notes: list[Note] = []
+        self.numbers: dict[str, int] = {}  # fact id -> its note
         self.cited_sources: dict[str, None] = {}  # ordered set
-        # The works read: a bibliography lists them, not the originals they cite.
+        # The works read, and for each original source the works that cite it.
         self.read_sources: dict[str, None] = {}
+        self.cited_in: dict[str, dict[str, None]] = {}
 
     def item(self, fact: Fact) -> Item:
+        status = self.changes.status(fact.id) if self.changes else None
+        text = fact.text_in(self.options.lang)
+        earlier = self.numbers.get(fact.id)
+        if earlier is not None:
+            return Item(fact, text, earlier, status, repeated=True)
         references = tuple(
             Reference(ref.ref, ref.via, ref.locator, self._grade(fact, ref)) for ref in fact.sources
         )
         citation = self.writer.note(fact.sources, [r.grade for r in references])
         comment = fact.comment_in(self.options.lang)
-        number = len(self.notes) + 1
+        number = self.numbers[fact.id] = len(self.notes) + 1
         self.notes.append(Note(number, fact.id, references, citation, comment))
         for ref in fact.sources:
             self.cited_sources.update(dict.fromkeys((ref.ref, *ref.via)))
             self.read_sources.setdefault(ref.ref)
-        status = self.changes.status(fact.id) if self.changes else None
-        return Item(fact, fact.text_in(self.options.lang), number, status)
+            # via [a, b]: the work read cites a, which cites b.
+            for citing, original in zip((ref.ref, *ref.via), ref.via, strict=False):
+                self.cited_in.setdefault(original, {}).setdefault(citing)
+        return Item(fact, text, number, status)
+
+    def bibliography(self) -> tuple[Citation, ...]:
+        """Every work the notes cite: the works read, and the original sources known through
+        them, each with the works that cite it (CMOS 14.260)."""
+        cited_in = {
+            original: [self.writer.short_form(citing) for citing in citing_works]
+            for original, citing_works in self.cited_in.items()
+            if original not in self.read_sources
+        }
+        works = (self.base.sources[s] for s in self.cited_sources)
+        return bibliography(works, self.style, self.options.lang, cited_in)
 
     def _grade(self, fact: Fact, ref: SourceRef) -> str | None:
         if not self.options.grades:
@@ -443,7 +497,7 @@ class _Numbering:
         return Estimates(
             measure=quantity.measure,
             title=self.base.measure_title(quantity.measure, lang),
-            unit=quantity.unit,
+            unit=self.base.measure_unit(quantity.measure, quantity.unit, lang),
             rows=tuple(self._estimate_row(f) for f in group),
         )
 

@@ -8,7 +8,8 @@ safe. Each fact directory keeps only its latest entry, so the cache does not
 grow with every edit. ``BRIEFGEN_CACHE=0`` turns the cache off.
 
 Entries are pickles, so the cache directory must belong to the user and be
-writable by nobody else; otherwise it is not used.
+writable by nobody else, and must not be a link; otherwise it is not used.
+It is opened once, and entries relative to it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import os
 import pickle
 import stat
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from pydantic import VERSION as PYDANTIC_VERSION
@@ -34,50 +37,74 @@ _CODE = [
 
 def directory() -> Path | None:
     """The cache directory, or None when caching is off or the directory is unsafe."""
+    with _opened() as (path, fd):
+        return path if fd is not None else None
+
+
+@contextmanager
+def _opened() -> Iterator[tuple[Path | None, int | None]]:
+    """The cache directory's path, and the directory opened (None when not to be used).
+
+    It is opened without following a link and checked once opened: it must be
+    a directory, belong to the user and be writable by nobody else. Entries
+    are then opened relative to that descriptor, so that swapping the
+    directory for a link afterwards cannot redirect a read to planted pickles.
+    """
     if os.environ.get("BRIEFGEN_CACHE", "1") in ("0", "", "false", "no"):
-        return None
+        yield None, None
+        return
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(base) / "briefgen"
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = path.stat()
+        fd = os.open(path, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | os.O_CLOEXEC)
     except OSError:
-        return None
-    if hasattr(os, "getuid") and (
-        info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    ):
-        return None
-    return path
+        yield path, None
+        return
+    try:
+        info = os.fstat(fd)
+        private = stat.S_ISDIR(info.st_mode) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            private = False
+        yield path, fd if private else None
+    finally:
+        os.close(fd)
 
 
-def key(root: Path, files: list[Path]) -> str:
-    """The entry for ``root``: a hash of its path, then a hash of everything its base depends on."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+def key(root: Path, files: Iterable[tuple[str, bytes]]) -> str:
+    """The entry for ``root``: a hash of its path, then a hash of everything its base depends on.
+
+    ``files`` are the names of the base's files and what they hold, as the
+    store read them: the cache never reads a fact file itself.
+    """
     where = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{__version__}\0{sys.version}\0{PYDANTIC_VERSION}\0{where}\0".encode())
     for code in _CODE:
         info = code.stat()
         digest.update(f"{info.st_size}:{info.st_mtime_ns}\0".encode())
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"\0unreadable")
-        digest.update(b"\0")
+    for name, content in files:
+        digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
     return f"{where}-{digest.hexdigest()}"
 
 
 def get(entry: str) -> FactBase | None:
     """The cached base for ``entry``, or None."""
-    folder = directory()
-    if folder is None:
-        return None
-    try:
-        data = (folder / f"{entry}.pickle").read_bytes()
-        base = pickle.loads(data)
-    except Exception:
-        return None
+    with _opened() as (_, folder):
+        if folder is None:
+            return None
+        try:
+            fd = os.open(f"{entry}.pickle", os.O_RDONLY | _NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read()
+            base = pickle.loads(data)
+        except Exception:
+            return None
     return base if isinstance(base, FactBase) else None
 
 
@@ -88,24 +115,26 @@ def put(entry: str, base: FactBase) -> None:
     written to a temporary file and renamed, so that a reader, even in
     another process, sees a whole entry or none.
     """
-    import tempfile
-
-    folder = directory()
-    if folder is None:
-        return
-    target = folder / f"{entry}.pickle"
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with _opened() as (_, folder):
+        if folder is None:
+            return
+        target = f"{entry}.pickle"
+        tmp = f".{entry}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | os.O_CLOEXEC
         try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(base, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        where = entry.split("-", 1)[0]
-        for old in folder.glob(f"{where}-*.pickle"):
-            if old != target:
-                old.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError):
-        return
+            fd = os.open(tmp, flags, 0o600, dir_fd=folder)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(base, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, target, src_dir_fd=folder, dst_dir_fd=folder)
+            except BaseException:
+                with suppress(OSError):
+                    os.unlink(tmp, dir_fd=folder)
+                raise
+            where = entry.split("-", 1)[0]
+            for name in os.listdir(folder):
+                if name.startswith(f"{where}-") and name.endswith(".pickle") and name != target:
+                    with suppress(FileNotFoundError):
+                        os.unlink(name, dir_fd=folder)
+        except (OSError, pickle.PicklingError):
+            return

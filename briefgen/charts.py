@@ -687,7 +687,7 @@ def _event(item: Item, lang: str, most: float) -> _Event:
     room = most - text_width(lead, bold=True) - text_width(" ") - 2.0
     words = short_text(without_date(item.text, date, lang), room, lang)
     width = 2.0 + text_width(lead, bold=True) + (text_width(" " + words) if words else 0.0)
-    return _Event(item, first, last, lead, words, width, date.precision == "day")
+    return _Event(item, first, last, lead, words, width, date.day is not None)
 
 
 ELLIPSIS = "\u2026"

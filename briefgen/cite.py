@@ -11,13 +11,21 @@ order and decides between a full note, a short note and "Ibid.".
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 from typing import Protocol
 
-from briefgen.labels import LEADING_ARTICLES, MINOR_WORDS_EN, MINOR_WORDS_FR, label
+from briefgen.labels import (
+    LEADING_ARTICLES,
+    MINOR_WORDS_EN,
+    MINOR_WORDS_FR,
+    label,
+    locator_term,
+)
+from briefgen.locators import Locator, parse_locator
 from briefgen.model import Name, Source, SourceRef
 
 
@@ -66,21 +74,40 @@ class CitationStyle(Protocol):
     """What a citation style provides. Positions (ibid., short) are decided by NoteWriter."""
 
     name: str
+    # Whether notes use "Ibid." unless told otherwise.
+    ibid_by_default: bool
 
     def typography(self, lang: str) -> Typography:
         """The quotation marks and quote punctuation used in ``lang``."""
 
+    def locator(self, locators: Sequence[Locator], lang: str) -> str | None:
+        """``locators`` (places in one work) as a note writes them: ``para. 7``, ``§ 7``."""
+
     def full(self, source: Source, lang: str, locator: str | None = None) -> Citation:
         """The first note for ``source``, pointing to ``locator`` (a page, a paragraph)."""
 
-    def short(self, source: Source, lang: str, locator: str | None = None) -> Citation:
-        """A later note for a source already cited in full."""
+    def short(
+        self,
+        source: Source,
+        lang: str,
+        locator: str | None = None,
+        distinction: Citation = (),
+    ) -> Citation:
+        """A later note for a source already cited in full; ``distinction`` tells it apart
+        from another work whose short form would read the same."""
+
+    def distinctions(self, source: Source, lang: str) -> tuple[Citation, ...]:
+        """What may tell ``source`` apart in a short note, shortest first: its year, its
+        full date, its host, its URL (an element may be empty)."""
 
     def ibid(self, lang: str, locator: str | None = None) -> Citation:
         """A note for the source of the note just before; ``locator`` if it differs."""
 
-    def bibliography_entry(self, source: Source, lang: str) -> Citation:
-        """The source's entry in a bibliography."""
+    def bibliography_entry(
+        self, source: Source, lang: str, cited_in: Sequence[Citation] = ()
+    ) -> Citation:
+        """The source's entry in a bibliography; ``cited_in``: the short forms of the works
+        that cite it, for an original known only through them."""
 
 
 # -- joining elements --------------------------------------------------------
@@ -121,6 +148,11 @@ def _append(out: list[Segment], text: str, typography: Typography) -> None:
     if mark:
         quoted = last.text.endswith(typography.close_quote) and not last.url
         core = last.text[: -len(typography.close_quote)] if quoted else last.text
+        # The inner quotation marks a quoted title ends with: ‘…Partnership’ ”.
+        inner = ""
+        if quoted and typography.inner_open in core:
+            bare = core.rstrip(THIN_SPACE + typography.inner_close)
+            core, inner = bare, core[len(bare) :]
         # After a closing quotation mark, punctuation set outside it is kept: « Quoi ? »,
         terminal = core.rstrip().endswith(_TERMINAL)
         if quoted and not typography.punctuation_inside_quotes:
@@ -128,16 +160,26 @@ def _append(out: list[Segment], text: str, typography: Typography) -> None:
         if terminal or (mark == "." and last.text.endswith(".")):
             mark = ""
         elif quoted and typography.punctuation_inside_quotes:
-            out[-1] = replace(last, text=core + mark + typography.close_quote)
+            # Inside every closing quotation mark, the inner ones too (CMOS 6.9).
+            out[-1] = replace(last, text=core + mark + inner + typography.close_quote)
             mark = ""
     if mark or rest:
         out.append(Segment(mark + rest))
 
 
+# Between two quotation marks that touch: ‘…’ ” (a narrow no-break space).
+THIN_SPACE = "\u202f"
+
+
 def quoted(title: str, typography: Typography) -> Citation:
     """``title`` in quotation marks; quotation marks inside it become the inner kind."""
     inner = title.replace("\u201c", typography.inner_open).replace("\u201d", typography.inner_close)
-    return (Segment(typography.open_quote + inner + typography.close_quote),)
+    opening, closing = typography.open_quote, typography.close_quote
+    if inner.startswith(typography.inner_open) and not opening[-1].isspace():
+        opening += THIN_SPACE
+    if inner.endswith(typography.inner_close) and not closing[0].isspace():
+        closing = THIN_SPACE + closing
+    return (Segment(opening + inner + closing),)
 
 
 def text(value: str | None, *, italic: bool = False) -> Citation:
@@ -161,9 +203,10 @@ def person(name: Name) -> str:
 
 
 def inverted(name: Name, *, upper: bool = False) -> str:
-    """``Niquet, Valérie`` (``NIQUET, Valérie`` with ``upper``); an institution as written."""
+    """``Niquet, Valérie`` (``NIQUET, Valérie`` with ``upper``); an institution as written
+    (in capitals with ``upper``: ``NATIONAL INTELLIGENCE SERVICE``)."""
     if name.literal:
-        return name.literal
+        return name.literal.upper() if upper else name.literal
     family = (name.family or "").upper() if upper else name.family or ""
     return f"{family}, {name.given}" if name.given else family
 
@@ -173,15 +216,90 @@ def family_name(name: Name) -> str:
     return name.literal or name.family or ""
 
 
-def name_list(names: Sequence[str], lang: str, *, serial_comma: bool, most: int) -> str:
-    """``A``, ``A and B``, ``A, B, and C``; more than ``most`` names: ``A et al.``."""
+def name_list(
+    names: Sequence[str], lang: str, *, serial_comma: bool, most: int, always_comma: bool = False
+) -> str:
+    """``A``, ``A and B``, ``A, B, and C``; more than ``most`` names: ``A et al.``.
+
+    ``always_comma`` puts a comma before the conjunction whatever the number and the
+    language, as after a name inverted by a comma: ``Morillot, Juliette, and Dorian Malovic``.
+    """
     if len(names) > most:
         return f"{names[0]} {label(lang, 'et_al')}"
     if len(names) <= 1:
         return "".join(names)
     conjunction = label(lang, "and")
-    comma = "," if serial_comma and len(names) > 2 and lang == "en" else ""
+    serial = serial_comma and len(names) > 2 and lang == "en"
+    comma = "," if serial or always_comma else ""
     return f"{', '.join(names[:-1])}{comma} {conjunction} {names[-1]}"
+
+
+def latin(value: str, lang: str, *, italic: bool) -> Citation:
+    """``value`` with its Latin abbreviation ("et al.") in italics if ``italic``, as French
+    typography sets Latin words."""
+    marker = label(lang, "et_al")
+    at = value.find(marker) if italic else -1
+    if at < 0:
+        return text(value)
+    before, after = value[:at], value[at + len(marker) :]
+    return (*text(before), Segment(marker, italic=True), *text(after))
+
+
+# -- locators ----------------------------------------------------------------
+
+
+def format_locators(
+    locators: Sequence[Locator], lang: str, *, bare_pages: bool = False, serial_comma: bool = False
+) -> str | None:
+    """Places in one work as a note gives them: ``para. 7, n. 7``, ``§ 7``; several places
+    of one kind share their label, ``paras. 1 and 15``.
+
+    With ``bare_pages`` (Chicago in English, 14.22), a page is its number alone, and a
+    note on it follows without a space: ``45n12``.
+    """
+    if not locators:
+        return None
+    singles = [loc.parts[0] for loc in locators if len(loc.parts) == 1]
+    kinds = {part.label for part in singles}
+    if (
+        len(locators) > 1
+        and len(singles) == len(locators)
+        and len(kinds) == 1
+        and None not in kinds
+    ):
+        values = [_range(part.value) for part in singles]
+        if all(value.isdigit() for value in values):
+            values.sort(key=int)
+        listed = name_list(values, lang, serial_comma=serial_comma, most=len(values))
+        return _place(singles[0].label, listed, lang, plural=True, bare_pages=bare_pages)
+    written = [_locator(loc, lang, bare_pages=bare_pages) for loc in locators]
+    return name_list(written, lang, serial_comma=serial_comma, most=len(written)) or None
+
+
+def _locator(locator: Locator, lang: str, *, bare_pages: bool) -> str:
+    parts = list(locator.parts)
+    written = []
+    while parts:
+        part = parts.pop(0)
+        value = _range(part.value)
+        on_page = part.label == "page" and not part.plural
+        if bare_pages and on_page and parts and parts[0].label == "note" and not parts[0].plural:
+            written.append(f"{value}n{parts.pop(0).value}")
+            continue
+        written.append(_place(part.label, value, lang, plural=part.plural, bare_pages=bare_pages))
+    return ", ".join(written)
+
+
+def _place(kind: str | None, value: str, lang: str, *, plural: bool, bare_pages: bool) -> str:
+    if kind is None or (kind == "page" and bare_pages):
+        return value
+    # A no-break space: a label never ends a line apart from its number.
+    return f"{locator_term(lang, kind, plural=plural)}\u00a0{value}"
+
+
+def _range(value: str) -> str:
+    """A range of numbers takes an en dash: ``211–214``."""
+    return re.sub(r"(?<=[0-9ivxlcdm])\s*-\s*(?=[0-9ivxlcdm])", "\u2013", value)
 
 
 # -- titles ------------------------------------------------------------------
@@ -239,14 +357,20 @@ def is_online(source: Source) -> bool:
 
 
 def bibliography(
-    sources: Iterable[Source], style: CitationStyle, lang: str
+    sources: Iterable[Source],
+    style: CitationStyle,
+    lang: str,
+    cited_in: Mapping[str, Sequence[Citation]] | None = None,
 ) -> tuple[Citation, ...]:
     """The bibliography entries of ``sources``, in alphabetical order of their first element.
 
     Entries sort on what they start with (author, else title), ignoring case,
     accents, punctuation and a leading article ("The Guardian" under G).
+    ``cited_in`` gives, for an original source known only through other works,
+    the short forms of those works, which its entry names (CMOS 14.260).
     """
-    entries = [style.bibliography_entry(source, lang) for source in sources]
+    cited_in = cited_in or {}
+    entries = [style.bibliography_entry(s, lang, cited_in.get(s.id, ())) for s in sources]
     return tuple(sorted(entries, key=lambda entry: collation_key(plain_text(entry))))
 
 
@@ -280,20 +404,36 @@ def _shorten(title: str, words: int = 4) -> str:
     return " ".join(head[:words]) + ("…" if len(head) > words else "")
 
 
+@dataclass(frozen=True)
+class _Place:
+    """The places a note cites in one work, reached through one chain, with one grade."""
+
+    ref: str
+    via: tuple[str, ...]
+    locators: tuple[Locator, ...]
+    grade: str | None
+
+
 class NoteWriter:
     """Writes the notes of one document in order: full, short, or Ibid.
 
     A note cites every source of one statement, separated by semicolons, each
     with its locator, its "cited in" chain and, if given, its grade. The first
-    citation of a work is full and later ones short. "Ibid." replaces a note
-    citing the single work of the note just before; it is not used after or
-    for a second-hand chain ("X, cited in Y"), which names two works, nor
-    after a note citing several works, nor without a locator after a note
-    that had one, since "Ibid." would then point to the same place.
+    citation of a work is full and later ones short. "Ibid." (if ``ibid``; by
+    default as the style prefers) replaces a note citing the single work of
+    the note just before; it is not used after or for a second-hand chain
+    ("X, cited in Y"), which names two works, nor after a note citing several
+    works, nor without a locator after a note that had one, since "Ibid."
+    would then point to the same place.
 
     ``compact`` notes cite the original sources of a chain in short form
     from the first time: the full reference of the work read is still given
     at its first citation, and a bibliography gives every work in full.
+
+    A short form names one work only: when two of the works the document
+    cites (``cited``, by default every source given) would have the same short
+    form, each takes the first element that tells them apart (see
+    :meth:`CitationStyle.distinctions`).
     """
 
     def __init__(
@@ -303,16 +443,20 @@ class NoteWriter:
         sources: Mapping[str, Source],
         *,
         compact: bool = False,
-        ibid: bool = True,
+        ibid: bool | None = None,
+        cited: Iterable[str] | None = None,
     ) -> None:
         self.style = style
         self.lang = lang
         self.sources = sources
         self.compact = compact
-        self.ibid = ibid
+        self.ibid = style.ibid_by_default if ibid is None else ibid
         self._typography = style.typography(lang)
+        self._distinction = _distinctions(
+            style, lang, [sources[s] for s in dict.fromkeys(sources if cited is None else cited)]
+        )
         self._seen: set[str] = set()
-        self._previous: SourceRef | None = None
+        self._previous: _Place | None = None
 
     def cite(self, ref: SourceRef) -> Citation:
         """The note for ``ref`` alone: the via chain (original first), then the source read."""
@@ -322,64 +466,101 @@ class NoteWriter:
         """One note citing ``refs``, each followed by its grade (``grades``, in the same order).
 
         Several places in one work, reached the same way, are cited once with
-        all their locators: "Norbert, *Moscou et Pyongyang*, §1 and §15".
+        all their locators: "Norbert, *Moscou et Pyongyang*, paras. 1 and 15".
         """
-        refs, grades = self._merged(refs, grades)
-        single = refs[0] if len(refs) == 1 else None
+        places = _merged(refs, grades)
+        single = places[0] if len(places) == 1 else None
         parts = []
-        for ref, grade in zip_longest(refs, grades[: len(refs)]):
-            part = self._reference(ref) if single is None else self._single(ref)
-            if grade:
-                part = (*part, Segment(f" [{grade}]", grade=True))
+        for place in places:
+            part = self._reference(place) if single is None else self._single(place)
+            if place.grade:
+                part = (*part, Segment(f"\u00a0[{place.grade}]", grade=True))
             parts.append(part)
         self._previous = single
         return close(
             join(parts, label(self.lang, "list_separator"), self._typography), self._typography
         )
 
-    def _merged(
-        self, refs: Sequence[SourceRef], grades: Sequence[str | None]
-    ) -> tuple[list[SourceRef], list[str | None]]:
-        places: dict[tuple[str, tuple[str, ...], str | None], list[str]] = {}
-        for ref, grade in zip_longest(refs, grades[: len(refs)]):
-            locators = places.setdefault((ref.ref, ref.via, grade), [])
-            if ref.locator and ref.locator not in locators:
-                locators.append(ref.locator)
-        merged = [
-            SourceRef(
-                ref=ref,
-                via=via,
-                locator=name_list(locators, self.lang, serial_comma=False, most=len(locators))
-                or None,
-            )
-            for (ref, via, _), locators in places.items()
-        ]
-        return merged, [grade for (_, _, grade) in places]
+    def short_form(self, source_id: str) -> Citation:
+        """The short form of a source, told apart from the other works cited if need be."""
+        source = self.sources[source_id]
+        return self.style.short(source, self.lang, None, self._distinction.get(source_id, ()))
 
-    def _single(self, ref: SourceRef) -> Citation:
+    def _single(self, place: _Place) -> Citation:
         previous = self._previous
         if (
             self.ibid
             and previous is not None
-            and not ref.via
+            and not place.via
             and not previous.via
-            and previous.ref == ref.ref
-            and (ref.locator is not None or previous.locator is None)
+            and previous.ref == place.ref
+            and (place.locators or not previous.locators)
         ):
-            locator = None if ref.locator == previous.locator else ref.locator
-            return self.style.ibid(self.lang, locator)
-        return self._reference(ref)
+            same = place.locators == previous.locators
+            return self.style.ibid(self.lang, None if same else self._locator(place))
+        return self._reference(place)
 
-    def _reference(self, ref: SourceRef) -> Citation:
-        chain = [self._source(source_id, short=self.compact) for source_id in reversed(ref.via)]
-        chain.append(self._source(ref.ref, locator=ref.locator))
+    def _reference(self, place: _Place) -> Citation:
+        chain = [self._source(source_id, short=self.compact) for source_id in reversed(place.via)]
+        chain.append(self._source(place.ref, self._locator(place)))
         return join(chain, f", {label(self.lang, 'cited_in')} ", self._typography)
+
+    def _locator(self, place: _Place) -> str | None:
+        return self.style.locator(place.locators, self.lang)
 
     def _source(
         self, source_id: str, locator: str | None = None, *, short: bool = False
     ) -> Citation:
         source = self.sources[source_id]
         if short or source_id in self._seen:
-            return self.style.short(source, self.lang, locator)
+            distinction = self._distinction.get(source_id, ())
+            return self.style.short(source, self.lang, locator, distinction)
         self._seen.add(source_id)
         return self.style.full(source, self.lang, locator)
+
+
+def _merged(refs: Sequence[SourceRef], grades: Sequence[str | None]) -> list[_Place]:
+    """``refs`` with the places in one work, reached the same way, as one."""
+    places: dict[tuple[str, tuple[str, ...], str | None], list[Locator]] = {}
+    for ref, grade in zip_longest(refs, grades[: len(refs)]):
+        locators = places.setdefault((ref.ref, ref.via, grade), [])
+        if ref.locator:
+            locator = parse_locator(ref.locator)
+            if locator not in locators:
+                locators.append(locator)
+    return [
+        _Place(ref, via, tuple(locators), grade) for (ref, via, grade), locators in places.items()
+    ]
+
+
+def _distinctions(
+    style: CitationStyle, lang: str, sources: Sequence[Source]
+) -> dict[str, Citation]:
+    """For each of ``sources`` whose short form another one shares, what tells it apart.
+
+    Works alike are told apart by the first of their distinctions (year, date,
+    host, URL) that differs for each of them; failing one, by all of them.
+    """
+    alike: dict[str, list[Source]] = {}
+    for source in sources:
+        alike.setdefault(_as_read(style.short(source, lang)), []).append(source)
+    found: dict[str, Citation] = {}
+    for group in alike.values():
+        if len(group) < 2:
+            continue
+        options = [style.distinctions(source, lang) for source in group]
+        for chosen in zip(*options, strict=True):
+            if len({_as_read(element) for element in chosen}) == len(group):
+                break
+        else:
+            typography = style.typography(lang)
+            chosen = tuple(join(elements, ", ", typography) for elements in options)
+        found.update((source.id, element) for source, element in zip(group, chosen, strict=True))
+    return found
+
+
+def _as_read(citation: Citation) -> str:
+    """A citation as a reader tells it from another: regardless of case, italics, quotation
+    marks and brackets."""
+    bare = re.sub(r"[\"'“”‘’«»\[\]]", "", plain_text(citation)).casefold()
+    return " ".join(bare.split()).strip(" .,")

@@ -9,6 +9,7 @@ an exit code in one place, :class:`BriefgenGroup`.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -17,13 +18,37 @@ from typing import Any, NoReturn
 import click
 
 from briefgen import __version__
-from briefgen.commands import brief, checks, listings, tools
+from briefgen.commands import add, brief, checks, listings, serve, tools
 from briefgen.commands.options import Settings
-from briefgen.errors import BriefgenError, ExitCode
+from briefgen.errors import BriefgenError, ExitCode, printable
 
 
 class BriefgenGroup(click.Group):
-    """Turns :class:`BriefgenError` into one line on stderr and its exit code."""
+    """Turns :class:`BriefgenError` into one line on stderr and its exit code.
+
+    Click's own errors (a bad option or value) are left to click, their
+    message made printable first.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:  # click writing the help or the version, before any command
+            if exc.errno not in _STDOUT_ERRORS:
+                raise
+            _stdout_failed(exc)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            raise _printable_click_error(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -34,13 +59,16 @@ class BriefgenGroup(click.Group):
             if exc.exit_code == ExitCode.EMPTY and isinstance(ctx.obj, Settings) and ctx.obj.quiet:
                 sys.exit(exc.exit_code)  # an expected outcome a script tests for, not an error
             _fail(str(exc), exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except click.ClickException as exc:
+            raise _printable_click_error(exc) from None
+        except (click.exceptions.Exit, click.Abort):
             raise
-        except BrokenPipeError:
-            # The reader went away (``briefgen facts | head``): stop quietly.
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-            sys.exit(ExitCode.ERROR)
+        except KeyboardInterrupt:
+            # Ctrl-C: what was being written has been removed on the way here.
+            sys.exit(ExitCode.INTERRUPTED)
         except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno in _STDOUT_ERRORS:
+                _stdout_failed(exc)
             if _debug(ctx):
                 raise
             _fail(
@@ -49,12 +77,41 @@ class BriefgenGroup(click.Group):
             )
 
 
+# What writing to standard output can fail with: the reader went away; the disk is
+# full. Every file briefgen writes reports its own errors, naming it, so only
+# standard output (click writing help, or a version) lets one of these through.
+_STDOUT_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _stdout_failed(error: OSError) -> NoReturn:
+    """End the run, standard output lost: quietly if its reader went away
+    (``briefgen facts | head``), with one line otherwise. Exit status 1 either way."""
+    from briefgen.output import discard_stdout
+
+    discard_stdout()
+    if isinstance(error, BrokenPipeError):
+        sys.exit(ExitCode.ERROR)
+    _fail(f"cannot write to standard output: {error.strerror or error}", ExitCode.ERROR)
+
+
+def _printable_click_error(error: click.ClickException) -> click.ClickException:
+    """``error`` with its message made printable: click's messages quote what was typed
+    (escaped by ``repr`` in click 8.2 and later, written as is before)."""
+    message = printable(error.format_message())
+    if message == error.format_message():
+        return error
+    # Same exit status: 2 for every usage error, 1 for click's other errors.
+    if isinstance(error, click.UsageError):
+        return click.UsageError(message, error.ctx)
+    return click.ClickException(message)
+
+
 def _debug(ctx: click.Context) -> bool:
     return isinstance(ctx.obj, Settings) and ctx.obj.debug
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"briefgen: error: {message}", err=True)
+    click.echo(f"briefgen: error: {printable(message)}", err=True)
     sys.exit(code)
 
 
@@ -100,16 +157,28 @@ def cli(
     from briefgen.config import default_map, load_settings
 
     brief_command = cli.commands["brief"]
-    settings.configured = load_settings(brief_command, profile)
+    configuration = load_settings(brief_command, profile)
+    settings.configured = configuration.settings
     from_user = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
     if (
         ctx.get_parameter_source("facts_dir") not in from_user
         and "facts-dir" in settings.configured
     ):
         settings.facts_dir = Path(settings.configured["facts-dir"].value)
+    # The notice that a working directory's file is in use can only be silenced by the
+    # user: not by that file itself, unless its directory is trusted.
+    silenced = settings.quiet
     if ctx.get_parameter_source("quiet") not in from_user and "quiet" in settings.configured:
-        settings.quiet = settings.configured["quiet"].value
-    ctx.default_map = {"brief": default_map(settings.configured, brief_command)}
+        configured_quiet = settings.configured["quiet"]
+        settings.quiet = configured_quiet.value
+        silenced = configured_quiet.value and configured_quiet.trusted
+    notice = configuration.notice()
+    if notice is not None and not silenced:
+        click.echo(printable(notice), err=True)
+    # serve previews the brief that brief would make: the same settings apply.
+    ctx.default_map = {
+        name: default_map(settings.configured, cli.commands[name]) for name in ("brief", "serve")
+    }
 
 
 for command in (
@@ -122,6 +191,8 @@ for command in (
     tools.schema,
     tools.config_command,
     tools.completion,
+    add.add,
+    serve.serve,
 ):
     cli.add_command(command)
 
@@ -140,4 +211,13 @@ def main(prog_name: str | None = None) -> None:
     # cold brief's time, for hooks a command-line run has no use for. A value
     # the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    import signal
+
+    # SIGTERM ends the run as Ctrl-C does, through every clean-up on the way out
+    # (temporary files, a half-written output), instead of killing it on the spot.
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name=prog_name or "briefgen")
+
+
+def _terminated(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(ExitCode.TERMINATED)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -14,6 +16,8 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad option, unknown theme, bad configuration
     INVALID = 3  # the fact base (or a quote check) has problems
     EMPTY = 4  # the selection matched nothing
+    INTERRUPTED = 130  # Ctrl-C (SIGINT), as shells report it: 128 + the signal's number
+    TERMINATED = 143  # SIGTERM
 
 
 class BriefgenError(Exception):
@@ -42,10 +46,33 @@ class NothingMatched(BriefgenError):
     exit_code = ExitCode.EMPTY
 
 
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` with the known name closest to ``name``, or nothing."""
+    import difflib  # only when there is a message to write: it costs a run milliseconds
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def excerpt(value: object, limit: int = 40) -> str:
     """``repr(value)``, cut short: a message must stay one readable line whatever the input."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Control characters (C0, DEL, C1), line and paragraph separators, and the
+# bidirectional controls: in a message they could move the cursor, retitle the
+# terminal, write to the clipboard (OSC 52) or make text read in another order.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(message: str) -> str:
+    """``message`` with those characters written as escapes (``\\x1b``, ``\\u202e``).
+
+    Every message briefgen prints passes through here: its file names, ids and
+    values come from the user's files, and a terminal acts on what it is sent.
+    """
+    return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), message)
 
 
 @dataclass(frozen=True, order=True)

@@ -3,8 +3,11 @@
 The fact base already uses CSL names, so CSL-JSON is close to a dump; what
 CSL has no variable for (the reliability grade, the descriptor, the local
 text) goes under ``custom``, the object CSL-JSON keeps for such data.
+Both files carry the short title briefgen's notes use, so that a CSL
+processor or biblatex writes the same short notes.
 BibTeX maps the CSL types to biblatex entry types and escapes what LaTeX
-would read as commands, keeping other characters as UTF-8 for biber.
+would read as commands, keeping other characters as UTF-8 for biber; the
+capitals of titles are braced, so that no style lowercases them.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from briefgen.cite import short_title
 from briefgen.model import Name, PartialDate, Source
 
 
@@ -27,8 +31,15 @@ def source_to_csl(source: Source) -> dict[str, Any]:
             item[field] = {"date-parts": [value.parts()]}
         elif field in ("author", "editor"):
             item[field] = [_csl_name(name) for name in value]
+        elif field == "note":
+            # A curator's remark: "annote" is for the reader, where styles print "note"
+            # in every citation.
+            item["annote"] = value
         else:
             item[field] = value
+    short = _short_title(source)
+    if short:
+        item["title-short"] = short
     custom = {field: getattr(source, field) for field in _CUSTOM if getattr(source, field)}
     if custom:
         item["custom"] = custom
@@ -122,18 +133,19 @@ def source_to_bibtex(source: Source) -> str:
     if source.editor:
         fields.append(("editor", _names(source.editor)))
     if source.title:
-        fields.append(("title", escape(source.title)))
-    if source.title_short:
-        fields.append(("shorttitle", escape(source.title_short)))
+        fields.append(("title", protect_capitals(escape(source.title))))
+    short = _short_title(source)
+    if short:
+        fields.append(("shorttitle", protect_capitals(escape(short))))
     if source.container_title:
         container = CONTAINER_FIELDS.get(kind)
         if container is None and kind in ("online", "misc") and not source.publisher:
             container = "organization"
-        fields.append((container or "titleaddon", escape(source.container_title)))
+        fields.append((container or "titleaddon", protect_capitals(escape(source.container_title))))
     if source.type in ENTRY_SUBTYPES:
         fields.append(("entrysubtype", ENTRY_SUBTYPES[source.type]))
     if source.collection_title:
-        fields.append(("series", escape(source.collection_title)))
+        fields.append(("series", protect_capitals(escape(source.collection_title))))
     if source.number:
         fields.append(("number", escape(source.number)))
     if source.publisher:
@@ -164,6 +176,33 @@ def render_bibtex(sources: Iterable[Source]) -> str:
     return "\n".join(source_to_bibtex(source) for source in sources)
 
 
+def _short_title(source: Source) -> str | None:
+    """The short title of briefgen's notes, when it is not the title itself."""
+    short = short_title(source)
+    return short if short and short != source.title else None
+
+
+def protect_capitals(value: str) -> str:
+    """``value`` (escaped) with every word holding a capital in braces, ``{North} {Koreans}``,
+    so that the sentence case of biblatex styles and pandoc keeps names and acronyms."""
+    return re.sub(r"\S+", _brace_word, value)
+
+
+def _brace_word(match: re.Match[str]) -> str:
+    # Punctuation around the word stays outside the braces: "[{La}", "{Ukraine}]".
+    edges = _EDGES.fullmatch(match[0])
+    assert edges is not None  # the middle group takes whatever the edges leave
+    before, word, after = edges.groups()
+    # Capitals outside the escapes' command names ("\textbraceleft{}" has none).
+    letters = re.sub(r"\\[A-Za-z]+", "", word)
+    if not any(c.isupper() for c in letters):
+        return match[0]
+    return f"{before}{{{word}}}{after}"
+
+
+_EDGES = re.compile(r"([\[(“‘«\"']*)(.*?)([\])”’»\"',.;:!?]*)", re.DOTALL)
+
+
 def _names(names: tuple[Name, ...]) -> str:
     """``Family, Given and {{Institution}}``: braces keep an institution's name whole."""
     written = []
@@ -178,15 +217,20 @@ def _names(names: tuple[Name, ...]) -> str:
 
 
 _SPECIAL = re.compile(r"[\\&%$#_{}~^]")
+# BibTeX counts every brace to find where a field ends, even "\{": a value's own
+# braces are written as commands, so that none can close its field and start another.
 _REPLACEMENTS = {
     "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
 
 
 def escape(value: str) -> str:
-    """``value`` as literal text in a BibTeX field: ``& % $ # _ { } ~ ^ \\`` escaped."""
+    """``value`` as literal text in a BibTeX field: ``& % $ # _ { } ~ ^ \\`` escaped, and no
+    brace left to count."""
     return _SPECIAL.sub(lambda m: _REPLACEMENTS.get(m[0], "\\" + m[0]), value)
 
 

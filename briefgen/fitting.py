@@ -7,9 +7,9 @@ chosen here, once, for every format:
    then one bullet for each theme of the brief, so that every theme has a
    section; then the other facts by priority, taking the themes in turn
    within a priority, events and statements after assessments and figures,
-   the newest first. A competing estimate or one side of a contradiction
-   counts as important as the most important fact it is linked to, so that
-   fitting never hides a spread or a dispute.
+   the facts that take less room first. The second of competing estimates
+   counts as important as the first, so that fitting never hides a spread;
+   a contradiction is shown whenever either side is, so it is never hidden.
 2. **The estimate** (:class:`PageModel`): the height the brief takes on the
    page, bullets and notes broken into lines with the metrics of the fonts
    the PDF embeds (:mod:`briefgen.typesetting`), and the spacing of the
@@ -29,6 +29,7 @@ Type is never made smaller to fit.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -125,20 +126,20 @@ def importance_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]
 
 
 def _linked_priority(recipe: BriefRecipe, facts: Sequence[Fact]) -> dict[str, int]:
-    """Each fact's priority, raised to that of the most important fact it is linked to.
+    """Each fact's priority, the second of competing estimates raised to the first's.
 
-    Of competing estimates, the most important one lifts the next one only:
-    two values show a spread, and the others come in their own turn.
+    Two values show a spread: the most important estimate of a measure lifts
+    the next one, and the others come in their own turn. A contradiction needs
+    no such help: a brief shows both sides whenever it shows either.
     """
     priority = {f.id: f.priority for f in facts}
+    disputes = Counter(i for f in facts for i in (f.id, *f.contradicts) if f.contradicts)
     for group in estimate_groups(facts):
-        first, second = sorted(group, key=lambda f: (f.priority, KIND_RANK[f.kind], f.id))[:2]
+        # Of equals, the estimate with fewer disputes: each brings its other side along.
+        first, second = sorted(
+            group, key=lambda f: (f.priority, disputes[f.id], KIND_RANK[f.kind], f.id)
+        )[:2]
         priority[second.id] = first.priority
-    for fact in facts:
-        for other in fact.contradicts:
-            if other in priority:
-                best = min(priority[fact.id], priority[other])
-                priority[fact.id] = priority[other] = best
     return priority
 
 
@@ -170,7 +171,7 @@ KEY_POINTS_BOX = 5.0 + 3.0  # padding above and below
 KEY_POINTS_INDENT = 2.5 + 8.0 + 8.0  # rule and side paddings
 CAPTION_PADDING = 2.0  # below a table's caption
 TABLE_HEAD = 0.0  # the column heads are out of sight on paper
-CELL = 2.0 + 2.0 + 0.5  # padding above and below, rule
+CELL = 1.5 + 1.5 + 0.5  # padding above and below, rule
 CELL_PADDING = 6.0  # right padding of each cell
 TABLE_GAP = 6.0
 VALUE_PADDING = 10.0
@@ -412,9 +413,8 @@ class _Chooser:
         self.room = self.model.room(pages)
         self._heights: dict[frozenset[str], float] = {}
 
-    def brief(self, kept: Collection[str], omitted: Sequence[Fact] = ()) -> Brief:
-        omit = {f.id for f in self.ranked if f.id not in kept}
-        return self.recipe.build(omit=omit, omitted=omitted)
+    def brief(self, kept: Collection[str]) -> Brief:
+        return self.recipe.build(omit={f.id for f in self.ranked if f.id not in kept})
 
     def height(self, kept: frozenset[str]) -> float:
         if kept not in self._heights:
@@ -441,7 +441,12 @@ class _Chooser:
     def prefix(self) -> frozenset[str]:
         """The longest run of the most important facts that fits (the key points at least)."""
         ids = [f.id for f in self.ranked]
-        low, high = self.minimum, len(ids)
+        # Galloping, then halving: a page holds a few dozen facts of hundreds, and
+        # briefs of few facts are the quick ones to build and measure.
+        low, step = self.minimum, 4
+        while low + step <= len(ids) and self.fits(frozenset(ids[: low + step])):
+            low, step = low + step, step * 2
+        high = min(low + step - 1, len(ids))
         while low < high:
             middle = (low + high + 1) // 2
             if self.fits(frozenset(ids[:middle])):
@@ -512,14 +517,28 @@ def _fit(recipe: BriefRecipe, pages: int, paper: str) -> Fit:
     everything = frozenset(f.id for f in chooser.ranked)
     if chooser.fits(everything):
         return Fit(chooser.brief(everything), (), pages, recipe)
-    kept = chooser.fill(chooser.prefix())
-    omitted = tuple(f for f in reversed(chooser.ranked) if f.id not in kept)
-    return Fit(chooser.brief(kept, omitted), omitted, chooser.pages_needed(pages), recipe)
+    brief = _with_omitted(chooser.brief(chooser.fill(chooser.prefix())), chooser.ranked)
+    return Fit(brief, brief.omitted, chooser.pages_needed(pages), recipe)
 
 
 def _timeline(recipe: BriefRecipe, drawn: bool) -> BriefRecipe:
     """``recipe``, with or without its timeline."""
     return replace(recipe, options=replace(recipe.options, timeline=drawn))
+
+
+def _others(ranked: Sequence[Fact], kept: Sequence[Fact]) -> set[str]:
+    ids = {f.id for f in kept}
+    return {f.id for f in ranked if f.id not in ids}
+
+
+def _with_omitted(brief: Brief, ranked: Sequence[Fact]) -> Brief:
+    """``brief``, saying which of the ``ranked`` facts it leaves out, least important first.
+
+    The other side of a contradiction is shown even when it was not chosen: it is not
+    left out.
+    """
+    shown = {f.id for f in brief.facts}
+    return replace(brief, omitted=tuple(f for f in reversed(ranked) if f.id not in shown))
 
 
 def drop_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]:
@@ -594,19 +613,21 @@ def fit_pdf(
     elif chosen.recipe is not None:
         recipe = chosen.recipe
     if pages:
-        kept = [f for f in importance_order(recipe, paper) if f.id not in {o.id for o in omitted}]
+        ranked = importance_order(recipe, paper)
+        shown = {f.id for f in brief.facts}
+        kept = [f for f in ranked if f.id in shown]
         tries = 1
         while len(layout.pages) > pages and tries < _MAX_LAYOUTS and len(kept) > 1:
             # Drop at least one fact, more if the overflow is large.
             overflow = typesetter.overflow(layout, pages) * PX
             drop = max(1, int(len(kept) * overflow / PageModel(paper).room(pages)))
             drop = min(drop, len(kept) - 1)
-            omitted = (*reversed(kept[-drop:]), *omitted)
             kept = kept[:-drop]
             trimmed += drop
-            brief = recipe.build(omit={f.id for f in omitted}, omitted=omitted)
+            brief = _with_omitted(recipe.build(omit=_others(ranked, kept)), ranked)
             layout = typesetter.layout(brief)
             tries += 1
+        omitted = brief.omitted
     data = typesetter.write(layout)
     return FittedPdf(
         data,

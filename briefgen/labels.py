@@ -38,10 +38,16 @@ LABELS: dict[str, dict[str, str]] = {
         "versus": "versus",
         "summary": "{prepared}: {kinds}. {second}",
         "second_hand": "{k} of {n} facts are second-hand (reported from a source cited by another).",
+        "summary_short": "Sources by kind: {kinds}. {second}",
+        "second_hand_short": "{k} of {n} facts are second-hand.",
+        "other_kinds": "{n} other kinds ({m})",
         "cited_in": "cited in",
         "ibid": "Ibid.",
+        "cited_in_entry": "Cited in",
         "nd": "n.d.",
+        "nd_iso": "n.d.",
         "sn": "[s.n.]",
+        "blog": "blog",
         "accessed": "accessed",
         "online": "online",
         "available_at": "Available from:",
@@ -121,13 +127,21 @@ LABELS: dict[str, dict[str, str]] = {
         "no_facts": "Aucun fait ne correspond à cette sélection.",
         "versus": "contre",
         "summary": "{prepared}\u00a0: {kinds}. {second}",
+        "summary_short": "Sources par type\u00a0: {kinds}. {second}",
+        "second_hand_short": "{k} faits sur {n} sont de seconde main.",
+        "other_kinds": "{n} autres types ({m})",
         "second_hand": (
             "{k} faits sur {n} sont de seconde main (rapportés d'une source citée par une autre)."
         ),
         "cited_in": "cité dans",
         "ibid": "Ibid.",
-        "nd": "s.d.",
-        "sn": "[s.n.]",
+        "cited_in_entry": "Cité dans",
+        # French typography spaces the abbreviations; ISO 690 brackets what the source does
+        # not give.
+        "nd": "s.\u00a0d.",
+        "nd_iso": "[s.\u00a0d.]",
+        "sn": "[s.\u00a0n.]",
+        "blog": "blog",
         "accessed": "consulté le",
         "online": "en ligne",
         "available_at": "Disponible à l'adresse\u00a0:",
@@ -226,6 +240,43 @@ def format_number(value: float, lang: str) -> str:
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+# How a note names the kind of a place (a CSL locator label): singular and plural. English
+# uses Chicago's abbreviations (10.43): "§" means section in English, so paragraphs
+# are "para."; French keeps "§" for a paragraph and spaces every sign from its number.
+_LOCATOR_TERMS = {
+    "en": {
+        "page": ("p.", "pp."),
+        "paragraph": ("para.", "paras."),
+        "note": ("n.", "nn."),
+        "section": ("sec.", "secs."),
+        "chapter": ("chap.", "chaps."),
+        "article-locator": ("art.", "arts."),
+        "figure": ("fig.", "figs."),
+        "table": ("table", "tables"),
+        "line": ("line", "lines"),
+        "volume": ("vol.", "vols."),
+    },
+    "fr": {
+        "page": ("p.", "p."),
+        "paragraph": ("§", "§§"),
+        "note": ("n.", "n."),
+        "section": ("sect.", "sect."),
+        "chapter": ("chap.", "chap."),
+        "article-locator": ("art.", "art."),
+        "figure": ("fig.", "fig."),
+        "table": ("tabl.", "tabl."),
+        "line": ("l.", "l."),
+        "volume": ("vol.", "vol."),
+    },
+}
+
+
+def locator_term(lang: str, kind: str, *, plural: bool = False) -> str:
+    """The abbreviation that names a place of ``kind`` (a CSL locator label) in ``lang``."""
+    terms = (_LOCATOR_TERMS.get(lang) or _LOCATOR_TERMS["en"])[kind]
+    return terms[1] if plural else terms[0]
 
 
 # Words a title starts with that alphabetical order skips ("The Guardian" files under G).

@@ -30,6 +30,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from briefgen.errors import excerpt
+from briefgen.vocabulary import Kind
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -75,12 +76,6 @@ class PartialDate:
         ):
             return _read_date(value)
         raise ValueError(f"invalid date {excerpt(value)}: expected YYYY, YYYY-MM or YYYY-MM-DD")
-
-    @property
-    def precision(self) -> Literal["year", "month", "day"]:
-        if self.day is not None:
-            return "day"
-        return "month" if self.month is not None else "year"
 
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
@@ -296,7 +291,7 @@ class Source(_Frozen):
     @classmethod
     def _web_url(cls, value: str | None) -> str | None:
         # Only web links: a source can never smuggle javascript: or file: into a brief.
-        if value is not None and not re.match(r"^https?://[^\s<>\"]+$", value):
+        if value is not None and not re.fullmatch(r"https?://[^\s<>\"]+", value):
             raise ValueError("URL must be an http:// or https:// address without spaces")
         return value
 
@@ -364,7 +359,6 @@ class Quantity(_Frozen):
         return float(self.value if self.value is not None else (self.low or self.high or 0))
 
 
-Kind = Literal["event", "figure", "statement", "assessment"]
 # Admiralty information credibility: 1 confirmed ... 5 improbable, 6 cannot be judged.
 Credibility = Annotated[int, Field(ge=1, le=6)]
 
@@ -414,6 +408,7 @@ class Measure(_Frozen):
 
     id: Slug
     title: Localized
+    unit: Localized | None = None  # the unit as a reader of each language calls it
 
 
 class KindGrading(_Frozen):
@@ -470,6 +465,13 @@ class FactBase:
     @cached_property
     def _facts_by_id(self) -> dict[str, Fact]:
         return {f.id: f for f in self.facts}
+
+    def measure_unit(self, measure_id: str, unit: str, lang: str) -> str:
+        """The unit of a measure in ``lang``: from measures.yaml, else as the facts write it."""
+        measure = self.measures.get(measure_id)
+        if measure is not None and measure.unit:
+            return localized(measure.unit, lang)
+        return unit
 
     def measure_title(self, measure_id: str, lang: str) -> str:
         """A readable label for a measure: from measures.yaml, else from its id."""

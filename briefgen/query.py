@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
 
 from briefgen.errors import UsageError
 from briefgen.model import Fact, FactBase, PartialDate
@@ -86,33 +85,3 @@ def _cites(fact: Fact, source_id: str) -> bool:
 def _haystack(fact: Fact) -> str:
     parts = [fact.id, *fact.text.values(), *fact.tags]
     return fold("\n".join(parts))
-
-
-Status = Literal["new", "changed", "removed"]
-
-
-@dataclass(frozen=True)
-class FactChanges:
-    """How a fact base changed since an earlier version of it."""
-
-    since: str
-    new: frozenset[str]
-    changed: frozenset[str]
-    removed: tuple[Fact, ...]
-
-    def status(self, fact_id: str) -> Status | None:
-        if fact_id in self.new:
-            return "new"
-        return "changed" if fact_id in self.changed else None
-
-
-def compare_bases(old: FactBase, new: FactBase, since: str) -> FactChanges:
-    """Facts added, modified and removed between ``old`` and ``new`` (matched by id)."""
-    before = {fact.id: fact for fact in old.facts}
-    after = {fact.id: fact for fact in new.facts}
-    return FactChanges(
-        since=since,
-        new=frozenset(i for i in after if i not in before),
-        changed=frozenset(i for i, fact in after.items() if i in before and before[i] != fact),
-        removed=tuple(fact for i, fact in before.items() if i not in after),
-    )

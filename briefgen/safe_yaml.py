@@ -6,11 +6,20 @@ composing a node tree. Reading the events is also what makes the reader safe:
 
 - an anchor or alias stops the read at once, so an alias bomb ("billion
   laughs") is refused after reading a few bytes and is never expanded;
-- nesting is limited (fact files need a handful of levels), because PyYAML's
-  C composer, used to find line numbers, recurses and crashes on very deep
-  input;
+- nesting is limited to 32 levels (fact files need five), so that no deeply
+  nested input reaches code that recurses;
 - tags other than the plain JSON-like ones are refused;
 - a key given twice in one mapping is an error, not silently overwritten.
+
+Line numbers of the nodes a problem is about are found by reading the events
+again (:func:`locate`), only when there is a problem to report.
+
+Of PyYAML this uses only: its safe loader (the C one when available), to get
+events, resolve a plain scalar's tag and construct the scalars of the JSON-like
+tags; the event classes; and its error classes (libyaml's nesting limit, of
+PyYAML 6.0.4 and later, is reported in this module's words).
+``tests/test_safe_yaml.py`` checks each against what PyYAML's own constructor
+makes of the same text, with libyaml and with PyYAML's Python parser.
 
 Dates stay text: :class:`~briefgen.model.PartialDate` reads them, with a clear
 message for ``2024-02-30``.
@@ -18,7 +27,9 @@ message for ``2024-02-30``.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar
@@ -44,6 +55,7 @@ FORBIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
 # In the file itself the YAML parser already refuses control characters; the
 # bidirectional controls are printable to it, so they are looked for here.
 _FORBIDDEN_IN_FILE = re.compile(f"[{_BIDI_CONTROLS}]")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what the YAML parser counts as a line
 
 
@@ -95,127 +107,264 @@ def line_of(text: str, position: int) -> int:
 
 
 _NO_KEY = object()  # a mapping waiting for a key, not for a value
+_ITEM = object()  # a list waiting for its next item (or the document for its node)
 
 
 def parse(text: str) -> Document:
     """Read ``text``, a single YAML document.
 
     Raises :class:`YAMLProblem` for what this reader refuses, and PyYAML's
-    ``MarkedYAMLError`` for syntax errors.
+    ``MarkedYAMLError`` for other syntax errors.
     """
-    yaml, loader_class = yaml_module()
-    events = yaml.events
-    scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
-    mapping_start, mapping_end = events.MappingStartEvent, events.MappingEndEvent
-    sequence_start, sequence_end = events.SequenceStartEvent, events.SequenceEndEvent
-    document_start = events.DocumentStartEvent
-
-    loader = loader_class(text)
-    next_event = loader.get_event
-    document = Document()
-    item_lines = document.item_lines
-    escapes = "\\" in text
-    forbidden = FORBIDDEN.search
-    plain: dict[str, Any] = {}  # plain scalars seen, already resolved (many repeat)
-    # The container being filled (None at the top), whether it is a mapping,
-    # and the key waiting for its value; the enclosing ones on the stack.
-    parent: Any = None
-    in_mapping = False
-    key: Any = _NO_KEY
-    stack: list[tuple[Any, bool, Any]] = []
-    depth = 0  # len(stack)
-    documents = 0
-    try:
-        # get_event() gives None after the end of the stream.
-        while (event := next_event()) is not None:
-            kind = type(event)
-            if kind is scalar_event:
-                if event.anchor is not None:
-                    raise _anchor(event)
-                value = event.value
-                tag = event.tag
-                if tag is None and event.implicit[0]:  # plain: text, or a number, boolean, null
-                    resolved = plain.get(value, _NO_KEY)
-                    if resolved is _NO_KEY:
-                        resolved = plain[value] = _resolve(loader, value, event)
-                    value = resolved
-                else:
-                    if tag is not None and tag != "!":
-                        value = _tagged(loader, tag, value, event)
-                    # Escapes ("\u202e", "\x1b") put characters in a value that the file does not show.
-                    if escapes and event.style == '"' and isinstance(value, str):
-                        match = forbidden(value)
-                        if match:
-                            document.forbidden.append((_line(event), match.group()))
-                if depth == 1 and not in_mapping:
-                    item_lines.append(_line(event))
-                if not in_mapping:
-                    if parent is None:
-                        document.data = value
-                    else:
-                        parent.append(value)
-                elif key is not _NO_KEY:
-                    parent[key] = value
-                    key = _NO_KEY
-                elif value in parent:
-                    raise YAMLProblem(_line(event), f"invalid YAML: duplicate key {excerpt(value)}")
-                else:
-                    key = value
-                continue
-            if kind is mapping_start or kind is sequence_start:
-                if event.anchor is not None:
-                    raise _anchor(event)
-                allowed = _MAP_TAGS if kind is mapping_start else _SEQ_TAGS
-                if event.tag is not None and event.tag not in allowed:
-                    raise YAMLProblem(
-                        _line(event), f"invalid YAML: tag {excerpt(event.tag)} is not allowed"
-                    )
-                if depth >= MAX_DEPTH:
-                    raise YAMLProblem(
-                        _line(event), f"invalid YAML: nested more than {MAX_DEPTH} levels deep"
-                    )
-                if depth == 1 and not in_mapping:
-                    item_lines.append(_line(event))
-                stack.append((parent, in_mapping, key))
-                depth += 1
-                in_mapping = kind is mapping_start
-                parent = {} if in_mapping else []
-                key = _NO_KEY
-            elif kind is mapping_end or kind is sequence_end:
-                value = parent
-                parent, in_mapping, key = stack.pop()
-                depth -= 1
-                if not in_mapping:
-                    if parent is None:
-                        document.data = value
-                    else:
-                        parent.append(value)
-                elif key is not _NO_KEY:
-                    parent[key] = value
-                    key = _NO_KEY
-                else:
-                    raise YAMLProblem(
-                        _line(event), "invalid YAML: a mapping key must be a single value"
-                    )
-            elif kind is alias_event:
-                raise _anchor(event)
-            elif kind is document_start:
-                documents += 1
-                if documents > 1:
-                    raise YAMLProblem(
-                        _line(event), "invalid YAML: expected a single document, found another"
-                    )
-    finally:
-        loader.dispose()
-    found = set(document.forbidden)
+    document = _Reader(text).read()
     if not text.isascii():
+        found = set(document.forbidden)
         line, counted = 1, 0
         for match in _FORBIDDEN_IN_FILE.finditer(text):
             line += len(_LINE_BREAK.findall(text, counted, match.start()))
             counted = match.start()
             found.add((line, match.group()))
-    document.forbidden = sorted(found)
+        document.forbidden = sorted(found)
     return document
+
+
+def locate(text: str, locs: Iterable[Sequence[object]]) -> dict[tuple[object, ...], int]:
+    """The line of each of ``locs`` (list indexes and mapping keys) in ``text``.
+
+    The line of a mapping key is that of the key itself; a loc that leads
+    nowhere gets the line of its closest parent. ``text`` is read once,
+    whatever the number of locs, keeping only the lines asked for.
+    """
+    wanted = [tuple(loc) for loc in locs]
+    locator = _Locator(text, wanted)
+    with contextlib.suppress(YAMLProblem, yaml_module()[0].YAMLError):
+        locator.read()  # a file with problems may still hold the lines asked for before them
+    return {loc: locator.line(loc) for loc in wanted}
+
+
+_TOO_DEEP = f"invalid YAML: nested more than {MAX_DEPTH} levels deep"
+
+
+class _Reader:
+    """Builds plain data from PyYAML's parser events, one method per event type.
+
+    ``parent`` is the container being filled (None before the document's
+    node). ``key`` says what the next node is: an item of the list ``parent``
+    (or the document) when it is :data:`_ITEM`; a key of the mapping
+    ``parent`` when it is :data:`_NO_KEY`; else the value of ``key``.
+    Containers are put in their parent when they start, so the enclosing
+    ones only need to be remembered on ``stack`` to come back to them.
+    """
+
+    __slots__ = (
+        "document",
+        "documents",
+        "escapes",
+        "key",
+        "loader",
+        "parent",
+        "plain",
+        "stack",
+        "text",
+    )
+
+    def __init__(self, text: str) -> None:
+        self.loader: Any = None
+        self.text = text
+        self.document = Document()
+        self.escapes = "\\" in text  # only an escape can hide a control character in a value
+        self.plain: dict[str, Any] = {}  # plain scalars seen, already resolved (many repeat)
+        self.parent: Any = None
+        self.key: Any = _ITEM
+        self.stack: list[tuple[Any, Any]] = []
+        self.documents = 0
+
+    def read(self) -> Document:
+        """Every event of the text, to its end; the document they make."""
+        yaml, loader_class = yaml_module()
+        try:
+            # PyYAML's Python reader checks the characters of the whole text here.
+            self.loader = loader_class(self.text)
+            self.read_events()
+        except yaml.reader.ReaderError as exc:
+            raise self.unreadable(exc) from None
+        except yaml.MarkedYAMLError as exc:
+            # libyaml 0.2.6 (PyYAML 6.0.4) stops at 1,000 levels itself: looking ahead
+            # along one line of brackets, it can get there before this reader has seen
+            # 33 levels. The outcome is the same, so it is said the same way.
+            if "nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+                raise YAMLProblem(exc.problem_mark.line + 1, _TOO_DEEP) from None
+            raise
+        finally:
+            if self.loader is not None:
+                self.loader.dispose()
+        return self.document
+
+    def read_events(self) -> None:
+        events = yaml_module()[0].events
+        # Bound methods in a local: kept on the reader, they would make a reference cycle,
+        # which the paused garbage collector would leave in memory with the whole text.
+        handlers: dict[type, Callable[[Any], None]] = {
+            events.MappingStartEvent: self.mapping_start,
+            events.SequenceStartEvent: self.sequence_start,
+            events.MappingEndEvent: self.collection_end,
+            events.SequenceEndEvent: self.collection_end,
+            events.AliasEvent: self.alias,
+            events.DocumentStartEvent: self.document_start,
+        }
+        next_event, scalar_event, scalar = self.loader.get_event, events.ScalarEvent, self.scalar
+        # get_event() gives None after the end of the stream.
+        while (event := next_event()) is not None:
+            if type(event) is scalar_event:  # most events: looked for first
+                scalar(event)
+            elif (handler := handlers.get(type(event))) is not None:
+                handler(event)
+
+    def unreadable(self, error: Any) -> YAMLProblem:
+        """PyYAML's ReaderError (a character YAML does not allow) with a line number, which it
+        lacks: it gives a position in the text, in bytes of UTF-8 for libyaml."""
+        before = self.text[: error.position]
+        libyaml = getattr(yaml_module()[0], "CParser", None)
+        if libyaml is not None and isinstance(self.loader, libyaml):
+            before = self.text.encode("utf-8")[: error.position].decode("utf-8", errors="ignore")
+        return YAMLProblem(
+            line_of(before, len(before)),
+            f"invalid YAML: character U+{error.character:04X} is not allowed in a YAML file",
+        )
+
+    def scalar(self, event: Any) -> None:
+        if event.anchor is not None:
+            raise _anchor(event)
+        value = event.value
+        tag = event.tag
+        if tag is None and event.implicit[0]:  # plain: text, or a number, boolean, null
+            resolved = self.plain.get(value, _NO_KEY)
+            if resolved is _NO_KEY:
+                resolved = self.plain[value] = _resolve(self.loader, value, event)
+            value = resolved
+        else:
+            if tag is not None and tag != "!":
+                value = _tagged(self.loader, tag, value, event)
+            # Escapes ("\u202e", "\x1b") put characters in a value that the file does not show.
+            # Every forbidden character is unprintable: most values need no search.
+            if (
+                self.escapes
+                and event.style == '"'
+                and isinstance(value, str)
+                and not value.isprintable()
+                and (match := FORBIDDEN.search(value))
+            ):
+                self.document.forbidden.append((_line(event), match.group()))
+        key = self.key
+        if key is _NO_KEY:
+            if value in self.parent:
+                raise YAMLProblem(_line(event), f"invalid YAML: duplicate key {excerpt(value)}")
+            self.key = value
+        elif key is _ITEM:
+            self.add_item(value, event)
+        else:
+            self.parent[key] = value
+            self.key = _NO_KEY
+
+    def mapping_start(self, event: Any) -> None:
+        self.start(event, {}, _MAP_TAGS)
+
+    def sequence_start(self, event: Any) -> None:
+        self.start(event, [], _SEQ_TAGS)
+
+    def start(
+        self, event: Any, container: dict[Any, Any] | list[Any], tags: frozenset[str]
+    ) -> None:
+        if event.anchor is not None:
+            raise _anchor(event)
+        if event.tag is not None and event.tag not in tags:
+            raise YAMLProblem(
+                _line(event), f"invalid YAML: tag {excerpt(event.tag)} is not allowed"
+            )
+        if len(self.stack) >= MAX_DEPTH:
+            raise YAMLProblem(_line(event), _TOO_DEEP)
+        key = self.key
+        if key is _NO_KEY:
+            raise YAMLProblem(_line(event), "invalid YAML: a mapping key must be a single value")
+        if key is _ITEM:
+            self.add_item(container, event)
+        else:
+            self.parent[key] = container
+        self.stack.append((self.parent, _ITEM if key is _ITEM else _NO_KEY))
+        self.parent = container
+        self.key = _NO_KEY if tags is _MAP_TAGS else _ITEM
+
+    def collection_end(self, event: Any) -> None:
+        self.parent, self.key = self.stack.pop()
+
+    def alias(self, event: Any) -> None:
+        raise _anchor(event)
+
+    def document_start(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise YAMLProblem(
+                _line(event), "invalid YAML: expected a single document, found another"
+            )
+
+    def add_item(self, value: Any, event: Any) -> None:
+        """Add ``value``, which ``event`` starts, to the list being filled, or make it the document."""
+        if self.parent is None:
+            self.document.data = value
+            return
+        if len(self.stack) == 1:  # an item of a top-level list
+            self.document.item_lines.append(_line(event))
+        self.parent.append(value)
+
+
+class _Locator(_Reader):
+    """A reader that notes the line of the nodes at some locs, and of their parents."""
+
+    def __init__(self, text: str, locs: Iterable[tuple[object, ...]]) -> None:
+        super().__init__(text)
+        self.wanted = {loc[:n] for loc in locs for n in range(len(loc) + 1)}
+        self.node_lines: dict[tuple[object, ...], int] = {}
+        self.key_lines: dict[tuple[object, ...], int] = {}
+        self.paths: list[tuple[object, ...]] = []  # of the containers being filled
+
+    def scalar(self, event: Any) -> None:
+        is_key = self.key is _NO_KEY
+        path = None if is_key else self.path()
+        super().scalar(event)
+        if is_key:
+            path = (*self.paths[-1], self.key)
+            if path in self.wanted:
+                self.key_lines[path] = _line(event)
+        elif path in self.wanted:
+            self.node_lines[path] = _line(event)
+
+    def start(
+        self, event: Any, container: dict[Any, Any] | list[Any], tags: frozenset[str]
+    ) -> None:
+        path = self.path()
+        super().start(event, container, tags)
+        self.paths.append(path)
+        if path in self.wanted:
+            self.node_lines[path] = _line(event)
+
+    def collection_end(self, event: Any) -> None:
+        super().collection_end(event)
+        self.paths.pop()
+
+    def path(self) -> tuple[object, ...]:
+        """The loc of the node about to be added."""
+        if self.parent is None:
+            return ()
+        step = len(self.parent) if self.key is _ITEM else self.key
+        return (*self.paths[-1], step)
+
+    def line(self, loc: tuple[object, ...]) -> int:
+        if loc in self.key_lines:
+            return self.key_lines[loc]
+        for n in range(len(loc), -1, -1):
+            if loc[:n] in self.node_lines:
+                return self.node_lines[loc[:n]]
+        return 1
 
 
 def _line(event: Any) -> int:
@@ -232,6 +381,8 @@ def _resolve(loader: Any, value: str, event: Any) -> Any:
     if value[:1] not in loader.yaml_implicit_resolvers or (value[:1].isalpha() and len(value) > 5):
         # Cannot be a null, a boolean ("false" is the longest word that is one) or a
         # number (which starts with a digit, a sign or a dot): most ids and words.
+        return value
+    if _DATE.fullmatch(value):  # text too, as the timestamp resolver is left out; many dates
         return value
     tag = loader.resolve(yaml_module()[0].ScalarNode, value, (True, False))
     if tag == _STR or tag not in _SCALAR_TAGS:

@@ -17,6 +17,7 @@ def json_schema(what: str) -> dict[str, Any]:
     """
     from pydantic import TypeAdapter
 
+    from briefgen.jsontext import LISTING_SCHEMA
     from briefgen.model import Fact, Source, Theme
     from briefgen.renderers.json import BriefJSON
 
@@ -34,7 +35,7 @@ def json_schema(what: str) -> dict[str, Any]:
         schema = {
             "type": "object",
             "properties": {
-                "schema": {"const": 1},
+                "schema": {"const": LISTING_SCHEMA},
                 "facts": {"type": "array", "items": facts["items"]},
             },
             "required": ["schema", "facts"],

@@ -4,6 +4,12 @@ A fact directory holds ``themes.yaml``, ``sources.yaml``, ``items/*.yaml``
 and optionally ``base.yaml`` and ``measures.yaml``. Every problem is
 collected and reported at once as ``file:line: id: message``.
 
+Files are read once, before anything is parsed, and only if they are what
+they seem: regular files inside the base (links are followed only when they
+stay inside it), of at most :data:`MAX_FILE_SIZE` bytes. A named pipe, a
+device or a link out of the base is reported, never opened for reading or
+waited on. The cache key is made from the bytes read.
+
 YAML is read by :mod:`briefgen.safe_yaml` (PyYAML's C parser, no anchors,
 no unusual tags, no bidirectional or control characters). Line numbers are
 only worked out when there is a problem to report, so a valid base loads at
@@ -13,25 +19,23 @@ full speed.
 from __future__ import annotations
 
 import gc
-import io
 import os
+import stat
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_args
+from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from briefgen import safe_yaml
-from briefgen.errors import InvalidFactBase, Problem, UsageError, excerpt
+from briefgen.errors import InvalidFactBase, Problem, UsageError, did_you_mean, excerpt
 from briefgen.model import BaseInfo, Fact, FactBase, Measure, Source, Theme
 from briefgen.paths import display_path, package_data
-
-if TYPE_CHECKING:
-    import yaml
 
 ENV_FACTS_DIR = "BRIEFGEN_FACTS_DIR"
 Model = TypeVar("Model", bound=BaseModel)
@@ -39,6 +43,13 @@ Model = TypeVar("Model", bound=BaseModel)
 # compares the name with every known id, so a base with thousands of broken
 # references would otherwise take quadratic time to report them.
 MAX_SUGGESTIONS = 200
+# The largest fact file read: some 15,000 facts. A larger one is surely a
+# mistake, and would take seconds and gigabytes to report a problem in.
+MAX_FILE_SIZE = 8 * 1024 * 1024
+# Problems listed for one item; the others are counted.
+MAX_PROBLEMS_PER_ITEM = 20
+BASE_FILES = ("base.yaml", "themes.yaml", "sources.yaml", "measures.yaml")
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def default_facts_dir() -> Path:
@@ -63,14 +74,15 @@ def load(path: str | os.PathLike[str] | None = None, *, cache: bool = True) -> F
     if not root.is_dir():
         raise UsageError(f"fact directory not found: {root}")
     with _collector_paused():
-        if not cache:
-            return _Loading(root).run()
+        files = read_directory(root)
         from briefgen import cache as base_cache
 
-        key = base_cache.key(root, fact_files(root))
+        if not cache or base_cache.directory() is None:
+            return _Loading(files).run()
+        key = base_cache.key(root, files.contents())
         base = base_cache.get(key)
-        if base is None or base.path != display_path(root):
-            base = _Loading(root).run()
+        if base is None or base.path != files.display:
+            base = _Loading(files).run()
             base_cache.put(key, base)
         return base
 
@@ -93,115 +105,238 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_revision(root: str | os.PathLike[str] | None, ref: str) -> FactBase:
-    """The fact base as it was: another directory, or a git revision of ``root``.
+@dataclass(frozen=True)
+class _Content:
+    """One file of a fact base: its bytes, or why they could not be read."""
 
-    The revision is read with ``git archive`` into a temporary directory; the
-    repository and its working tree are not touched.
-    """
-    import shutil
-    import subprocess
-    import tarfile
-    import tempfile
+    display: str  # as problems name it
+    raw: bytes = b""
+    problem: str | None = None
 
-    if Path(ref).is_dir():
-        with _collector_paused():
-            return _Loading(Path(ref), grades=False).run()
-    here = Path(root) if root is not None else default_facts_dir()
 
-    def git(where: Path | str, *args: str) -> bytes:
-        return subprocess.run(
-            ["git", "-C", str(where), *args], capture_output=True, check=True, timeout=60
-        ).stdout
+@dataclass(frozen=True)
+class BaseFiles:
+    """The files of one fact base, read: by name relative to the base (``items/a.yaml``)."""
 
-    try:
-        top = git(here, "rev-parse", "--show-toplevel").decode().strip()
-        prefix = git(here, "rev-parse", "--show-prefix").decode().strip().rstrip("/")
-        git(here, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-        # "REF:dir" archives that directory with paths relative to it.
-        archive = git(top, "archive", "--format=tar", f"{ref}:{prefix}" if prefix else ref)
-    except subprocess.CalledProcessError as exc:
-        if b"not a valid object name" in exc.stderr or b"not a tree object" in exc.stderr:
-            raise UsageError(
-                f"--changed-since {ref!r}: {here} did not exist at that revision"
-            ) from None
-        raise UsageError(
-            f"--changed-since {ref!r}: neither a directory nor a git revision of {here}"
-        ) from None
-    except (OSError, subprocess.SubprocessError):
-        raise UsageError(
-            f"--changed-since {ref!r}: neither a directory nor a git revision of {here}"
-        ) from None
-    workdir = Path(tempfile.mkdtemp(prefix="briefgen-"))
-    try:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            # The "data" filter refuses links and paths leaving workdir (Python >= 3.10.12).
-            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
-            tar.extractall(workdir, **safe)  # type: ignore[arg-type]
-        with _collector_paused():
-            return _Loading(workdir, grades=False).run()
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    display: str  # the base, as it is named to the user
+    files: dict[str, _Content]
+    has_items: bool  # whether the base has an items/ directory
+    name_file: Callable[[str], str]  # how a file of the base is named to the user
+
+    def contents(self) -> Iterator[tuple[str, bytes]]:
+        """Each file's name and what it holds (or why it could not be read), in a stable order."""
+        for name, content in self.files.items():
+            yield name, content.raw if content.problem is None else content.problem.encode()
 
 
 def fact_files(root: Path) -> list[Path]:
-    """Every file a fact base is read from, in a stable order."""
-    names = ["base.yaml", "themes.yaml", "sources.yaml", "measures.yaml"]
-    files = [root / name for name in names if (root / name).is_file()]
+    """Every file a fact base is read from, in a stable order.
+
+    Anything with a YAML name is listed, whatever it is (a link, even broken, a
+    named pipe), so that reading it reports why it cannot be read.
+    """
+    files = [root / name for name in BASE_FILES if os.path.lexists(root / name)]
     items = root / "items"
     if items.is_dir():
-        # Links are listed even when broken, so that reading them reports why.
         found = [
             p
             for p in items.rglob("*")
-            if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink())
+            if p.suffix in YAML_SUFFIXES and (p.is_symlink() or not p.is_dir())
         ]
         files += sorted(found, key=lambda p: p.relative_to(items).as_posix())
     return files
 
 
+def read_directory(root: Path) -> BaseFiles:
+    """The files of the fact base in ``root``, each read safely (see the module's docstring)."""
+    real_root = root.resolve()
+    files = {
+        path.relative_to(root).as_posix(): _read_file(path, real_root) for path in fact_files(root)
+    }
+    return BaseFiles(
+        display_path(root), files, (root / "items").is_dir(), lambda name: display_path(root / name)
+    )
+
+
+# Opening never follows a link (links are resolved, and checked, first) and never
+# waits: a named pipe opens at once, and is then refused for what it is.
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC
+)
+
+
+def _read_file(path: Path, real_root: Path) -> _Content:
+    display = display_path(path)
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        return _Content(display, problem="cannot read: too many levels of symbolic links")
+    if not real.is_relative_to(real_root):
+        return _Content(display, problem="links outside the fact directory")
+    try:
+        fd = os.open(real, _OPEN_FLAGS)
+    except OSError as exc:
+        return _Content(display, problem=f"cannot read: {exc.strerror}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return _Content(display, problem=f"cannot read: {_file_kind(info.st_mode)}")
+        if info.st_size > MAX_FILE_SIZE:
+            return _Content(display, problem=_too_large())
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            raw = handle.read(MAX_FILE_SIZE + 1)  # it may have grown since
+    except OSError as exc:
+        return _Content(display, problem=f"cannot read: {exc.strerror}")
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_SIZE:
+        return _Content(display, problem=_too_large())
+    return _Content(display, raw)
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((f"{kind}, not a file" for test, kind in kinds if test(mode)), "not a file")
+
+
+def _too_large() -> str:
+    return (
+        f"larger than {MAX_FILE_SIZE // (1024 * 1024)} MiB, the most briefgen reads from one file"
+    )
+
+
+def load_revision(root: str | os.PathLike[str] | None, ref: str) -> FactBase:
+    """The fact base as it was: another directory, or a git revision of ``root``.
+
+    A revision is read with git's plumbing, which applies no filter and runs
+    nothing the repository asks for: only the base's YAML files, each of at
+    most :data:`MAX_FILE_SIZE` bytes. The repository and its working tree are
+    not touched. A link committed in the base is reported, not followed.
+    """
+    # A past revision is not judged by grading rules it may predate (briefgen.grading).
+    here = Path(root) if root is not None else default_facts_dir()
+    files = read_directory(Path(ref)) if Path(ref).is_dir() else read_revision(here, ref)
+    with _collector_paused():
+        return _Loading(files, grades=False).run()
+
+
+def read_revision(here: Path, ref: str) -> BaseFiles:
+    """The files of the fact base in ``here`` as git revision ``ref`` has them."""
+    import subprocess
+
+    def git(*args: str, stdin: bytes | None = None) -> bytes:
+        return subprocess.run(
+            ["git", "-C", str(here), *args],
+            input=stdin,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
+
+    unknown = UsageError(
+        f"--changed-since {ref!r}: neither a directory nor a git revision of {here}"
+    )
+    if ref.startswith("-"):
+        raise unknown  # never an option of git's
+    try:
+        prefix = git("rev-parse", "--show-prefix").decode().strip()
+        commit = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+    except (OSError, subprocess.SubprocessError):
+        raise unknown from None
+    try:
+        # -r: every file below the base; -t: the directories too; -l: each blob's size.
+        listing = git(
+            "ls-tree", "--full-tree", "-r", "-t", "-l", "-z", f"{commit}:{prefix.rstrip('/')}"
+        )
+    except subprocess.CalledProcessError:
+        raise UsageError(
+            f"--changed-since {ref!r}: {here} did not exist at that revision"
+        ) from None
+    except (OSError, subprocess.SubprocessError):
+        raise unknown from None
+
+    def shown(name: str) -> str:
+        return f"{ref}:{prefix}{name}"
+
+    files: dict[str, _Content] = {}
+    blobs: dict[str, str] = {}  # name -> object id, of the files to read
+    has_items = False
+    for entry in listing.decode("utf-8", errors="surrogateescape").split("\0"):
+        if not entry:
+            continue
+        meta, name = entry.split("\t", 1)
+        mode, kind, object_id, size = meta.split()
+        if name == "items" and kind == "tree":
+            has_items = True
+        if not (name in BASE_FILES or (name.startswith("items/") and name.endswith(YAML_SUFFIXES))):
+            continue
+        if mode == "120000":
+            files[name] = _Content(
+                shown(name), problem="a symbolic link: links are not read from a git revision"
+            )
+        elif kind != "blob":
+            files[name] = _Content(shown(name), problem=f"cannot read: a {kind}, not a file")
+        elif int(size) > MAX_FILE_SIZE:
+            files[name] = _Content(shown(name), problem=_too_large())
+        else:
+            blobs[name] = object_id
+    if blobs:
+        # One process for every file; --batch gives the stored bytes, with no filter.
+        output = git(
+            "cat-file", "--batch", stdin="".join(f"{oid}\n" for oid in blobs.values()).encode()
+        )
+        position = 0
+        for name in blobs:
+            # "<object id> blob <size>\n<content>\n" each, or "<object id> missing\n".
+            header_end = output.index(b"\n", position)
+            header = output[position:header_end].split()
+            if len(header) != 3 or header[1] != b"blob":
+                files[name] = _Content(shown(name), problem="cannot read: missing from git")
+                position = header_end + 1
+                continue
+            length = int(header[2])
+            files[name] = _Content(shown(name), output[header_end + 1 : header_end + 1 + length])
+            position = header_end + 1 + length + 1
+    ordered = {name: files[name] for name in BASE_FILES if name in files}
+    ordered.update(sorted((n, c) for n, c in files.items() if n not in ordered))
+    return BaseFiles(f"{ref}:{prefix.rstrip('/') or '.'}", ordered, has_items, shown)
+
+
 @dataclass
 class _File:
-    """One YAML file: its parsed data, and its node tree on demand (for line numbers).
+    """One parsed YAML file: its data, and where its problems are, worked out on demand.
 
     The file's bytes are kept rather than its text, which can take twice or four
     times the memory, and are only decoded again if a problem needs a line number.
     """
 
-    path: Path
     display: str
     raw: bytes
     data: Any
-    _root: yaml.Node | None = field(default=None, repr=False)
-
     item_lines: list[int] = field(default_factory=list, repr=False)
+    # Problems about nodes below the items, waiting for their line: (loc, item id, message).
+    pending: list[tuple[tuple[object, ...], str | None, str]] = field(
+        default_factory=list, repr=False
+    )
 
-    def line(self, loc: Sequence[object] = ()) -> int | None:
-        """The line of the node at ``loc`` (list indexes and mapping keys), or its closest parent."""
-        if len(loc) == 1 and isinstance(loc[0], int) and loc[0] < len(self.item_lines):
-            return self.item_lines[loc[0]]
-        yaml, loader = safe_yaml.yaml_module()
-        if self._root is None:
-            self._root = yaml.compose(self.raw.decode("utf-8-sig"), Loader=loader)
-        node = self._root
-        if node is None:
-            return 1
-        for step in loc:
-            if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-                if step >= len(node.value):
-                    break
-                node = node.value[step]
-            elif isinstance(node, yaml.MappingNode):
-                pair = next((kv for kv in node.value if kv[0].value == step), None)
-                if pair is None:
-                    break
-                key, value = pair
-                if step == loc[-1]:
-                    return int(key.start_mark.line) + 1
-                node = value
-            else:
-                break
-        return int(node.start_mark.line) + 1
+    def item_line(self, index: int) -> int | None:
+        """The first line of the top-level item ``index``."""
+        return self.item_lines[index] if index < len(self.item_lines) else None
+
+    def placed(self) -> list[Problem]:
+        """The pending problems, with their lines: the file is read once for all of them."""
+        if not self.pending:
+            return []
+        lines = safe_yaml.locate(self.raw.decode("utf-8-sig"), (loc for loc, _, _ in self.pending))
+        problems = [Problem(self.display, lines[loc], who, what) for loc, who, what in self.pending]
+        self.pending.clear()
+        return problems
 
     def item_at(self, line: int) -> str | None:
         """The id of the top-level item that ``line`` belongs to, if it has one."""
@@ -220,11 +355,11 @@ class _Loading:
     revision read for comparison is not judged by rules it may predate.
     """
 
-    def __init__(self, root: Path, *, grades: bool = True) -> None:
-        self.root = root
+    def __init__(self, files: BaseFiles, *, grades: bool = True) -> None:
+        self.files = files
         self.grades = grades
-        self.real_root = root.resolve()
         self.problems: list[Problem] = []
+        self.parsed: list[_File] = []
         # Ids of items that failed validation: not reported again as unknown elsewhere.
         self.invalid_ids: set[str] = set()
         self.suggest = _Suggestions()
@@ -236,25 +371,16 @@ class _Loading:
     ) -> None:
         if isinstance(file, str):
             self.problems.append(Problem(file, None, item_id, msg))
+        elif len(loc) == 1 and isinstance(loc[0], int) and file.item_line(loc[0]) is not None:
+            self.problems.append(Problem(file.display, file.item_line(loc[0]), item_id, msg))
         else:
-            self.problems.append(Problem(file.display, file.line(loc), item_id, msg))
+            file.pending.append((tuple(loc), item_id, msg))
 
-    def read(self, path: Path) -> _File | None:
-        display = display_path(path)
-        try:
-            inside = path.resolve().is_relative_to(self.real_root)
-        except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
-            self.problems.append(
-                Problem(display, None, None, "cannot read: too many levels of symbolic links")
-            )
-            return None
-        if not inside:
-            self.problems.append(Problem(display, None, None, "links outside the fact directory"))
-            return None
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.problems.append(Problem(display, None, None, f"cannot read: {exc.strerror}"))
+    def read(self, name: str) -> _File | None:
+        content = self.files.files[name]
+        display, raw = content.display, content.raw
+        if content.problem is not None:
+            self.problems.append(Problem(display, None, None, content.problem))
             return None
         try:
             text = raw.decode("utf-8-sig")
@@ -278,18 +404,20 @@ class _Loading:
         except yaml.YAMLError as exc:
             self.problems.append(Problem(display, None, None, f"invalid YAML: {exc}"))
             return None
-        file = _File(path, display, raw, document.data, item_lines=document.item_lines)
+        file = _File(display, raw, document.data, item_lines=document.item_lines)
+        self.parsed.append(file)
         for line, char in document.forbidden:
             self.problems.append(Problem(display, line, file.item_at(line), _forbidden(char)))
         return file
 
     def read_list(self, name: str, *, required: bool) -> tuple[_File | None, list[Any]]:
-        path = self.root / name
-        if not path.exists() and not path.is_symlink():
+        if name not in self.files.files:
             if required:
-                self.problems.append(Problem(display_path(path), None, None, "file is missing"))
+                self.problems.append(
+                    Problem(self.files.name_file(name), None, None, "file is missing")
+                )
             return None, []
-        file = self.read(path)
+        file = self.read(name)
         if file is None:
             return None, []
         if file.data is None:
@@ -309,18 +437,26 @@ class _Loading:
         try:
             return list(enumerate(adapter.validate_python(items)))
         except ValidationError as exc:
-            bad: set[int] = set()
+            per_item: Counter[int] = Counter()
+            last_listed: dict[int, list[Any]] = {}
             for error in _first_causes(exc.errors()):
                 index, *loc = error["loc"]
                 assert isinstance(index, int)
-                bad.add(index)
+                per_item[index] += 1
+                if per_item[index] > MAX_PROBLEMS_PER_ITEM:
+                    continue
                 item = items[index]
-                item_id = item.get("id") if isinstance(item, dict) else None
-                if isinstance(item_id, str):
-                    self.invalid_ids.add(item_id)
-                message = _message(error, loc, model)
-                self.problem(file, [index, *loc], str(item_id) if item_id else None, message)
-            good = [i for i in range(len(items)) if i not in bad]
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    self.invalid_ids.add(item["id"])
+                last_listed[index] = [index, *loc]
+                self.problem(file, [index, *loc], _item_id(item), _message(error, loc, model))
+            for index, count in per_item.items():
+                if count > MAX_PROBLEMS_PER_ITEM:
+                    more = count - MAX_PROBLEMS_PER_ITEM
+                    # On the line of the last one listed, and after it ("…" sorts after letters).
+                    message = f"… and {more} more problem{'s' if more > 1 else ''} in this item"
+                    self.problem(file, last_listed[index], _item_id(items[index]), message)
+            good = [i for i in range(len(items)) if i not in per_item]
             return list(zip(good, adapter.validate_python([items[i] for i in good]), strict=True))
 
     def run(self) -> FactBase:
@@ -328,18 +464,20 @@ class _Loading:
         themes = self.load_unique(["themes.yaml"], Theme, required=True)
         sources = self.load_unique(["sources.yaml"], Source, required=True)
         measures = self.load_unique(["measures.yaml"], Measure, required=False)
-        facts = self.load_unique(list(self.item_paths()), Fact, required=True)
+        facts = self.load_unique(self.item_paths(), Fact, required=True)
         if not themes:
             self.problems.append(
-                Problem(display_path(self.root / "themes.yaml"), None, None, "no themes defined")
+                Problem(self.files.name_file("themes.yaml"), None, None, "no themes defined")
             )
         self.cross_check(info, themes, sources, facts)
         if self.grades:
             self.check_grades(info, sources, facts)
+        for file in self.parsed:
+            self.problems += file.placed()
         if self.problems:
             raise InvalidFactBase(self.problems)
         return FactBase(
-            path=display_path(self.root),
+            path=self.files.display,
             info=info,
             themes=tuple(t.obj for t in themes.values()),
             sources={s.obj.id: s.obj for s in sources.values()},
@@ -348,10 +486,9 @@ class _Loading:
         )
 
     def load_info(self) -> BaseInfo:
-        path = self.root / "base.yaml"
-        if not path.exists():
+        if "base.yaml" not in self.files.files:
             return BaseInfo()
-        file = self.read(path)
+        file = self.read("base.yaml")
         if file is None:
             return BaseInfo()
         try:
@@ -376,7 +513,7 @@ class _Loading:
                 obj_id = obj.id  # type: ignore[attr-defined]
                 first = found.get(obj_id)
                 if first is not None:
-                    where = f"{first.file.display}:{first.file.line([first.index])}"
+                    where = f"{first.file.display}:{first.file.item_line(first.index)}"
                     self.problem(file, [index], obj_id, f"duplicate id (first defined at {where})")
                 else:
                     found[obj_id] = _Placed(obj, file, index)
@@ -385,14 +522,12 @@ class _Loading:
             del items
         return found
 
-    def item_paths(self) -> Iterator[str]:
-        items = self.root / "items"
-        if not items.is_dir():
-            self.problems.append(Problem(display_path(items), None, None, "directory is missing"))
-            return
-        for path in fact_files(self.root):
-            if path.parent != self.root:
-                yield path.relative_to(self.root).as_posix()
+    def item_paths(self) -> list[str]:
+        if not self.files.has_items:
+            self.problems.append(
+                Problem(self.files.name_file("items"), None, None, "directory is missing")
+            )
+        return [name for name in self.files.files if name.startswith("items/")]
 
     def dangling(self, ref: str, kind: str, known: Mapping[str, object]) -> str | None:
         """The message for ``ref``, an unknown <kind> (with a "did you mean"), if it names no object.
@@ -492,12 +627,18 @@ def _first_causes(errors: list[Any]) -> list[Any]:
     pydantic reports as a second error; only the first says what to fix.
     """
     paths = [tuple(error["loc"]) for error in errors]
+    # Every loc that some error lies below, found once rather than for each error.
+    parents = {path[:n] for path in paths for n in range(1, len(path))}
     return [
         error
         for error, path in zip(errors, paths, strict=True)
-        if error["type"] != "too_short"
-        or not any(len(other) > len(path) and other[: len(path)] == path for other in paths)
+        if error["type"] != "too_short" or path not in parents
     ]
+
+
+def _item_id(item: Any) -> str | None:
+    item_id = item.get("id") if isinstance(item, dict) else None
+    return str(item_id) if item_id else None
 
 
 def _forbidden(char: str) -> str:
@@ -522,13 +663,6 @@ def _missing_languages(text: dict[str, str], languages: Sequence[str]) -> list[s
     return [lang for lang in languages if not text.get(lang)]
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 class _Suggestions:
     """``(did you mean 'x'?)`` for unknown ids, each worked out once, for at most
     :data:`MAX_SUGGESTIONS` distinct ids."""
@@ -541,7 +675,7 @@ class _Suggestions:
         if key not in self.made:
             if len(self.made) >= MAX_SUGGESTIONS:
                 return ""
-            self.made[key] = _suggest(name, known)
+            self.made[key] = did_you_mean(name, known)
         return self.made[key]
 
 
@@ -552,7 +686,7 @@ def _message(error: Any, loc: list[Any], model: type[BaseModel]) -> str:
         key = fields[-1] if fields else "?"
         owner = _model_at(model, fields[:-1])
         known = [f.alias or name for name, f in owner.model_fields.items()] if owner else []
-        return f"unknown key {excerpt(key)}{_suggest(key, known)}"
+        return f"unknown key {excerpt(key)}{did_you_mean(key, known)}"
     if error["type"] == "missing":
         return f"missing required key '{'.'.join(fields)}'"
     if fields and fields[-1] == "[key]":
@@ -593,3 +727,24 @@ def _nested_model(annotation: object) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+def fact_ids_by_file(root: Path) -> dict[Path, list[str]]:
+    """The ids of the facts each ``items/`` file of ``root`` defines, in order (for adding facts).
+
+    Only what a file defines is read, without validating it, the way the base is
+    read (:func:`read_directory`): a file that cannot be read holds no ids.
+    """
+    found: dict[Path, list[str]] = {}
+    for name, content in read_directory(root).files.items():
+        if not name.startswith("items/") or content.problem is not None:
+            continue
+        try:
+            data = safe_yaml.parse(content.raw.decode("utf-8-sig")).data
+        except Exception:  # not YAML: loading the base reports why
+            continue
+        items = data if isinstance(data, list) else []
+        found[root / name] = [
+            i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)
+        ]
+    return found

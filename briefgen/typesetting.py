@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -152,35 +152,45 @@ def height(runs: Sequence[Run], width: float, face: Face) -> float:
 
 
 def line_width(runs: Sequence[Run], face: Face) -> float:
-    """The width in pt of ``runs`` set in ``face`` on one line, however long."""
+    """The width in pt of ``runs`` set in ``face`` on one line, however long (the
+    units of :func:`_lines` and the spaces between them)."""
     table = metrics()
-    size, spacing = face.size, face.letter_spacing
-    total = 0.0
-    units = _words(runs, face.uppercase)
-    for i, (word, space_after, _) in enumerate(units):
-        total += sum(
-            table.word(text, font) * size * scale + (spacing + tracking) * len(text) + padding
-            for text, font, scale, tracking, padding in word
-        )
-        if i < len(units) - 1 and space_after:
-            total += table.char(space_after, "serif") * size + spacing
-    return total
+    spaces = {
+        "": 0.0,
+        **{c: table.char(c, "serif") * face.size + face.letter_spacing for c in SPACES},
+    }
+    total, space = 0.0, 0.0  # the space after the last unit hangs: it is not counted
+    pending = 0.0  # the width of a unit a run left open
+    for run in runs:
+        lead, units = _units(run, face)
+        if pending and lead is not None:
+            total, space, pending = total + space + pending, spaces[lead], 0.0
+        for width, after, _, _ in units:
+            if after is None:
+                pending += width
+            else:
+                total, space, pending = total + space + pending + width, spaces[after], 0.0
+    return total + (space + pending if pending else 0.0)
 
 
 @lru_cache(maxsize=16384)
 def _lines(runs: tuple[Run, ...], width: float, face: Face) -> tuple[int, float]:
-    """The number of lines, and how much taller (in ems) some of them are than the others."""
+    """The number of lines, and how much taller (in ems) some of them are than the others.
+
+    Lines are filled greedily, as the PDF renderer fills them. Each run is cut
+    into units once (:func:`_units`); a unit left open at the end of a run
+    (no space there) goes on with the first unit of the next.
+    """
     table = metrics()
-    size, spacing = face.size, face.letter_spacing
-    line_height = face.line_height / size
-    spaces = {"": 0.0, **{c: table.char(c, "serif") * size + spacing for c in SPACES}}
+    spaces = {
+        "": 0.0,
+        **{c: table.char(c, "serif") * face.size + face.letter_spacing for c in SPACES},
+    }
     lines, x = 1, 0.0
     growth, tallest = 0.0, 0.0  # all the lines so far, the current one
-    for word, space_after, url in _words(runs, face.uppercase):
-        w = sum(
-            table.word(text, font) * size * scale + (spacing + tracking) * len(text) + padding
-            for text, font, scale, tracking, padding in word
-        )
+
+    def place(w: float, space_after: str, url: bool, taller: float) -> None:
+        nonlocal lines, x, growth, tallest
         if x > 0 and x + w > width + 0.01:
             lines += 1
             x = 0.0
@@ -190,47 +200,83 @@ def _lines(runs: tuple[Run, ...], width: float, face: Face) -> tuple[int, float]
             extra = math.ceil(w / width) - 1
             lines += extra
             w -= extra * width
-        tallest = max(
-            tallest, *(table.growth(text, font, line_height) for text, font, _, _, _ in word)
-        )
+        tallest = max(tallest, taller)
         x += w + spaces[space_after]
+
+    pending: Unit | None = None  # a unit the previous run left open
+    for run in runs:
+        lead, units = _units(run, face)
+        if pending is not None and lead is not None:
+            place(pending[0], lead, pending[2], pending[3])
+            pending = None
+        for k, unit in enumerate(units):
+            if k == 0 and pending is not None:
+                unit = (
+                    pending[0] + unit[0],
+                    unit[1],
+                    pending[2] or unit[2],
+                    max(pending[3], unit[3]),
+                )
+                pending = None
+            if unit[1] is None:
+                pending = unit
+            else:
+                place(*unit)  # type: ignore[arg-type]
+    if pending is not None:
+        place(pending[0], " ", pending[2], pending[3])
     return lines, growth + tallest
 
 
-# (text, font, scale, tracking, padding) pieces, the space after it, URL
-Unit = tuple[list[tuple[str, str, float, float, float]], str, bool]
+# A unit a line may break after: its width (pt), the space that follows it (""
+# after a dash; None if the run ends inside it), whether it is a URL, and how
+# much taller than the others (ems) a line holding it is.
+Unit = tuple[float, "str | None", bool, float]
 SPACES = (" ", "\u2003")
 _SPACES = re.compile("([ \u2003])")
 
 
-def _words(runs: Iterable[Run], uppercase: bool) -> list[Unit]:
-    """The units a line may break between, each with the space that follows it ("" if none).
+@lru_cache(maxsize=65536)
+def _units(run: Run, face: Face) -> tuple[str | None, tuple[Unit, ...]]:
+    """The units of one run, and the space it starts with (None if it starts with a word).
 
-    A unit may span runs ("Title," with an italic title and a roman comma). A
-    space, or an em space, at the end of a line hangs in the margin.
+    A space, or an em space, at the end of a line hangs in the margin: it is the
+    space after a unit, not part of its width.
     """
+    table = metrics()
+    size, spacing = face.size * run.scale, face.letter_spacing + run.tracking
+    line_height = face.line_height / face.size
+    text = run.text.upper() if face.uppercase else run.text
+    lead: str | None = None
     units: list[Unit] = []
-    current: list[tuple[str, str, float, float, float]] = []
-    url = False
-    for run in runs:
-        text = run.text.upper() if uppercase else run.text
-        for token in _SPACES.split(text):
-            if token in SPACES:
-                if current:
-                    units.append((current, token, url))
-                    current, url = [], False
-                continue
-            pieces = [token] if run.url else _BREAK_AFTER.split(token)
-            for j, piece in enumerate(pieces):
-                if j > 0 and current:
-                    units.append((current, "", url))  # a break after a dash: no space
-                    current, url = [], False
-                padding = run.padding if j == 0 else 0.0
-                current.append((piece, run.font, run.scale, run.tracking, padding))
-                url = url or run.url
-    if current:
-        units.append((current, " ", url))
-    return units
+    width: float | None = None  # of the unit being measured
+    url, taller = False, 0.0
+    for token in _SPACES.split(text):
+        if token in SPACES:
+            if width is not None:
+                units.append((width, token, url, taller))
+                width = None
+            elif not units and lead is None:
+                lead = token  # it ends the unit the previous run left open
+            continue
+        if not token:
+            continue
+        # A URL breaks after its hyphens too, as text does (Pango follows UAX #14 there).
+        pieces = _BREAK_AFTER.split(token)
+        for j, piece in enumerate(pieces):
+            w = table.word(piece, run.font) * size + spacing * len(piece)
+            w += run.padding if j == 0 else 0.0
+            grows = table.growth(piece, run.font, line_height)
+            if j > 0 and width is not None:
+                units.append((width, "", url, taller))  # a break after a dash: no space
+                width = None
+            if width is None:
+                width, url, taller = w, run.url, grows
+            else:
+                width += w
+                taller = max(taller, grows)
+    if width is not None:
+        units.append((width, None, url, taller))
+    return lead, tuple(units)
 
 
 def measure_fonts(directory: Path) -> dict[str, dict[str, object]]:

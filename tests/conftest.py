@@ -54,6 +54,20 @@ def _isolated_environment(
 
 
 @pytest.fixture
+def fixtures() -> Path:
+    """The directory of the fixture bases (pact, coffee, edge, grades)."""
+    return FIXTURES
+
+
+@pytest.fixture
+def seeds() -> Path:
+    """The five source articles of the shipped base, beside the project (skips if absent)."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"the source articles are not at {SEEDS}")
+    return SEEDS
+
+
+@pytest.fixture
 def pact() -> Path:
     """A small fact base: two articles, two original sources, three themes."""
     return FIXTURES / "pact"

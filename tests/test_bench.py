@@ -10,6 +10,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
@@ -52,6 +54,7 @@ def test_a_generated_base_is_valid_and_has_what_a_curated_one_has(run, tmp_path)
     assert "## Competing estimates" in brief.stdout and "## Contradictions" in brief.stdout
 
 
+@pytest.mark.slow
 def test_the_benchmark_prints_its_table(tmp_path):
     result = subprocess.run(
         [sys.executable, BENCH / "run.py", "--sizes", "200", "--runs", "1"],

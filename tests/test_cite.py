@@ -6,9 +6,14 @@ not copied from the program's output. Italics are shown as ``*…*``.
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
+from briefgen.cite import THIN_SPACE as THIN
 from briefgen.cite import Citation, NoteWriter, bibliography, short_title
+from briefgen.locators import parse_locator
 from briefgen.model import Source, SourceRef
 from briefgen.styles import STYLE_NAMES, get_style
 from briefgen.styles.chicago import headline_case
@@ -109,63 +114,77 @@ def ref(source_id: str, locator: str | None = None, via: tuple[str, ...] = ()) -
     return SourceRef(ref=source_id, locator=locator, via=via)
 
 
+def first_note_of(style: str, lang: str, work: Source) -> str:
+    """The first note citing ``work``, in a document citing it alone."""
+    return marked(NoteWriter(get_style(style), lang, {work.id: work}).cite(ref(work.id)))
+
+
 # -- one source per case: full metadata, gaps, dates, URLs -------------------------------
+
+# A page, as ISO 690 and French notes write it; Chicago's English notes give its number
+# alone (14.22). A no-break space keeps a label with its number.
+P4 = f"p.{NBSP}4"
+# No date, French typography: "s. d.", bracketed in ISO 690 as an element the source lacks.
+SD = f"s.{NBSP}d."
 
 CASES = {
     ("iso690", "en"): {
         "niquet": "Valérie Niquet, *L'axe stratégique Russie-Corée du Nord : une évaluation*, "
-        "Levallois-Perret: Fondation pour la recherche stratégique, 7 January 2025, p. 4, "
+        f"Levallois-Perret: Fondation pour la recherche stratégique, 7 January 2025, {P4}, "
         "ISSN 2273-4644.",
-        "unsigned": "“Un pacte à haut risque”, *Le Quotidien*, 5 December 2024, p. 4.",
+        "unsigned": f"“Un pacte à haut risque”, *Le Quotidien*, 5 December 2024, {P4}.",
         "undated": "Dan Sabbagh, “North Korean arms more significant than troops”, "
-        "*The Guardian*, n.d., p. 4.",
-        "wire": "Wire Agency, “Eastland troops seen at the border”, October 2024, p. 4.",
+        f"*The Guardian*, n.d., {P4}.",
+        "wire": f"Wire Agency, “Eastland troops seen at the border”, October 2024, {P4}.",
         "web": "“What are the Russian death toll and other losses in Ukraine?”, "
-        "*War Ukraine* [online], n.d. [accessed 12 March 2025], p. 4, https://example.org/losses.",
-        "intel": "Northland Intelligence Service, n.d., p. 4.",
+        f"*War Ukraine* [online], n.d. [accessed 12 March 2025], {P4}, https://example.org/losses.",
+        "intel": f"Northland Intelligence Service, n.d., {P4}.",
         "three": "Hyung-Jin Kim, Tong-Hyung Kim and Mari Yamaguchi, "
-        "“North Korea's long-range missile test”, *AP*, 9 November 2024, p. 4.",
+        f"“North Korea's long-range missile test”, *AP*, 9 November 2024, {P4}.",
     },
     ("iso690", "fr"): {
         "niquet": "Valérie Niquet, *L'axe stratégique Russie-Corée du Nord : une évaluation*, "
-        f"Levallois-Perret{NBSP}: Fondation pour la recherche stratégique, 7 janvier 2025, p. 4, "
+        f"Levallois-Perret{NBSP}: Fondation pour la recherche stratégique, 7 janvier 2025, {P4}, "
         "ISSN 2273-4644.",
-        "unsigned": f"«{NBSP}Un pacte à haut risque{NBSP}», *Le Quotidien*, 5 décembre 2024, p. 4.",
+        "unsigned": f"«{NBSP}Un pacte à haut risque{NBSP}», *Le Quotidien*, 5 décembre 2024, {P4}.",
         "undated": f"Dan Sabbagh, «{NBSP}North Korean arms more significant than troops{NBSP}», "
-        "*The Guardian*, s.d., p. 4.",
-        "wire": f"Wire Agency, «{NBSP}Eastland troops seen at the border{NBSP}», octobre 2024, p. 4.",
+        f"*The Guardian*, [{SD}], {P4}.",
+        "wire": f"Wire Agency, «{NBSP}Eastland troops seen at the border{NBSP}», octobre 2024, "
+        f"{P4}.",
         "web": f"«{NBSP}What are the Russian death toll and other losses in Ukraine?{NBSP}», "
-        "*War Ukraine* [en ligne], s.d. [consulté le 12 mars 2025], p. 4, "
+        f"*War Ukraine* [en ligne], [{SD}] [consulté le 12 mars 2025], {P4}, "
         "https://example.org/losses.",
-        "intel": "Northland Intelligence Service, s.d., p. 4.",
+        "intel": f"Northland Intelligence Service, [{SD}], {P4}.",
         "three": "Hyung-Jin Kim, Tong-Hyung Kim et Mari Yamaguchi, "
-        f"«{NBSP}North Korea's long-range missile test{NBSP}», *AP*, 9 novembre 2024, p. 4.",
+        f"«{NBSP}North Korea's long-range missile test{NBSP}», *AP*, 9 novembre 2024, {P4}.",
     },
     ("chicago", "en"): {
         "niquet": "Valérie Niquet, *L'axe stratégique Russie-Corée du Nord : une évaluation* "
-        "(Levallois-Perret: Fondation pour la recherche stratégique, 2025), p. 4.",
-        "unsigned": "“Un pacte à haut risque,” *Le Quotidien*, December 5, 2024, p. 4.",
+        "(Levallois-Perret: Fondation pour la recherche stratégique, 2025), 4.",
+        "unsigned": "“Un pacte à haut risque,” *Le Quotidien*, December 5, 2024, 4.",
         "undated": "Dan Sabbagh, “North Korean Arms More Significant Than Troops,” "
-        "*Guardian*, n.d., p. 4.",
-        "wire": "Wire Agency, “Eastland Troops Seen at the Border,” October 2024, p. 4.",
-        "web": "“What Are the Russian Death Toll and Other Losses in Ukraine?” War Ukraine, "
-        "accessed March 12, 2025, p. 4, https://example.org/losses.",
-        "intel": "Northland Intelligence Service, n.d., p. 4.",
+        "*Guardian*, n.d., 4.",
+        "wire": "Wire Agency, “Eastland Troops Seen at the Border,” October 2024, 4.",
+        # Undated: the date of access stands for the date, just before the URL (14.12).
+        "web": "“What Are the Russian Death Toll and Other Losses in Ukraine?” War Ukraine, 4, "
+        "accessed March 12, 2025, https://example.org/losses.",
+        "intel": "Northland Intelligence Service, n.d., 4.",
         "three": "Hyung-Jin Kim, Tong-Hyung Kim, and Mari Yamaguchi, "
-        "“North Korea's Long-Range Missile Test,” *AP*, November 9, 2024, p. 4.",
+        "“North Korea's Long-Range Missile Test,” *AP*, November 9, 2024, 4.",
     },
     ("chicago", "fr"): {
         "niquet": "Valérie Niquet, *L'axe stratégique Russie-Corée du Nord : une évaluation* "
-        f"(Levallois-Perret{NBSP}: Fondation pour la recherche stratégique, 2025), p. 4.",
-        "unsigned": f"«{NBSP}Un pacte à haut risque{NBSP}», *Le Quotidien*, 5 décembre 2024, p. 4.",
+        f"(Levallois-Perret{NBSP}: Fondation pour la recherche stratégique, 2025), {P4}.",
+        "unsigned": f"«{NBSP}Un pacte à haut risque{NBSP}», *Le Quotidien*, 5 décembre 2024, {P4}.",
         "undated": f"Dan Sabbagh, «{NBSP}North Korean Arms More Significant Than Troops{NBSP}», "
-        "*Guardian*, s.d., p. 4.",
-        "wire": f"Wire Agency, «{NBSP}Eastland Troops Seen at the Border{NBSP}», octobre 2024, p. 4.",
+        f"*Guardian*, {SD}, {P4}.",
+        "wire": f"Wire Agency, «{NBSP}Eastland Troops Seen at the Border{NBSP}», octobre 2024, "
+        f"{P4}.",
         "web": f"«{NBSP}What Are the Russian Death Toll and Other Losses in Ukraine?{NBSP}», "
-        "War Ukraine, consulté le 12 mars 2025, p. 4, https://example.org/losses.",
-        "intel": "Northland Intelligence Service, s.d., p. 4.",
+        f"War Ukraine, {P4}, consulté le 12 mars 2025, https://example.org/losses.",
+        "intel": f"Northland Intelligence Service, {SD}, {P4}.",
         "three": "Hyung-Jin Kim, Tong-Hyung Kim et Mari Yamaguchi, "
-        f"«{NBSP}North Korea's Long-Range Missile Test{NBSP}», *AP*, 9 novembre 2024, p. 4.",
+        f"«{NBSP}North Korea's Long-Range Missile Test{NBSP}», *AP*, 9 novembre 2024, {P4}.",
     },
 }
 
@@ -194,70 +213,81 @@ SEQUENCE = [
     ref("moreau", "§2", via=("wire",)),  # a chain is never Ibid.
 ]
 
+
+def para(number: str, lang: str) -> str:
+    """A paragraph: "para." in English, where "§" means a section; "§" in French."""
+    return f"para.{NBSP}{number}" if lang == "en" else f"§{NBSP}{number}"
+
+
+MOREAU_SHORT = "Moreau, *Le pacte Nordland–Estland*"
+
 EXPECTED_SEQUENCES = {
     ("iso690", "en"): [
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* [online], "
-        "Institut d'études fictives, 3 February 2025, §1, https://example.org/moreau-2025.",
+        f"Institut d'études fictives, 3 February 2025, {para('1', 'en')}, "
+        "https://example.org/moreau-2025.",
         "Wire Agency, “Eastland troops seen at the border”, October 2024, "
-        "cited in Moreau, *Le pacte Nordland–Estland*, §2.",
-        "Moreau, *Le pacte Nordland–Estland*, §3.",
+        f"cited in {MOREAU_SHORT}, {para('2', 'en')}.",
+        f"{MOREAU_SHORT}, {para('3', 'en')}.",
         "*Ibid.*",
-        "*Ibid.*, §4.",
+        f"*Ibid.*, {para('4', 'en')}.",
         "“Un pacte à haut risque”, *Le Quotidien*, 5 December 2024.",
-        "Moreau, *Le pacte Nordland–Estland*, §4.",
-        "Moreau, *Le pacte Nordland–Estland*.",
+        f"{MOREAU_SHORT}, {para('4', 'en')}.",
+        f"{MOREAU_SHORT}.",
         "*Ibid.*",
-        "Wire Agency, “Eastland troops seen”, cited in Moreau, *Le pacte Nordland–Estland*, §2.",
-        "Wire Agency, “Eastland troops seen”, cited in Moreau, *Le pacte Nordland–Estland*, §2.",
+        f"Wire Agency, “Eastland troops seen”, cited in {MOREAU_SHORT}, {para('2', 'en')}.",
+        f"Wire Agency, “Eastland troops seen”, cited in {MOREAU_SHORT}, {para('2', 'en')}.",
     ],
     ("iso690", "fr"): [
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* [en ligne], "
-        "Institut d'études fictives, 3 février 2025, §1, https://example.org/moreau-2025.",
+        f"Institut d'études fictives, 3 février 2025, {para('1', 'fr')}, "
+        "https://example.org/moreau-2025.",
         f"Wire Agency, «{NBSP}Eastland troops seen at the border{NBSP}», octobre 2024, "
-        "cité dans Moreau, *Le pacte Nordland–Estland*, §2.",
-        "Moreau, *Le pacte Nordland–Estland*, §3.",
+        f"cité dans {MOREAU_SHORT}, {para('2', 'fr')}.",
+        f"{MOREAU_SHORT}, {para('3', 'fr')}.",
         "*Ibid.*",
-        "*Ibid.*, §4.",
+        f"*Ibid.*, {para('4', 'fr')}.",
         f"«{NBSP}Un pacte à haut risque{NBSP}», *Le Quotidien*, 5 décembre 2024.",
-        "Moreau, *Le pacte Nordland–Estland*, §4.",
-        "Moreau, *Le pacte Nordland–Estland*.",
+        f"{MOREAU_SHORT}, {para('4', 'fr')}.",
+        f"{MOREAU_SHORT}.",
         "*Ibid.*",
         f"Wire Agency, «{NBSP}Eastland troops seen{NBSP}», "
-        "cité dans Moreau, *Le pacte Nordland–Estland*, §2.",
+        f"cité dans {MOREAU_SHORT}, {para('2', 'fr')}.",
         f"Wire Agency, «{NBSP}Eastland troops seen{NBSP}», "
-        "cité dans Moreau, *Le pacte Nordland–Estland*, §2.",
+        f"cité dans {MOREAU_SHORT}, {para('2', 'fr')}.",
     ],
+    # Chicago 17 prefers a short note to "Ibid." (14.34): none unless asked for.
     ("chicago", "en"): [
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* "
-        "(Institut d'études fictives, 2025), §1, https://example.org/moreau-2025.",
+        f"(Institut d'études fictives, 2025), {para('1', 'en')}, https://example.org/moreau-2025.",
         "Wire Agency, “Eastland Troops Seen at the Border,” October 2024, "
-        "cited in Moreau, *Le pacte Nordland–Estland*, §2.",
-        "Moreau, *Le pacte Nordland–Estland*, §3.",
-        "Ibid.",
-        "Ibid., §4.",
+        f"cited in {MOREAU_SHORT}, {para('2', 'en')}.",
+        f"{MOREAU_SHORT}, {para('3', 'en')}.",
+        f"{MOREAU_SHORT}, {para('3', 'en')}.",
+        f"{MOREAU_SHORT}, {para('4', 'en')}.",
         "“Un pacte à haut risque,” *Le Quotidien*, December 5, 2024.",
-        "Moreau, *Le pacte Nordland–Estland*, §4.",
-        "Moreau, *Le pacte Nordland–Estland*.",
-        "Ibid.",
-        "Wire Agency, “Eastland Troops Seen,” cited in Moreau, *Le pacte Nordland–Estland*, §2.",
-        "Wire Agency, “Eastland Troops Seen,” cited in Moreau, *Le pacte Nordland–Estland*, §2.",
+        f"{MOREAU_SHORT}, {para('4', 'en')}.",
+        f"{MOREAU_SHORT}.",
+        f"{MOREAU_SHORT}.",
+        f"Wire Agency, “Eastland Troops Seen,” cited in {MOREAU_SHORT}, {para('2', 'en')}.",
+        f"Wire Agency, “Eastland Troops Seen,” cited in {MOREAU_SHORT}, {para('2', 'en')}.",
     ],
     ("chicago", "fr"): [
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* "
-        "(Institut d'études fictives, 2025), §1, https://example.org/moreau-2025.",
+        f"(Institut d'études fictives, 2025), {para('1', 'fr')}, https://example.org/moreau-2025.",
         f"Wire Agency, «{NBSP}Eastland Troops Seen at the Border{NBSP}», octobre 2024, "
-        "cité dans Moreau, *Le pacte Nordland–Estland*, §2.",
-        "Moreau, *Le pacte Nordland–Estland*, §3.",
-        "Ibid.",
-        "Ibid., §4.",
+        f"cité dans {MOREAU_SHORT}, {para('2', 'fr')}.",
+        f"{MOREAU_SHORT}, {para('3', 'fr')}.",
+        f"{MOREAU_SHORT}, {para('3', 'fr')}.",
+        f"{MOREAU_SHORT}, {para('4', 'fr')}.",
         f"«{NBSP}Un pacte à haut risque{NBSP}», *Le Quotidien*, 5 décembre 2024.",
-        "Moreau, *Le pacte Nordland–Estland*, §4.",
-        "Moreau, *Le pacte Nordland–Estland*.",
-        "Ibid.",
+        f"{MOREAU_SHORT}, {para('4', 'fr')}.",
+        f"{MOREAU_SHORT}.",
+        f"{MOREAU_SHORT}.",
         f"Wire Agency, «{NBSP}Eastland Troops Seen{NBSP}», "
-        "cité dans Moreau, *Le pacte Nordland–Estland*, §2.",
+        f"cité dans {MOREAU_SHORT}, {para('2', 'fr')}.",
         f"Wire Agency, «{NBSP}Eastland Troops Seen{NBSP}», "
-        "cité dans Moreau, *Le pacte Nordland–Estland*, §2.",
+        f"cité dans {MOREAU_SHORT}, {para('2', 'fr')}.",
     ],
 }
 
@@ -267,13 +297,28 @@ def test_note_positions(style: str, lang: str) -> None:
     assert notes(style, lang, *SEQUENCE) == EXPECTED_SEQUENCES[style, lang]
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_ibid_on_demand_in_chicago_is_roman_in_english_and_italic_in_french(lang: str) -> None:
+    writer = NoteWriter(get_style("chicago"), lang, SOURCES, ibid=True)
+    written = [marked(writer.cite(r)) for r in SEQUENCE[:5]][2:]
+    # Latin abbreviations are roman in English (CMOS 7.56), italic in French typography.
+    ibid = "Ibid." if lang == "en" else "*Ibid.*"
+    assert written == [f"{MOREAU_SHORT}, {para('3', lang)}.", ibid, f"{ibid}, {para('4', lang)}."]
+
+
+def test_no_ibid_in_iso690_when_told() -> None:
+    writer = NoteWriter(get_style("iso690"), "fr", SOURCES, ibid=False)
+    written = [marked(writer.cite(r)) for r in SEQUENCE[:5]][2:]
+    assert written == [f"{MOREAU_SHORT}, {para(n, 'fr')}." for n in "334"]
+
+
 def test_a_chain_of_two_originals_names_each_once_original_first() -> None:
     chain = ref("moreau", "§2", via=("wire", "intel"))  # the article cites wire, which cites intel
     assert notes("iso690", "en", chain) == [
         "Northland Intelligence Service, n.d., cited in Wire Agency, "
         "“Eastland troops seen at the border”, October 2024, cited in Claire Moreau, "
         "*Le pacte Nordland–Estland : une évaluation* [online], Institut d'études fictives, "
-        "3 February 2025, §2, https://example.org/moreau-2025."
+        f"3 February 2025, {para('2', 'en')}, https://example.org/moreau-2025."
     ]
 
 
@@ -289,18 +334,19 @@ def test_an_untitled_page_known_by_its_newspaper_is_named_by_it_in_full_and_shor
     expected = {
         ("iso690", "en"): [
             "*The Daily Planet* [online], n.d., https://example.org/2024/story, cited in "
-            "“Un pacte à haut risque”, *Le Quotidien*, 5 December 2024, §1.",
-            "*The Daily Planet*, cited in “Un pacte à haut risque”, §2.",
+            f"“Un pacte à haut risque”, *Le Quotidien*, 5 December 2024, {para('1', 'en')}.",
+            f"*The Daily Planet*, cited in “Un pacte à haut risque”, {para('2', 'en')}.",
         ],
         ("iso690", "fr"): [
-            "*The Daily Planet* [en ligne], s.d., https://example.org/2024/story, cité dans "
-            f"«{NBSP}Un pacte à haut risque{NBSP}», *Le Quotidien*, 5 décembre 2024, §1.",
-            f"*The Daily Planet*, cité dans «{NBSP}Un pacte à haut risque{NBSP}», §2.",
+            f"*The Daily Planet* [en ligne], [{SD}], https://example.org/2024/story, cité dans "
+            f"«{NBSP}Un pacte à haut risque{NBSP}», *Le Quotidien*, 5 décembre 2024, "
+            f"{para('1', 'fr')}.",
+            f"*The Daily Planet*, cité dans «{NBSP}Un pacte à haut risque{NBSP}», {para('2', 'fr')}.",
         ],
         ("chicago", "en"): [
             "*Daily Planet*, n.d., https://example.org/2024/story, cited in "
-            "“Un pacte à haut risque,” *Le Quotidien*, December 5, 2024, §1.",
-            "*Daily Planet*, cited in “Un pacte à haut risque,” §2.",
+            f"“Un pacte à haut risque,” *Le Quotidien*, December 5, 2024, {para('1', 'en')}.",
+            f"*Daily Planet*, cited in “Un pacte à haut risque,” {para('2', 'en')}.",
         ],
     }
     for (style, lang), texts in expected.items():
@@ -308,7 +354,7 @@ def test_an_untitled_page_known_by_its_newspaper_is_named_by_it_in_full_and_shor
         assert [marked(writer.cite(r)) for r in cited] == texts, (style, lang)
 
 
-def test_four_authors_or_more_become_et_al_in_notes() -> None:
+def test_four_authors_or_more_become_et_al_in_notes_in_italics_but_in_english_chicago() -> None:
     four = source(
         id="four",
         type="book",
@@ -317,24 +363,39 @@ def test_four_authors_or_more_become_et_al_in_notes() -> None:
         publisher="Presses",
         issued=2020,
     )
-    writer = NoteWriter(get_style("chicago"), "en", {"four": four})
-    assert (
-        marked(writer.cite(ref("four", "12"))) == "A. Author0 et al., *Allies* (Presses, 2020), 12."
-    )
-    writer = NoteWriter(get_style("iso690"), "fr", {"four": four})
-    assert (
-        marked(writer.cite(ref("four", "12"))) == "A. Author0 et al., *Allies*, Presses, 2020, 12."
-    )
+    expected = {
+        # Latin abbreviations: roman in English Chicago (7.56), italic in French typography
+        # and throughout ISO 690, as its "Ibid." is. A bare number is a page.
+        ("chicago", "en"): [
+            "A. Author0 et al., *Allies* (Presses, 2020), 12.",
+            "Author0 et al., *Allies*, 13.",
+        ],
+        ("chicago", "fr"): [
+            f"A. Author0 *et al.*, *Allies* (Presses, 2020), p.{NBSP}12.",
+            f"Author0 *et al.*, *Allies*, p.{NBSP}13.",
+        ],
+        ("iso690", "fr"): [
+            f"A. Author0 *et al.*, *Allies*, Presses, 2020, p.{NBSP}12.",
+            f"*Ibid.*, p.{NBSP}13.",
+        ],
+        ("iso690", "en"): [
+            f"A. Author0 *et al.*, *Allies*, Presses, 2020, p.{NBSP}12.",
+            f"*Ibid.*, p.{NBSP}13.",
+        ],
+    }
+    for (style, lang), texts in expected.items():
+        writer = NoteWriter(get_style(style), lang, {"four": four})
+        assert [marked(writer.cite(ref("four", page))) for page in ("12", "13")] == texts
 
 
 def test_a_book_without_publisher_or_author_says_so_in_iso690_only() -> None:
     book = source(id="b", type="book", title="Sans éditeur", language="fr")
     sources = {"b": book}
     assert marked(NoteWriter(get_style("iso690"), "fr", sources).cite(ref("b"))) == (
-        "*Sans éditeur*, [s.n.], s.d."
+        f"*Sans éditeur*, [s.{NBSP}n.], [{SD}]."
     )
     assert marked(NoteWriter(get_style("chicago"), "fr", sources).cite(ref("b"))) == (
-        "*Sans éditeur*, s.d."
+        f"*Sans éditeur*, {SD}"
     )
 
 
@@ -366,11 +427,12 @@ ENTRIES = {
     "[online]. Institut d'études fictives, 3 February 2025. "
     "Available from: https://example.org/moreau-2025",
     ("iso690", "fr", "web"): "What are the Russian death toll and other losses in Ukraine? "
-    "*War Ukraine* [en ligne]. S.d. [consulté le 12 mars 2025]. "
+    f"*War Ukraine* [en ligne]. [S.{NBSP}d.] [consulté le 12 mars 2025]. "
     f"Disponible à l'adresse{NBSP}: https://example.org/losses",
     ("iso690", "fr", "unsigned"): "Un pacte à haut risque. *Le Quotidien*. 5 décembre 2024.",
-    ("iso690", "en", "wire"): "Wire Agency. Eastland troops seen at the border. October 2024.",
-    ("iso690", "fr", "intel"): "Northland Intelligence Service. S.d.",
+    # Institutions in capitals, as persons' family names, as in the standard's examples.
+    ("iso690", "en", "wire"): "WIRE AGENCY. Eastland troops seen at the border. October 2024.",
+    ("iso690", "fr", "intel"): f"NORTHLAND INTELLIGENCE SERVICE. [S.{NBSP}d.].",
     ("iso690", "en", "three"): "KIM, Hyung-Jin, KIM, Tong-Hyung and YAMAGUCHI, Mari. "
     "North Korea's long-range missile test. *AP*. 9 November 2024.",
     ("chicago", "en", "moreau"): "Moreau, Claire. *Le pacte Nordland–Estland : une évaluation*. "
@@ -387,6 +449,10 @@ ENTRIES = {
     ("chicago", "fr", "wire"): f"Wire Agency. «{NBSP}Eastland Troops Seen at the Border{NBSP}». "
     "Octobre 2024.",
     ("chicago", "en", "intel"): "Northland Intelligence Service. N.d.",
+    ("chicago", "fr", "intel"): f"Northland Intelligence Service. S.{NBSP}d.",
+    # After the inverted first name, a comma before the conjunction, in French too (14.76).
+    ("chicago", "fr", "three"): "Kim, Hyung-Jin, Tong-Hyung Kim, et Mari Yamaguchi. "
+    f"«{NBSP}North Korea's Long-Range Missile Test{NBSP}». *AP*, 9 novembre 2024.",
 }
 
 
@@ -394,6 +460,29 @@ ENTRIES = {
 def test_bibliography_entry(style: str, lang: str, source_id: str) -> None:
     entry = get_style(style).bibliography_entry(SOURCES[source_id], lang)
     assert marked(entry) == ENTRIES[style, lang, source_id]
+
+
+def test_an_original_source_names_the_works_it_is_cited_in_before_its_url() -> None:
+    page = source(
+        id="page",
+        type="article-newspaper",
+        **{"container-title": "The Daily Planet"},
+        URL="https://example.org/2024/story",
+    )
+    writer = NoteWriter(get_style("iso690"), "en", {**SOURCES, "page": page})
+    cited_in = [writer.short_form("moreau"), writer.short_form("unsigned")]
+    entry = get_style("iso690").bibliography_entry(page, "en", cited_in)
+    # The URL ends an ISO 690 reference, with no period after it.
+    assert marked(entry) == (
+        f"*The Daily Planet* [online]. N.d. Cited in {MOREAU_SHORT}; “Un pacte à haut risque”. "
+        "Available from: https://example.org/2024/story"
+    )
+    chicago = NoteWriter(get_style("chicago"), "fr", {**SOURCES, "page": page})
+    entry = get_style("chicago").bibliography_entry(page, "fr", [chicago.short_form("moreau")])
+    assert marked(entry) == (
+        # Listed under the newspaper, as an unsigned article is (14.207).
+        f"*Daily Planet*. S.{NBSP}d. https://example.org/2024/story. Cité dans {MOREAU_SHORT}."
+    )
 
 
 def test_bibliography_is_alphabetical_ignoring_articles_accents_and_quotes() -> None:
@@ -427,6 +516,255 @@ def test_no_gap_is_ever_written_as_none_blank_or_stray_comma(style: str, lang: s
             assert not written.startswith((",", " ", "."))
 
 
+# -- locators: the kind of place is read from the fact file, and written per style -----------
+
+
+@pytest.mark.parametrize(
+    ("written", "parts"),
+    [
+        ("§7", [("paragraph", "7")]),
+        ("§7, n. 7", [("paragraph", "7"), ("note", "7")]),
+        ("p. 12", [("page", "12")]),
+        ("n. 5", [("note", "5")]),
+        ("pp. 211-214", [("page", "211-214")]),
+        ("12", [("page", "12")]),  # a number alone is a page, as in CSL
+        ("12, n. 3", [("page", "12"), ("note", "3")]),
+        ("pp. 3, 5", [("page", "3, 5")]),  # one more page, not a part of its own
+        ("¶ 4", [("paragraph", "4")]),
+        ("paragraph 4", [("paragraph", "4")]),
+        ("Sec. 2.1", [("section", "2.1")]),
+        ("chap. 3", [("chapter", "3")]),
+        ("Annex B", [(None, "Annex B")]),  # no kind: written as it is
+    ],
+)
+def test_locator_grammar(written: str, parts: list[tuple[str | None, str]]) -> None:
+    locator = parse_locator(written)
+    assert [(part.label, part.value) for part in locator.parts] == parts
+    assert str(locator) == written
+
+
+# "~" stands for the no-break space that keeps a label with its number.
+LOCATOR_CASES = [
+    # written, then ISO 690 en, ISO 690 fr, Chicago en, Chicago fr
+    ("§7", "para.~7", "§~7", "para.~7", "§~7"),
+    ("§7, n. 7", "para.~7, n.~7", "§~7, n.~7", "para.~7, n.~7", "§~7, n.~7"),
+    # Chicago gives a page its number alone (14.22), a note on it "12n3".
+    ("p. 12", "p.~12", "p.~12", "12", "p.~12"),
+    ("12, n. 3", "p.~12, n.~3", "p.~12, n.~3", "12n3", "p.~12, n.~3"),
+    ("pp. 211-214", "pp.~211–214", "p.~211–214", "211–214", "p.~211–214"),
+    ("n. 5", "n.~5", "n.~5", "n.~5", "n.~5"),
+    ("sec. 2", "sec.~2", "sect.~2", "sec.~2", "sect.~2"),
+    ("Annex B", "Annex B", "Annex B", "Annex B", "Annex B"),
+]
+
+
+@pytest.mark.parametrize(
+    ("written", "iso690_en", "iso690_fr", "chicago_en", "chicago_fr"), LOCATOR_CASES
+)
+def test_a_locator_is_written_in_the_words_of_the_style_and_language(
+    written: str, iso690_en: str, iso690_fr: str, chicago_en: str, chicago_fr: str
+) -> None:
+    expected = {
+        ("iso690", "en"): iso690_en,
+        ("iso690", "fr"): iso690_fr,
+        ("chicago", "en"): chicago_en,
+        ("chicago", "fr"): chicago_fr,
+    }
+    for (style, lang), place in expected.items():
+        note = notes(style, lang, ref("intel", written))[0]
+        assert note.endswith(f", {place.replace('~', NBSP)}."), (style, lang, note)
+
+
+def test_several_places_in_one_work_share_their_label() -> None:
+    def merged(style: str, lang: str, *locators: str) -> str:
+        writer = NoteWriter(get_style(style), lang, SOURCES)
+        return marked(writer.note([ref("intel", loc) for loc in locators]))
+
+    intel = "Northland Intelligence Service"
+    assert merged("iso690", "en", "§15", "§1") == f"{intel}, n.d., paras.{NBSP}1 and 15."
+    assert merged("iso690", "fr", "§15", "§1") == f"{intel}, [{SD}], §§{NBSP}1 et 15."
+    assert merged("chicago", "en", "§15", "§1", "§3") == f"{intel}, n.d., paras.{NBSP}1, 3, and 15."
+    assert merged("chicago", "en", "p. 4", "p. 9") == f"{intel}, n.d., 4 and 9."
+    # Places of several parts are given whole.
+    assert merged("iso690", "en", "§7, n. 7", "§8, n. 8") == (
+        f"{intel}, n.d., para.{NBSP}7, n.{NBSP}7 and para.{NBSP}8, n.{NBSP}8."
+    )
+
+
+# -- short forms: a short note names one work ---------------------------------------------
+
+WSJ = [
+    source(
+        id=f"wsj-{n}",
+        type="article-newspaper",
+        **{"container-title": "The Wall Street Journal"},
+        URL=f"https://example.org/wsj/{n}",
+    )
+    for n in (1, 2, 3)
+]
+SEOUL = [
+    source(
+        id="seoul-report", type="report", author=[{"literal": "Southland"}], issued="2024-10-08"
+    ),
+    source(id="seoul", type="report", author=[{"literal": "Southland"}]),
+]
+MINISTRY = [
+    source(
+        id=f"ministry-{m}", type="report", author=[{"literal": "Ministry"}], issued=f"2024-0{m}-01"
+    )
+    for m in (3, 5)
+]
+ALIKE = {s.id: s for s in (*WSJ, *SEOUL, *MINISTRY, UNSIGNED)}
+
+
+@pytest.mark.parametrize(
+    ("style", "lang"), [(style, lang) for style in STYLE_NAMES for lang in ("en", "fr")]
+)
+def test_works_alike_in_short_form_are_told_apart_by_the_first_element_that_differs(
+    style: str, lang: str
+) -> None:
+    writer = NoteWriter(get_style(style), lang, ALIKE)
+    shorts = {s: marked(writer.short_form(s)) for s in ALIKE}
+    wsj = "*Wall Street Journal*" if style == "chicago" else "*The Wall Street Journal*"
+    nd = "n.d." if lang == "en" else (f"[{SD}]" if style == "iso690" else SD)
+    march, may = {
+        ("iso690", "en"): ("1 March 2024", "1 May 2024"),
+        ("iso690", "fr"): ("1er mars 2024", "1er mai 2024"),
+        ("chicago", "en"): ("March 1, 2024", "May 1, 2024"),
+        ("chicago", "fr"): ("1er mars 2024", "1er mai 2024"),
+    }[style, lang]
+    assert shorts == {
+        # No date, no title: only the URL tells them apart.
+        "wsj-1": f"{wsj}, https://example.org/wsj/1",
+        "wsj-2": f"{wsj}, https://example.org/wsj/2",
+        "wsj-3": f"{wsj}, https://example.org/wsj/3",
+        # The year suffices; an undated work says so.
+        "seoul-report": "Southland, 2024",
+        "seoul": f"Southland, {nd}",
+        # The same year: the full date.
+        "ministry-3": f"Ministry, {march}",
+        "ministry-5": f"Ministry, {may}",
+        # A work like no other is not lengthened.
+        "unsigned": marked(get_style(style).short(UNSIGNED, lang)),
+    }
+    # In a note, the locator comes before a URL, as in a full note.
+    note = marked(writer.note([ref("wsj-1", "§3")]))
+    writer.note([ref("wsj-1", "§3")])
+    again = marked(writer.note([ref("unsigned"), ref("wsj-1", "§4")]))
+    assert f"{wsj}, {para('4', lang)}, https://example.org/wsj/1" in again, (note, again)
+
+
+def test_works_are_told_apart_only_from_the_works_the_document_cites() -> None:
+    writer = NoteWriter(get_style("chicago"), "en", ALIKE, cited=["wsj-1", "seoul", "unsigned"])
+    assert marked(writer.short_form("wsj-1")) == "*Wall Street Journal*"
+    assert marked(writer.short_form("seoul")) == "Southland"
+
+
+# -- Chicago: punctuation and web sources --------------------------------------------------
+
+NESTED = source(
+    id="nested",
+    type="article",
+    title="Implications of the DPRK-Russia “Treaty on Comprehensive Strategic Partnership”",
+    author=[{"literal": "Cha Du Hyeogn"}],
+    language="en",
+)
+
+
+def test_a_comma_or_period_goes_inside_nested_quotation_marks_in_american_usage() -> None:
+    # CMOS 6.9: inside both the single and the double closing marks, which a thin space parts.
+    title = "Implications of the DPRK-Russia ‘Treaty on Comprehensive Strategic Partnership"
+    chicago = get_style("chicago")
+    assert marked(chicago.full(NESTED, "en")) == f"Cha Du Hyeogn, “{title},’{THIN}” n.d."
+    assert marked(chicago.bibliography_entry(NESTED, "en")) == (
+        f"Cha Du Hyeogn. “{title}.’{THIN}” N.d."
+    )
+    # British and French usage put it outside.
+    iso_title = "Implications of the DPRK-Russia ‘Treaty on Comprehensive Strategic Partnership’"
+    assert marked(get_style("iso690").full(NESTED, "en")) == (
+        f"Cha Du Hyeogn, “{iso_title}{THIN}”, n.d."
+    )
+    assert marked(chicago.full(NESTED, "fr")) == (
+        f"Cha Du Hyeogn, «{NBSP}Implications of the DPRK-Russia “Treaty on Comprehensive "
+        f"Strategic Partnership”{NBSP}», {SD}"
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_two_authors_in_a_chicago_bibliography_take_a_comma_after_the_inverted_name(
+    lang: str,
+) -> None:
+    book = source(
+        id="book",
+        type="book",
+        title="La Corée du Nord en 100 questions",
+        author=[
+            {"family": "Morillot", "given": "Juliette"},
+            {"family": "Malovic", "given": "Dorian"},
+        ],
+        language="fr",
+    )
+    entry = marked(get_style("chicago").bibliography_entry(book, lang))
+    conjunction = "and" if lang == "en" else "et"
+    assert entry.startswith(f"Morillot, Juliette, {conjunction} Dorian Malovic. *La Corée")
+    # In a note, no name is inverted and two names take no comma (14.76).
+    note = marked(get_style("chicago").full(book, lang))
+    assert note.startswith(f"Juliette Morillot {conjunction} Dorian Malovic, *La Corée")
+
+
+def test_a_blog_is_named_as_such_unless_its_name_says_so() -> None:
+    post = source(
+        id="post",
+        type="post-weblog",
+        title="Haw-Haw and radio war",
+        author=[{"family": "Liburd", "given": "Liam"}],
+        **{"container-title": "History Matters"},
+        issued="2017-02-21",
+        URL="https://example.org/haw-haw",
+        language="en",
+    )
+    chicago = get_style("chicago")
+    assert first_note_of("chicago", "en", post) == (
+        "Liam Liburd, “Haw-Haw and Radio War,” *History Matters* (blog), February 21, 2017, "
+        "https://example.org/haw-haw."
+    )
+    assert marked(chicago.bibliography_entry(post, "en")) == (
+        "Liburd, Liam. “Haw-Haw and Radio War.” *History Matters* (blog). February 21, 2017. "
+        "https://example.org/haw-haw."
+    )
+    assert first_note_of("chicago", "fr", post) == (
+        f"Liam Liburd, «{NBSP}Haw-Haw and Radio War{NBSP}», *History Matters* (blog), "
+        "21 février 2017, https://example.org/haw-haw."
+    )
+    named = post.model_copy(update={"container_title": "The Blog"})
+    assert "*The Blog*, February 21, 2017" in first_note_of("chicago", "en", named)
+
+
+# -- ISO 690: every online resource says so ---------------------------------------------------
+
+
+def test_an_online_resource_without_title_or_host_says_online_after_its_creator() -> None:
+    iso = get_style("iso690")
+    signed = source(
+        id="s", type="report", author=[{"literal": "Southland"}], URL="https://example.org/s"
+    )
+    bare = source(id="b", type="webpage", URL="https://example.org/b")
+    assert first_note_of("iso690", "en", signed) == (
+        "Southland [online], n.d., https://example.org/s."
+    )
+    assert first_note_of("iso690", "fr", signed) == (
+        f"Southland [en ligne], [{SD}], https://example.org/s."
+    )
+    # Nothing but a URL: the medium starts the note and the reference.
+    assert first_note_of("iso690", "en", bare) == "[Online], [s.n.], n.d., https://example.org/b."
+    assert marked(iso.bibliography_entry(bare, "fr")) == (
+        f"[En ligne]. [S.{NBSP}n.], [s.{NBSP}d.]. Disponible à l'adresse{NBSP}: https://example.org/b"
+    )
+    assert marked(iso.bibliography_entry(signed, "en")) == (
+        "SOUTHLAND [online]. N.d. Available from: https://example.org/s"
+    )
+
+
 # -- pieces -----------------------------------------------------------------------------
 
 
@@ -445,6 +783,13 @@ def test_no_gap_is_ever_written_as_none_blank_or_stray_comma(style: str, lang: s
         ),
         ("what it is for", "What It Is For"),
         ("McCartney on iPhone sales in the US", "McCartney on iPhone Sales in the US"),
+        # A full stop ends a sentence: the next word is capitalised, a minor word too (8.159).
+        (
+            "North Korean weapons are killing Ukrainians. the implications are far bigger",
+            "North Korean Weapons Are Killing Ukrainians. The Implications Are Far Bigger",
+        ),
+        # An abbreviation does not end one.
+        ("a U.S. view of the war vs. the peace", "A U.S. View of the War vs. the Peace"),
     ],
 )
 def test_headline_case(title: str, expected: str) -> None:
@@ -477,22 +822,34 @@ def test_chicago_notes_in_a_markdown_brief(run, pact) -> None:
         "--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--date", "2025-12-01"
     )
     assert result.exit_code == 0, result.stderr
-    # One note per statement; on a page of set length the original of a chain is cited short.
+    en = "en"
+    # One note per statement; on a page of set length the original of a chain is cited
+    # short; no "Ibid.", which Chicago 17 discourages (14.34).
     assert _notes_of(result.stdout) == [
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* (Institut d'études fictives, "
-        "2025), §1, <https://example.org/moreau-2025> \\[B3\\].",
-        "Wire Agency, “Eastland Troops Seen,” cited in Moreau, *Le pacte Nordland–Estland*, §2 "
-        "\\[B3\\].",
-        "Moreau, *Le pacte Nordland–Estland*, §3 \\[B2\\].",
-        "Ibid., §1 \\[B2\\].",
-        "“Un pacte à haut risque,” n.d., §3 \\[C4\\].",
-        "Moreau, *Le pacte Nordland–Estland*, §3 \\[B3\\]; “Un pacte à haut risque,” §4 \\[C3\\].",
-        "Northland Intelligence Service, cited in “Un pacte à haut risque,” §2 \\[C3\\].",
-        "Wire Agency, “Eastland Troops Seen,” cited in Moreau, *Le pacte Nordland–Estland*, §2 "
-        "\\[B3\\].",
-        "Moreau, *Le pacte Nordland–Estland*, §1 \\[B3\\].",
-        "“Un pacte à haut risque,” §1 \\[C4\\].",
+        f"2025), {para('1', en)}, <https://example.org/moreau-2025>{NBSP}\\[B3\\].",
+        f"Wire Agency, “Eastland Troops Seen,” cited in {MOREAU_SHORT}, {para('2', en)}{NBSP}\\[B3\\].",
+        f"{MOREAU_SHORT}, {para('3', en)}{NBSP}\\[B2\\].",
+        f"{MOREAU_SHORT}, {para('1', en)}{NBSP}\\[B2\\].",
+        f"“Un pacte à haut risque,” n.d., {para('3', en)}{NBSP}\\[C4\\].",
+        f"{MOREAU_SHORT}, {para('3', en)}{NBSP}\\[B3\\]; “Un pacte à haut risque,” {para('4', en)}{NBSP}"
+        "\\[C3\\].",
+        f"Northland Intelligence Service, cited in “Un pacte à haut risque,” {para('2', en)}{NBSP}"
+        "\\[C3\\].",
+        # the key points that are an estimate and a side of a contradiction call notes 2 and 1
+        f"“Un pacte à haut risque,” {para('1', en)}{NBSP}\\[C4\\].",
     ]
+
+
+@pytest.mark.parametrize(("option", "ibid"), [("--ibid", True), ("--no-ibid", False), (None, None)])
+@pytest.mark.parametrize("style", STYLE_NAMES)
+def test_ibid_is_the_styles_choice_unless_asked(run, pact, style, option, ibid) -> None:
+    args = ["--facts-dir", pact, "brief", "--style", style, "-f", "json"]
+    notes = json.loads(run(*args, *([option] if option else [])).stdout)["notes"]
+    expected = ibid if ibid is not None else style == "iso690"
+    # Note 4 cites the single work of note 3, at another place.
+    assert notes[3]["text"].startswith("Ibid.") is expected
+    assert notes[3]["text"].endswith(f"{para('1', 'en')}{NBSP}[B2].")
 
 
 def test_full_notes_cite_the_original_of_a_chain_in_full_at_first(run, pact) -> None:
@@ -500,7 +857,7 @@ def test_full_notes_cite_the_original_of_a_chain_in_full_at_first(run, pact) -> 
     notes = _notes_of(result.stdout)
     assert notes[1] == (
         "Wire Agency, “Eastland Troops Seen at the Border,” October 2024, cited in Moreau, "
-        "*Le pacte Nordland–Estland*, §2 \\[B3\\]."
+        f"*Le pacte Nordland–Estland*, {para('2', 'en')}{NBSP}\\[B3\\]."
     )
     compact = run("--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--pages", "0",
                   "--notes", "compact")  # fmt: skip
@@ -511,20 +868,25 @@ def test_iso690_notes_in_french_are_the_default(run, pact) -> None:
     result = run("--facts-dir", pact, "brief", "--lang", "fr", "-f", "md", "--date", "2025-12-01")
     assert result.exit_code == 0, result.stderr
     notes = _notes_of(result.stdout)
+    fr = "fr"
     assert notes[0] == (
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* \\[en ligne\\], "
-        "Institut d'études fictives, 3 février 2025, §1, ISSN 1234-5679, "
-        "<https://example.org/moreau-2025> \\[B3\\]."
+        f"Institut d'études fictives, 3 février 2025, {para('1', fr)}, ISSN 1234-5679, "
+        "<https://example.org/moreau-2025>\u00a0\\[B3\\]."
     )
-    assert notes[3] == "*Ibid.*, §1 \\[B2\\]."
+    assert notes[3] == f"*Ibid.*, {para('1', fr)}{NBSP}\\[B2\\]."
     # French quotation marks take no-break spaces, which Markdown keeps; so does the semicolon
-    assert notes[4] == "«\u00a0Un pacte à haut risque\u00a0», s.d., §3 \\[C4\\]."
+    assert (
+        notes[4]
+        == f"«{NBSP}Un pacte à haut risque{NBSP}», \\[{SD}\\], {para('3', fr)}{NBSP}\\[C4\\]."
+    )
     assert notes[5] == (
-        "Moreau, *Le pacte Nordland–Estland*, §3 \\[B3\\]\u00a0; "
-        "«\u00a0Un pacte à haut risque\u00a0», §4 \\[C3\\]."
+        f"{MOREAU_SHORT}, {para('3', fr)}{NBSP}\\[B3\\]{NBSP}; "
+        f"«{NBSP}Un pacte à haut risque{NBSP}», {para('4', fr)}{NBSP}\\[C3\\]."
     )
     assert notes[6] == (
-        "Northland Intelligence Service, cité dans «\u00a0Un pacte à haut risque\u00a0», §2 \\[C3\\]."
+        f"Northland Intelligence Service, cité dans «{NBSP}Un pacte à haut risque{NBSP}», "
+        f"{para('2', fr)}{NBSP}\\[C3\\]."
     )
 
 
@@ -540,14 +902,25 @@ def test_brief_with_bibliography_matches_golden(run, pact, golden, style, lang) 
     golden(f"pact-notes-{style}-{lang}.md", notes_onwards)
 
 
-def test_bibliography_lists_the_works_read_not_the_originals_they_cite(run, pact) -> None:
+def test_bibliography_lists_the_originals_with_the_works_that_cite_them(run, pact) -> None:
+    # CMOS 14.260: the original and the work it is cited in are both listed; compact notes
+    # cite the original in short form only, so its full reference is here.
     result = run("--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--bibliography")
     bibliography = result.stdout.split("## Bibliography\n", 1)[1]
     assert bibliography.strip().split("\n\n") == [
         "Moreau, Claire. *Le pacte Nordland–Estland : une évaluation*. Institut d'études "
         "fictives, 2025. <https://example.org/moreau-2025>.",
+        "Northland Intelligence Service. N.d. Cited in “Un pacte à haut risque.”",
         "“Un pacte à haut risque.” N.d.",
+        "Wire Agency. “Eastland Troops Seen at the Border.” October 2024. "
+        f"Cited in {MOREAU_SHORT}.",
     ]
+    french = run("--facts-dir", pact, "brief", "--lang", "fr", "-f", "md", "--bibliography")
+    entries = french.stdout.split("## Bibliographie\n", 1)[1].strip().split("\n\n")
+    assert (
+        f"NORTHLAND INTELLIGENCE SERVICE. \\[S.{NBSP}d.\\]. Cité dans «{NBSP}Un pacte à haut risque{NBSP}»."
+        in entries
+    )
 
 
 def test_no_bibliography_unless_asked(run, pact) -> None:
@@ -561,13 +934,17 @@ def test_terminal_notes_have_grades_legend_and_bibliography(run, pact) -> None:
         "--bibliography",
     )  # fmt: skip
     out = result.stdout
-    assert " 1. Claire Moreau, Le pacte Nordland–Estland : une évaluation (Institut" in out
-    assert " 4. Ibid., §1 [B2]." in out
+    assert re.search(
+        r"^ *1\. Claire Moreau, Le pacte Nordland–Estland : une évaluation \(Institut", out, re.M
+    )
+    assert re.search(
+        rf"^ *4\. Moreau, Le pacte Nordland–Estland, {para('1', 'en')}{NBSP}\[B2\]\.", out, re.M
+    )
     # the legend explains the grades the notes give, and only those
     assert "Grades [B2]: source B usually reliable, C fairly reliable; information 2" in out
     assert "A completely reliable" not in out
     assert "2 of 8 facts are second-hand" in out
-    assert out.rstrip().endswith("“Un pacte à haut risque.” N.d.")
+    assert out.rstrip().endswith("Cited in Moreau, Le pacte Nordland–Estland.")
 
 
 @pytest.mark.parametrize("fmt", ["md", "term", "json"])
@@ -581,16 +958,17 @@ def test_no_grades_removes_grades_and_legend_everywhere(run, pact, fmt) -> None:
 
 
 def test_json_carries_note_texts_grades_and_bibliography(run, pact) -> None:
-    import json
-
     result = run("--facts-dir", pact, "brief", "-f", "json", "--style", "chicago", "--bibliography")
     data = json.loads(result.stdout)
     assert data["style"] == "chicago"
-    assert data["notes"][3]["text"] == "Ibid., §1 [B2]."
+    assert (
+        data["notes"][3]["text"]
+        == f"Moreau, Le pacte Nordland–Estland, {para('1', 'en')}{NBSP}[B2]."
+    )
     assert [r["grade"] for r in data["notes"][3]["references"]] == ["B2"]
     assert [r["grade"] for r in data["notes"][5]["references"]] == ["B3", "C3"]
     assert data["summary"]["second_hand"] == 2 and data["summary"]["facts"] == 8
-    assert data["bibliography"][1] == "“Un pacte à haut risque.” N.d."
+    assert data["bibliography"][2] == "“Un pacte à haut risque.” N.d."
 
 
 def test_unknown_style_is_a_usage_error(run, pact) -> None:

@@ -114,24 +114,70 @@ def test_changed_since_an_unknown_revision(run, pact_copy):
     assert "neither a directory nor a git revision" in result.stderr
 
 
-def test_completion_offers_theme_ids(pact):
-    import os
-    import sys
+@pytest.fixture
+def repo(tmp_path, pact):
+    """A git repository holding the pact base in facts/, one commit."""
+    repo = tmp_path / "repo"
+    shutil.copytree(pact, repo / "facts")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "first")
+    return repo
 
-    env = {
-        **os.environ,
-        "_BRIEFGEN_COMPLETE": "bash_complete",
-        "COMP_WORDS": "briefgen brief -t s",
-        "COMP_CWORD": "3",
-        "BRIEFGEN_FACTS_DIR": str(pact),
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "briefgen"], env=env, capture_output=True, text=True
+
+def git(repo, *args):
+    return subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        check=True,
+        capture_output=True,
     )
-    assert result.stdout.split() == ["plain,security"]
 
 
-def test_completion_script(run):
-    result = run("completion", "zsh")
-    assert result.exit_code == 0
-    assert "_BRIEFGEN_COMPLETE=zsh_complete" in result.stdout
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_git_revision_is_read_without_running_its_filters(run, repo, tmp_path):
+    # A filter the user's git configuration defines (git-lfs is one), which the
+    # repository's .gitattributes asks for on every file: reading a revision must not run it.
+    marker = tmp_path / "the filter ran"
+    git(repo, "config", "filter.probe.smudge", f"touch '{marker}'; cat")
+    git(repo, "config", "filter.probe.clean", "cat")
+    (repo / "facts" / ".gitattributes").write_text("* filter=probe\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "attributes")
+    marker.unlink(missing_ok=True)  # committing may have run the clean side
+    result = run("--facts-dir", repo / "facts", "brief", "-f", "md", "--changed-since", "HEAD")
+    assert (result.exit_code, result.stdout) == (4, "")
+    assert not marker.exists()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("committed", ["absolute link", "relative link", "large file"])
+def test_what_a_revision_may_not_hold_is_a_clean_error(run, repo, committed):
+    from briefgen.store import MAX_FILE_SIZE
+
+    path = repo / "facts" / "items" / "odd.yaml"
+    if committed == "absolute link":
+        path.symlink_to("/etc/passwd")
+    elif committed == "relative link":
+        path.symlink_to("trade.yaml")
+    else:
+        path.write_text("# " + "x" * MAX_FILE_SIZE + "\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "odd")
+    git(repo, "rm", "-q", "facts/items/odd.yaml")
+    git(repo, "commit", "-qm", "fixed")
+    result = run("--facts-dir", repo / "facts", "brief", "-f", "md", "--changed-since", "HEAD~1")
+    assert (result.exit_code, result.stdout) == (3, "")
+    message = (
+        "larger than 8 MiB, the most briefgen reads from one file"
+        if committed == "large file"
+        else "a symbolic link: links are not read from a git revision"
+    )
+    assert result.stderr == f"briefgen: error: HEAD~1:facts/items/odd.yaml: {message}\n"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_revision_is_never_taken_for_an_option_of_git(run, repo):
+    result = run("--facts-dir", repo / "facts", "brief", "--changed-since=--output=x")
+    assert result.exit_code == 2
+    assert "neither a directory nor a git revision" in result.stderr
+    assert not (repo / "facts" / "x").exists()

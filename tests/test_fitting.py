@@ -115,10 +115,10 @@ def test_importance_order_key_points_then_a_bullet_per_theme_then_priority(pact)
         # a bullet for each theme of the brief, before any theme gets a second
         "pact-signed",  # security: a fact no table or contradiction takes away
         "sanctions-evaded",  # trade
-        # priority 2, but linked to priority-1 facts: the other side of a
-        # contradiction, and a competing estimate of the same measure
-        "clause-not-automatic",
+        # priority 2, but the second estimate of a measure whose first is priority 1
         "troops-8000-10000",
+        # priority 2 (the other side of a contradiction is shown with either side)
+        "clause-not-automatic",
         "drills-announced",  # priority 3
     ]
     assert drop_order(recipe) == importance_order(recipe)[::-1]
@@ -126,4 +126,4 @@ def test_importance_order_key_points_then_a_bullet_per_theme_then_priority(pact)
     no_key_points = BriefRecipe(base, base.facts, options=BriefOptions(key_points=0))
     order = [fact.id for fact in importance_order(no_key_points)]
     assert order[:2] == ["pact-signed", "trade-volume"]
-    assert order[-2:] == ["sanctions-evaded", "drills-announced"]
+    assert order[-3:] == ["sanctions-evaded", "clause-not-automatic", "drills-announced"]

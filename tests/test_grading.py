@@ -7,15 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
 from briefgen.paths import package_data
 
 
 @pytest.fixture
-def grades(tmp_path: Path) -> Path:
+def grades(tmp_path: Path, fixtures: Path) -> Path:
     """A base whose facts each keep to the grading rules or break one of them."""
-    return shutil.copytree(FIXTURES / "grades", tmp_path / "facts")
+    return shutil.copytree(fixtures / "grades", tmp_path / "facts")
 
 
 def test_each_rule_is_reported_on_the_line_of_the_grade(run, grades):

@@ -10,6 +10,7 @@ escaped by that format's renderer.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -167,9 +168,10 @@ def test_ampersands_and_asterisks_in_text_are_not_anchors(run, pact_copy):
     ("content", "line", "message"),
     [
         ("[" * 100_000 + "]" * 100_000 + "\n", 1, "invalid YAML: nested more than 32 levels deep"),
+        ("- a\n- " + "[" * 5_000 + "]" * 5_000 + "\n", 2, None),
         ("a:\n" + "".join(" " * n + "a:\n" for n in range(1, 40)) + " " * 40 + "x\n", 33, None),
     ],
-    ids=["flow", "block"],
+    ids=["flow", "flow-second-line", "block"],
 )
 def test_deep_nesting_is_refused_without_crashing(pact_copy, content, line, message):
     # Run in a process of its own: the crash this guards against was a segmentation fault.
@@ -184,6 +186,17 @@ def test_deep_nesting_is_refused_without_crashing(pact_copy, content, line, mess
     assert result.returncode == 3, result.stderr
     expected = message or "invalid YAML: nested more than 32 levels deep"
     assert result.stdout == f"{path}:{line}: {expected}\n"
+
+
+def test_a_character_yaml_does_not_allow_is_one_line_with_its_line(run, pact_copy):
+    # Written, not escaped: the YAML parser itself refuses it, after accented text
+    # (libyaml counts its position in bytes).
+    path, line = add_fact(pact_copy, "Café \x07 bell")
+    result = run("--facts-dir", pact_copy, "validate")
+    assert result.exit_code == 3
+    assert result.stdout == (
+        f"{path}:{line}: invalid YAML: character U+0007 is not allowed in a YAML file\n"
+    )
 
 
 def test_a_linked_items_directory_outside_the_base_is_refused(run, pact_copy, tmp_path):
@@ -224,6 +237,7 @@ def test_a_broken_link_is_reported(run, pact_copy, kind):
         "file:///etc/passwd",
         "https://example.org/a b",
         'https://example.org/"><script>',
+        "https://example.org/moreau-2025\n",  # a trailing line break would end a Markdown note
     ],
 )
 def test_only_web_addresses_are_accepted_as_source_urls(run, pact_copy, url):
@@ -340,3 +354,167 @@ def test_links_inside_the_template_directory_are_followed(run, pact, tmp_path):
     (templates / "brief.html.j2").write_text('{% include "title.j2" %}\n')
     result = run("--facts-dir", pact, "brief", "-f", "html", "--template", templates)
     assert (result.exit_code, result.stdout) == (0, "<h1>The Northland–Eastland pact</h1>")
+
+
+# -- what a fact file may be: a regular file inside the base, of reasonable size ----------
+
+
+def briefgen_process(*args: object, env: dict[str, str] | None = None, memory: int | None = None):
+    """briefgen in a process of its own, given 30 s (and ``memory`` bytes of address space)."""
+    import resource
+
+    def limit() -> None:
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, **(env or {})},
+        preexec_fn=limit,
+    )
+
+
+@pytest.mark.parametrize("cache", ["1", "0"], ids=["cache", "no-cache"])
+def test_a_named_pipe_is_reported_not_waited_on(pact_copy, cache):
+    pipe = pact_copy / "items" / "x.yaml"
+    os.mkfifo(pipe)
+    result = briefgen_process("--facts-dir", pact_copy, "validate", env={"BRIEFGEN_CACHE": cache})
+    assert (result.returncode, result.stdout) == (
+        3,
+        f"{pipe}: cannot read: a named pipe, not a file\n",
+    )
+
+
+def test_completion_does_not_wait_on_a_named_pipe(pact_copy):
+    os.mkfifo(pact_copy / "items" / "x.yaml")
+    result = briefgen_process(
+        env={
+            "_BRIEFGEN_COMPLETE": "bash_complete",
+            "COMP_WORDS": "briefgen brief -t s",
+            "COMP_CWORD": "3",
+            "BRIEFGEN_FACTS_DIR": str(pact_copy),
+        }
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "")  # a broken base: nothing
+
+
+def test_a_link_to_a_device_is_refused_before_it_is_read(pact_copy):
+    link = pact_copy / "items" / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    # Reading /dev/zero would never end: it would fill the 2 GiB the process is given.
+    result = briefgen_process("--facts-dir", pact_copy, "validate", memory=2 << 30)
+    assert (result.returncode, result.stdout) == (3, f"{link}: links outside the fact directory\n")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_a_device_node_inside_the_base_is_refused_unread(pact_copy):
+    import stat
+
+    device = pact_copy / "items" / "zero.yaml"
+    os.mknod(device, stat.S_IFCHR | 0o600, os.makedev(1, 5))  # what /dev/zero is
+    result = briefgen_process("--facts-dir", pact_copy, "validate", memory=2 << 30)
+    assert (result.returncode, result.stdout) == (
+        3,
+        f"{device}: cannot read: a device, not a file\n",
+    )
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(run, pact_copy):
+    from briefgen.store import MAX_FILE_SIZE
+
+    big = pact_copy / "items" / "big.yaml"
+    big.write_text("# " + "x" * MAX_FILE_SIZE + "\n")
+    start = time.perf_counter()
+    result = run("--facts-dir", pact_copy, "validate")
+    assert time.perf_counter() - start < 5
+    assert result.exit_code == 3
+    assert result.stdout == f"{big}: larger than 8 MiB, the most briefgen reads from one file\n"
+
+
+def test_thousands_of_problems_in_one_item_are_counted_not_listed(pact_copy):
+    path = pact_copy / "items" / "trade.yaml"
+    before = path.read_text(encoding="utf-8")
+    start_line = before.count("\n") + 1
+    keys = "".join(f"  key{n}: {n}\n" for n in range(40_000))
+    path.write_text(
+        before + "- id: many-keys\n  kind: event\n  themes: [trade]\n"
+        "  text: {en: A., fr: B.}\n  sources: [{ref: moreau-2025}]\n" + keys,
+        encoding="utf-8",
+    )
+    start = time.perf_counter()
+    result = briefgen_process("--facts-dir", pact_copy, "validate")
+    assert time.perf_counter() - start < 10  # it took minutes: each key was looked up in all
+    assert result.returncode == 3
+    lines = result.stdout.splitlines()
+    assert len(lines) == 21
+    first_key = start_line + 5
+    assert lines[0] == f"{path}:{first_key}: many-keys: unknown key 'key0'"
+    assert (
+        lines[-1] == f"{path}:{first_key + 19}: many-keys: … and 39980 more problems in this item"
+    )
+
+
+# -- messages: whatever a file name, an id or an argument holds, it reaches the terminal inert --
+
+OSC_TITLE = "\x1b]0;owned\x07"  # retitles the terminal
+OSC_CLIPBOARD = "\x1b]52;c;ZWNobyBvd25lZA==\x07"  # writes the clipboard
+CSI = "\x9b2J"  # C1: clears the screen
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_messages_escape_control_and_bidirectional_characters(run, pact_copy):
+    odd = pact_copy / "items" / f"{OSC_CLIPBOARD}\u202e.yaml"
+    odd.write_text("- [unclosed\n")
+    add_fact(pact_copy, '"text"')  # a fact with an id to spoil
+    trade = pact_copy / "items" / "trade.yaml"
+    trade.write_text(trade.read_text().replace("id: hostile", f"id: {json.dumps(OSC_TITLE + CSI)}"))
+    result = run("--facts-dir", pact_copy, "validate")
+    assert result.exit_code == 3
+    assert not RAW.search(result.stdout + result.stderr)
+    assert r"\x1b]52;c;ZWNobyBvd25lZA==\x07\u202e.yaml:2: invalid YAML:" in result.stdout
+    assert r": \x1b]0;owned\x07\x9b2J: id: String should match pattern" in result.stdout
+    brief = run("--facts-dir", pact_copy, "brief")
+    assert brief.exit_code == 3 and brief.stderr.startswith("briefgen: error: ")
+    assert not RAW.search(brief.stdout + brief.stderr)
+    assert r"\x1b]" in brief.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["brief", "--theme", OSC_TITLE],
+        ["brief", "--format", OSC_TITLE],
+        [f"--{OSC_TITLE}"],
+        ["brief", "--changed-since", OSC_CLIPBOARD],
+        [OSC_CLIPBOARD],
+    ],
+    ids=["our error", "click's bad value", "click's unknown option", "a revision", "a command"],
+)
+def test_usage_errors_escape_what_was_typed(run, pact, args):
+    result = run("--facts-dir", pact, *args)
+    assert result.exit_code == 2
+    assert not RAW.search(result.stdout + result.stderr)
+    assert r"\x1b]" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("expression", "error"),
+    [
+        ('"{0}".format_map({})', "IndexError"),
+        ('"{x}".format_map({})', "KeyError: 'x'"),
+        ("1 // 0", "ZeroDivisionError"),
+    ],
+)
+def test_a_template_that_fails_in_python_is_a_template_error(
+    run, pact, tmp_path, expression, error
+):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "brief.html.j2").write_text(f"<p>\n{{{{ {expression} }}}}</p>\n")
+    result = run("--facts-dir", pact, "brief", "-f", "html", "--template", templates)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"briefgen: error: template brief.html.j2:2: {error}")
+    assert result.stderr.count("\n") == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -68,3 +70,38 @@ def test_terminal_prints_markup_literally(run, hostile_base):
         "--facts-dir", hostile_base, "brief", "-f", "term", "--width", "200", "-t", "trade"
     ).stdout
     assert HOSTILE + "¹" in text
+
+
+FORMULAS = [
+    '=HYPERLINK("https://example.org/x","click")',
+    "+1+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "-2+3",
+]
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula(run, pact_copy):
+    path = pact_copy / "items" / "trade.yaml"
+    text = path.read_text()
+    text = text.replace(
+        "Trade between the two countries reached 1.5 billion dollars.", json.dumps(FORMULAS[0])
+    )
+    text = text.replace(
+        "Les échanges entre les deux pays ont atteint 1,5 milliard de dollars.",
+        json.dumps(FORMULAS[1]),
+    )
+    text = text.replace("unit: USD", f"unit: {json.dumps(FORMULAS[2])}")
+    text = text.replace(
+        "The pact helps Eastland evade international sanctions.", json.dumps(FORMULAS[3])
+    )
+    path.write_text(text, encoding="utf-8")
+    result = run("--facts-dir", pact_copy, "facts", "-f", "csv", "-t", "trade")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    # the text is kept, behind a quote mark that spreadsheets show as text
+    assert "'" + FORMULAS[0] in cells
+    assert "'" + FORMULAS[2] in cells
+    assert "'" + FORMULAS[3] in cells
+    assert "'" + FORMULAS[1] in cells

@@ -6,13 +6,11 @@ several things are asserted on it.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import json
 import re
 import shutil
 import subprocess
-import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -487,71 +485,3 @@ def test_missing_pango_is_one_line_and_exit_1(
         "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0\n"
     )
     assert not (tmp_path / "brief.pdf").exists()
-
-
-# Imports WeasyPrint in a fresh interpreter, counting the processes it starts,
-# and prints their names, whether find_library is ctypes' own again, and
-# whether the module typesets.
-IMPORT_PROBE = """
-import subprocess, sys
-started = []
-popen_init = subprocess.Popen.__init__
-def counting(self, args, *rest, **options):
-    started.append(args[0])
-    popen_init(self, args, *rest, **options)
-subprocess.Popen.__init__ = counting
-from briefgen.renderers import native
-SETUP
-weasyprint = native.import_weasyprint()
-import ctypes.util
-pdf = weasyprint.HTML(string="<p>x</p>").write_pdf()
-print(started, ctypes.util.find_library.__module__, pdf.startswith(b"%PDF-"))
-"""
-
-
-def probe_import(setup: str = "") -> str:
-    script = IMPORT_PROBE.replace("SETUP", setup)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
-linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads ldconfig")
-
-
-@linux_only
-def test_weasyprint_finds_its_libraries_with_one_process() -> None:
-    assert probe_import() == "['/sbin/ldconfig'] ctypes.util True"
-
-
-@linux_only
-def test_libraries_the_linker_cache_does_not_list_are_still_loaded() -> None:
-    assert probe_import("native._linker_cache = lambda: ''") == "[] ctypes.util True"
-
-
-@linux_only
-def test_without_ldconfig_ctypes_searches_as_usual() -> None:
-    output = probe_import("native.LDCONFIG = '/nonexistent'")
-    started, rest = output.split("] ")
-    assert len(ast.literal_eval(started + "]")) > 10  # ctypes' search: processes for each name
-    assert rest == "ctypes.util True"
-
-
-def test_markdown_briefs_import_neither_jinja2_nor_weasyprint(pact: Path, tmp_path: Path) -> None:
-    script = (
-        "import sys\n"
-        "from briefgen.cli import cli\n"
-        "try:\n"
-        "    cli.main(sys.argv[1:], standalone_mode=False)\n"
-        "finally:\n"
-        "    print(sorted(m for m in ('jinja2', 'weasyprint') if m in sys.modules))\n"
-    )
-    output = tmp_path / "brief.md"
-    result = subprocess.run(
-        [sys.executable, "-c", script, "--facts-dir", str(pact), "brief", "-o", str(output)],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "[]\n"
-    assert output.read_text().startswith("# The Northland–Eastland pact")

@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 
 def briefgen(*args, env=None):
     return subprocess.run(
@@ -74,3 +76,81 @@ def test_cache_directory_can_be_deleted(run, pact, tmp_path, monkeypatch):
     assert list((tmp_path / "cache" / "briefgen").glob("*.pickle"))
     shutil.rmtree(tmp_path / "cache")
     assert run("--facts-dir", pact, "brief", "-f", "md").stdout == first
+
+
+def many_facts(base, count=1500):
+    """Enough facts for a listing far larger than a pipe holds (64 KiB)."""
+    (base / "items" / "many.yaml").write_text(
+        "".join(
+            f"- id: many-{n}\n  kind: event\n  themes: [trade]\n  priority: 3\n"
+            f"  text: {{en: Fact number {n} of many., fr: Fait numéro {n}.}}\n"
+            f"  sources: [{{ref: anon-news}}]\n"
+            for n in range(count)
+        )
+    )
+    return base
+
+
+def briefgen_to(stdout, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen", *map(str, args)],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+    )
+
+
+COMMANDS = [
+    ["themes"],
+    ["facts", "-f", "jsonl"],
+    ["sources", "-f", "bibtex"],
+    ["brief", "-f", "pdf"],
+    ["validate"],  # on a broken base: the problems go to stdout
+    ["--help"],
+    ["brief", "--help"],
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_a_reader_gone_away_ends_every_command_quietly_with_status_1(pact_copy, args):
+    if args == ["validate"]:
+        (pact_copy / "items" / "bad.yaml").write_text("- id: bad\n")
+    reading, writing = os.pipe()
+    os.close(reading)  # nobody will read: the first write fails
+    try:
+        result = briefgen_to(writing, "--facts-dir", pact_copy, *args)
+    finally:
+        os.close(writing)
+    assert (result.returncode, result.stderr) == (1, "")
+
+
+@pytest.mark.parametrize("args", [["facts"], ["facts", "-f", "csv"]], ids=" ".join)
+def test_a_reader_that_leaves_midway_is_noticed(pact_copy, args):
+    # `briefgen facts | head -c 1`: a large write is cut short, and the run must not end as
+    # if all was well (status 0, the document silently truncated).
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "--facts-dir", many_facts(pact_copy), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(1) in (b"I", b"i")
+    process.stdout.close()
+    assert process.wait(timeout=120) == 1
+    assert process.stderr.read() == b""
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [["facts", "-f", "jsonl"], ["brief", "-f", "md"], ["--help"], ["brief", "--help"]],
+    ids=" ".join,
+)
+def test_a_full_standard_output_is_one_line_and_status_1(pact, args):
+    with open("/dev/full", "w") as full:
+        result = briefgen_to(full, "--facts-dir", pact, *args)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "briefgen: error: cannot write to standard output: No space left on device\n",
+    )

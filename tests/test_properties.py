@@ -174,11 +174,14 @@ def check_json_notes(data: dict[str, Any]) -> None:
     items = [*data["key_points"], *(i for s in data["sections"] for i in s["items"])]
     items += [row for group in data["estimates"] for row in group["rows"]]
     items += [side for pair in data["contradictions"] for side in (pair["left"], pair["right"])]
-    # one note per statement, called once, in reading order
-    calls = [item["note"] for item in items]
+    # one note per statement, called once, in reading order; a fact shown a second
+    # time calls the note it already has
+    calls = [item["note"] for item in items if not item["repeated"]]
     defined = [note["number"] for note in data["notes"]]
     assert defined == list(range(1, len(defined) + 1))
     assert sorted(calls) == defined
+    first = {item["fact"]: item["note"] for item in reversed(items)}
+    assert all(item["note"] == first[item["fact"]] for item in items if item["repeated"])
     assert all(note["references"] for note in data["notes"])
     cited = {note["fact"] for note in data["notes"]}
     assert cited == {item["fact"] for item in items}
@@ -343,14 +346,14 @@ json_values = st.recursive(
 
 @given(json_values)
 def test_json_is_written_as_json_dumps_writes_it(value):
-    from briefgen.renderers.json import dumps
+    from briefgen.jsontext import dumps
 
     assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
 @given(st.dictionaries(st.text(), json_values, max_size=3), st.lists(json_values, max_size=5))
 def test_a_listing_made_item_by_item_is_the_same_document(head, items):
-    from briefgen.renderers.json import dumps, iter_listing
+    from briefgen.jsontext import dumps, iter_listing
 
     head.pop("facts", None)
     assert "".join(iter_listing(head, "facts", iter(items))) == dumps({**head, "facts": items})

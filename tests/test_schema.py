@@ -9,7 +9,7 @@ import pytest
 
 
 def schema_of(run, what):
-    result = run("schema", "--output", what)
+    result = run("schema", what)
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -68,3 +68,16 @@ def test_fact_file_schema_accepts_the_fixture_files(run, pact):
         assert list(validator.iter_errors(items)) == [], path
     items[0]["kind"] = "rumour"
     assert not validator.is_valid(items)
+
+
+def test_schema_takes_its_name_as_an_argument_and_the_old_option_with_a_warning(run):
+    assert run("schema").stdout == run("schema", "facts").stdout
+    old = run("schema", "--output", "brief")
+    assert old.exit_code == 0
+    assert old.stdout == run("schema", "brief").stdout
+    assert old.stderr == (
+        "briefgen: warning: 'schema --output brief' is deprecated and will go in the next "
+        "release; use 'schema brief'\n"
+    )
+    unknown = run("schema", "nothing")
+    assert unknown.exit_code == 2

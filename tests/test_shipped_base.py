@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import shutil
 import subprocess
 
 import pytest
-from conftest import SEEDS
 
 from briefgen.paths import package_data
 
@@ -26,9 +27,8 @@ def test_shipped_base_is_valid_and_large_enough(run):
     assert all(f["text"]["en"] and f["text"]["fr"] for f in facts)
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the source articles are not at {SEEDS}")
-def test_every_quote_is_in_its_article(run):
-    result = run("--facts-dir", SHIPPED, "verify", "--texts", SEEDS)
+def test_every_quote_is_in_its_article(run, seeds):
+    result = run("--facts-dir", SHIPPED, "verify", "--texts", seeds)
     assert result.exit_code == 0, result.stdout
     assert result.stdout == ""
     # No fact states plainly what the sentence it quotes only reports or supposes.
@@ -48,22 +48,107 @@ def test_every_theme_gives_a_brief(run, lang):
         assert brief["notes"], theme
 
 
-@pytest.mark.skipif(
-    shutil.which("pdfinfo") is None, reason="pdfinfo (poppler-utils) is not installed"
-)
-def test_every_theme_prints_on_one_page(run, tmp_path):
-    for theme in THEMES:
-        target = tmp_path / f"{theme}.pdf"
-        result = run(
-            "--facts-dir", SHIPPED, "brief", "-t", theme, "--marking", "OFFICIAL", "-o", target
+# What a one-page brief of the shipped base must hold, by selection (() is the whole base).
+LEAST_FACTS = {"military": 14, (): 14}
+
+
+def _shown(brief: dict) -> list[str]:
+    items = [*brief["key_points"], *(i for s in brief["sections"] for i in s["items"])]
+    items += [row for group in brief["estimates"] for row in group["rows"]]
+    items += [side for pair in brief["contradictions"] for side in (pair["left"], pair["right"])]
+    return list(dict.fromkeys(item["fact"] for item in items))
+
+
+def _largest_blank_band(pdf) -> float:
+    """The tallest gap between two lines of text, as a share of the page's height."""
+    layout = subprocess.run(
+        ["pdftotext", "-bbox-layout", "-f", "1", "-l", "1", pdf, "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', layout)[1])
+    lines = sorted(
+        (float(top), float(bottom))
+        for top, bottom in re.findall(
+            r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', layout
         )
+    )
+    return max(b[0] - a[1] for a, b in itertools.pairwise(lines)) / height
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
+)
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("style", ["iso690", "chicago"])
+def test_one_page_briefs_are_full_and_the_same_in_every_format(run, tmp_path, paper, lang, style):
+    """Each theme and the whole base: one full page, and the facts of the PDF in every format."""
+    for theme in (*THEMES, ()):
+        options = [*(("-t", theme) if theme else ()), "--lang", lang, "--paper", paper,
+                   "--style", style, "--marking", "OFFICIAL"]  # fmt: skip
+        target = tmp_path / f"{theme or 'all'}.pdf"
+        result = run("--facts-dir", SHIPPED, "brief", *options, "-o", target)
         assert result.exit_code == 0, (theme, result.stderr)
-        info = subprocess.run(
-            ["pdfinfo", target], capture_output=True, text=True, check=True
-        ).stdout
-        pages = next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:"))
-        assert pages == "1", theme
-        text = subprocess.run(
-            ["pdftotext", target, "-"], capture_output=True, text=True, check=True
-        ).stdout
+        assert "warning" not in result.stderr, (theme, result.stderr)
+        info = subprocess.run(["pdfinfo", target], capture_output=True, text=True).stdout
+        assert re.search(r"^Pages:\s+1$", info, re.M), theme
+        text = _bare(
+            subprocess.run(["pdftotext", target, "-"], capture_output=True, text=True).stdout
+        )
         assert text.count("OFFICIAL") == 2, theme  # top and bottom of the page
+
+        brief = json.loads(run("--facts-dir", SHIPPED, "brief", *options, "-f", "json").stdout)
+        shown = _shown(brief)
+        everything = json.loads(
+            run("--facts-dir", SHIPPED, "brief", *options, "-f", "json", "--pages", "0").stdout
+        )
+        texts = {item_id: item["text"] for item_id, item in _texts(everything).items()}
+        # The PDF prints exactly the facts the JSON brief lists, and no other: the text of
+        # each statement, and for a competing estimate its value and who gives it.
+        stated = [item["fact"] for item in _texts(brief, with_rows=False).values()]
+        for fact in stated:
+            assert _bare(texts[fact]) in text, (theme, fact)
+        # A row of an estimates table, read line by line: its chart's scale stands beside it.
+        layout = _bare(
+            subprocess.run(
+                ["pdftotext", "-layout", target, "-"], capture_output=True, text=True
+            ).stdout
+        )
+        for row in (row for group in brief["estimates"] for row in group["rows"]):
+            assert _bare(f"{row['display']}{row['as_of']}{row['source']}") in layout, (theme, row)
+        for fact in brief["omitted"]:
+            assert _bare(texts[fact]) not in text, (theme, fact)
+        # The Markdown brief holds the same facts, in the same words.
+        md = run("--facts-dir", SHIPPED, "brief", *options, "-f", "md").stdout
+        assert all(_markdown_escaped(texts[fact]) in md for fact in stated), theme
+        assert not brief["omitted"] or all(
+            _markdown_escaped(texts[fact]) not in md for fact in brief["omitted"]
+        ), theme
+        # Full: enough facts, a section for every theme, no empty band (unless all is shown).
+        assert len(shown) >= LEAST_FACTS.get(theme, 12), (theme, len(shown))
+        if not theme:
+            assert [s["theme"] for s in brief["sections"]] == list(THEMES)
+        if brief["omitted"]:
+            assert _largest_blank_band(target) <= 0.04, theme
+        # One note per statement.
+        assert [n["number"] for n in brief["notes"]] == list(range(1, len(brief["notes"]) + 1))
+
+
+def _bare(text: str) -> str:
+    """Text as pdftotext and a fact can both be compared: without spaces or hyphens, which
+    line breaks move (pdftotext joins a word broken after its hyphen)."""
+    return re.sub(r"[\s\-\u2010-\u2014]", "", text)
+
+
+def _texts(brief: dict, *, with_rows: bool = True) -> dict:
+    items = [*brief["key_points"], *(i for s in brief["sections"] for i in s["items"])]
+    if with_rows:
+        items += [row for group in brief["estimates"] for row in group["rows"]]
+    items += [side for pair in brief["contradictions"] for side in (pair["left"], pair["right"])]
+    return {item["fact"]: item for item in items}
+
+
+def _markdown_escaped(text: str) -> str:
+    from briefgen.renderers.markdown import escape
+
+    return escape(text)

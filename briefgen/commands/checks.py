@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from briefgen.commands.options import Settings, echo, pass_settings
-from briefgen.errors import ExitCode
+from briefgen.errors import ExitCode, UsageError, printable
 
 
 @click.command()
@@ -20,7 +20,7 @@ def validate(settings: Settings) -> None:
     try:
         base = settings.load()
     except InvalidFactBase as exc:
-        echo("".join(f"{problem}\n" for problem in exc.problems))
+        echo("".join(f"{printable(str(problem))}\n" for problem in exc.problems))
         count = len(exc.problems)
         settings.info(f"{count} problem{'s' if count != 1 else ''} found")
         sys.exit(ExitCode.INVALID)
@@ -33,12 +33,12 @@ def validate(settings: Settings) -> None:
 @click.command()
 @click.option(
     "--texts",
-    required=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Directory holding the local copies named by the sources' 'text' field.",
+    help="Directory holding the local copies named by the sources' 'text' field "
+    "[default: the base's texts/ directory].",
 )
 @pass_settings
-def verify(settings: Settings, texts: Path) -> None:
+def verify(settings: Settings, texts: Path | None) -> None:
     """Check every quote against the local text of its source, and every figure's
     numbers against its quote (exit 3 on any failure).
 
@@ -48,8 +48,12 @@ def verify(settings: Settings, texts: Path) -> None:
     from briefgen.verify import verify_quotes
 
     base = settings.load()
+    if texts is None:
+        texts = Path(base.path) / "texts"
+        if not texts.is_dir():
+            raise UsageError(f"give --texts DIR: the base has no texts/ directory ({texts})")
     report = verify_quotes(base, texts)
-    echo("".join(f"{failure}\n" for failure in report.failures))
+    echo("".join(f"{printable(str(failure))}\n" for failure in report.failures))
     for source_id in report.missing_texts:
         settings.info(f"warning: {source_id}: text file not found in {texts}")
     for warning in report.hedges:

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from briefgen.commands.importing import import_sources
 from briefgen.commands.options import (
     Settings,
     check_lang,
@@ -51,7 +52,7 @@ def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
     write_stdout(iter_facts(base, selected, fmt, lang))
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @format_option(
     "table",
     "json",
@@ -63,10 +64,26 @@ def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
 )
 @lang_option
 @pass_settings
-def sources(settings: Settings, fmt: str, lang: str) -> None:
-    """List the sources, with their reliability grade and number of facts, or export them."""
-    from briefgen.renderers.listing import render_sources
-
+@click.pass_context
+def sources(ctx: click.Context, settings: Settings, fmt: str, lang: str) -> None:
+    """List the sources, with their reliability grade and number of facts, or export them;
+    'sources import FILE' adds sources from a CSL-JSON or BibTeX file."""
+    if ctx.invoked_subcommand is not None:
+        return
     base = settings.load()
     check_lang(base, lang)
-    echo(render_sources(base, fmt, lang))
+    if fmt == "csl-json":
+        from briefgen.export import render_csl_json
+
+        echo(render_csl_json(base.sources.values()))
+    elif fmt == "bibtex":
+        from briefgen.export import render_bibtex
+
+        echo(render_bibtex(base.sources.values()))
+    else:
+        from briefgen.renderers.listing import render_sources
+
+        echo(render_sources(base, fmt, lang))
+
+
+sources.add_command(import_sources)

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from briefgen.errors import BriefgenError, UsageError
+from briefgen.errors import BriefgenError, UsageError, printable
+from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
+    from briefgen.brief import BriefOptions
     from briefgen.model import FactBase, PartialDate
     from briefgen.query import Selection
 
@@ -36,9 +38,9 @@ class Settings:
         return load(self.facts_dir)
 
     def info(self, message: str) -> None:
-        """A progress or summary line on stderr, unless ``--quiet``."""
+        """A progress, summary or warning line on stderr, unless ``--quiet``."""
         if not self.quiet:
-            click.echo(message, err=True)
+            click.echo(printable(message), err=True)
 
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -62,7 +64,10 @@ class DateType(click.ParamType):
         text = str(value).strip()
         relative = _RELATIVE.match(text)
         if relative:
-            return _days_ago(int(relative[1]), relative[2])
+            try:
+                return _days_ago(int(relative[1]), relative[2])
+            except (OverflowError, ValueError):  # before the year 1, or past any calendar
+                self.fail(f"{value!r} is too far back: the earliest date is the year 1", param, ctx)
         try:
             return PartialDate.parse(text)
         except ValueError:
@@ -90,6 +95,23 @@ def _days_ago(count: int, unit: str) -> PartialDate:
 
 
 DATE = DateType()
+
+
+class OutputPath(click.Path):
+    """``-o FILE``: a path to write to, or ``-`` (also ``/dev/stdout``) for standard output."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, allow_dash=True, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from briefgen.output import STDOUT_NAMES
+
+        if str(value) in STDOUT_NAMES:
+            return Path("-")
+        return super().convert(value, param, ctx)
+
+
+OUTPUT = OutputPath()
 
 
 def complete_ids(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
@@ -157,7 +179,7 @@ def selection_options(f: F) -> F:
             "--kind",
             "kinds",
             multiple=True,
-            type=click.Choice(["event", "figure", "statement", "assessment"]),
+            type=click.Choice(KINDS),
             help="Only facts of this kind (repeatable).",
         ),
         click.option("--since", type=DATE, help="Facts dated on or after DATE."),
@@ -190,6 +212,134 @@ def selection(kw: dict[str, Any]) -> Selection:
         new_since=kw.pop("new_since"),
         source=kw.pop("source"),
         text=kw.pop("search"),
+    )
+
+
+def brief_text_options(f: F) -> F:
+    """What a brief says and how it cites, shared by ``brief`` and ``serve``."""
+    from briefgen.styles import DEFAULT_STYLE, STYLE_NAMES
+
+    options = [
+        click.option(
+            "--style",
+            type=click.Choice(STYLE_NAMES),
+            default=DEFAULT_STYLE,
+            show_default=True,
+            help="Citation style of the notes and bibliography (see docs/citations.md).",
+        ),
+        click.option("--title", help="Title of the brief [default: the fact base's title]."),
+        click.option("--subtitle", help="A line under the title."),
+        click.option(
+            "--marking", metavar="TEXT", help="Marking line, e.g. 'OFFICIAL – FOR INTERNAL USE'."
+        ),
+        click.option("--author", help="Author or organisation named on the brief."),
+        click.option(
+            "--date",
+            "brief_date",
+            type=DATE,
+            help="Date printed on the brief [default: SOURCE_DATE_EPOCH, else today].",
+        ),
+        click.option(
+            "--key-points",
+            type=click.IntRange(0, 20),
+            default=5,
+            show_default=True,
+            help="Maximum number of key points.",
+        ),
+        click.option(
+            "--no-grades", is_flag=True, help="Leave out the source grades ([B2]) and their legend."
+        ),
+        click.option(
+            "--bibliography",
+            "with_bibliography",
+            is_flag=True,
+            help="Add a bibliography of every work cited, the original sources with the works "
+            "they are cited in, sorted as the style prescribes.",
+        ),
+        click.option(
+            "--timeline/--no-timeline",
+            default=None,
+            help="HTML and PDF: draw the dated events on a timeline [default: where there is "
+            "room, i.e. when it leaves out no fact, and always with --pages 0].",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def pages_option(f: F) -> F:
+    return click.option(
+        "--pages",
+        type=click.IntRange(min=0),
+        default=1,
+        show_default=True,
+        help="Length of the brief; the least important facts are left out to fit (0: no limit).",
+    )(f)
+
+
+def notes_option(f: F) -> F:
+    """How notes cite: --notes compact|full and --ibid/--no-ibid."""
+    f = click.option(
+        "--ibid/--no-ibid",
+        default=None,
+        help="Write 'Ibid.' for the work of the note just before, or a short note "
+        "[default: ibid for iso690; none for chicago, whose 17th edition prefers short notes].",
+    )(f)
+    return click.option(
+        "--notes",
+        type=click.Choice(["compact", "full"]),
+        help="compact: original sources of a 'cited in' chain in short form, the work read in "
+        "full at its first note; full: every work in full at its first note "
+        "[default: compact with --pages, full with --pages 0].",
+    )(f)
+
+
+def paper_option(f: F) -> F:
+    from briefgen.renderers import PAPER_SIZES
+
+    return click.option(
+        "--paper",
+        type=click.Choice(PAPER_SIZES),
+        default="a4",
+        show_default=True,
+        help="PDF: paper size.",
+    )(f)
+
+
+def template_option(f: F) -> F:
+    return click.option(
+        "--template",
+        "template_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="HTML and PDF: a directory of templates overriding the built-in ones by name.",
+    )(f)
+
+
+def brief_options(kw: dict[str, Any], lang: str, pages: int, new_since: Any) -> BriefOptions:
+    """The :class:`~briefgen.brief.BriefOptions` of :func:`brief_text_options` and
+    :func:`notes_option`, taken out of ``kw``."""
+    from briefgen.brief import BriefOptions
+
+    brief_date = kw.pop("brief_date")
+    if brief_date is not None and brief_date.day is None:
+        raise UsageError("--date needs a full date (YYYY-MM-DD)")
+    notes = kw.pop("notes")
+    return BriefOptions(
+        lang=lang,
+        style=kw.pop("style"),
+        title=kw.pop("title"),
+        subtitle=kw.pop("subtitle"),
+        marking=kw.pop("marking"),
+        author=kw.pop("author"),
+        date=brief_date.first_day() if brief_date else None,
+        key_points=kw.pop("key_points"),
+        grades=not kw.pop("no_grades"),
+        new_since=new_since,
+        bibliography=kw.pop("with_bibliography"),
+        compact_notes=(notes or ("compact" if pages else "full")) == "compact",
+        ibid=kw.pop("ibid"),
+        timeline=kw.pop("timeline"),
     )
 
 

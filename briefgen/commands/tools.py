@@ -9,20 +9,24 @@ from briefgen.schema import SCHEMAS
 
 
 @click.command()
-@click.option(
-    "--output",
-    "what",
-    type=click.Choice(SCHEMAS),
-    default="facts",
-    show_default=True,
-    help="facts, themes, sources: a fact base file; brief, facts-json: briefgen's JSON output.",
-)
-def schema(what: str) -> None:
-    """Print a JSON Schema: of a fact file (for editors) or of a JSON output (for scripts)."""
-    from briefgen.renderers.json import dumps
+@click.argument("name", type=click.Choice(SCHEMAS), required=False)
+# The option of earlier releases, which named no file: kept, with a warning, for one release.
+@click.option("--output", "old_name", type=click.Choice(SCHEMAS), hidden=True)
+def schema(name: str | None, old_name: str | None) -> None:
+    """Print the JSON Schema NAME: of a fact file (facts, themes, sources: for editors)
+    or of a JSON output (brief, facts-json: for scripts). Default: facts."""
+    from briefgen.jsontext import dumps
     from briefgen.schema import json_schema
 
-    echo(dumps(json_schema(what)))
+    if old_name is not None:
+        click.echo(
+            f"briefgen: warning: 'schema --output {old_name}' is deprecated and will go in the "
+            f"next release; use 'schema {old_name}'",
+            err=True,
+        )
+        if name is not None and name != old_name:
+            raise click.UsageError("give the schema's name once")
+    echo(dumps(json_schema(name or old_name or "facts")))
 
 
 @click.command("config")
@@ -39,9 +43,17 @@ def config_command(ctx: click.Context, settings: Settings, fmt: str) -> None:
       their [profile.NAME] tables, with --profile NAME
       environment variables (BRIEFGEN_FACTS_DIR, BRIEFGEN_BRIEF_LANG, ...)
       the command line
+
+    \b
+    A briefgen.toml comes with its directory (a clone, an archive): unless
+    the directory is trusted, it may not set output or template, nor a
+    facts-dir or changed-since directory outside its own. Trust directories
+    in your own file, or in the environment (separated by ':'):
+      trusted-directories = ["~/briefs", "/srv/reports"]   ("*": every one)
+      BRIEFGEN_TRUSTED_DIRECTORIES=~/briefs:/srv/reports
     """
     from briefgen.config import Setting, effective_settings
-    from briefgen.renderers.listing import render_settings
+    from briefgen.renderers.settings import render_settings
     from briefgen.store import default_facts_dir
 
     group = ctx.find_root().command

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from briefgen.brief import Brief
-    from briefgen.produce import RenderOptions
+    from briefgen.production import RenderOptions
 
 # format name -> (module, function); binary formats return bytes
 RENDERERS = {
@@ -41,8 +41,8 @@ SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def render(brief: Brief, fmt: str, options: RenderOptions | None = None) -> str | bytes:
     """Render ``brief`` as ``fmt`` (one of :data:`FORMATS`), whole: fitting a length is
-    done before (see :func:`briefgen.produce.produce`)."""
-    from briefgen.produce import RenderOptions
+    done before (see :func:`briefgen.production.produce`)."""
+    from briefgen.production import RenderOptions
 
     module, function = RENDERERS[fmt]
     renderer: Any = getattr(import_module(module), function)

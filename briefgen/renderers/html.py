@@ -35,7 +35,7 @@ from briefgen.model import FOLDABLE_SPACE
 from briefgen.paths import package_data
 
 if TYPE_CHECKING:
-    from briefgen.produce import RenderOptions
+    from briefgen.production import RenderOptions
 
 TEMPLATE = "brief.html.j2"
 CSS_PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -115,6 +115,9 @@ def brief_html(
         return environment.get_template(TEMPLATE).render(context)
     except TemplateError as exc:
         raise RenderError(f"template {_template_position(exc)}: {exc}") from None
+    except Exception as exc:  # what Python itself raises: {{ 1 / 0 }}, {{ "{0}".format_map({}) }}
+        where = _template_position(exc)
+        raise RenderError(f"template {where}: {type(exc).__name__}: {exc}") from exc
 
 
 def render_html(brief: Brief, options: RenderOptions | None = None) -> str:
@@ -128,7 +131,7 @@ def document_keywords(brief: Brief) -> list[str]:
     return list(dict.fromkeys([*brief.theme_titles(), *tags]))
 
 
-def _template_position(error: TemplateError) -> str:
+def _template_position(error: Exception) -> str:
     """``brief.html.j2:12``: where in which template ``error`` happened."""
     if isinstance(error, TemplateSyntaxError):
         return f"{error.name or TEMPLATE}:{error.lineno}"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 # pydantic builds the published JSON Schema from these; it needs typing_extensions'
@@ -13,12 +10,11 @@ from typing_extensions import TypedDict
 
 from briefgen.brief import Brief, EstimateRow, Item, Note
 from briefgen.cite import plain_text
-from briefgen.model import Source
+from briefgen.jsontext import BRIEF_SCHEMA, dumps, source_to_dict
+from briefgen.vocabulary import Kind
 
 if TYPE_CHECKING:
-    from briefgen.produce import RenderOptions
-
-SCHEMA_VERSION: Literal[2] = 2
+    from briefgen.production import RenderOptions
 
 
 class ThemeJSON(TypedDict):
@@ -30,11 +26,13 @@ class ItemJSON(TypedDict):
     """A fact as shown in the brief; ``note`` is the number of its note (null for a removed fact)."""
 
     fact: str
-    kind: Literal["event", "figure", "statement", "assessment"]
+    kind: Kind
     date: str | None
     priority: int
     text: str
     note: int | None
+    # A fact shown a second time (a key point in an estimates table) calls its first note.
+    repeated: bool
     status: Literal["new", "changed", "removed"] | None
 
 
@@ -99,7 +97,7 @@ class SummaryJSON(TypedDict):
 
 
 class BriefJSON(TypedDict):
-    """The JSON brief, version 2 (``briefgen schema --output brief``)."""
+    """The JSON brief, version 2 (``briefgen schema brief``)."""
 
     schema: Literal[2]
     title: str
@@ -125,7 +123,7 @@ class BriefJSON(TypedDict):
 def brief_to_dict(brief: Brief) -> BriefJSON:
     """The brief as plain data (see :class:`BriefJSON` and the README)."""
     return {
-        "schema": SCHEMA_VERSION,
+        "schema": BRIEF_SCHEMA,
         "title": brief.title,
         "subtitle": brief.subtitle,
         "date": brief.date.isoformat(),
@@ -175,63 +173,6 @@ def render_json(brief: Brief, options: RenderOptions | None = None) -> str:
     return dumps(brief_to_dict(brief))
 
 
-# Where pydantic_core's JSON differs from json.dumps's: numbers between 1e-9 and
-# 1e-4, written 0.00001 or 1e-7 instead of 1e-05 or 1e-07. Strings that merely
-# look like that only cost the slower path. (The pattern starts with a literal,
-# which the regular expression engine looks for fast, and checks for the digit
-# before it last, so that an id like "climate-2" is not taken for a number.)
-_SMALL_DECIMAL = "0.0000"
-_ONE_DIGIT_EXPONENT = re.compile(r"e-[0-9](?![0-9])(?<=[0-9]e-[0-9])")
-
-
-def dumps(data: Any) -> str:
-    """JSON as briefgen writes it: UTF-8, indented, stable, one final newline.
-
-    The text is that of ``json.dumps(data, ensure_ascii=False, indent=2)``.
-    pydantic_core writes it about five times faster (json's indented encoder
-    is pure Python, which shows on a 10,000-fact listing); json itself is used
-    where the two would differ.
-    """
-    import pydantic_core
-
-    try:
-        text = pydantic_core.to_json(data, indent=2).decode()
-    except (ValueError, TypeError, pydantic_core.PydanticSerializationError):
-        text = None
-    if text is None or _SMALL_DECIMAL in text or _ONE_DIGIT_EXPONENT.search(text):
-        text = json.dumps(data, ensure_ascii=False, indent=2)
-    return text + "\n"
-
-
-def iter_listing(head: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
-    """The text of ``dumps({**head, key: list(items)})``, in pieces: one per item.
-
-    The items are converted, written and dropped one by one, so that a listing
-    of 100,000 facts is never held in memory, as data or as text.
-    """
-    members = iter(items)
-    first = next(members, _NOTHING)
-    if first is _NOTHING:
-        yield dumps({**head, key: []})
-        return
-    envelope = dumps({**head, key: [None]})  # with a placeholder for the members
-    before, after = envelope.rsplit("    null", 1)
-    # dumps() indents a member of that list by two levels (four spaces).
-    yield before + "    " + dumps(first)[:-1].replace("\n", "\n    ")
-    for item in members:
-        yield ",\n    " + dumps(item)[:-1].replace("\n", "\n    ")
-    yield after
-
-
-_NOTHING = object()
-
-
-def source_to_dict(source: Source) -> dict[str, Any]:
-    """A source with its CSL field names; absent fields are left out."""
-    data = source.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return {key: value for key, value in data.items() if value != []}
-
-
 def _item(item: Item) -> ItemJSON:
     fact = item.fact
     return {
@@ -241,6 +182,7 @@ def _item(item: Item) -> ItemJSON:
         "priority": fact.priority,
         "text": item.text,
         "note": item.note,
+        "repeated": item.repeated,
         "status": item.status,
     }
 

@@ -7,14 +7,11 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from briefgen.cite import person
+from briefgen.jsontext import LISTING_SCHEMA, dumps, fact_to_dict, iter_listing, source_to_dict
 from briefgen.model import Fact, FactBase, localized
-from briefgen.renderers.json import dumps, iter_listing, source_to_dict
 from briefgen.renderers.markdown import escape
-
-SCHEMA_VERSION = 1
 
 
 def render_themes(base: FactBase, fmt: str, lang: str) -> str:
@@ -29,30 +26,20 @@ def render_themes(base: FactBase, fmt: str, lang: str) -> str:
             }
             for t in base.themes
         ]
-        return dumps({"schema": SCHEMA_VERSION, "themes": rows})
+        return dumps({"schema": LISTING_SCHEMA, "themes": rows})
     cells = [[t.id, localized(t.title, lang), str(counts[t.id])] for t in base.themes]
     if fmt == "md":
         lines = ["| Theme | Title | Facts |", "|---|---|---:|"]
         lines += [f"| `{i}` | {escape(title)} | {n} |" for i, title, n in cells]
         return "\n".join(lines) + "\n"
-    return _table(["Theme", "Title", "Facts"], cells, right={2})
-
-
-def fact_to_dict(fact: Fact) -> dict[str, Any]:
-    """A fact as JSON data, with the field names of the fact format."""
-    data = fact.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return {key: value for key, value in data.items() if value != []}
-
-
-def render_facts(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> str:
-    """The facts listed as ``fmt``: table, json, jsonl, md or csv."""
-    return "".join(iter_facts(base, facts, fmt, lang))
+    return table(["Theme", "Title", "Facts"], cells, right={2})
 
 
 def iter_facts(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> Iterator[str]:
-    """The text of :func:`render_facts` in pieces, a fact at a time for JSON and JSON Lines."""
+    """The facts listed as ``fmt`` (table, json, jsonl, md or csv), in pieces: a fact at a
+    time for JSON and JSON Lines."""
     if fmt == "json":
-        yield from iter_listing({"schema": SCHEMA_VERSION}, "facts", map(fact_to_dict, facts))
+        yield from iter_listing({"schema": LISTING_SCHEMA}, "facts", map(fact_to_dict, facts))
     elif fmt == "jsonl":
         for fact in facts:
             yield json.dumps(fact_to_dict(fact), ensure_ascii=False) + "\n"
@@ -82,7 +69,8 @@ def _render_facts_whole(base: FactBase, facts: Sequence[Fact], fmt: str, lang: s
         for f in facts:
             q = f.quantity
             writer.writerow(
-                [
+                _cell(value)
+                for value in [
                     f.id,
                     f.kind,
                     f.date or "",
@@ -103,7 +91,7 @@ def _render_facts_whole(base: FactBase, facts: Sequence[Fact], fmt: str, lang: s
             for f in facts
         ]
         return "\n".join(lines) + "\n"
-    return _table(
+    return table(
         ["Id", "Kind", "Date", "Themes", "Text", "Sources"],
         [
             [
@@ -121,21 +109,13 @@ def _render_facts_whole(base: FactBase, facts: Sequence[Fact], fmt: str, lang: s
 
 
 def render_sources(base: FactBase, fmt: str, lang: str) -> str:
-    """The sources as a table, JSON or Markdown listing, or as a CSL-JSON or BibTeX file."""
-    if fmt == "csl-json":
-        from briefgen.export import render_csl_json
-
-        return render_csl_json(base.sources.values())
-    if fmt == "bibtex":
-        from briefgen.export import render_bibtex
-
-        return render_bibtex(base.sources.values())
+    """The sources as a table, JSON or Markdown listing."""
     cited: Counter[str] = Counter()
     for fact in base.facts:
         cited.update({s for ref in fact.sources for s in (ref.ref, *ref.via)})
     if fmt == "json":
         sources = [{**source_to_dict(s), "facts": cited[s.id]} for s in base.sources.values()]
-        return dumps({"schema": SCHEMA_VERSION, "sources": sources})
+        return dumps({"schema": LISTING_SCHEMA, "sources": sources})
     rows = []
     for s in base.sources.values():
         who = "; ".join(person(name) for name in s.author)
@@ -146,14 +126,26 @@ def render_sources(base: FactBase, fmt: str, lang: str) -> str:
         lines = ["| Id | Grade | Author | Title | Date | Facts |", "|---|---|---|---|---|---:|"]
         lines += ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
-    return _table(["Id", "Grade", "Author", "Title", "Date", "Facts"], rows, right={5}, wide={3})
+    return table(["Id", "Grade", "Author", "Title", "Date", "Facts"], rows, right={5}, wide={3})
+
+
+# A spreadsheet reads a cell starting with one of these as a formula, which can run
+# commands or send data away; a leading quote mark makes it text again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """``value`` as a CSV cell that no spreadsheet takes for a formula (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _refs(fact: Fact) -> list[str]:
     return [ref.ref + (f" (via {', '.join(ref.via)})" if ref.via else "") for ref in fact.sources]
 
 
-def _table(
+def table(
     headers: list[str],
     rows: list[list[str]],
     right: frozenset[int] | set[int] = frozenset(),
@@ -197,18 +189,3 @@ def _table(
     console.print(table)
     text = buffer.getvalue()
     return text if is_tty else "\n".join(line.rstrip() for line in text.split("\n"))
-
-
-def render_settings(rows: Sequence[Any], fmt: str) -> str:
-    """The effective configuration (``briefgen config``)."""
-
-    def shown(value: Any) -> Any:
-        if isinstance(value, (list, tuple)):
-            return [shown(v) for v in value]
-        return value if value is None or isinstance(value, (bool, int, float)) else str(value)
-
-    if fmt == "json":
-        data = [{"key": r.key, "value": shown(r.value), "origin": r.origin} for r in rows]
-        return dumps({"schema": SCHEMA_VERSION, "settings": data})
-    cells = [[r.key, json.dumps(shown(r.value), ensure_ascii=False), r.origin] for r in rows]
-    return _table(["Setting", "Value", "From"], cells)

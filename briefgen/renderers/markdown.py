@@ -14,9 +14,10 @@ from briefgen.brief import Brief, Item, Note
 from briefgen.cite import Citation
 from briefgen.labels import label
 from briefgen.model import FOLDABLE_SPACE, needs_folding
+from briefgen.renderers import superscript
 
 if TYPE_CHECKING:
-    from briefgen.produce import RenderOptions
+    from briefgen.production import RenderOptions
 
 # Characters with a meaning somewhere in CommonMark, GitHub or pandoc Markdown.
 # "&" only matters where it starts an entity (&amp; &#38;); "!" only before "[", escaped anyway.
@@ -61,6 +62,9 @@ def _comment(note: Note, lang: str) -> str:
 
 
 def _markers(item: Item) -> str:
+    if item.repeated:
+        # The same fact shown again: its note is already called; point to it in plain text.
+        return superscript(item.notes)
     return "".join(f"[^{n}]" for n in item.notes)
 
 

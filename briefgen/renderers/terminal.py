@@ -22,7 +22,7 @@ from briefgen.brief import Brief, Estimates, Item
 from briefgen.charts import terminal_chart
 from briefgen.cite import Citation
 from briefgen.labels import label
-from briefgen.produce import RenderOptions, Terminal
+from briefgen.production import RenderOptions, Terminal
 from briefgen.renderers import superscript
 
 HEADING = Style(bold=True)

@@ -11,17 +11,21 @@ examples.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from briefgen.cite import (
     PERIODICAL_TYPES,
     STANDALONE_TYPES,
     WEB_TYPES,
     Citation,
+    Segment,
     Typography,
     close,
     family_name,
+    format_locators,
     inverted,
     join,
+    latin,
     link,
     name_list,
     person,
@@ -30,6 +34,7 @@ from briefgen.cite import (
     text,
 )
 from briefgen.labels import MINOR_WORDS_EN, format_date, label
+from briefgen.locators import Locator
 from briefgen.model import Name, Source
 
 # Notes name up to three authors, then the first and "et al." (14.76).
@@ -49,17 +54,24 @@ class ChicagoStyle:
     """Chicago 17th edition, notes and bibliography."""
 
     name = "chicago"
+    # Chicago 17 discourages "Ibid." in favour of short notes (14.34).
+    ibid_by_default = False
 
     def typography(self, lang: str) -> Typography:
         return Typography.of(lang, punctuation_inside_quotes=lang == "en")
 
+    def locator(self, locators: Sequence[Locator], lang: str) -> str | None:
+        # A page is its number alone (14.22), in English; French keeps "p.".
+        return format_locators(locators, lang, bare_pages=lang == "en", serial_comma=True)
+
     def full(self, source: Source, lang: str, locator: str | None = None) -> Citation:
         typography = self.typography(lang)
         names = [person(n) for n in source.author or source.editor]
-        creators = text(
+        creators = _latin(
             _with_role(
                 name_list(names, lang, serial_comma=True, most=MOST_NAMES_IN_NOTES), source, lang
-            )
+            ),
+            lang,
         )
         title = _title(_cased(source.title, source), source, typography)
         if source.type in ITALIC_TYPES:
@@ -74,59 +86,97 @@ class ChicagoStyle:
                 head = join([head, text(f"({facts})")], " ", typography)
             else:
                 head = join([head, text(_year(source, lang))], ", ", typography)
-            parts = [head, text(locator), text(_access(source, lang))]
+            parts = [head, text(locator)]
         else:
-            parts = [creators, title, _host(source), text(_publisher(source))]
+            parts = [creators, title, _host(source, lang), text(_publisher(source))]
             parts += [text(_series(source, lang)), text(_date(source, lang)), text(locator)]
-        return join([*parts, link(source.URL)], ", ", typography)
+        # The date of access goes just before the URL (14.12).
+        return join([*parts, text(_access(source, lang)), link(source.URL)], ", ", typography)
 
-    def short(self, source: Source, lang: str, locator: str | None = None) -> Citation:
+    def short(
+        self,
+        source: Source,
+        lang: str,
+        locator: str | None = None,
+        distinction: Citation = (),
+    ) -> Citation:
         typography = self.typography(lang)
         names = [family_name(n) for n in source.author or source.editor]
         title = short_title(source)
+        url = bool(distinction) and distinction[-1].url is not None
         parts = [
-            text(name_list(names, lang, serial_comma=True, most=MOST_NAMES_IN_NOTES)),
+            _latin(name_list(names, lang, serial_comma=True, most=MOST_NAMES_IN_NOTES), lang),
             _title(_cased(title, source), source, typography),
             # A work with neither creator nor title is named by its host, else its URL.
-            () if names or title else _host(source) or link(source.URL),
+            () if names or title else _host(source, lang) or link(source.URL),
+            () if url else distinction,
             text(locator),
+            # A URL comes last, as in a full note.
+            distinction if url else (),
         ]
         return join(parts, ", ", typography)
 
-    def ibid(self, lang: str, locator: str | None = None) -> Citation:
-        # Chicago sets "Ibid." in roman (7.56).
-        return join([text(label(lang, "ibid")), text(locator)], ", ", self.typography(lang))
+    def distinctions(self, source: Source, lang: str) -> tuple[Citation, ...]:
+        return (
+            text(_year(source, lang)),
+            text(_date(source, lang) or _access(source, lang)),
+            _host(source, lang),
+            link(source.URL),
+        )
 
-    def bibliography_entry(self, source: Source, lang: str) -> Citation:
+    def ibid(self, lang: str, locator: str | None = None) -> Citation:
+        # "Ibid." is in roman in English (7.56), in italics in French, as Latin words are.
+        return join(
+            [(Segment(label(lang, "ibid"), italic=lang != "en"),), text(locator)],
+            ", ",
+            self.typography(lang),
+        )
+
+    def bibliography_entry(
+        self, source: Source, lang: str, cited_in: Sequence[Citation] = ()
+    ) -> Citation:
         typography = self.typography(lang)
-        creators = _bibliography_names(source.author or source.editor, lang)
+        creators = _latin(
+            _with_role(_bibliography_names(source.author or source.editor, lang), source, lang),
+            lang,
+        )
         title = _title(_cased(source.title, source), source, typography)
-        host = _host(source)
+        host = _host(source, lang)
+        access = text(_capitalized(_access(source, lang) or ""))
         if not creators and host and source.type in PERIODICAL_TYPES:
             # An unsigned newspaper or magazine article is listed under the periodical (14.207).
-            groups = [host, title, text(_capitalized(_date(source, lang)))]
+            groups = [host, title, text(_capitalized(_date(source, lang) or ""))]
         elif source.type in ITALIC_TYPES:
             facts = _publication_facts(source, lang) or _capitalized(_year(source, lang))
             groups = [
-                text(_with_role(creators, source, lang)),
+                creators,
                 title,
                 text(source.container_title),
                 text(_series(source, lang)),
                 text(facts),
-                text(_capitalized(_access(source, lang) or "")),
             ]
         else:
             details = [host, text(_publisher(source)), text(_series(source, lang))]
-            date = text(_capitalized(_date(source, lang)))
-            groups = [text(_with_role(creators, source, lang)), title]
+            date = text(_capitalized(_date(source, lang) or ""))
+            groups = [creators, title]
             if source.type in WEB_TYPES or not any(details):
                 # A web page's date is a sentence of its own (14.206); a periodical's
                 # follows its name (14.191).
                 groups += [join(details, ", ", typography), date]
             else:
                 groups.append(join([*details, text(_date(source, lang))], ", ", typography))
-        groups.append(link(source.URL))
+        groups += [access, link(source.URL)]
+        if cited_in:
+            # An original known through another work: "Cited in" that work (14.260).
+            separator = label(lang, "list_separator")
+            names = join(cited_in, separator, typography)
+            groups.append((Segment(f"{label(lang, 'cited_in_entry')} "), *names))
         return close(join(groups, ". ", typography), typography)
+
+
+def _latin(value: str, lang: str) -> Citation:
+    """Names with "et al.", in roman in English (7.56) and in italics in French."""
+    return latin(value, lang, italic=lang != "en")
 
 
 def _with_role(creators: str, source: Source, lang: str) -> str:
@@ -141,7 +191,10 @@ def _bibliography_names(names: tuple[Name, ...], lang: str) -> str:
     written = [inverted(names[0]), *(person(n) for n in names[1:])] if names else []
     if len(written) > MOST_NAMES_IN_BIBLIOGRAPHY:
         return f"{', '.join(written[:NAMES_BEFORE_ET_AL])}, {label(lang, 'et_al')}"
-    return name_list(written, lang, serial_comma=True, most=MOST_NAMES_IN_BIBLIOGRAPHY)
+    # After the inverted first name, a comma precedes "and": "Morillot, Juliette, and …".
+    return name_list(
+        written, lang, serial_comma=True, most=MOST_NAMES_IN_BIBLIOGRAPHY, always_comma=True
+    )
 
 
 def _title(title: str | None, source: Source, typography: Typography) -> Citation:
@@ -154,14 +207,18 @@ def _title(title: str | None, source: Source, typography: Typography) -> Citatio
     return quoted(title, typography)
 
 
-def _host(source: Source) -> Citation:
+def _host(source: Source, lang: str) -> Citation:
     host = source.container_title
     if not host:
         return ()
     if source.type in PERIODICAL_TYPES and host.startswith("The "):
         # An initial "The" is dropped from the name of a periodical (14.172).
         host = host[4:]
-    return text(host, italic=source.type in ITALIC_HOSTS)
+    named = text(host, italic=source.type in ITALIC_HOSTS)
+    if source.type == "post-weblog" and "blog" not in host.casefold():
+        # A blog's name is followed by "(blog)" unless it says so itself (14.208).
+        return (*named, Segment(f" ({label(lang, 'blog')})"))
+    return named
 
 
 def _publisher(source: Source) -> str | None:
@@ -186,14 +243,19 @@ def _series(source: Source, lang: str) -> str | None:
 
 def _year(source: Source, lang: str) -> str:
     """A book or report is dated by its year (14.145)."""
-    return str(source.issued.year) if source.issued else label(lang, "nd")
+    return str(source.issued.year) if source.issued else _nd(lang)
 
 
-def _date(source: Source, lang: str) -> str:
-    """The full date; without one, the date of access, else "n.d." (14.12, 14.206)."""
+def _date(source: Source, lang: str) -> str | None:
+    """The full date; without one, "n.d.", unless a date of access stands for it (14.12,
+    14.206), which :func:`_access` gives just before the URL."""
     if source.issued:
         return format_date(source.issued, lang, month_first=True)
-    return _access(source, lang) or label(lang, "nd")
+    return None if source.accessed else _nd(lang)
+
+
+def _nd(lang: str) -> str:
+    return label(lang, "nd")
 
 
 def _access(source: Source, lang: str) -> str | None:
@@ -222,17 +284,27 @@ _BREAKS = (":", "?", "!", "—", "–", "|")
 def headline_case(title: str) -> str:
     """``title`` in headline style: major words capitalised, minor words in lower case.
 
-    The first and last words, and the first word after a colon, dash or
-    question mark, are always capitalised. Words written with a capital
-    inside (``DPRK``, ``McCartney``, ``iPhone``) are left as they are.
+    The first and last words, and the first word after a colon, dash, full
+    stop or question mark, are always capitalised. Words written with a
+    capital inside (``DPRK``, ``McCartney``, ``iPhone``) are left as they are.
     """
     words = title.split(" ")
     out = []
     force = True
     for index, word in enumerate(words):
         out.append(_case_word(word, force or index == len(words) - 1))
-        force = word.endswith(_BREAKS) or word in _BREAKS
+        force = word.endswith(_BREAKS) or word in _BREAKS or _ends_sentence(word)
     return " ".join(out)
+
+
+def _ends_sentence(word: str) -> bool:
+    """A word ending in a full stop, not an abbreviation: "Ukrainians.", not "U.S." or "vs."."""
+    bare = word.rstrip(".\u201d\u2019\"')")
+    return (
+        word.rstrip("\u201d\u2019\"')").endswith(".")
+        and "." not in bare
+        and f"{bare.casefold()}." not in MINOR_WORDS_EN
+    )
 
 
 def _case_word(word: str, force: bool) -> str:

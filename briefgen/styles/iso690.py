@@ -12,6 +12,8 @@ l'adresse : https://…``. docs/citations.md gives every rule with examples.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from briefgen.cite import (
     PERIODICAL_TYPES,
     STANDALONE_TYPES,
@@ -21,9 +23,11 @@ from briefgen.cite import (
     Typography,
     close,
     family_name,
+    format_locators,
     inverted,
     is_online,
     join,
+    latin,
     link,
     name_list,
     person,
@@ -32,6 +36,7 @@ from briefgen.cite import (
     text,
 )
 from briefgen.labels import format_date, label
+from briefgen.locators import Locator
 from briefgen.model import Source
 
 # ISO 690 names up to three creators; beyond, the first and "et al.".
@@ -45,15 +50,20 @@ class Iso690Style:
     """ISO 690:2021: comma-separated notes, sentence-grouped bibliography."""
 
     name = "iso690"
+    # French usage, which the style follows, keeps "Ibid." for the work of the note before.
+    ibid_by_default = True
 
     def typography(self, lang: str) -> Typography:
         return Typography.of(lang)
 
+    def locator(self, locators: Sequence[Locator], lang: str) -> str | None:
+        return format_locators(locators, lang)
+
     def full(self, source: Source, lang: str, locator: str | None = None) -> Citation:
         typography = self.typography(lang)
+        title, host = _title_and_host(source, lang, typography, bibliography=False)
         parts = [
-            text(_creators(source, lang, bibliography=False)),
-            *_title_and_host(source, lang, typography, bibliography=False),
+            *_identified(_creators(source, lang, bibliography=False), title, host, source, lang),
             text(_series(source, lang)),
             text(_publisher(source, lang)),
             text(_date(source, lang)),
@@ -63,17 +73,37 @@ class Iso690Style:
         ]
         return join(parts, ", ", typography)
 
-    def short(self, source: Source, lang: str, locator: str | None = None) -> Citation:
+    def short(
+        self,
+        source: Source,
+        lang: str,
+        locator: str | None = None,
+        distinction: Citation = (),
+    ) -> Citation:
         typography = self.typography(lang)
         names = [family_name(n) for n in source.author or source.editor]
         title = short_title(source)
+        url = bool(distinction) and distinction[-1].url is not None
         parts = [
-            text(name_list(names, lang, serial_comma=False, most=MOST_NAMES)),
+            latin(name_list(names, lang, serial_comma=False, most=MOST_NAMES), lang, italic=True),
             _title(title, source, typography, bibliography=False) if title else (),
             () if names or title else _untitled(source),
+            () if url else distinction,
             text(locator),
+            # A URL comes last, as in a full note.
+            distinction if url else (),
         ]
         return join(parts, ", ", typography)
+
+    def distinctions(self, source: Source, lang: str) -> tuple[Citation, ...]:
+        year = str(source.issued.year) if source.issued else label(lang, "nd_iso")
+        host = source.container_title
+        return (
+            text(year),
+            text(_date(source, lang)),
+            text(host, italic=source.type not in ITALIC_TYPES) if host else (),
+            link(source.URL),
+        )
 
     def ibid(self, lang: str, locator: str | None = None) -> Citation:
         # Latin abbreviations are set in italics in French typography, as the institutes do.
@@ -83,9 +113,12 @@ class Iso690Style:
             self.typography(lang),
         )
 
-    def bibliography_entry(self, source: Source, lang: str) -> Citation:
+    def bibliography_entry(
+        self, source: Source, lang: str, cited_in: Sequence[Citation] = ()
+    ) -> Citation:
         typography = self.typography(lang)
         title, host = _title_and_host(source, lang, typography, bibliography=True)
+        creators = _creators(source, lang, bibliography=True)
         publisher = _publisher(source, lang)
         date = _date(source, lang)
         # A sentence that starts with a word of ours, not of the source, takes a capital.
@@ -93,19 +126,35 @@ class Iso690Style:
         if publisher and not source.publisher_place and not source.publisher:
             publication = _capitalized(publication)
         groups = [
-            text(_creators(source, lang, bibliography=True)),
-            title,
-            host,
+            *_identified(creators, title, host, source, lang),
             text(_series(source, lang)),
             text(publication),
             text(f"ISSN {source.ISSN}" if source.ISSN else None),
         ]
+        if cited_in:
+            # An original known through other works names them (as CMOS 14.260 does).
+            separator = label(lang, "list_separator")
+            names = join(cited_in, separator, typography)
+            groups.append((Segment(f"{label(lang, 'cited_in_entry')} "), *names))
         entry = join(groups, ". ", typography)
         if not source.URL:
             return close(entry, typography)
-        # No period after the URL: it would read as part of the address.
+        # The URL comes last, with no period after it: it would read as part of the address.
         available = (Segment(f"{label(lang, 'available_at')} "), *link(source.URL))
         return join([entry, available], ". ", typography)
+
+
+def _identified(
+    creators: str, title: Citation, host: Citation, source: Source, lang: str
+) -> list[Citation]:
+    """Creators, title and host; "[online]" follows the title or host, else the creators,
+    so that every online resource says so, an untitled page known by its URL too."""
+    names = latin(creators, lang, italic=True)
+    if is_online(source) and not (title or host):
+        medium = f"[{label(lang, 'online')}]"
+        # Starting the note or the reference, it takes a capital: "[Online]".
+        names = (*names, Segment(f" {medium}")) if names else text(_capitalized(medium))
+    return [names, title, host]
 
 
 def _untitled(source: Source) -> Citation:
@@ -116,7 +165,8 @@ def _untitled(source: Source) -> Citation:
 
 
 def _creators(source: Source, lang: str, *, bibliography: bool) -> str:
-    """Authors; when there are none, editors marked "(ed.)"."""
+    """Authors; when there are none, editors marked "(ed.)". In the bibliography, family
+    names and institutions are in capitals, as in the standard's examples."""
     names = source.author or source.editor
     written = [inverted(n, upper=True) if bibliography else person(n) for n in names]
     creators = name_list(written, lang, serial_comma=False, most=MOST_NAMES)
@@ -184,7 +234,7 @@ def _by_organisation(source: Source) -> bool:
 
 def _date(source: Source, lang: str) -> str:
     """The date of publication ("n.d." when unknown), then the date of access if known."""
-    issued = format_date(source.issued, lang) if source.issued else label(lang, "nd")
+    issued = format_date(source.issued, lang) if source.issued else label(lang, "nd_iso")
     if source.accessed:
         issued += f" [{label(lang, 'accessed')} {format_date(source.accessed, lang)}]"
     return issued

@@ -1,4 +1,4 @@
-"""One call from a recipe to a finished document: fit, build, render.
+"""Production: one call from a recipe to a finished document: fit, build, render.
 
 :func:`produce` is what ``briefgen brief`` does, as a library call: it fits
 the brief to its length (:mod:`briefgen.fitting`, the same facts in every

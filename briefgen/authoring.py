@@ -1,0 +1,451 @@
+"""Adding to a fact base: a fact to ``items/*.yaml``, sources to ``sources.yaml``.
+
+What is added is written as a YAML block of its own and appended to the end
+of its file: the rest of the file, its comments, its order and its layout,
+is left byte for byte as it was, which a round-trip YAML library would only
+promise. The block is made here, with every value quoted where YAML would
+read it otherwise, and read back before anything is written.
+
+Nothing is written unless the whole base, with the addition, loads without a
+problem (:func:`check_with`): the files are copied into a temporary directory,
+the new text put in place there, and the store reads that copy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from briefgen import safe_yaml
+from briefgen.errors import InvalidFactBase, Problem, UsageError
+from briefgen.model import Fact, FactBase, Source
+from briefgen.paragraphs import Located, SourceText
+from briefgen.paths import display_path
+
+MAX_ID_WORDS = 6
+MAX_ID_LENGTH = 60
+
+# The order keys are written in, as the fact format documents them.
+FACT_KEYS = (
+    "id",
+    "kind",
+    "themes",
+    "date",
+    "text",
+    "sources",
+    "credibility",
+    "quantity",
+    "priority",
+    "added",
+    "contradicts",
+    "tags",
+    "comment",
+)
+SOURCE_KEYS = (
+    "id",
+    "type",
+    "title",
+    "title-short",
+    "author",
+    "editor",
+    "container-title",
+    "collection-title",
+    "publisher",
+    "publisher-place",
+    "number",
+    "ISSN",
+    "issued",
+    "accessed",
+    "URL",
+    "language",
+    "text",
+    "reliability",
+    "descriptor",
+    "note",
+)
+
+
+# -- ids ---------------------------------------------------------------------------------
+
+
+def slugify(text: str, max_words: int = MAX_ID_WORDS) -> str:
+    """A slug of ``text``'s first words: ``"About 12,000 soldiers"`` -> ``about-12000-soldiers``.
+
+    Accents are dropped, digit groups joined; words of one or two letters are
+    left out unless they are numbers.
+    """
+    from briefgen.query import fold
+
+    folded = re.sub(r"(?<=\d)[,.\s\u00a0\u202f](?=\d{3}\b)", "", fold(text))
+    words = [w for w in re.findall(r"[a-z0-9]+", folded) if len(w) > 2 or w.isdigit()]
+    slug = "-".join(words[:max_words])[:MAX_ID_LENGTH].strip("-")
+    return slug or "fact"
+
+
+def unique_id(wanted: str, taken: Iterable[str]) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3``... whichever is not taken."""
+    used = set(taken)
+    candidate, count = wanted, 1
+    while candidate in used:
+        count += 1
+        candidate = f"{wanted}-{count}"
+    return candidate
+
+
+# -- quotes in local texts ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    """A quote looked up in the local text of its source."""
+
+    source_id: str
+    text_file: Path | None  # None: the source has no local text to look in
+    located: Located | None  # None: not found (or no text)
+
+
+def read_source_text(
+    source: Source, texts_dir: Path | None
+) -> tuple[Path | None, SourceText | None]:
+    """The local text of ``source`` in ``texts_dir`` (its ``text:`` file), if there is one."""
+    if source.text is None or texts_dir is None:
+        return None, None
+    path = texts_dir / source.text
+    if not path.is_file():
+        return path, None
+    return path, SourceText(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def check_quote(base: FactBase, source_id: str, quote: str, texts_dir: Path | None) -> QuoteCheck:
+    """Look ``quote`` up in the local text of ``source_id``, and count its paragraph.
+
+    The paragraph is counted from the nearest paragraph that another fact of
+    the base cites with ``§N`` and a quote (see :mod:`briefgen.paragraphs`).
+    """
+    source = base.sources[source_id]
+    path, text = read_source_text(source, texts_dir)
+    if text is None:
+        return QuoteCheck(source_id, None, None)
+    cited = [
+        (ref.locator, ref.quote)
+        for fact in base.facts
+        for ref in fact.sources
+        if ref.ref == source_id
+    ]
+    return QuoteCheck(source_id, path, text.locate(quote, text.anchors(cited)))
+
+
+# -- YAML blocks -------------------------------------------------------------------------
+
+# One word (letters of any script, digits, dots, hyphens) may stand unquoted: ids, names.
+_PLAIN = re.compile(r"^[^\W_][\w.-]*$")
+_FLOW_WIDTH = 88
+# Texts in every language read best one under the other, whatever their length.
+_BLOCK_KEYS = frozenset({"text", "comment", "sources"})
+
+
+def scalar(value: Any) -> str:
+    """``value`` as a YAML scalar that reads back as the same value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    text = str(value)
+    if _PLAIN.match(text) and safe_yaml.parse(text).data == text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{scalar(k)}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    return scalar(value)
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, (Mapping, list, tuple))
+
+
+def _lines(value: Mapping[str, Any], indent: str, keys: Sequence[str] = ()) -> list[str]:
+    """A block mapping; short collections of scalars stay on one line, in flow style."""
+    lines = []
+    order = [k for k in keys if k in value] + [k for k in value if k not in keys]
+    for key in order:
+        item, head = value[key], f"{indent}{scalar(key)}:"
+        if _is_scalar(item):
+            lines.append(f"{head} {scalar(item)}")
+            continue
+        flow = _flow(item)
+        nested = isinstance(item, Mapping) and not all(_is_scalar(v) for v in item.values())
+        if not nested and key not in _BLOCK_KEYS and len(head) + 1 + len(flow) <= _FLOW_WIDTH:
+            lines.append(f"{head} {flow}")
+        elif isinstance(item, Mapping):
+            lines.append(head)
+            lines += _lines(item, indent + "  ")
+        else:
+            lines.append(head)
+            for element in item:
+                flat = isinstance(element, Mapping) and all(_is_scalar(v) for v in element.values())
+                fits = len(indent) + 4 + len(_flow(element)) <= _FLOW_WIDTH
+                if flat and fits and key not in _BLOCK_KEYS:
+                    lines.append(f"{indent}  - {_flow(element)}")
+                elif isinstance(element, Mapping) and element:
+                    inner = _lines(element, indent + "    ")
+                    lines.append(f"{indent}  - {inner[0].lstrip()}")
+                    lines += inner[1:]
+                else:
+                    lines.append(f"{indent}  - {_flow(element)}")
+    return lines
+
+
+def item_block(data: Mapping[str, Any], keys: Sequence[str] = FACT_KEYS) -> str:
+    """One item of a YAML list (``- id: ...``), its keys in the documented order."""
+    lines = _lines(data, "  ", keys)
+    return "- " + lines[0].lstrip() + "\n" + "".join(line + "\n" for line in lines[1:])
+
+
+def appended(existing: str, blocks: Sequence[str], items: Sequence[Mapping[str, Any]]) -> str:
+    """``existing`` (the text of a YAML list file) with ``blocks`` added at its end.
+
+    The blocks follow the file's layout: the indentation of its items, and a
+    blank line between items if it has them. The result is read back: it must
+    hold the old items followed by ``items``, or :class:`UsageError` says why not.
+    """
+    document = safe_yaml.parse(existing) if existing.strip() else safe_yaml.Document()
+    old = document.data if document.data is not None else []
+    lines = existing.splitlines()
+    indent, spaced = "", False
+    if document.item_lines:
+        first = lines[document.item_lines[0] - 1]
+        indent = first[: len(first) - len(first.lstrip())]
+        above = document.item_lines[-1] - 2  # the line above the last item, 0-based
+        while above >= 0 and lines[above].lstrip().startswith("#"):
+            above -= 1
+        spaced = above >= 0 and not lines[above].strip()
+    text = existing if not existing or existing.endswith("\n") else existing + "\n"
+    for block in blocks:
+        if spaced and text.strip():
+            text += "\n"
+        text += "".join(indent + line + "\n" for line in block.splitlines())
+    if not isinstance(old, list) or safe_yaml.parse(text).data != [*old, *items]:
+        raise UsageError(
+            "its list cannot be extended by appending (flow style, or a document end?)"
+        )
+    return text
+
+
+def plain_data(block: str) -> Any:
+    """What a block reads back as (for checking the emitter)."""
+    return safe_yaml.parse(block).data
+
+
+# -- checking the base with an addition ------------------------------------------------
+
+
+def check_with(root: Path, changes: Mapping[Path, str]) -> FactBase:
+    """The base in ``root`` as it would be with ``changes`` (file -> new text), validated.
+
+    Raises :class:`InvalidFactBase` naming the real files, not the copy.
+    """
+    from briefgen.store import fact_files, load
+
+    root = root.resolve()
+    with tempfile.TemporaryDirectory(prefix="briefgen-add-") as tmp:
+        copy = Path(tmp) / "base"
+        for path in fact_files(root):
+            target = copy / path.resolve().relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        for path, text in changes.items():
+            target = copy / path.resolve().relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        try:
+            return load(copy, cache=False)
+        except InvalidFactBase as exc:
+            there, here = display_path(copy), display_path(root)
+            raise InvalidFactBase(
+                [
+                    replace(
+                        p, file=p.file.replace(there, here), message=p.message.replace(there, here)
+                    )
+                    for p in exc.problems
+                ]
+            ) from None
+
+
+# -- which file --------------------------------------------------------------------------
+
+
+def default_items_file(root: Path, base: FactBase, theme_id: str) -> Path:
+    """The items file holding most facts of ``theme_id``, else ``items/<theme_id>.yaml``."""
+    from briefgen.store import fact_ids_by_file
+
+    themes = {fact.id: fact.themes for fact in base.facts}
+    counts = {
+        path: sum(theme_id in themes.get(fact_id, ()) for fact_id in ids)
+        for path, ids in fact_ids_by_file(root).items()
+    }
+    best = max(counts, key=lambda p: counts[p], default=None)
+    if best is not None and counts[best] > 0:
+        return best
+    return root / "items" / f"{theme_id}.yaml"
+
+
+def check_items_file(root: Path, path: Path) -> Path:
+    """``path``, if it is a YAML file under ``root/items``; else a usage error."""
+    items = (root / "items").resolve()
+    resolved = path.resolve() if path.is_absolute() else (Path.cwd() / path).resolve()
+    if resolved.suffix not in (".yaml", ".yml") or not resolved.is_relative_to(items):
+        raise UsageError(f"--file {path}: must be a .yaml file in {display_path(root / 'items')}")
+    return resolved
+
+
+# -- facts -------------------------------------------------------------------------------
+
+
+def fact_data(fact: Fact) -> dict[str, Any]:
+    """``fact`` as the plain data of an items file (the shortest form of each field)."""
+    data = fact.model_dump(by_alias=True, exclude_defaults=True, mode="json")
+    data["credibility"] = fact.credibility
+    data["priority"] = fact.priority
+    data["themes"] = list(fact.themes)
+    for ref in data.get("sources", []):
+        via = ref.get("via")
+        if isinstance(via, list) and len(via) == 1:
+            ref["via"] = via[0]
+    if fact.quantity is not None:
+        data["quantity"] = fact.quantity.model_dump(exclude_none=True, mode="json")
+    return {key: data[key] for key in FACT_KEYS if key in data}
+
+
+@dataclass(frozen=True)
+class Addition:
+    """A fact ready to be appended: the file, its new text, and the base it makes."""
+
+    fact: Fact
+    path: Path
+    block: str
+    text: str
+    base: FactBase
+    line: int  # where the fact starts in the new text
+
+
+def prepare_fact(root: Path, data: Mapping[str, Any], path: Path) -> Addition:
+    """Append the fact ``data`` (as an items file holds it) to ``path`` in memory, and
+    validate the base as it would be (:class:`InvalidFactBase` if it would not load)."""
+    from briefgen.errors import OutputError
+
+    if path.is_dir():
+        raise OutputError(f"cannot write {display_path(path)}: it is a directory")
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = item_block(data)
+    try:
+        text = appended(existing, [block], [dict(data)])
+    except UsageError as exc:
+        raise UsageError(f"cannot add to {display_path(path)}: {exc}") from None
+    new_base = check_with(root, {path: text})
+    line = len(text.splitlines()) - len(block.splitlines()) + 1
+    return Addition(new_base.fact(str(data["id"])), path, block, text, new_base, line)
+
+
+def problems_of(fact_id: str, lines: Iterable[str]) -> list[str]:
+    """The lines of a ``verify`` report that concern ``fact_id``."""
+    return [line for line in lines if line.startswith(f"{fact_id}:")]
+
+
+# -- sources -----------------------------------------------------------------------------
+
+
+def source_data(source: Source) -> dict[str, Any]:
+    """``source`` as the plain data of ``sources.yaml``."""
+    data = source.model_dump(by_alias=True, exclude_none=True, mode="json")
+    data = {k: v for k, v in data.items() if v not in ((), [], None)}
+    for key in ("author", "editor"):
+        if key in data:
+            data[key] = [{k: v for k, v in name.items() if v is not None} for name in data[key]]
+    data["reliability"] = source.reliability
+    return {key: data[key] for key in SOURCE_KEYS if key in data}
+
+
+@dataclass(frozen=True)
+class SourceImport:
+    """Sources read from a bibliography file, ready to be appended to ``sources.yaml``."""
+
+    sources: tuple[Source, ...]
+    keys: tuple[str, ...]  # each source's key in the file it came from
+    left_out: Mapping[str, int]  # fields with no place in a source -> how many entries had one
+    path: Path
+    blocks: str
+    text: str
+
+
+def prepare_sources(root: Path, base: FactBase, reading: Any, file: str) -> SourceImport:
+    """Validate the entries of ``reading`` (:class:`briefgen.imports.Reading`) as new sources
+    of ``base`` and append them, in memory, to its ``sources.yaml``.
+
+    Raises :class:`InvalidFactBase` listing every problem, with the lines of ``file``:
+    an entry that is not a valid source, an id the base or the file already has.
+    """
+    from collections import Counter
+
+    from pydantic import ValidationError
+
+    problems = list(reading.problems)
+    first_line: dict[str, int] = {}
+    valid = []
+    for entry in reading.entries:
+        source_id = str(entry.data.get("id"))
+        if source_id in base.sources:
+            problems.append(
+                Problem(file, entry.line, source_id, "the base already has this source")
+            )
+            continue
+        if source_id in first_line:
+            message = f"duplicate id (first at line {first_line[source_id]})"
+            problems.append(Problem(file, entry.line, source_id, message))
+            continue
+        first_line[source_id] = entry.line
+        try:
+            source = Source.model_validate(entry.data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                problems.append(Problem(file, entry.line, source_id, _error_text(error)))
+            continue
+        valid.append((entry, source))
+    if problems:
+        raise InvalidFactBase(problems)
+    path = root / "sources.yaml"
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    data = [source_data(source) for _, source in valid]
+    blocks = [item_block(item, SOURCE_KEYS) for item in data]
+    try:
+        text = appended(existing, blocks, data)
+    except UsageError as exc:
+        raise UsageError(f"cannot add to {display_path(path)}: {exc}") from None
+    check_with(root, {path: text})
+    left_out = Counter(name for entry, _ in valid for name in entry.left_out)
+    return SourceImport(
+        tuple(source for _, source in valid),
+        tuple(entry.key for entry, _ in valid),
+        dict(sorted(left_out.items())),
+        path,
+        "".join(blocks),
+        text,
+    )
+
+
+def _error_text(error: Any) -> str:
+    where = ".".join(str(step) for step in error["loc"] if not isinstance(step, int))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "literal_error" and where == "type":
+        return f"type: {error['input']!r} is not a CSL type (article-journal, report, webpage, ...)"
+    return f"{where}: {message}" if where else message

@@ -1,0 +1,877 @@
+"""``add``: one fact, asked for on a terminal, written in $EDITOR, or read from a document."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from briefgen.commands.options import DATE, Settings, complete_ids, echo, pass_settings
+from briefgen.errors import BriefgenError, ExitCode, UsageError
+from briefgen.vocabulary import KINDS
+
+if TYPE_CHECKING:
+    from briefgen.authoring import Addition
+    from briefgen.model import FactBase
+
+_NUMBER = r"[-+]?\d+(?:\.\d+)?"
+_RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:-|–|\.\.|to)\s*({_NUMBER})\s*$")
+
+
+class InvalidAddition(BriefgenError):
+    """The fact would make the base invalid, or quotes a text that does not hold it."""
+
+    exit_code = ExitCode.INVALID
+
+
+class NumberType(click.ParamType):
+    """An integer, or else a decimal number."""
+
+    name = "NUMBER"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, (int, float)):
+            return value
+        number = _number(str(value))
+        if number is None:
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
+
+
+def _number(text: str) -> int | float | None:
+    text = text.strip().replace("_", "")
+    if re.fullmatch(r"[-+]?\d+", text):
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+NUMBER = NumberType()
+
+
+@click.command()
+@click.option(
+    "--from",
+    "document",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    metavar="FILE",
+    help="Read the fact from a YAML or JSON document ('-': standard input); options override it.",
+)
+@click.option(
+    "--edit",
+    is_flag=True,
+    help="Write the fact in $EDITOR, from a scaffold filled in with the options (and --from).",
+)
+@click.option(
+    "-i",
+    "--interactive",
+    is_flag=True,
+    help="Ask for every field [default: on a terminal, when a required one is missing].",
+)
+@click.option("--id", "fact_id", metavar="ID", help="Id of the fact [default: made from its text].")
+@click.option("--kind", type=click.Choice(KINDS), help="Kind of fact.")
+@click.option(
+    "-t",
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="THEME",
+    shell_complete=complete_ids("theme"),
+    help="A theme of the fact (repeat for several).",
+)
+@click.option("--date", "fact_date", type=DATE, help="The date the fact refers to.")
+@click.option(
+    "--text",
+    "texts",
+    multiple=True,
+    metavar="LANG=TEXT",
+    help="The fact's text in one language, e.g. en='...' (repeat for each language).",
+)
+@click.option(
+    "--source",
+    "source_id",
+    metavar="ID",
+    shell_complete=complete_ids("source"),
+    help="The source read.",
+)
+@click.option(
+    "--via",
+    multiple=True,
+    metavar="ID",
+    shell_complete=complete_ids("source"),
+    help="The original source the source read cites (repeat for a chain).",
+)
+@click.option("--quote", help="A verbatim excerpt of the source (required for a figure).")
+@click.option(
+    "--locator",
+    help="Where in the source, e.g. §4 [default: the paragraph holding the quote].",
+)
+@click.option(
+    "--credibility",
+    type=click.IntRange(1, 6),
+    help="Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged).",
+)
+@click.option(
+    "--priority", type=click.IntRange(1, 3), help="1 must appear ... 3 first left out [default: 2]."
+)
+@click.option("--measure", metavar="ID", help="Figures: what the quantity measures.")
+@click.option("--value", type=NUMBER, help="Figures: the number.")
+@click.option("--low", type=NUMBER, help="Figures: the low end of a range.")
+@click.option("--high", type=NUMBER, help="Figures: the high end of a range.")
+@click.option("--unit", help="Figures: the unit [default: the measure's].")
+@click.option("--contradicts", multiple=True, metavar="ID", help="A fact this one contradicts.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option(
+    "--comment",
+    "comments",
+    multiple=True,
+    metavar="LANG=TEXT",
+    help="The analyst's own remark, in one language (repeat for each).",
+)
+@click.option(
+    "--file",
+    "items_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The items file to add to [default: the one holding most facts of the first theme].",
+)
+@click.option(
+    "--texts",
+    "texts_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Directory of the sources' local texts [default: the base's texts/ directory].",
+)
+@click.option("--dry-run", is_flag=True, help="Print the fact as it would be added; write nothing.")
+@pass_settings
+def add(
+    settings: Settings,
+    document: Path | None,
+    edit: bool,
+    interactive: bool,
+    items_file: Path | None,
+    texts_dir: Path | None,
+    dry_run: bool,
+    **options: Any,
+) -> None:
+    """Add one fact to the base: asked for on a terminal, written in $EDITOR, or read
+    from a document.
+
+    The id is made from the text; the quote is looked up in the source's local
+    text, which gives the paragraph locator (§N); the grade is checked against
+    the grading rules and the text against the source's hedges. The whole base is
+    validated with the new fact before it is appended to its items file, the rest
+    of which is left as it was. The new fact's id is printed.
+
+    \b
+    Examples:
+      briefgen add                                   on a terminal: asks for each field
+      briefgen add --edit -t security                write it in $EDITOR
+      briefgen add --from fact.yaml                  a YAML or JSON document
+      briefgen add --kind event -t security --source moreau-2025 \\
+          --quote 'Le pacte signé le 12 juin 2024' --credibility 2 \\
+          --text en='The pact was signed on 12 June 2024.' \\
+          --text fr='Le pacte a été signé le 12 juin 2024.'
+
+    Exit codes: 2 a missing or bad option, 3 the base would be invalid or the
+    quote is not in the source, 1 the file cannot be written.
+    """
+    from briefgen.authoring import check_items_file, default_items_file
+    from briefgen.brief import today
+    from briefgen.errors import InvalidFactBase
+
+    root = _base_root(settings)
+    base = settings.load()
+    if texts_dir is None and (root / "texts").is_dir():
+        texts_dir = root / "texts"
+    draft = _read_document(document) if document is not None else {}
+    draft = _merged(draft, _from_options(base, options))
+    asking = interactive or (
+        not edit and document is None and sys.stdin.isatty() and bool(_missing(base, draft))
+    )
+    if edit:
+        draft = _edited(base, draft, texts_dir)
+    elif asking:
+        draft = Questions(base, texts_dir).ask(draft)
+    missing = _missing(base, draft)
+    if missing:
+        raise UsageError(f"missing {', '.join(missing)} (or use --interactive, --edit or --from)")
+    draft["added"] = today().isoformat()
+    if not draft.get("id"):
+        draft["id"] = _suggested_id(base, draft)
+    themes = draft.get("themes") or []
+    first_theme = themes[0] if isinstance(themes, list) and themes else "facts"
+    path = (
+        check_items_file(root, items_file)
+        if items_file is not None
+        else default_items_file(root, base, str(first_theme))
+    )
+    try:
+        warnings = _fill_locators(base, draft, texts_dir)
+        draft = _ordered(draft)
+        while True:
+            try:
+                addition = _prepare(root, draft, path)
+                break
+            except InvalidFactBase as exc:
+                for problem in exc.problems:
+                    click.echo(str(problem), err=True)
+                # On a terminal, a grade the rules refuse is asked again.
+                if asking and all(_on_grade(p, draft) for p in exc.problems):
+                    draft["credibility"] = Questions(base, texts_dir).prompt(
+                        "Credibility (1 confirmed ... 6 cannot be judged)",
+                        type=click.IntRange(1, 6),
+                    )
+                    continue
+                count = len(exc.problems)
+                raise InvalidAddition(
+                    f"the fact would make the base invalid ({count} "
+                    f"problem{'s' if count != 1 else ''}); nothing written"
+                ) from None
+        warnings += _verified(addition, texts_dir)
+    except InvalidAddition as exc:
+        if asking or edit:
+            # What was typed is not lost: it can be corrected and added again.
+            kept = _keep(draft)
+            raise InvalidAddition(
+                f"{exc}; the fact is kept in {kept}: 'briefgen add --edit --from {kept}' to correct it"
+            ) from None
+        raise
+    for line in warnings:
+        settings.info(f"warning: {line}")
+    if asking and not dry_run:
+        click.echo(f"\n{addition.block}", err=_prompts_to_stderr())
+        question = f"Add it to {_shown(addition.path)}?"
+        if not click.confirm(question, default=True, err=_prompts_to_stderr()):
+            raise BriefgenError("nothing added")
+    if dry_run:
+        echo(addition.block)
+        settings.info(f"would add {addition.fact.id} to {_shown(addition.path)}:{addition.line}")
+        return
+    from briefgen.errors import OutputError
+    from briefgen.output import write_atomic
+
+    try:
+        addition.path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {_shown(addition.path)}: {exc.strerror}") from None
+    write_atomic(addition.path, addition.text)
+    echo(addition.fact.id + "\n")
+    settings.info(f"added {addition.fact.id} to {_shown(addition.path)}:{addition.line}")
+
+
+def _on_grade(problem: Any, draft: dict[str, Any]) -> bool:
+    return bool(problem.item_id == draft.get("id") and problem.message.startswith("credibility"))
+
+
+def _keep(draft: dict[str, Any]) -> Path:
+    """The draft, written to a file of its own in the temporary directory."""
+    import os
+    import tempfile
+
+    from briefgen.authoring import item_block
+
+    fd, name = tempfile.mkstemp(prefix=f"briefgen-{draft.get('id', 'fact')}-", suffix=".yaml")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(item_block(draft))
+    return Path(name)
+
+
+# -- the draft ---------------------------------------------------------------------------
+
+
+def _base_root(settings: Settings) -> Path:
+    from briefgen.paths import package_data
+    from briefgen.store import default_facts_dir
+
+    root = settings.facts_dir or default_facts_dir()
+    try:
+        shipped = package_data("facts").resolve()
+    except FileNotFoundError:
+        shipped = None
+    if settings.facts_dir is None and root.resolve() == shipped:
+        raise UsageError(
+            "no fact base of yours to add to: give --facts-dir DIR (or BRIEFGEN_FACTS_DIR)"
+        )
+    return root
+
+
+def _read_document(document: Path) -> dict[str, Any]:
+    from briefgen import safe_yaml
+
+    name = "standard input" if str(document) == "-" else str(document)
+    try:
+        raw = sys.stdin.buffer.read() if str(document) == "-" else document.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"--from {name}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--from {name}: not valid UTF-8 text") from None
+    try:
+        data = safe_yaml.parse(text).data
+    except safe_yaml.YAMLProblem as exc:
+        raise UsageError(f"--from {name}:{exc.line}: {exc.message}") from None
+    except Exception as exc:  # PyYAML's syntax errors
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        what = getattr(exc, "problem", None) or "invalid YAML or JSON"
+        raise UsageError(f"--from {name}{where}: {what}") from None
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]
+    if data is None:
+        raise BriefgenError(f"nothing added: {name} is empty")
+    if not isinstance(data, dict):
+        raise UsageError(
+            f"--from {name}: expected one fact (a mapping), found {type(data).__name__}"
+        )
+    return _pruned(data)
+
+
+def _pruned(data: Any) -> Any:
+    """``data`` without empty values: a field left empty in a scaffold is a field not given."""
+    if isinstance(data, dict):
+        pruned = {k: _pruned(v) for k, v in data.items()}
+        return {k: v for k, v in pruned.items() if v not in (None, "", [], {})}
+    if isinstance(data, list):
+        return [v for v in (_pruned(v) for v in data) if v not in (None, "", [], {})]
+    return data.strip() if isinstance(data, str) else data
+
+
+def _localized(pairs: Sequence[str], option: str, languages: Sequence[str]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for pair in pairs:
+        lang, sep, text = pair.partition("=")
+        if not sep and len(languages) == 1:
+            lang, text = languages[0], pair
+        elif not sep or not lang.strip():
+            raise UsageError(f"{option} {pair!r}: expected LANG=TEXT, e.g. en='...'")
+        texts[lang.strip()] = text.strip()
+    return texts
+
+
+def _from_options(base: FactBase, options: dict[str, Any]) -> dict[str, Any]:
+    """The fields the command line gives, as the data of an items file."""
+    languages = base.info.languages
+    draft: dict[str, Any] = {}
+    if options["fact_id"]:
+        draft["id"] = options["fact_id"]
+    if options["kind"]:
+        draft["kind"] = options["kind"]
+    if options["themes"]:
+        draft["themes"] = list(options["themes"])
+    if options["fact_date"] is not None:
+        draft["date"] = str(options["fact_date"])
+    if options["texts"]:
+        draft["text"] = _localized(options["texts"], "--text", languages)
+    reference: dict[str, Any] = {}
+    if options["source_id"]:
+        reference["ref"] = options["source_id"]
+    if options["via"]:
+        via = list(options["via"])
+        reference["via"] = via[0] if len(via) == 1 else via
+    for key in ("quote", "locator"):
+        if options[key]:
+            reference[key] = options[key]
+    if reference:
+        draft["sources"] = [reference]
+    for key in ("credibility", "priority"):
+        if options[key] is not None:
+            draft[key] = options[key]
+    quantity = {
+        k: options[k] for k in ("measure", "value", "low", "high", "unit") if options[k] is not None
+    }
+    if quantity:
+        draft["quantity"] = quantity
+    if options["contradicts"]:
+        draft["contradicts"] = list(options["contradicts"])
+    if options["tags"]:
+        draft["tags"] = list(options["tags"])
+    if options["comments"]:
+        draft["comment"] = _localized(options["comments"], "--comment", languages)
+    return draft
+
+
+def _merged(document: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """The document's fields, overridden by the command line's (the first source's key by key)."""
+    merged = {**document}
+    for key, value in options.items():
+        if key == "sources" and isinstance(merged.get("sources"), list) and merged["sources"]:
+            first = merged["sources"][0]
+            first = {**first, **value} if isinstance(first, dict) else value
+            merged["sources"] = [first, *merged["sources"][1:]]
+        elif key in ("text", "comment", "quantity") and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _missing(base: FactBase, draft: dict[str, Any]) -> list[str]:
+    """The required fields the draft lacks, named by their option."""
+    missing = []
+    text = draft.get("text")
+    languages = base.info.languages
+    if not isinstance(text, dict) or any(not text.get(lang) for lang in languages):
+        have = text if isinstance(text, dict) else {}
+        missing += [f"--text {lang}=..." for lang in languages if not have.get(lang)]
+    if not draft.get("kind"):
+        missing.append("--kind")
+    if not draft.get("themes"):
+        missing.append("--theme")
+    sources = draft.get("sources")
+    if not sources or not all(isinstance(s, dict) and s.get("ref") for s in sources):
+        missing.append("--source")
+    if draft.get("kind") == "figure":
+        quantity = _mapping(draft.get("quantity"))
+        if not quantity.get("measure"):
+            missing.append("--measure")
+        if all(quantity.get(k) is None for k in ("value", "low", "high")):
+            missing.append("--value (or --low/--high)")
+        if not quantity.get("unit") and not _measure_unit(base, quantity.get("measure")):
+            missing.append("--unit")
+        if not any(isinstance(s, dict) and s.get("quote") for s in sources or []):
+            missing.append("--quote")
+    return missing
+
+
+def _measure_unit(base: FactBase, measure: Any) -> str | None:
+    """The unit other facts give the measure (one per measure)."""
+    for fact in base.facts:
+        if fact.quantity is not None and fact.quantity.measure == measure:
+            return fact.quantity.unit
+    return None
+
+
+def _suggested_id(base: FactBase, draft: dict[str, Any]) -> str:
+    from briefgen.authoring import slugify, unique_id
+
+    text = _mapping(draft.get("text"))
+    lang = "en" if text.get("en") else next(iter(text), None)
+    return unique_id(slugify(str(text.get(lang, "")) if lang else ""), (f.id for f in base.facts))
+
+
+def _ordered(draft: dict[str, Any]) -> dict[str, Any]:
+    """The draft's keys in the documented order (and those of its references and quantity)."""
+    from briefgen.authoring import FACT_KEYS
+
+    draft.setdefault("priority", 2)
+    if isinstance(draft.get("sources"), list):
+        draft["sources"] = [
+            _in_order(r, ("ref", "via", "locator", "quote")) if isinstance(r, dict) else r
+            for r in draft["sources"]
+        ]
+    if isinstance(draft.get("quantity"), dict):
+        draft["quantity"] = _in_order(
+            draft["quantity"], ("measure", "value", "low", "high", "unit")
+        )
+    return _in_order(draft, FACT_KEYS)
+
+
+def _in_order(data: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    order = [k for k in keys if k in data] + [k for k in data if k not in keys]
+    return {k: data[k] for k in order}
+
+
+def _fill_locators(base: FactBase, draft: dict[str, Any], texts_dir: Path | None) -> list[str]:
+    """Look every quote up in its source's local text and set its locator; refuse one not there.
+
+    Returns warnings: a quote that could not be checked, a locator that disagrees.
+    """
+    from briefgen.authoring import check_quote
+
+    quantity = draft.get("quantity")
+    if isinstance(quantity, dict) and not quantity.get("unit"):
+        unit = _measure_unit(base, quantity.get("measure"))
+        if unit:
+            quantity["unit"] = unit
+    warnings = []
+    for reference in draft.get("sources") or []:
+        if not isinstance(reference, dict):
+            continue
+        ref, quote = reference.get("ref"), reference.get("quote")
+        if not isinstance(quote, str) or not isinstance(ref, str) or ref not in base.sources:
+            continue
+        check = check_quote(base, ref, quote, texts_dir)
+        source = base.sources[ref]
+        if check.text_file is None:
+            where = f"no local text in {texts_dir}" if source.text else "no local text ('text:')"
+            if texts_dir is None and source.text:
+                where = "no --texts directory to find its local text in"
+            warnings.append(f"quote not checked: source {ref} has {where}")
+            continue
+        if check.located is None:
+            raise InvalidAddition(
+                f"quote not found in {_shown(check.text_file)} (source {ref}): {quote!r}"
+            )
+        found = check.located
+        given = reference.get("locator")
+        if not given:
+            reference["locator"] = found.locator
+        elif str(given).split(",")[0].strip() != found.locator:
+            warnings.append(f"locator {given!r}, but the quote is in {found.locator} of {ref}")
+        if found.anchor is None and not given:
+            warnings.append(
+                f"{found.locator} of {ref} was counted from the start of its text (no other fact "
+                "cites it by paragraph yet): check it"
+            )
+        if found.others:
+            also = ", ".join(f"§{n}" for n in found.others)
+            warnings.append(
+                f"the quote also stands in {also} of {ref}; {found.locator} is the first"
+            )
+    return warnings
+
+
+def _prepare(root: Path, draft: dict[str, Any], path: Path) -> Addition:
+    from briefgen.authoring import prepare_fact
+
+    return prepare_fact(root, draft, path)
+
+
+def _verified(addition: Addition, texts_dir: Path | None) -> list[str]:
+    """``verify`` on the new base, for the new fact: failures refuse it, hedges warn."""
+    from briefgen.authoring import problems_of
+    from briefgen.verify import verify_quotes
+
+    if texts_dir is None:
+        return []
+    report = verify_quotes(addition.base, texts_dir)
+    failures = problems_of(addition.fact.id, report.failures)
+    if failures:
+        for line in failures[1:]:
+            click.echo(line, err=True)
+        raise InvalidAddition(failures[0])
+    return problems_of(addition.fact.id, report.hedges)
+
+
+def _shown(path: Path) -> str:
+    from briefgen.paths import display_path
+
+    return display_path(path)
+
+
+# -- $EDITOR -----------------------------------------------------------------------------
+
+
+def _edited(base: FactBase, draft: dict[str, Any], texts_dir: Path | None) -> dict[str, Any]:
+    """The draft, as the user leaves it in $EDITOR; aborts on an empty document."""
+    from briefgen import safe_yaml
+
+    scaffold = _scaffold(base, draft)
+    result = click.edit(scaffold, extension=".yaml", require_save=True)
+    if result is None:
+        raise BriefgenError("nothing added: the editor was closed without saving")
+    try:
+        data = safe_yaml.parse(result).data
+    except safe_yaml.YAMLProblem as exc:
+        raise UsageError(f"the edited fact, line {exc.line}: {exc.message}") from None
+    except Exception as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        raise UsageError(
+            f"the edited fact{where}: {getattr(exc, 'problem', None) or exc}"
+        ) from None
+    data = _pruned(data) if isinstance(data, dict) else data
+    if not data:
+        raise BriefgenError("nothing added: the fact is empty")
+    if not isinstance(data, dict):
+        raise UsageError("the edited fact must be a mapping of its fields")
+    return data
+
+
+def _scaffold(base: FactBase, draft: dict[str, Any]) -> str:
+    """The document $EDITOR opens: the fields given, the others empty, and what they may hold."""
+    from briefgen.authoring import item_block
+
+    languages = base.info.languages
+    filled: dict[str, Any] = {
+        "id": draft.get("id", ""),
+        "kind": draft.get("kind", "statement"),
+        "themes": draft.get("themes", []),
+        "date": draft.get("date", ""),
+        "text": {**{lang: "" for lang in languages}, **(draft.get("text") or {})},
+        "sources": draft.get("sources") or [{"ref": "", "quote": "", "locator": ""}],
+        "credibility": draft.get("credibility", ""),
+        "priority": draft.get("priority", 2),
+    }
+    for key in ("quantity", "contradicts", "tags", "comment"):
+        if key in draft:
+            filled[key] = draft[key]
+    if filled["kind"] == "figure" and "quantity" not in filled:
+        filled["quantity"] = {"measure": "", "value": "", "unit": ""}
+    body = item_block(filled)[2:].replace("\n  ", "\n")
+    themes = ", ".join(t.id for t in base.themes)
+    sources = ", ".join(base.sources)
+    return (
+        "# The new fact. Lines starting with '#' are ignored; an empty document adds nothing.\n"
+        "# Left empty: the id is made from the text, the locator found from the quote.\n"
+        f"# kinds: {', '.join(KINDS)}\n"
+        f"# themes: {themes}\n"
+        f"# sources: {sources}\n"
+        "# credibility: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful,\n"
+        "#   5 improbable, 6 cannot be judged; priority: 1 must appear ... 3 first left out\n"
+        "# figures also need: quantity: {measure: ID, value: N (or low:/high:), unit: ...}\n"
+        f"{body}"
+    )
+
+
+# -- questions on a terminal -------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def completing(words: Sequence[str]) -> Iterator[None]:
+    """Tab completes ``words`` (the last word of a comma-separated list) while prompting."""
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - not on every platform
+        yield
+        return
+    if not sys.stdin.isatty():
+        yield
+        return
+    previous = readline.get_completer()
+    delims = readline.get_completer_delims()
+
+    def complete(text: str, state: int) -> str | None:
+        matches = [w for w in words if w.startswith(text)]
+        return matches[state] if state < len(matches) else None
+
+    readline.set_completer(complete)
+    readline.set_completer_delims(" ,")
+    readline.parse_and_bind("tab: complete")
+    try:
+        yield
+    finally:
+        readline.set_completer(previous)
+        readline.set_completer_delims(delims)
+
+
+class IdList(click.ParamType):
+    """Comma- or space-separated ids, each one of ``known`` (empty allowed when ``optional``)."""
+
+    name = "IDS"
+
+    def __init__(self, known: Sequence[str], what: str, optional: bool = False) -> None:
+        self.known, self.what, self.optional = list(known), what, optional
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, list):
+            return value
+        ids = [v for v in re.split(r"[,\s]+", str(value)) if v]
+        if not ids and not self.optional:
+            self.fail(f"give at least one {self.what}", param, ctx)
+        unknown = [i for i in ids if i not in self.known]
+        if unknown:
+            self.fail(
+                f"unknown {self.what} {', '.join(unknown)}; known: {', '.join(self.known[:30])}",
+                param,
+                ctx,
+            )
+        return ids
+
+
+class Questions:
+    """Asks for each field of a fact, with the draft's values (or suggestions) as defaults."""
+
+    def __init__(self, base: FactBase, texts_dir: Path | None) -> None:
+        self.base, self.texts_dir = base, texts_dir
+
+    def ask(self, draft: dict[str, Any]) -> dict[str, Any]:
+        from briefgen.authoring import check_quote
+
+        base = self.base
+        fact: dict[str, Any] = {}
+        text = draft.get("text") or {}
+        fact["text"] = {
+            lang: self.prompt(f"Text ({lang})", default=text.get(lang))
+            for lang in base.info.languages
+        }
+        fact["kind"] = self.prompt(
+            "Kind", default=draft.get("kind", "statement"), type=click.Choice(KINDS), words=KINDS
+        )
+        theme_ids = [t.id for t in base.themes]
+        fact["themes"] = self.prompt(
+            "Themes",
+            default=", ".join(draft.get("themes", [])) or None,
+            type=IdList(theme_ids, "theme"),
+            words=theme_ids,
+        )
+        sources = draft.get("sources") or [{}]
+        references = []
+        for index, given in enumerate(sources):
+            references.append(self.reference(given if isinstance(given, dict) else {}, check_quote))
+            if index == len(sources) - 1:
+                while click.confirm("Another source?", default=False, err=_prompts_to_stderr()):
+                    references.append(self.reference({}, check_quote))
+        fact["sources"] = references
+        if fact["kind"] == "figure" or draft.get("quantity"):
+            fact["quantity"] = self.quantity(draft.get("quantity") or {})
+        first = base.sources[references[0]["ref"]]
+        date_default = draft.get("date") or (
+            str(first.issued) if fact["kind"] == "assessment" and first.issued else ""
+        )
+        fact_date = self.prompt(
+            "Date (YYYY, YYYY-MM or YYYY-MM-DD; empty: none)",
+            default=date_default,
+            type=_OptionalDate(),
+        )
+        if fact_date:
+            fact["date"] = fact_date
+        fact["credibility"] = self.prompt(
+            "Credibility (1 confirmed ... 6 cannot be judged)",
+            default=draft.get("credibility") or self.suggested_credibility(fact),
+            type=click.IntRange(1, 6),
+        )
+        fact["priority"] = self.prompt(
+            "Priority (1 must appear ... 3 first left out)",
+            default=draft.get("priority", 2),
+            type=click.IntRange(1, 3),
+        )
+        fact_ids = [f.id for f in base.facts]
+        contradicts = self.prompt(
+            "Contradicts (fact ids; empty: none)",
+            default=", ".join(draft.get("contradicts", [])),
+            type=IdList(fact_ids, "fact", optional=True),
+            words=fact_ids,
+        )
+        if contradicts:
+            fact["contradicts"] = contradicts
+        tags = self.prompt("Tags (empty: none)", default=", ".join(draft.get("tags", [])))
+        if tags:
+            fact["tags"] = [t for t in re.split(r"[,\s]+", tags) if t]
+        if draft.get("comment"):
+            fact["comment"] = draft["comment"]
+        suggested = draft.get("id") or _suggested_id(base, fact)
+        fact["id"] = self.prompt("Id", default=suggested)
+        return fact
+
+    def reference(self, given: dict[str, Any], check_quote: Callable[..., Any]) -> dict[str, Any]:
+        base = self.base
+        source_ids = list(base.sources)
+        ref = self.prompt(
+            "Source read",
+            default=given.get("ref"),
+            type=click.Choice(source_ids),
+            words=source_ids,
+            show_choices=False,
+        )
+        reference: dict[str, Any] = {"ref": ref}
+        via = self.prompt(
+            "Via (the original source it cites; empty: none)",
+            default=", ".join(_as_list(given.get("via"))),
+            type=IdList(source_ids, "source", optional=True),
+            words=source_ids,
+        )
+        if via:
+            reference["via"] = via[0] if len(via) == 1 else via
+        located = None
+        while True:
+            quote = self.prompt("Quote (verbatim; empty: none)", default=given.get("quote", ""))
+            if not quote:
+                break
+            check = check_quote(base, ref, quote, self.texts_dir)
+            if check.text_file is None or check.located is not None:
+                located = check.located
+                reference["quote"] = quote
+                break
+            click.echo(
+                f"Not in {_shown(check.text_file)}: copy the words as the text has them.", err=True
+            )
+            given = {**given, "quote": ""}
+        locator = self.prompt(
+            "Locator",
+            default=given.get("locator") or (located.locator if located else ""),
+        )
+        if locator:
+            reference["locator"] = locator
+        return reference
+
+    def quantity(self, given: dict[str, Any]) -> dict[str, Any]:
+        measures = sorted(
+            {f.quantity.measure for f in self.base.facts if f.quantity} | set(self.base.measures)
+        )
+        measure = self.prompt("Measure", default=given.get("measure"), words=measures)
+        if given.get("value") is not None:
+            shown = str(given["value"])
+        elif given.get("low") is not None or given.get("high") is not None:
+            shown = f"{given.get('low', '')}-{given.get('high', '')}"
+        else:
+            shown = None
+        quantity: dict[str, Any] = {"measure": measure}
+        while True:
+            answer = self.prompt("Value (a number, or LOW-HIGH)", default=shown)
+            span = _RANGE.match(answer)
+            if span:
+                quantity["low"], quantity["high"] = _number(span[1]), _number(span[2])
+                break
+            if (value := _number(answer)) is not None:
+                quantity["value"] = value
+                break
+            click.echo(f"Not a number or a range: {answer}", err=True)
+        quantity["unit"] = self.prompt(
+            "Unit", default=given.get("unit") or _measure_unit(self.base, measure)
+        )
+        return quantity
+
+    def suggested_credibility(self, fact: dict[str, Any]) -> int:
+        """2, or 3 when every reference passes through an F source, or the base's best for the kind."""
+        sources = self.base.sources
+
+        def unjudged(source_id: str) -> bool:
+            return source_id in sources and sources[source_id].reliability == "F"
+
+        through_f = all(
+            unjudged(r["ref"]) or any(unjudged(v) for v in _as_list(r.get("via")))
+            for r in fact["sources"]
+        )
+        best = self.base.info.grading.kinds.best_credibility(fact["kind"])
+        return max(3 if through_f else 2, best)
+
+    def prompt(
+        self,
+        text: str,
+        default: Any = None,
+        type: Any = None,
+        words: Sequence[str] = (),
+        show_choices: bool = True,
+    ) -> Any:
+        with completing(words):
+            return click.prompt(
+                text,
+                default=default,
+                type=type,
+                show_choices=show_choices,
+                show_default=default not in (None, ""),
+                err=_prompts_to_stderr(),
+            )
+
+
+def _prompts_to_stderr() -> bool:
+    # Questions go to the terminal the user types at. Line editing and Tab completion
+    # (readline) work only on standard output, so that is where they go when it is
+    # the terminal; otherwise standard output is kept for the new fact's id.
+    return not sys.stdout.isatty()
+
+
+class _OptionalDate(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not str(value).strip():
+            return ""
+        return str(DATE.convert(value, param, ctx))
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)

@@ -1,0 +1,105 @@
+"""``sources import``: sources from a CSL-JSON or BibTeX file, appended to ``sources.yaml``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from briefgen.commands.options import Settings, echo, pass_settings
+from briefgen.errors import BriefgenError, ExitCode, UsageError
+
+
+class InvalidImport(BriefgenError):
+    """The file holds entries that are not valid sources, or ids the base already has."""
+
+    exit_code = ExitCode.INVALID
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["csl-json", "bibtex"]),
+    help="Format of FILE [default: from its extension (.json, .bib), else from its content].",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print the sources as they would be added; write nothing."
+)
+@pass_settings
+def import_sources(settings: Settings, file: Path, fmt: str | None, dry_run: bool) -> None:
+    """Import sources from FILE, CSL-JSON (Zotero, pandoc, citeproc) or BibTeX/biblatex.
+
+    Ids are kept (made into slugs where needed); every entry must be a valid
+    source whose id is new to the base, or nothing is imported. Reliability is
+    not imported: new sources are F (cannot be judged) until graded. The ids
+    added are printed.
+
+    \b
+    Examples:
+      briefgen sources import library.json          exported from Zotero as CSL JSON
+      briefgen sources import refs.bib --dry-run    see what would be added
+    """
+    from briefgen import imports
+    from briefgen.authoring import prepare_sources
+    from briefgen.commands.add import _base_root
+    from briefgen.errors import InvalidFactBase
+    from briefgen.paths import display_path
+
+    root = _base_root(settings)
+    base = settings.load()
+    name = "-" if str(file) == "-" else display_path(file)
+    try:
+        raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: not valid UTF-8 text") from None
+    if fmt is None:
+        suffix = file.suffix.lower()
+        fmt = {".json": "csl-json", ".bib": "bibtex", ".bibtex": "bibtex"}.get(
+            suffix
+        ) or imports.sniff(text)
+    reading = (
+        imports.read_csl_json(text, name) if fmt == "csl-json" else imports.read_bibtex(text, name)
+    )
+    if not reading.entries and not reading.problems:
+        raise UsageError(f"{name}: no entries found (is it {fmt}?)")
+    try:
+        result = prepare_sources(root, base, reading, name)
+    except InvalidFactBase as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        count = len(exc.problems)
+        raise InvalidImport(
+            f"{count} problem{'s' if count != 1 else ''} in {name}; nothing imported"
+        ) from None
+    shown = display_path(result.path)
+    if dry_run:
+        echo(result.blocks)
+    else:
+        from briefgen.output import write_atomic
+
+        write_atomic(result.path, result.text)
+        echo("".join(f"{source.id}\n" for source in result.sources))
+    count = len(result.sources)
+    verb = "would add" if dry_run else "added"
+    settings.info(
+        f"{verb} {count} source{'s' if count != 1 else ''} to {shown}, reliability F "
+        "(cannot be judged) until graded:"
+    )
+    width = max(len(source.id) for source in result.sources)
+    for source, key in zip(result.sources, result.keys, strict=True):
+        renamed = f" (key {key})" if key != source.id else ""
+        names = [name.literal or name.family or "" for name in source.author]
+        what = source.title or source.container_title or ", ".join(names) or source.URL or ""
+        settings.info(f"  {source.id:<{width}}  {source.type:<18} {what[:60]}{renamed}")
+    if result.left_out:
+        fields = ", ".join(f"{name} ({n})" for name, n in result.left_out.items())
+        settings.info(f"left out, having no place in a source: {fields}")

@@ -1,0 +1,77 @@
+"""Start-up: WeasyPrint finds its native libraries with one process, and only a PDF imports it."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Imports WeasyPrint in a fresh interpreter, counting the processes it starts,
+# and prints their names, whether find_library is ctypes' own again, and
+# whether the module typesets.
+IMPORT_PROBE = """
+import subprocess, sys
+started = []
+popen_init = subprocess.Popen.__init__
+def counting(self, args, *rest, **options):
+    started.append(args[0])
+    popen_init(self, args, *rest, **options)
+subprocess.Popen.__init__ = counting
+from briefgen.renderers import native
+SETUP
+weasyprint = native.import_weasyprint()
+import ctypes.util
+pdf = weasyprint.HTML(string="<p>x</p>").write_pdf()
+print(started, ctypes.util.find_library.__module__, pdf.startswith(b"%PDF-"))
+"""
+
+
+def probe_import(setup: str = "") -> str:
+    script = IMPORT_PROBE.replace("SETUP", setup)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads ldconfig")
+
+
+@linux_only
+def test_weasyprint_finds_its_libraries_with_one_process() -> None:
+    assert probe_import() == "['/sbin/ldconfig'] ctypes.util True"
+
+
+@linux_only
+def test_libraries_the_linker_cache_does_not_list_are_still_loaded() -> None:
+    assert probe_import("native._linker_cache = lambda: ''") == "[] ctypes.util True"
+
+
+@linux_only
+def test_without_ldconfig_ctypes_searches_as_usual() -> None:
+    output = probe_import("native.LDCONFIG = '/nonexistent'")
+    started, rest = output.split("] ")
+    assert len(ast.literal_eval(started + "]")) > 10  # ctypes' search: processes for each name
+    assert rest == "ctypes.util True"
+
+
+def test_markdown_briefs_import_neither_jinja2_nor_weasyprint(pact: Path, tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from briefgen.cli import cli\n"
+        "try:\n"
+        "    cli.main(sys.argv[1:], standalone_mode=False)\n"
+        "finally:\n"
+        "    print(sorted(m for m in ('jinja2', 'weasyprint') if m in sys.modules))\n"
+    )
+    output = tmp_path / "brief.md"
+    result = subprocess.run(
+        [sys.executable, "-c", script, "--facts-dir", str(pact), "brief", "-o", str(output)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "[]\n"
+    assert output.read_text().startswith("# The Northland–Eastland pact")
