@@ -47,19 +47,11 @@ from briefgen.brief import (
     dated_events,
     estimate_groups,
 )
-from briefgen.charts import (
-    AXIS_HEIGHT,
-    MAX_CHART_SHARE,
-    MIN_CHART_WIDTH,
-    ROW_HEIGHT,
-    BriefCharts,
-    estimate_chart,
-    timeline,
-)
 from briefgen.model import Fact
 from briefgen.typesetting import Face, Run, height, line_count, line_width
 
 if TYPE_CHECKING:
+    from briefgen.charts import BriefCharts
     from briefgen.cite import Citation
 
 MM = 72 / 25.4  # points in a millimetre
@@ -260,6 +252,8 @@ class PageModel:
 
     def table(self, group: Estimates, columns: Sequence[float], lang: str) -> float:
         """An estimates table: its caption (the scale of its chart on the same line) and rows."""
+        from briefgen.charts import AXIS_HEIGHT, ROW_HEIGHT
+
         value, as_of, source, chart = columns
         caption = [Run(group.title, "sans-bold"), Run(f" ({group.unit})", "sans")]
         lines = height(caption, self.paper.width - chart - CAPTION_GAP, TABLE)
@@ -278,6 +272,8 @@ class PageModel:
         """The widths (pt) of the columns of the brief's estimates tables on paper: value,
         date, source and chart. The words take what they need to stay on one line; the
         chart takes the rest, within limits, then the source."""
+        from briefgen.charts import MAX_CHART_SHARE, MIN_CHART_WIDTH
+
         width = self.paper.width
         lang = brief.lang
         rows = [row for group in brief.estimates for row in group.rows]
@@ -292,11 +288,15 @@ class PageModel:
 
     def timeline(self, brief: Brief) -> float:
         """The timeline's drawing (not its heading)."""
+        from briefgen.charts import timeline
+
         drawn = timeline(brief.timeline, self.paper.width, brief.lang)
         return drawn.height if drawn else 0.0
 
     def charts(self, brief: Brief) -> BriefCharts:
         """The brief's charts, as the print template draws them and this model counts them."""
+        from briefgen.charts import BriefCharts, estimate_chart, timeline
+
         columns = self.estimate_columns(brief) if brief.estimates else (0.0, 0.0, 0.0, 0.0)
         width = self.paper.width
         return BriefCharts(
