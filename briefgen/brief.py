@@ -58,6 +58,9 @@ class BriefOptions:
     compact_notes: bool = False
     # "Ibid." for the work of the note just before; None: as the citation style prefers.
     ibid: bool | None = None
+    # Draw the dated events on a timeline: yes, no, or None for "where there is
+    # room", which briefgen.fitting decides (a brief without a length has room).
+    timeline: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,8 @@ class Brief:
     empty_text: str = ""  # what an empty brief says: nothing new, or nothing matched
     # The works read, in the style's bibliography order; empty unless asked for.
     bibliography_entries: tuple[Citation, ...] = ()
+    # The dated events the brief shows, by date, when it draws them on a timeline.
+    timeline: tuple[Item, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -330,6 +335,7 @@ def build_brief(
     contradictions = tuple(
         Contradiction(numbering.item(a), numbering.item(b)) for a, b in parts.contradictions
     )
+    contradicted = [side for pair in contradictions for side in (pair.left, pair.right)]
     return Brief(
         title=options.title or _default_title(base, lang),
         subtitle=_subtitle(options, changes),
@@ -356,7 +362,23 @@ def build_brief(
         omitted=tuple(omitted),
         empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
         bibliography_entries=numbering.bibliography() if options.bibliography else (),
+        timeline=_timeline(
+            options.timeline, (*key_points, *(i for s in sections for i in s.items), *contradicted)
+        ),
     )
+
+
+def _timeline(drawn: bool | None, items: Iterable[Item]) -> tuple[Item, ...]:
+    """The events a timeline shows: when asked for, every dated event; where there
+    is room (None), two or more (one event on a line says no more than its bullet)."""
+    events = dated_events(items) if drawn is not False else ()
+    return events if drawn or len(events) > 1 else ()
+
+
+def dated_events(items: Iterable[Item]) -> tuple[Item, ...]:
+    """The events among ``items`` that have a date, each once, by date."""
+    events = {i.fact.id: i for i in items if i.fact.kind == "event" and i.fact.date is not None}
+    return tuple(sorted(events.values(), key=lambda i: (_date_ordinal(i.fact), i.fact.id)))
 
 
 def _default_title(base: FactBase, lang: str) -> str:

@@ -32,15 +32,26 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from briefgen.brief import KIND_RANK, Brief, BriefRecipe, Item, Note, arrange, estimate_groups
+from briefgen.brief import (
+    KIND_RANK,
+    Brief,
+    BriefRecipe,
+    Estimates,
+    Item,
+    Note,
+    arrange,
+    dated_events,
+    estimate_groups,
+)
 from briefgen.model import Fact
-from briefgen.typesetting import Face, Run, height
+from briefgen.typesetting import Face, Run, height, line_count, line_width
 
 if TYPE_CHECKING:
+    from briefgen.charts import BriefCharts
     from briefgen.cite import Citation
     from briefgen.renderers.pdf import Typesetter
 
@@ -138,6 +149,7 @@ LEADING = 1.3  # the line height of everything but the title and the notes
 BODY = Face(9.5, 9.5 * LEADING)
 TABLE = Face(8.5, 8.5 * LEADING)
 NOTE = Face(7.5, 7.5 * 1.28)
+NOTE_CALL = 6.0  # the size of a note call (print.css: ::footnote-call)
 FOOTNOTE_AREA = 6.0 + 0.5 + 3.0  # margin, rule and padding above the footnotes
 SMALL = Face(9.0, 9.0 * LEADING)  # bibliography entries
 H1 = Face(17.0, 17.0 * 1.15)
@@ -150,14 +162,14 @@ ITEM_GAP = 2.0  # margin below a bullet
 BULLET_INDENT = 11.0
 KEY_POINTS_BOX = 5.0 + 3.0  # padding above and below
 KEY_POINTS_INDENT = 2.5 + 8.0 + 8.0  # rule and side paddings
-CAPTION = 8.5 * LEADING + 2.0
+CAPTION_PADDING = 2.0  # below a table's caption
 TABLE_HEAD = 0.0  # the column heads are out of sight on paper
 CELL = 1.5 + 1.5 + 0.5  # padding above and below, rule
 CELL_PADDING = 6.0  # right padding of each cell
 TABLE_GAP = 6.0
-# Column widths of an estimates table (table-layout: fixed): value, as of, source.
-COLUMNS = (0.16, 0.18, 0.66)
 VALUE_PADDING = 10.0
+# Room kept between a caption's words and the chart's scale on the same line.
+CAPTION_GAP = CELL_PADDING
 PAIR_INDENT = 1.5 + 7.0  # the rule joining the two sides of a contradiction, and its padding
 PAIR_SPACE = 4.0  # margin below a pair
 PARAGRAPH_GAP = 2.0
@@ -201,8 +213,11 @@ class PageModel:
             total += KEY_POINTS_BOX + H2 - 0.5 + lines + SECTION_GAP
         for section in brief.sections:
             total += H2 + self.bullets(section.items, lang) + SECTION_GAP
+        if brief.timeline:
+            total += H2 + self.timeline(brief) + SECTION_GAP
         if brief.estimates:
-            total += H2 + sum(self.table(group.rows, lang) for group in brief.estimates)
+            columns = self.estimate_columns(brief)
+            total += H2 + sum(self.table(group, columns, lang) for group in brief.estimates)
             total += SECTION_GAP - TABLE_GAP
         if brief.contradictions:
             total += H2 + self.pairs(brief) + SECTION_GAP - PAIR_SPACE
@@ -236,18 +251,61 @@ class PageModel:
         lines = sum(height(_statement(item, lang), width, BODY) for item in items)
         return lines + ITEM_GAP * (len(items) - 1)
 
-    def table(self, rows: Sequence[Any], lang: str) -> float:
-        widths = [self.paper.width * share - CELL_PADDING for share in COLUMNS]
-        widths[0] -= VALUE_PADDING
-        total = CAPTION + TABLE_HEAD + TABLE_GAP
-        for row in rows:
+    def table(self, group: Estimates, columns: Sequence[float], lang: str) -> float:
+        """An estimates table: its caption (the scale of its chart on the same line) and rows."""
+        from briefgen.charts import AXIS_HEIGHT, ROW_HEIGHT
+
+        value, as_of, source, chart = columns
+        caption = [Run(group.title, "sans-bold"), Run(f" ({group.unit})", "sans")]
+        lines = height(caption, self.paper.width - chart - CAPTION_GAP, TABLE)
+        total = max(lines, AXIS_HEIGHT) + CAPTION_PADDING + TABLE_HEAD + TABLE_GAP
+        for row in group.rows:
             cells = [
-                height([Run(row.value, "sans-bold")], widths[0], TABLE),
-                height([Run(row.as_of)], widths[1], TABLE),
-                height(_statement(row.item, lang, text=row.source), widths[2], TABLE),
+                height([Run(row.value, "sans-bold")], value - VALUE_PADDING - CELL_PADDING, TABLE),
+                height([Run(row.as_of)], as_of - CELL_PADDING, TABLE),
+                height(_source(row.item, row.source, lang), source - CELL_PADDING, TABLE),
+                ROW_HEIGHT,  # the row's chart
             ]
             total += max(cells) + CELL
         return total
+
+    def estimate_columns(self, brief: Brief) -> tuple[float, float, float, float]:
+        """The widths (pt) of the columns of the brief's estimates tables on paper: value,
+        date, source and chart. The words take what they need to stay on one line; the
+        chart takes the rest, within limits, then the source."""
+        from briefgen.charts import MAX_CHART_SHARE, MIN_CHART_WIDTH
+
+        width = self.paper.width
+        lang = brief.lang
+        rows = [row for group in brief.estimates for row in group.rows]
+        value = max(_one_line((Run(row.value, "sans-bold"),), TABLE) for row in rows)
+        as_of = max(_one_line((Run(row.as_of),), TABLE) for row in rows)
+        source = max(_one_line(tuple(_source(row.item, row.source, lang)), TABLE) for row in rows)
+        value += VALUE_PADDING + CELL_PADDING
+        as_of += CELL_PADDING
+        source += CELL_PADDING
+        chart = min(max(width - value - as_of - source, MIN_CHART_WIDTH), width * MAX_CHART_SHARE)
+        return value, as_of, width - value - as_of - chart, chart
+
+    def timeline(self, brief: Brief) -> float:
+        """The timeline's drawing (not its heading)."""
+        from briefgen.charts import timeline
+
+        drawn = timeline(brief.timeline, self.paper.width, brief.lang)
+        return drawn.height if drawn else 0.0
+
+    def charts(self, brief: Brief) -> BriefCharts:
+        """The brief's charts, as the print template draws them and this model counts them."""
+        from briefgen.charts import BriefCharts, estimate_chart, timeline
+
+        columns = self.estimate_columns(brief) if brief.estimates else (0.0, 0.0, 0.0, 0.0)
+        width = self.paper.width
+        return BriefCharts(
+            columns=tuple(round(100 * c / width, 3) for c in columns),
+            caption_room=round(100 * (columns[3] + CAPTION_GAP) / width, 3),
+            estimates=tuple(estimate_chart(g, columns[3], brief.lang) for g in brief.estimates),
+            timeline=timeline(brief.timeline, width, brief.lang),
+        )
 
     def pairs(self, brief: Brief) -> float:
         width = self.paper.width - PAIR_INDENT
@@ -284,14 +342,33 @@ def _label(lang: str, key: str) -> str:
     return label(lang, key)
 
 
-def _statement(item: Item, lang: str, font: str = "serif", text: str | None = None) -> list[Run]:
-    """A bullet's text (or ``text``), with its note call (and status) on its last word."""
+@lru_cache(maxsize=4096)
+def _one_line(runs: tuple[Run, ...], face: Face) -> float:
+    """The width (pt) ``runs`` need to stay on one line set in ``face``, with a point
+    to spare (kerning and rounding), at which the line breaker keeps them on one line."""
+    needed = line_width(runs, face) + 1.0
+    while line_count(runs, needed, face) > 1:
+        needed += 0.5
+    return needed
+
+
+def _statement(
+    item: Item, lang: str, font: str = "serif", text: str | None = None, call: float = 0.6
+) -> list[Run]:
+    """A bullet's text (or ``text``), with its note call (and status) on its last word;
+    ``call`` is the size of the call relative to the text's."""
     runs = [Run(item.text if text is None else text, font)]
     if item.note is not None:
-        runs.append(Run(str(item.note), "sans", scale=0.6, padding=0.6))
+        runs.append(Run(str(item.note), "sans", scale=call, padding=0.6))
     if item.status:
         runs.append(Run(f" ({_label(lang, 'status_' + item.status)})", "sans", scale=0.85))
     return runs
+
+
+def _source(item: Item, source: str, lang: str) -> list[Run]:
+    """The source cell of an estimates table: who gives the estimate, and its note call
+    (6pt, in 8.5pt text: a three-figure call is a point and a half wider than 0.6 em)."""
+    return _statement(item, lang, text=source, call=NOTE_CALL / TABLE.size)
 
 
 def _runs(citation: Citation) -> list[Run]:
@@ -323,6 +400,8 @@ class Fit:
     brief: Brief  # built with the kept facts; its ``omitted`` lists the others
     omitted: tuple[Fact, ...]  # in the order they were left out: least important first
     pages_needed: int  # the pages the brief would take with every fact
+    # What the brief was built from, with the timeline decided: to build it again.
+    recipe: BriefRecipe | None = None
 
 
 class _Chooser:
@@ -409,15 +488,43 @@ class _Chooser:
 
 
 def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
-    """The brief of ``recipe`` fitted to ``pages`` pages of ``paper`` (0: no limit)."""
+    """The brief of ``recipe`` fitted to ``pages`` pages of ``paper`` (0: no limit).
+
+    A timeline left to fitting (``BriefOptions.timeline`` None) is drawn where
+    there is room: always without a limit; else if the facts chosen without
+    it leave room for it. Asked for, it takes its room like any block.
+    """
     if pages == 0:
-        return Fit(recipe.build(), (), 0)
+        return Fit(recipe.build(), (), 0, recipe)
+    if recipe.options.timeline is not None:
+        return _fit(recipe, pages, paper)
+    chosen = _fit(_timeline(recipe, False), pages, paper)
+    shown = chosen.brief
+    sides = (side for pair in shown.contradictions for side in (pair.left, pair.right))
+    items = (*shown.key_points, *(i for s in shown.sections for i in s.items), *sides)
+    if len(dated_events(items)) < 2:
+        return chosen
+    drawn = _timeline(recipe, True)
+    brief = drawn.build(omit={f.id for f in chosen.omitted}, omitted=chosen.omitted)
+    model = PageModel(paper)
+    # Drawn where there is room, a timeline needs two events to say more than its bullets.
+    if len(brief.timeline) > 1 and model.height(brief) <= model.room(pages):
+        return Fit(brief, chosen.omitted, chosen.pages_needed, drawn)
+    return chosen
+
+
+def _fit(recipe: BriefRecipe, pages: int, paper: str) -> Fit:
     chooser = _Chooser(recipe, pages, paper)
     everything = frozenset(f.id for f in chooser.ranked)
     if chooser.fits(everything):
-        return Fit(chooser.brief(everything), (), pages)
+        return Fit(chooser.brief(everything), (), pages, recipe)
     brief = _with_omitted(chooser.brief(chooser.fill(chooser.prefix())), chooser.ranked)
-    return Fit(brief, brief.omitted, chooser.pages_needed(pages))
+    return Fit(brief, brief.omitted, chooser.pages_needed(pages), recipe)
+
+
+def _timeline(recipe: BriefRecipe, drawn: bool) -> BriefRecipe:
+    """``recipe``, with or without its timeline."""
+    return replace(recipe, options=replace(recipe.options, timeline=drawn))
 
 
 def _others(ranked: Sequence[Fact], kept: Sequence[Fact]) -> set[str]:
@@ -455,7 +562,7 @@ def _spread(brief: Brief, paper: str) -> float:
     # Less a point, for the rounding of a layout.
     slack = model.room(1) - model.height(brief) - 1.0
     gaps = bool(brief.key_points) + len(brief.sections) + bool(brief.estimates)
-    gaps += bool(brief.contradictions) + bool(brief.removed)
+    gaps += bool(brief.contradictions) + bool(brief.removed) + bool(brief.timeline)
     if slack <= 0 or gaps == 0:
         return 0.0
     return min(slack / gaps, MAX_SPREAD)
@@ -503,6 +610,13 @@ def fit_pdf(
     trimmed = 0
     if pages and len(layout.pages) > pages and spread:
         layout = typesetter.layout(brief)  # the estimate was short: no spreading
+    if pages and len(layout.pages) > pages and recipe.options.timeline is None and brief.timeline:
+        # A timeline drawn because there seemed to be room gives way before any fact.
+        recipe = _timeline(recipe, False)
+        brief = recipe.build(omit={f.id for f in omitted}, omitted=omitted)
+        layout = typesetter.layout(brief)
+    elif chosen.recipe is not None:
+        recipe = chosen.recipe
     if pages:
         ranked = importance_order(recipe, paper)
         shown = {f.id for f in brief.facts}

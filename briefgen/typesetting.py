@@ -151,6 +151,28 @@ def height(runs: Sequence[Run], width: float, face: Face) -> float:
     return lines * face.line_height + growth * face.size
 
 
+def line_width(runs: Sequence[Run], face: Face) -> float:
+    """The width in pt of ``runs`` set in ``face`` on one line, however long (the
+    units of :func:`_lines` and the spaces between them)."""
+    table = metrics()
+    spaces = {
+        "": 0.0,
+        **{c: table.char(c, "serif") * face.size + face.letter_spacing for c in SPACES},
+    }
+    total, space = 0.0, 0.0  # the space after the last unit hangs: it is not counted
+    pending = 0.0  # the width of a unit a run left open
+    for run in runs:
+        lead, units = _units(run, face)
+        if pending and lead is not None:
+            total, space, pending = total + space + pending, spaces[lead], 0.0
+        for width, after, _, _ in units:
+            if after is None:
+                pending += width
+            else:
+                total, space, pending = total + space + pending + width, spaces[after], 0.0
+    return total + (space + pending if pending else 0.0)
+
+
 @lru_cache(maxsize=16384)
 def _lines(runs: tuple[Run, ...], width: float, face: Face) -> tuple[int, float]:
     """The number of lines, and how much taller (in ems) some of them are than the others.

@@ -48,7 +48,8 @@ def test_fact_text_is_escaped_not_interpreted(run, fixtures):
         "and [^1] *stars*.&#8288;<sup" in page
     )
     assert "<img" not in page
-    assert "49" not in page
+    # Nothing evaluated {{ 7*7 }} (the charts' coordinates aside, which are numbers).
+    assert "49" not in re.sub(r'(?:[xy][12]?|d|width|height|viewBox|textLength)="[^"]*"', "", page)
     assert "ㅈ (jieut)" in page
     assert "Сергей Шойгу" in page
 

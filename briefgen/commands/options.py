@@ -256,6 +256,12 @@ def brief_text_options(f: F) -> F:
             help="Add a bibliography of every work cited, the original sources with the works "
             "they are cited in, sorted as the style prescribes.",
         ),
+        click.option(
+            "--timeline/--no-timeline",
+            default=None,
+            help="HTML and PDF: draw the dated events on a timeline [default: where there is "
+            "room, i.e. when it leaves out no fact, and always with --pages 0].",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -333,6 +339,7 @@ def brief_options(kw: dict[str, Any], lang: str, pages: int, new_since: Any) -> 
         bibliography=kw.pop("with_bibliography"),
         compact_notes=(notes or ("compact" if pages else "full")) == "compact",
         ibid=kw.pop("ibid"),
+        timeline=kw.pop("timeline"),
     )
 
 

@@ -145,12 +145,15 @@ def _template_position(error: Exception) -> str:
 
 
 def _context(brief: Brief, paged: bool, paper: str) -> dict[str, Any]:
+    from briefgen.fitting import PageModel
+
     lang = brief.lang
     themes = brief.theme_titles()
     return {
         "brief": brief,
         "paged": paged,
         "paper": CSS_PAPER_SIZES[paper],
+        "charts": PageModel(paper).charts(brief),
         "notes": {note.number: note for note in brief.notes},
         "date": format_date(brief.date, lang),
         "themes": themes,

@@ -18,7 +18,8 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from briefgen.brief import Brief, Item
+from briefgen.brief import Brief, Estimates, Item
+from briefgen.charts import terminal_chart
 from briefgen.cite import Citation
 from briefgen.labels import label
 from briefgen.production import RenderOptions, Terminal
@@ -26,6 +27,7 @@ from briefgen.renderers import superscript
 
 HEADING = Style(bold=True)
 MUTED = Style(dim=True)
+CHART = Style(color="blue")
 
 
 def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
@@ -48,7 +50,7 @@ def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
         markup=False,
         legacy_windows=False,
     )
-    for renderable in _document(brief):
+    for renderable in _document(brief, width or 80):
         console.print(renderable)
     if color:
         return buffer.getvalue()
@@ -56,7 +58,7 @@ def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
-def _document(brief: Brief) -> list[RenderableType]:
+def _document(brief: Brief, width: int) -> list[RenderableType]:
     lang = brief.lang
     parts: list[RenderableType] = []
     if brief.marking:
@@ -74,21 +76,7 @@ def _document(brief: Brief) -> list[RenderableType]:
         parts += [_heading(section.title), _bullets(section.items, lang)]
     if brief.estimates:
         parts.append(_heading(label(lang, "estimates")))
-        for group in brief.estimates:
-            table = Table(
-                title=f"{group.title} ({group.unit})",
-                title_justify="left",
-                box=box.SIMPLE_HEAD,
-                title_style=Style(italic=True),
-                expand=True,
-                pad_edge=False,
-            )
-            table.add_column(label(lang, "value"), justify="right", no_wrap=True)
-            table.add_column(label(lang, "as_of"), no_wrap=True)
-            table.add_column(label(lang, "source"), ratio=1)
-            for row in group.rows:
-                table.add_row(row.value, row.as_of, _with_markers(row.item, lang, row.source))
-            parts.append(table)
+        parts += [_estimates(group, lang, width or 80) for group in brief.estimates]
     if brief.contradictions:
         parts.append(_heading(label(lang, "contradictions")))
         table = Table(box=box.SIMPLE, show_header=False, expand=True, pad_edge=False)
@@ -128,6 +116,31 @@ def _document(brief: Brief) -> list[RenderableType]:
         ]
         parts.append(Group(*entries))
     return parts
+
+
+def _estimates(group: Estimates, lang: str, width: int) -> RenderableType:
+    """A table of competing estimates, each drawn on a shared scale in its last column."""
+    cells = min(max(width // 5, 12), 40)
+    chart = terminal_chart(group, cells, lang)
+    table = Table(
+        title=f"{group.title} ({group.unit})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        title_style=Style(italic=True),
+        expand=True,
+        pad_edge=False,
+    )
+    table.add_column(label(lang, "value"), justify="right", no_wrap=True)
+    table.add_column(label(lang, "as_of"), no_wrap=True)
+    table.add_column(label(lang, "source"), ratio=1)
+    table.add_column(label(lang, "chart"), width=cells, no_wrap=True, overflow="crop")
+    for row, marks in zip(group.rows, chart.rows, strict=True):
+        table.add_row(
+            row.value, row.as_of, _with_markers(row.item, lang, row.source), Text(marks, CHART)
+        )
+    # The scale's labels, under the chart.
+    table.add_row("", "", "", Text(chart.axis, style=MUTED))
+    return table
 
 
 def _heading(title: str) -> RenderableType:
