@@ -18,17 +18,51 @@ from typing import Any, NoReturn
 import click
 
 from briefgen import __version__
-from briefgen.commands import add, brief, build, checks, listings, serve, tools
 from briefgen.commands.options import Settings
 from briefgen.errors import BriefgenError, ExitCode, printable
+
+# Each command, by name: its module and the click command in it. A module is
+# imported when its command is asked for, so that a run loads only its own.
+COMMANDS = {
+    "themes": "listings:themes",
+    "facts": "listings:facts",
+    "sources": "listings:sources",
+    "brief": "brief:brief",
+    "build": "build:build",
+    "validate": "checks:validate",
+    "verify": "checks:verify",
+    "add": "add:add",
+    "serve": "serve:serve",
+    "schema": "tools:schema",
+    "config": "tools:config_command",
+    "completion": "tools:completion",
+}
 
 
 class BriefgenGroup(click.Group):
     """Turns :class:`BriefgenError` into one line on stderr and its exit code.
 
     Click's own errors (a bad option or value) are left to click, their
-    message made printable first.
+    message made printable first. Commands are loaded when asked for
+    (:data:`COMMANDS`).
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            from importlib import import_module
+
+            module, name = COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(import_module(f"briefgen.commands.{module}"), name))
+        return self.commands.get(cmd_name)
+
+    def load_command(self, name: str) -> click.Command:
+        """The command called ``name`` (one of :data:`COMMANDS`)."""
+        command = self.get_command(None, name)
+        assert command is not None, name
+        return command
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -156,7 +190,7 @@ def cli(
     ctx.obj = settings
     from briefgen.config import default_map, load_settings
 
-    brief_command = cli.commands["brief"]
+    brief_command = cli.load_command("brief")
     configuration = load_settings(brief_command, profile)
     settings.configured = configuration.settings
     from_user = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
@@ -176,26 +210,9 @@ def cli(
     if notice is not None and not silenced:
         click.echo(printable(notice), err=True)
     # serve previews the brief that brief would make: the same settings apply.
-    ctx.default_map = {
-        name: default_map(settings.configured, cli.commands[name]) for name in ("brief", "serve")
-    }
-
-
-for command in (
-    listings.themes,
-    listings.facts,
-    listings.sources,
-    brief.brief,
-    build.build,
-    checks.validate,
-    checks.verify,
-    tools.schema,
-    tools.config_command,
-    tools.completion,
-    add.add,
-    serve.serve,
-):
-    cli.add_command(command)
+    if ctx.invoked_subcommand in ("brief", "serve"):
+        command = cli.load_command(ctx.invoked_subcommand)
+        ctx.default_map = {ctx.invoked_subcommand: default_map(settings.configured, command)}
 
 
 def main(prog_name: str | None = None) -> None:

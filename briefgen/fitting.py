@@ -29,10 +29,11 @@ Type is never made smaller to fit.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,15 @@ from briefgen.brief import (
     estimate_groups,
 )
 from briefgen.model import Fact
-from briefgen.typesetting import Face, Run, height, line_count, line_width
+from briefgen.typesetting import (
+    SHAPING_ALLOWANCE,
+    Face,
+    Run,
+    height,
+    line_count,
+    line_width,
+    metrics,
+)
 
 if TYPE_CHECKING:
     from briefgen.charts import BriefCharts
@@ -82,6 +91,11 @@ def importance_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]
     Within a priority, the facts that take less room come first: of two facts
     an analyst rated alike, the page then holds the one and the next.
     """
+    return _importance(recipe, paper)[0]
+
+
+def _importance(recipe: BriefRecipe, paper: str) -> tuple[tuple[Fact, ...], int]:
+    """:func:`importance_order`, and how many key points it starts with."""
     facts = recipe.candidates()
     parts = arrange(recipe.base, facts, recipe.theme_ids, recipe.options.key_points)
     priority = _linked_priority(recipe, facts)
@@ -89,10 +103,19 @@ def importance_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]
     linked |= {f.id for pair in parts.contradictions for f in pair}
     room = PageModel(paper).isolated_height
     lang = recipe.options.lang
+    weights = {
+        f.id: (
+            priority[f.id],
+            round(room(f, lang), 1),
+            KIND_RANK[f.kind],
+            -_date_ordinal(f),
+            f.id,
+        )
+        for f in facts
+    }
 
     def weight(fact: Fact) -> tuple[int, float, int, int, str]:
-        cost = round(room(fact, lang), 1)
-        return (priority[fact.id], cost, KIND_RANK[fact.kind], -_date_ordinal(fact), fact.id)
+        return weights[fact.id]
 
     # Each fact counts for the first theme of the brief it belongs to, where its bullet stands.
     home = {t.id: i for i, t in enumerate(parts.themes)}
@@ -115,7 +138,7 @@ def importance_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]
         key=lambda f: (priority[f.id], turn.get(f.id, 0), *weight(f)[1:]),
     )
     order.update((f.id, f) for f in rest)
-    return tuple(order.values())
+    return tuple(order.values()), len(parts.key_points)
 
 
 def _linked_priority(recipe: BriefRecipe, facts: Sequence[Fact]) -> dict[str, int]:
@@ -319,8 +342,14 @@ class PageModel:
         return total
 
     def isolated_height(self, fact: Fact, lang: str) -> float:
-        """About what ``fact`` takes as a bullet with its note: to compare facts, not to fit."""
-        bullet = height([Run(fact.text_in(lang))], self.paper.width - BULLET_INDENT, BODY)
+        """About what ``fact`` takes as a bullet with its note: to compare facts, not to fit.
+
+        Its lines are counted from the width of its text, not broken one by one:
+        thousands of facts are compared in a few milliseconds.
+        """
+        width = (self.paper.width - BULLET_INDENT) * SHAPING_ALLOWANCE
+        text = metrics().word(fact.text_in(lang), "serif") * BODY.size
+        bullet = math.ceil(text / width) * BODY.line_height
         works = sum(1 + len(ref.via) for ref in fact.sources)
         return bullet + ITEM_GAP + NOTE.line_height * 0.5 * works
 
@@ -409,7 +438,7 @@ class _Chooser:
 
     def __init__(self, recipe: BriefRecipe, pages: int, paper: str) -> None:
         self.recipe = recipe
-        self.ranked = importance_order(recipe, paper)
+        self.ranked, self.minimum = _importance(recipe, paper)
         self.model = PageModel(paper)
         self.room = self.model.room(pages)
         self._heights: dict[frozenset[str], float] = {}
@@ -424,20 +453,6 @@ class _Chooser:
 
     def fits(self, kept: frozenset[str]) -> bool:
         return self.height(kept) <= self.room
-
-    @cached_property
-    def minimum(self) -> int:
-        """The key points: kept however long they are."""
-        key_points = {
-            f.id
-            for f in arrange(
-                self.recipe.base,
-                self.recipe.candidates(),
-                self.recipe.theme_ids,
-                self.recipe.options.key_points,
-            ).key_points
-        }
-        return sum(1 for f in self.ranked if f.id in key_points)
 
     def prefix(self) -> frozenset[str]:
         """The longest run of the most important facts that fits (the key points at least)."""
@@ -478,9 +493,19 @@ class _Chooser:
                 kept = fuller
         return kept
 
-    def pages_needed(self, pages: int) -> int:
-        everything = frozenset(f.id for f in self.ranked)
-        total = self.height(everything)
+    def pages_needed(self, pages: int, kept: frozenset[str]) -> int:
+        """The pages every fact would take: measured, or for a long selection estimated
+        from the facts kept (their height against their :meth:`PageModel.isolated_height`)."""
+        if len(self.ranked) <= MEASURED_IN_FULL:
+            total = self.height(frozenset(f.id for f in self.ranked))
+        else:
+            lang = self.recipe.options.lang
+            cost = {f.id: self.model.isolated_height(f, lang) for f in self.ranked}
+            shown = sum(cost[i] for i in kept) or 1.0
+            # What the page holds besides its facts, then the facts at the rate of those kept.
+            fixed = self.model.title_block(self.brief(kept)) + FOOTNOTE_AREA
+            rate = (self.height(kept) - fixed) / shown
+            total = (fixed + rate * sum(cost.values())) * ESTIMATE_MARGIN
         needed = pages
         while self.model.room(needed) < total:
             needed += 1
@@ -516,10 +541,13 @@ def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
 def _fit(recipe: BriefRecipe, pages: int, paper: str) -> Fit:
     chooser = _Chooser(recipe, pages, paper)
     everything = frozenset(f.id for f in chooser.ranked)
-    if chooser.fits(everything):
+    # Each fact takes a line at least: a long selection need not be measured whole.
+    at_least = len(everything) * min(BODY.line_height, TABLE.line_height)
+    if at_least <= chooser.room and chooser.fits(everything):
         return Fit(chooser.brief(everything), (), pages, recipe)
-    brief = _with_omitted(chooser.brief(chooser.fill(chooser.prefix())), chooser.ranked)
-    return Fit(brief, brief.omitted, chooser.pages_needed(pages), recipe)
+    kept = chooser.fill(chooser.prefix())
+    brief = _with_omitted(chooser.brief(kept), chooser.ranked)
+    return Fit(brief, brief.omitted, chooser.pages_needed(pages, kept), recipe)
 
 
 def _timeline(recipe: BriefRecipe, drawn: bool) -> BriefRecipe:
@@ -550,6 +578,11 @@ def drop_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]:
 # -- the check: the PDF's own layout -----------------------------------------
 
 _MAX_LAYOUTS = 4
+# Up to this many facts, the pages everything would need are measured; beyond, estimated
+# (measuring hundreds of facts would take longer than choosing the page's): generously,
+# since a brief given more pages than it needs only ends short.
+MEASURED_IN_FULL = 400
+ESTIMATE_MARGIN = 1.1
 PX = 0.75  # points in a CSS pixel, WeasyPrint's unit
 # The room a page has left is shared among its sections, up to this much each (pt):
 # more would read as gaps, not as air.

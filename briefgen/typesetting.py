@@ -119,7 +119,13 @@ class Metrics:
     @lru_cache(maxsize=65536)  # noqa: B019 - one instance per process, kept for its lifetime
     def word(self, word: str, font: str) -> float:
         """The advance of ``word`` in ``font``, in ems."""
-        return sum(self.char(c, font) for c in word)
+        # The font's own table first, without a call per character: most are in it.
+        widths = self.widths[font]
+        total = 0.0
+        for c in word:
+            width = widths.get(ord(c))
+            total += self.char(c, font) if width is None else width
+        return total
 
 
 @cache

@@ -18,11 +18,12 @@ ORDER = ("themes", "facts", "sources", "brief", "build", "validate", "verify", "
 
 def commands() -> list[tuple[str, click.Command]]:
     """Every command, subcommands too (``sources import``), in :data:`ORDER`."""
-    names = [n for n in ORDER if n in cli.commands]
-    names += sorted(n for n in cli.commands if n not in ORDER)
+    listed = cli.list_commands(click.Context(cli))
+    names = [n for n in ORDER if n in listed]
+    names += sorted(n for n in listed if n not in ORDER)
     found: list[tuple[str, click.Command]] = []
     for name in names:
-        command = cli.commands[name]
+        command = cli.load_command(name)
         found.append((name, command))
         if isinstance(command, click.Group):
             found += [(f"{name} {sub}", command.commands[sub]) for sub in sorted(command.commands)]

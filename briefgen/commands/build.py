@@ -89,7 +89,8 @@ def build(
         raise UsageError(f"no {LOCAL_NAME} here: 'briefgen build' writes its [[brief]] tables")
     group = ctx.find_root().command
     assert isinstance(group, click.Group)
-    brief_command = group.commands["brief"]
+    brief_command = group.get_command(ctx, "brief")
+    assert brief_command is not None
     specs = _chosen(read_specs(local, brief_command), names, local.path)
     base = settings.load()
     planned = [_plan(settings, base, brief_command, spec) for spec in specs]

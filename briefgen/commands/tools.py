@@ -58,7 +58,8 @@ def config_command(ctx: click.Context, settings: Settings, fmt: str) -> None:
 
     group = ctx.find_root().command
     assert isinstance(group, click.Group)
-    brief_command = group.commands["brief"]
+    brief_command = group.get_command(ctx, "brief")
+    assert brief_command is not None
     rows = effective_settings(group, brief_command, settings.configured)
     rows = [
         Setting(r.key, str(default_facts_dir()), r.origin)
