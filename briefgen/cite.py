@@ -12,7 +12,6 @@ order and decides between a full note, a short note and "Ibid.".
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import zip_longest
@@ -376,9 +375,9 @@ def bibliography(
 
 def collation_key(value: str) -> str:
     """``value`` as it sorts: no accents, case or leading punctuation and article."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    bare = bare.lstrip("\"'“”‘’«»[(* \u00a0")
+    from briefgen.query import fold
+
+    bare = fold(value).lstrip("\"'“”‘’«»[(* \u00a0")
     for article in LEADING_ARTICLES:
         if bare.startswith(article):
             return bare[len(article) :]

@@ -59,15 +59,9 @@ def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
 
 
 def _document(brief: Brief, width: int) -> list[RenderableType]:
+    """The brief, top to bottom, as rich renderables."""
     lang = brief.lang
-    parts: list[RenderableType] = []
-    if brief.marking:
-        parts.append(Text(brief.marking, style=Style(bold=True, reverse=True), justify="center"))
-    header = Text(brief.title, style=Style(bold=True))
-    if brief.subtitle:
-        header.append("\n" + brief.subtitle, style=Style(italic=True))
-    header.append("\n" + " · ".join(brief.byline()), style=MUTED)
-    parts.append(Panel(header, box=box.ROUNDED, padding=(0, 1)))
+    parts = _header(brief)
     if brief.is_empty:
         parts.append(Text(brief.empty_text))
     if brief.key_points:
@@ -78,44 +72,72 @@ def _document(brief: Brief, width: int) -> list[RenderableType]:
         parts.append(_heading(label(lang, "estimates")))
         parts += [_estimates(group, lang, width or 80) for group in brief.estimates]
     if brief.contradictions:
-        parts.append(_heading(label(lang, "contradictions")))
-        table = Table(box=box.SIMPLE, show_header=False, expand=True, pad_edge=False)
-        table.add_column(ratio=1)
-        table.add_column(justify="center", style=MUTED, no_wrap=True)
-        table.add_column(ratio=1)
-        for pair in brief.contradictions:
-            table.add_row(
-                _with_markers(pair.left, lang),
-                label(lang, "versus"),
-                _with_markers(pair.right, lang),
-            )
-        parts.append(table)
+        parts += [_heading(label(lang, "contradictions")), _contradictions(brief)]
     if brief.removed:
         parts += [_heading(label(lang, "removed")), _bullets(brief.removed, lang)]
     if brief.notes:
-        parts.append(_heading(label(lang, "notes")))
-        notes = Table.grid(padding=(0, 1))
-        notes.add_column(justify="right", style=MUTED)
-        notes.add_column(ratio=1)
-        for note in brief.notes:
-            text = _citation(note.citation)
-            if note.comment:
-                text.append(f" {label(lang, 'comment')} ", style=Style(italic=True))
-                text.append(note.comment)
-            notes.add_row(f"{note.number}.", text)
-        parts.append(notes)
-        footer = [Text(brief.summary_text(), style=MUTED)]
-        if brief.grades and brief.grade_legend():
-            footer.append(Text(brief.grade_legend(), style=MUTED))
-        parts.append(Padding(Group(*footer), (1, 0, 0, 0)))
+        parts += [_heading(label(lang, "notes")), _notes(brief), _sources(brief)]
     if brief.bibliography_entries:
-        parts.append(_heading(label(lang, "bibliography")))
-        entries = [
-            Padding(_citation(entry), (1 if i else 0, 0, 0, 0))
-            for i, entry in enumerate(brief.bibliography_entries)
-        ]
-        parts.append(Group(*entries))
+        parts += [_heading(label(lang, "bibliography")), _bibliography(brief)]
     return parts
+
+
+def _header(brief: Brief) -> list[RenderableType]:
+    """The marking line, and the title panel with the byline."""
+    parts: list[RenderableType] = []
+    if brief.marking:
+        parts.append(Text(brief.marking, style=Style(bold=True, reverse=True), justify="center"))
+    header = Text(brief.title, style=Style(bold=True))
+    if brief.subtitle:
+        header.append("\n" + brief.subtitle, style=Style(italic=True))
+    header.append("\n" + " · ".join(brief.byline()), style=MUTED)
+    parts.append(Panel(header, box=box.ROUNDED, padding=(0, 1)))
+    return parts
+
+
+def _contradictions(brief: Brief) -> RenderableType:
+    """The two sides of each contradiction, side by side."""
+    table = Table(box=box.SIMPLE, show_header=False, expand=True, pad_edge=False)
+    table.add_column(ratio=1)
+    table.add_column(justify="center", style=MUTED, no_wrap=True)
+    table.add_column(ratio=1)
+    for pair in brief.contradictions:
+        table.add_row(
+            _with_markers(pair.left, brief.lang),
+            label(brief.lang, "versus"),
+            _with_markers(pair.right, brief.lang),
+        )
+    return table
+
+
+def _notes(brief: Brief) -> RenderableType:
+    """The numbered notes, each with the analyst's comment if there is one."""
+    notes = Table.grid(padding=(0, 1))
+    notes.add_column(justify="right", style=MUTED)
+    notes.add_column(ratio=1)
+    for note in brief.notes:
+        text = _citation(note.citation)
+        if note.comment:
+            text.append(f" {label(brief.lang, 'comment')} ", style=Style(italic=True))
+            text.append(note.comment)
+        notes.add_row(f"{note.number}.", text)
+    return notes
+
+
+def _sources(brief: Brief) -> RenderableType:
+    """The source summary and the legend of the grades."""
+    footer = [Text(brief.summary_text(), style=MUTED)]
+    if brief.grades and brief.grade_legend():
+        footer.append(Text(brief.grade_legend(), style=MUTED))
+    return Padding(Group(*footer), (1, 0, 0, 0))
+
+
+def _bibliography(brief: Brief) -> RenderableType:
+    entries = [
+        Padding(_citation(entry), (1 if i else 0, 0, 0, 0))
+        for i, entry in enumerate(brief.bibliography_entries)
+    ]
+    return Group(*entries)
 
 
 def _estimates(group: Estimates, lang: str, width: int) -> RenderableType:
