@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.errors import Problem
+from briefgen.export import ENTRY_SUBTYPES as EXPORTED_SUBTYPES
 
 # Names of languages as reference managers write them, for their ISO 639-1 codes.
 LANGUAGE_NAMES = {
@@ -85,7 +86,8 @@ BIBTEX_TYPES = {
     "misc": "document",
     "software": "document",
 }
-ENTRY_SUBTYPES = {"newspaper": "article-newspaper", "magazine": "article-magazine"}
+# biblatex's entrysubtype -> CSL type: the export's mapping read backwards.
+ENTRY_SUBTYPES = {subtype: csl for csl, subtype in EXPORTED_SUBTYPES.items()}
 _BIBTEX_FIELDS = {
     "title": "title",
     "shorttitle": "title-short",
