@@ -592,8 +592,10 @@ MAX_SPREAD = 14.0
 def _spread(brief: Brief, paper: str) -> float:
     """What to add below each section so that the page ends at its foot (pt)."""
     model = PageModel(paper)
-    # Less a point, for the rounding of a layout.
-    slack = model.room(1) - model.height(brief) - 1.0
+    # Less a line of notes and a point: now and then WeasyPrint breaks a line of
+    # run-on notes a word early (at the edge of an inline box), which the estimate
+    # does not foresee; spread to the last point, the page would then overflow.
+    slack = model.room(1) - model.height(brief) - NOTE.line_height - 1.0
     gaps = bool(brief.key_points) + len(brief.sections) + bool(brief.estimates)
     gaps += bool(brief.contradictions) + bool(brief.removed) + bool(brief.timeline)
     if slack <= 0 or gaps == 0:
