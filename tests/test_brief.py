@@ -206,13 +206,14 @@ def test_relative_dates(run, pact, monkeypatch):
     ]
 
 
-def test_pdf_is_refused_on_a_terminal(pact):
+@pytest.mark.parametrize("fmt, name", [("pdf", "a PDF"), ("docx", "a Word document")])
+def test_binary_formats_are_refused_on_a_terminal(pact, fmt, name):
     import pty
     import sys
 
     primary, secondary = pty.openpty()
     result = subprocess.run(
-        [sys.executable, "-m", "briefgen", "--facts-dir", str(pact), "brief", "-f", "pdf"],
+        [sys.executable, "-m", "briefgen", "--facts-dir", str(pact), "brief", "-f", fmt],
         stdout=secondary,
         stderr=subprocess.PIPE,
         text=True,
@@ -221,7 +222,7 @@ def test_pdf_is_refused_on_a_terminal(pact):
     os.close(secondary)
     os.close(primary)
     assert result.returncode == 2
-    assert "refusing to write a PDF to the terminal" in result.stderr
+    assert f"refusing to write {name} to the terminal" in result.stderr
 
 
 def test_measures_name_their_unit_in_each_language(run, pact_copy):

@@ -239,25 +239,6 @@ def test_the_format_comes_from_the_extension_or_the_option(run, pact, tmp_path):
     assert zipfile.is_zipfile(make_docx(run, pact, tmp_path / "brief.docx"))
 
 
-def test_word_is_refused_on_a_terminal(pact):
-    import os
-    import pty
-    import sys
-
-    primary, secondary = pty.openpty()
-    result = subprocess.run(
-        [sys.executable, "-m", "briefgen", "--facts-dir", str(pact), "brief", "-f", "docx"],
-        stdout=secondary,
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=60,
-    )
-    os.close(secondary)
-    os.close(primary)
-    assert result.returncode == 2
-    assert "refusing to write a Word document to the terminal" in result.stderr
-
-
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (soffice)")
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
 def test_libreoffice_opens_it_and_prints_every_note(run, pact, tmp_path):
