@@ -242,11 +242,6 @@ def appended(existing: str, blocks: Sequence[str], items: Sequence[Mapping[str, 
     return text
 
 
-def plain_data(block: str) -> Any:
-    """What a block reads back as (for checking the emitter)."""
-    return safe_yaml.parse(block).data
-
-
 # -- checking the base with an addition ------------------------------------------------
 
 
@@ -310,21 +305,6 @@ def check_items_file(root: Path, path: Path) -> Path:
 
 
 # -- facts -------------------------------------------------------------------------------
-
-
-def fact_data(fact: Fact) -> dict[str, Any]:
-    """``fact`` as the plain data of an items file (the shortest form of each field)."""
-    data = fact.model_dump(by_alias=True, exclude_defaults=True, mode="json")
-    data["credibility"] = fact.credibility
-    data["priority"] = fact.priority
-    data["themes"] = list(fact.themes)
-    for ref in data.get("sources", []):
-        via = ref.get("via")
-        if isinstance(via, list) and len(via) == 1:
-            ref["via"] = via[0]
-    if fact.quantity is not None:
-        data["quantity"] = fact.quantity.model_dump(exclude_none=True, mode="json")
-    return {key: data[key] for key in FACT_KEYS if key in data}
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,6 @@ VALUE_PADDING = 10.0
 CAPTION_GAP = CELL_PADDING
 PAIR_INDENT = 1.5 + 7.0  # the rule joining the two sides of a contradiction, and its padding
 PAIR_SPACE = 4.0  # margin below a pair
-PARAGRAPH_GAP = 2.0
 ENTRY_GAP = 3.0
 ENTRY_INDENT = 1.5 * 9.0
 # A brief longer than a page loses a little at each page break (a bullet and
@@ -208,10 +207,6 @@ class PageModel:
 
     def __init__(self, paper: str = "a4") -> None:
         self.paper = PAPERS.get(paper, PAPERS["a4"])
-
-    @property
-    def page_height(self) -> float:
-        return self.paper.height
 
     def room(self, pages: int) -> float:
         """The height ``pages`` pages offer, less what page breaks waste."""
@@ -568,11 +563,6 @@ def _with_omitted(brief: Brief, ranked: Sequence[Fact]) -> Brief:
     """
     shown = {f.id for f in brief.facts}
     return replace(brief, omitted=tuple(f for f in reversed(ranked) if f.id not in shown))
-
-
-def drop_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]:
-    """The facts in the order fitting leaves them out: the least important first."""
-    return importance_order(recipe, paper)[::-1]
 
 
 # -- the check: the PDF's own layout -----------------------------------------
