@@ -127,3 +127,16 @@ def test_importance_order_key_points_then_a_bullet_per_theme_then_priority(pact)
     assert order[:2] == ["pact-signed", "trade-volume"]
     assert order[-3:] == ["sanctions-evaded", "clause-not-automatic", "drills-announced"]
 
+
+def test_the_shipped_widths_are_those_of_the_shipped_fonts(tmp_path) -> None:
+    """The estimate reads ``widths.json``; measured again, the fonts give the same file."""
+    import shutil
+
+    from briefgen.paths import package_data
+    from briefgen.typesetting import FONT_FILES, write_widths
+
+    fonts = package_data("templates") / "fonts"
+    for file in FONT_FILES.values():
+        shutil.copy(fonts / file, tmp_path / file)
+    written = write_widths(tmp_path)
+    assert written.read_bytes() == (fonts / "widths.json").read_bytes()
