@@ -378,7 +378,7 @@ def _timeline(drawn: bool | None, items: Iterable[Item]) -> tuple[Item, ...]:
 def dated_events(items: Iterable[Item]) -> tuple[Item, ...]:
     """The events among ``items`` that have a date, each once, by date."""
     events = {i.fact.id: i for i in items if i.fact.kind == "event" and i.fact.date is not None}
-    return tuple(sorted(events.values(), key=lambda i: (_date_ordinal(i.fact), i.fact.id)))
+    return tuple(sorted(events.values(), key=lambda i: (date_ordinal(i.fact), i.fact.id)))
 
 
 def _default_title(base: FactBase, lang: str) -> str:
@@ -548,7 +548,7 @@ def _key_points(facts: Sequence[Fact], themes: Sequence[Theme], limit: int) -> l
     top = min(f.priority for f in candidates)
     ranked = sorted(
         (f for f in candidates if f.priority == top),
-        key=lambda f: (KIND_RANK[f.kind], -_date_ordinal(f), f.id),
+        key=lambda f: (KIND_RANK[f.kind], -date_ordinal(f), f.id),
     )
     queues: dict[str, list[Fact]] = {theme.id: [] for theme in themes}
     for fact in ranked:
@@ -567,7 +567,8 @@ def _key_points(facts: Sequence[Fact], themes: Sequence[Theme], limit: int) -> l
     return sorted(chosen.values(), key=lambda f: rank[f.id])
 
 
-def _date_ordinal(fact: Fact) -> int:
+def date_ordinal(fact: Fact) -> int:
+    """The day ``fact``'s date starts on, as an ordinal (0 for an undated fact)."""
     return fact.date.first_day().toordinal() if fact.date else 0
 
 

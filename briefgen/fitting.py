@@ -45,6 +45,7 @@ from briefgen.brief import (
     Item,
     Note,
     arrange,
+    date_ordinal,
     dated_events,
     estimate_groups,
 )
@@ -108,7 +109,7 @@ def _importance(recipe: BriefRecipe, paper: str) -> tuple[tuple[Fact, ...], int]
             priority[f.id],
             round(room(f, lang), 1),
             KIND_RANK[f.kind],
-            -_date_ordinal(f),
+            -date_ordinal(f),
             f.id,
         )
         for f in facts
@@ -157,10 +158,6 @@ def _linked_priority(recipe: BriefRecipe, facts: Sequence[Fact]) -> dict[str, in
         )[:2]
         priority[second.id] = first.priority
     return priority
-
-
-def _date_ordinal(fact: Fact) -> int:
-    return fact.date.first_day().toordinal() if fact.date else 0
 
 
 # -- the estimate -------------------------------------------------------------
