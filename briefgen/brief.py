@@ -335,7 +335,6 @@ def build_brief(
     contradictions = tuple(
         Contradiction(numbering.item(a), numbering.item(b)) for a, b in parts.contradictions
     )
-    contradicted = [side for pair in contradictions for side in (pair.left, pair.right)]
     return Brief(
         title=options.title or _default_title(base, lang),
         subtitle=_subtitle(options, changes),
@@ -362,10 +361,18 @@ def build_brief(
         omitted=tuple(omitted),
         empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
         bibliography_entries=numbering.bibliography() if options.bibliography else (),
-        timeline=_timeline(
-            options.timeline, (*key_points, *(i for s in sections for i in s.items), *contradicted)
-        ),
+        timeline=_timeline(options.timeline, stated_items(key_points, sections, contradictions)),
     )
+
+
+def stated_items(
+    key_points: Iterable[Item], sections: Iterable[Section], contradictions: Iterable[Contradiction]
+) -> tuple[Item, ...]:
+    """The items a brief states in its text, in reading order: the key points, the
+    bullets of each section and both sides of each contradiction (a timeline draws
+    the dated events among them)."""
+    sides = (side for pair in contradictions for side in (pair.left, pair.right))
+    return (*key_points, *(i for s in sections for i in s.items), *sides)
 
 
 def _timeline(drawn: bool | None, items: Iterable[Item]) -> tuple[Item, ...]:

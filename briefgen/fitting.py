@@ -48,6 +48,7 @@ from briefgen.brief import (
     date_ordinal,
     dated_events,
     estimate_groups,
+    stated_items,
 )
 from briefgen.model import Fact
 from briefgen.typesetting import (
@@ -517,8 +518,7 @@ def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
         return _fit(recipe, pages, paper)
     chosen = _fit(_timeline(recipe, False), pages, paper)
     shown = chosen.brief
-    sides = (side for pair in shown.contradictions for side in (pair.left, pair.right))
-    items = (*shown.key_points, *(i for s in shown.sections for i in s.items), *sides)
+    items = stated_items(shown.key_points, shown.sections, shown.contradictions)
     if len(dated_events(items)) < 2:
         return chosen
     drawn = _timeline(recipe, True)
