@@ -242,8 +242,9 @@ class PageModel:
         if brief.notes:
             # The source summary and the legend of the grades: one small paragraph.
             text = brief.summary_text()
-            if brief.grades and brief.grade_legend():
-                text += " " + brief.grade_legend()
+            legend = brief.grade_legend()
+            if legend:
+                text += " " + legend
             total += height([Run(text)], width, NOTE) + SECTION_GAP
         if brief.bibliography_entries:
             total += H2 + sum(

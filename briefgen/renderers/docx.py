@@ -112,8 +112,9 @@ class _DocxWriter:
         if brief.notes:
             self._heading(label(self.lang, "sources"))
             self.document.add_paragraph(brief.summary_text(), style="Small")
-            if brief.grades and brief.grade_legend():
-                self.document.add_paragraph(brief.grade_legend(), style="Small")
+            legend = brief.grade_legend()
+            if legend:
+                self.document.add_paragraph(legend, style="Small")
         if brief.bibliography_entries:
             self._heading(label(self.lang, "bibliography"))
             for entry in brief.bibliography_entries:

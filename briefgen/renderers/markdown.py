@@ -125,8 +125,9 @@ def render_markdown(brief: Brief, options: RenderOptions | None = None) -> str:
         lines.append("")
     if brief.notes:
         lines += [f"## {label(lang, 'sources')}", "", escape(brief.summary_text()), ""]
-        if brief.grades and brief.grade_legend():
-            lines += [escape(brief.grade_legend()), ""]
+        legend = brief.grade_legend()
+        if legend:
+            lines += [escape(legend), ""]
         for note in brief.notes:
             lines.append(f"[^{note.number}]: {citation(note.citation)}{_comment(note, lang)}")
         lines.append("")

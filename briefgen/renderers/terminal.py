@@ -127,8 +127,9 @@ def _notes(brief: Brief) -> RenderableType:
 def _sources(brief: Brief) -> RenderableType:
     """The source summary and the legend of the grades."""
     footer = [Text(brief.summary_text(), style=MUTED)]
-    if brief.grades and brief.grade_legend():
-        footer.append(Text(brief.grade_legend(), style=MUTED))
+    legend = brief.grade_legend()
+    if legend:
+        footer.append(Text(legend, style=MUTED))
     return Padding(Group(*footer), (1, 0, 0, 0))
 
 
