@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.brief import Brief, Item, Note
 from briefgen.labels import label
-from briefgen.renderers.html import document_keywords
+from briefgen.renderers.html import document_keywords, document_subject
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -159,7 +159,7 @@ class _DocxWriter:
 
         core = document.core_properties
         core.title = _property(brief.title)
-        core.subject = _property(_subject(brief))
+        core.subject = _property(document_subject(brief))
         core.author = core.last_modified_by = _property(brief.author or "")
         core.keywords = _keywords(document_keywords(brief))
         core.language = self.lang
@@ -502,13 +502,6 @@ def _keywords(keywords: list[str]) -> str:
             break
         kept = longer
     return kept
-
-
-def _subject(brief: Brief) -> str:
-    themes = brief.theme_titles()
-    if brief.subtitle:
-        return brief.subtitle
-    return label(brief.lang, "themes", themes=", ".join(themes)) if themes else brief.title
 
 
 def _reproducible_zip(data: bytes, date: dt.date) -> bytes:

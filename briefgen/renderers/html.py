@@ -125,6 +125,14 @@ def render_html(brief: Brief, options: RenderOptions | None = None) -> str:
     return brief_html(brief, template_dir=options.template_dir if options else None)
 
 
+def document_subject(brief: Brief) -> str:
+    """The PDF/HTML/Word subject: the subtitle, else the themes, else the title."""
+    if brief.subtitle:
+        return brief.subtitle
+    themes = brief.theme_titles()
+    return label(brief.lang, "themes", themes=", ".join(themes)) if themes else brief.title
+
+
 def document_keywords(brief: Brief) -> list[str]:
     """The PDF/HTML keywords: the themes, then the tags of the facts shown."""
     tags = sorted({tag for fact in brief.facts for tag in fact.tags})
@@ -157,8 +165,7 @@ def _context(brief: Brief, paged: bool, paper: str) -> dict[str, Any]:
         "notes": {note.number: note for note in brief.notes},
         "date": format_date(brief.date, lang),
         "themes": themes,
-        "subject": brief.subtitle
-        or (label(lang, "themes", themes=", ".join(themes)) if themes else brief.title),
+        "subject": document_subject(brief),
         "keywords": document_keywords(brief),
         "generator": f"briefgen {__version__}",
         "label": lambda key, **values: label(lang, key, **values),
