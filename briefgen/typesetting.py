@@ -56,12 +56,10 @@ class Run:
 
 @dataclass(frozen=True)
 class Face:
-    """How a paragraph is set: font size, line height and letter spacing (in pt), and case."""
+    """How a paragraph is set: font size and line height, in pt."""
 
     size: float
     line_height: float
-    letter_spacing: float = 0.0
-    uppercase: bool = False
 
 
 class Metrics:
@@ -160,11 +158,7 @@ def height(runs: Sequence[Run], width: float, face: Face) -> float:
 def line_width(runs: Sequence[Run], face: Face) -> float:
     """The width in pt of ``runs`` set in ``face`` on one line, however long (the
     units of :func:`_lines` and the spaces between them)."""
-    table = metrics()
-    spaces = {
-        "": 0.0,
-        **{c: table.char(c, "serif") * face.size + face.letter_spacing for c in SPACES},
-    }
+    spaces = _spaces(face)
     total, space = 0.0, 0.0  # the space after the last unit hangs: it is not counted
     pending = 0.0  # the width of a unit a run left open
     for run in runs:
@@ -187,11 +181,7 @@ def _lines(runs: tuple[Run, ...], width: float, face: Face) -> tuple[int, float]
     into units once (:func:`_units`); a unit left open at the end of a run
     (no space there) goes on with the first unit of the next.
     """
-    table = metrics()
-    spaces = {
-        "": 0.0,
-        **{c: table.char(c, "serif") * face.size + face.letter_spacing for c in SPACES},
-    }
+    spaces = _spaces(face)
     lines, x = 1, 0.0
     growth, tallest = 0.0, 0.0  # all the lines so far, the current one
 
@@ -241,6 +231,13 @@ SPACES = (" ", "\u2003")
 _SPACES = re.compile("([ \u2003])")
 
 
+@cache
+def _spaces(face: Face) -> dict[str, float]:
+    """The width in pt of each space set in ``face``, and of none ("", after a dash)."""
+    table = metrics()
+    return {"": 0.0, **{c: table.char(c, "serif") * face.size for c in SPACES}}
+
+
 @lru_cache(maxsize=65536)
 def _units(run: Run, face: Face) -> tuple[str | None, tuple[Unit, ...]]:
     """The units of one run, and the space it starts with (None if it starts with a word).
@@ -249,14 +246,13 @@ def _units(run: Run, face: Face) -> tuple[str | None, tuple[Unit, ...]]:
     space after a unit, not part of its width.
     """
     table = metrics()
-    size, spacing = face.size * run.scale, face.letter_spacing + run.tracking
+    size, spacing = face.size * run.scale, run.tracking
     line_height = face.line_height / face.size
-    text = run.text.upper() if face.uppercase else run.text
     lead: str | None = None
     units: list[Unit] = []
     width: float | None = None  # of the unit being measured
     url, taller = False, 0.0
-    for token in _SPACES.split(text):
+    for token in _SPACES.split(run.text):
         if token in SPACES:
             if width is not None:
                 units.append((width, token, url, taller))
