@@ -596,7 +596,8 @@ class _Event:
 
 
 def timeline(items: Sequence[Item], width: float, lang: str) -> Timeline | None:
-    """The timeline of the dated events among ``items`` (None if there are none).
+    """The timeline of ``items``, a brief's :attr:`~briefgen.brief.Brief.timeline`
+    (its dated events, each once), or None if there are none.
 
     Each event is a tick on the axis (a span for a month or a year), with a
     label, its date and the first words of its text, on a stem. Labels run
@@ -604,13 +605,13 @@ def timeline(items: Sequence[Item], width: float, lang: str) -> Timeline | None:
     the events it would cover, so no two labels overlap and no stem crosses a
     label. The axis is broken where a long gap would crowd the rest.
     """
-    dated = [i for i in items if i.fact.kind == "event" and i.fact.date is not None]
-    if not dated:
+    if not items:
         return None
     # A label may take more of the width when there are few.
-    most = width * max(LABEL_MAX_SHARE, min(0.45, 0.9 / len(dated)))
+    most = width * max(LABEL_MAX_SHARE, min(0.45, 0.9 / len(items)))
+    # By start, then end: of events that start on the same day, the shorter first.
     events = sorted(
-        (_event(item, lang, most) for item in dict((i.fact.id, i) for i in dated).values()),
+        (_event(item, lang, most) for item in items),
         key=lambda e: (e.first, e.last, e.item.fact.id),
     )
     segments = _segments(events)
