@@ -640,7 +640,8 @@ def fit_pdf(
         layout = typesetter.layout(brief)
     elif chosen.recipe is not None:
         recipe = chosen.recipe
-    if pages:
+    if pages and len(layout.pages) > pages:
+        # The layout overflows after all: the least important facts give way.
         ranked = importance_order(recipe, paper)
         shown = {f.id for f in brief.facts}
         kept = [f for f in ranked if f.id in shown]
