@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from briefgen.labels import MINOR_WORDS_EN, MINOR_WORDS_FR, format_date, format_number, label
 from briefgen.model import PartialDate
+from briefgen.typesetting import metrics
 
 if TYPE_CHECKING:
     from briefgen.brief import Estimates, Item
@@ -138,8 +139,6 @@ def _pt(value: float) -> float:
 
 def text_width(text: str, bold: bool = False, size: float = TEXT_SIZE) -> float:
     """The width of ``text`` set in the sans-serif of the PDF at ``size`` pt."""
-    from briefgen.typesetting import metrics
-
     return metrics().word(text, "sans-bold" if bold else "sans") * size
 
 

@@ -50,6 +50,7 @@ from briefgen.brief import (
     estimate_groups,
     stated_items,
 )
+from briefgen.labels import label
 from briefgen.model import Fact
 from briefgen.typesetting import (
     SHAPING_ALLOWANCE,
@@ -327,7 +328,7 @@ class PageModel:
     def pairs(self, brief: Brief) -> float:
         width = self.paper.width - PAIR_INDENT
         # "VERSUS" in small letter-spaced capitals before the second side.
-        versus = Run(_label(brief.lang, "versus").upper(), "sans", scale=0.75, tracking=0.45)
+        versus = Run(label(brief.lang, "versus").upper(), "sans", scale=0.75, tracking=0.45)
         total = 0.0
         for pair in brief.contradictions:
             total += height(_statement(pair.left, brief.lang), width, BODY)
@@ -359,12 +360,6 @@ class PageModel:
         return FOOTNOTE_AREA + height(runs, self.paper.width, NOTE)
 
 
-def _label(lang: str, key: str) -> str:
-    from briefgen.labels import label
-
-    return label(lang, key)
-
-
 @lru_cache(maxsize=4096)
 def _one_line(runs: tuple[Run, ...], face: Face) -> float:
     """The width (pt) ``runs`` need to stay on one line set in ``face``, with a point
@@ -384,7 +379,7 @@ def _statement(
     if item.note is not None:
         runs.append(Run(str(item.note), "sans", scale=call, padding=0.6))
     if item.status:
-        runs.append(Run(f" ({_label(lang, 'status_' + item.status)})", "sans", scale=0.85))
+        runs.append(Run(f" ({label(lang, 'status_' + item.status)})", "sans", scale=0.85))
     return runs
 
 
@@ -409,7 +404,7 @@ def _runs(citation: Citation) -> list[Run]:
 def _note_runs(note: Note, lang: str) -> list[Run]:
     runs = _runs(note.citation)
     if note.comment:
-        runs += [Run(f" {_label(lang, 'comment')} ", "serif-italic"), Run(note.comment)]
+        runs += [Run(f" {label(lang, 'comment')} ", "serif-italic"), Run(note.comment)]
     return runs
 
 
