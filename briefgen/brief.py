@@ -10,6 +10,7 @@ repeated as a bullet.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -247,14 +248,19 @@ class Brief:
         return label(lang, "grades", sources=sources, information=information)
 
 
+def source_date_epoch() -> dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` (reproducible builds) as a time in UTC; None if it is not
+    set to a number of seconds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+
+
 def today() -> dt.date:
     """The brief's default date: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else today."""
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    return dt.date.today()
+    epoch = source_date_epoch()
+    return epoch.date() if epoch is not None else dt.date.today()
 
 
 @dataclass(frozen=True)

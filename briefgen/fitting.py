@@ -419,7 +419,7 @@ class Fit:
     omitted: tuple[Fact, ...]  # in the order they were left out: least important first
     pages_needed: int  # the pages the brief would take with every fact
     # What the brief was built from, with the timeline decided: to build it again.
-    recipe: BriefRecipe | None = None
+    recipe: BriefRecipe
 
 
 class _Chooser:
@@ -633,7 +633,7 @@ def fit_pdf(
         recipe = _timeline(recipe, False)
         brief = recipe.build(omit={f.id for f in omitted}, omitted=omitted)
         layout = typesetter.layout(brief)
-    elif chosen.recipe is not None:
+    else:
         recipe = chosen.recipe
     if pages and len(layout.pages) > pages:
         # The layout overflows after all: the least important facts give way.

@@ -16,9 +16,7 @@ unique, as mail wants).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import os
 import re
 import unicodedata
 from email import policy
@@ -26,6 +24,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, localtime, make_msgid
 from typing import TYPE_CHECKING
 
+from briefgen.brief import source_date_epoch
 from briefgen.errors import UsageError
 from briefgen.labels import format_date
 
@@ -59,8 +58,9 @@ def render_eml(brief: Brief, options: RenderOptions, pdf: bytes | None = None) -
     if mail.cc:
         message["Cc"] = ", ".join(mail.cc)
     message["Subject"] = mail.subject or default_subject(brief)
-    sent = _sent_at()
-    message["Date"] = format_datetime(sent)
+    # With SOURCE_DATE_EPOCH, that time (in UTC); else now, in local time.
+    epoch = source_date_epoch()
+    message["Date"] = format_datetime(epoch if epoch is not None else localtime())
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     if pdf is not None:
@@ -71,7 +71,7 @@ def render_eml(brief: Brief, options: RenderOptions, pdf: bytes | None = None) -
     message["Content-Language"] = brief.lang
     _name_boundaries(message)
     domain = _domain(mail.sender)
-    if _reproducible():
+    if epoch is not None:
         digest = hashlib.sha256(message.as_bytes()).hexdigest()[:32]
         message["Message-ID"] = f"<{digest}@{domain}>"
     else:
@@ -139,18 +139,6 @@ def attachment_name(brief: Brief) -> str:
     )
     slug = "-".join(re.findall(r"[a-z0-9]+", ascii_title.lower()))[:60].strip("-") or "brief"
     return f"{slug}-{brief.date.isoformat()}.pdf"
-
-
-def _reproducible() -> bool:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return epoch.isdigit()
-
-
-def _sent_at() -> dt.datetime:
-    """The message's Date: ``SOURCE_DATE_EPOCH`` (in UTC) if set, else now, in local time."""
-    if _reproducible():
-        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=dt.timezone.utc)
-    return localtime()
 
 
 def _domain(sender: str) -> str:

@@ -37,11 +37,11 @@ def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
     honours ``NO_COLOR``.
     """
     terminal = options.terminal if options else Terminal()
-    width, color = terminal.width, terminal.color
+    width, color = terminal.width or 80, terminal.color
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width or 80,
+        width=width,
         force_terminal=color,
         no_color=not color or None,
         color_system="standard" if color else None,
@@ -50,7 +50,7 @@ def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
         markup=False,
         legacy_windows=False,
     )
-    for renderable in _document(brief, width or 80):
+    for renderable in _document(brief, width):
         console.print(renderable)
     if color:
         return buffer.getvalue()
@@ -70,7 +70,7 @@ def _document(brief: Brief, width: int) -> list[RenderableType]:
         parts += [_heading(section.title), _bullets(section.items, lang)]
     if brief.estimates:
         parts.append(_heading(label(lang, "estimates")))
-        parts += [_estimates(group, lang, width or 80) for group in brief.estimates]
+        parts += [_estimates(group, lang, width) for group in brief.estimates]
     if brief.contradictions:
         parts += [_heading(label(lang, "contradictions")), _contradictions(brief)]
     if brief.removed:
