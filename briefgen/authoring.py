@@ -24,6 +24,7 @@ from typing import Any
 
 from briefgen import safe_yaml
 from briefgen.errors import InvalidFactBase, Problem, UsageError
+from briefgen.jsontext import source_to_dict
 from briefgen.model import Fact, FactBase, Source
 from briefgen.paragraphs import Located, SourceText
 from briefgen.paths import display_path
@@ -346,13 +347,8 @@ def problems_of(fact_id: str, lines: Iterable[str]) -> list[str]:
 
 
 def source_data(source: Source) -> dict[str, Any]:
-    """``source`` as the plain data of ``sources.yaml``."""
-    data = source.model_dump(by_alias=True, exclude_none=True, mode="json")
-    data = {k: v for k, v in data.items() if v not in ((), [], None)}
-    for key in ("author", "editor"):
-        if key in data:
-            data[key] = [{k: v for k, v in name.items() if v is not None} for name in data[key]]
-    data["reliability"] = source.reliability
+    """``source`` as the plain data of ``sources.yaml``, its fields in the file's order."""
+    data = source_to_dict(source)
     return {key: data[key] for key in SOURCE_KEYS if key in data}
 
 
