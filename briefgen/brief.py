@@ -500,7 +500,7 @@ class _Numbering:
     def _grade(self, fact: Fact, ref: SourceRef) -> str | None:
         if not self.options.grades:
             return None
-        origin = self.base.sources[ref.via[-1] if ref.via else ref.ref]
+        origin = self.base.sources[ref.origin]
         return f"{origin.reliability}{fact.credibility}"
 
     def estimates(self, group: Sequence[Fact]) -> Estimates:
@@ -517,7 +517,7 @@ class _Numbering:
     def _estimate_row(self, fact: Fact) -> EstimateRow:
         assert fact.quantity is not None
         lang = self.options.lang
-        origins = dict.fromkeys(ref.via[-1] if ref.via else ref.ref for ref in fact.sources)
+        origins = dict.fromkeys(ref.origin for ref in fact.sources)
         who = "; ".join(source_label(self.base.sources[s]) for s in origins)
         as_of = format_date(fact.date, lang) if fact.date else label(lang, "nd")
         return EstimateRow(self.item(fact), format_quantity(fact.quantity, lang), as_of, who)

@@ -59,7 +59,7 @@ def grade(credibility: int) -> str:
 
 def origins(fact: Fact) -> set[str]:
     """The original sources of ``fact``: the last of each ``via`` chain, else the source read."""
-    return {ref.via[-1] if ref.via else ref.ref for ref in fact.sources}
+    return {ref.origin for ref in fact.sources}
 
 
 def check_grades(

@@ -326,6 +326,11 @@ class SourceRef(_Frozen):
     def _stringify(cls, value: object) -> object:
         return str(value) if isinstance(value, int) else value
 
+    @property
+    def origin(self) -> str:
+        """The original source: the last of the ``via`` chain, else the source read."""
+        return self.via[-1] if self.via else self.ref
+
 
 Number = int | float
 

@@ -353,7 +353,7 @@ def fact_row(base: FactBase, fact: Any, lang: str) -> FactRow:
 
     references = []
     for ref in fact.sources:
-        origin = base.sources[ref.via[-1] if ref.via else ref.ref]
+        origin = base.sources[ref.origin]
         number = paragraph_number(ref.locator)
         references.append(
             {
