@@ -32,16 +32,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from briefgen.labels import label
 from briefgen.model import Fact, Grading, Source
-
-NAMES = {
-    1: "confirmed",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "cannot be judged",
-}
 
 
 @dataclass(frozen=True)
@@ -54,7 +46,7 @@ class GradeProblem:
 
 def grade(credibility: int) -> str:
     """``2 (probably true)``."""
-    return f"{credibility} ({NAMES[credibility]})"
+    return f"{credibility} ({label('en', f'credibility_{credibility}')})"
 
 
 def origins(fact: Fact) -> set[str]:
