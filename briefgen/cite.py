@@ -191,6 +191,18 @@ def link(url: str | None) -> Citation:
     return (Segment(url, url=url),) if url else ()
 
 
+def short_note(
+    parts: Iterable[Citation], distinction: Citation, locator: str | None, typography: Typography
+) -> Citation:
+    """A short note: ``parts`` (names, title), then the ``distinction`` and the ``locator``,
+    separated by commas; a distinction that is a URL comes last, as in a full note."""
+    if distinction and distinction[-1].url is not None:
+        tail = [text(locator), distinction]
+    else:
+        tail = [distinction, text(locator)]
+    return join([*parts, *tail], ", ", typography)
+
+
 # -- names -------------------------------------------------------------------
 
 
@@ -371,6 +383,13 @@ def bibliography(
     cited_in = cited_in or {}
     entries = [style.bibliography_entry(s, lang, cited_in.get(s.id, ())) for s in sources]
     return tuple(sorted(entries, key=lambda entry: collation_key(plain_text(entry))))
+
+
+def cited_in_group(cited_in: Sequence[Citation], lang: str, typography: Typography) -> Citation:
+    """The element of a bibliography entry naming the works an original is cited in:
+    ``Cited in Moreau, *Le pacte*; Reuters``."""
+    works = join(cited_in, label(lang, "list_separator"), typography)
+    return (Segment(f"{label(lang, 'cited_in_entry')} "), *works)
 
 
 def collation_key(value: str) -> str:

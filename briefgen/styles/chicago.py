@@ -20,6 +20,7 @@ from briefgen.cite import (
     Citation,
     Segment,
     Typography,
+    cited_in_group,
     close,
     family_name,
     format_locators,
@@ -30,6 +31,7 @@ from briefgen.cite import (
     name_list,
     person,
     quoted,
+    short_note,
     short_title,
     text,
 )
@@ -103,18 +105,13 @@ class ChicagoStyle:
         typography = self.typography(lang)
         names = [family_name(n) for n in source.author or source.editor]
         title = short_title(source)
-        url = bool(distinction) and distinction[-1].url is not None
         parts = [
             _latin(name_list(names, lang, serial_comma=True, most=MOST_NAMES_IN_NOTES), lang),
             _title(_cased(title, source), source, typography),
             # A work with neither creator nor title is named by its host, else its URL.
             () if names or title else _host(source, lang) or link(source.URL),
-            () if url else distinction,
-            text(locator),
-            # A URL comes last, as in a full note.
-            distinction if url else (),
         ]
-        return join(parts, ", ", typography)
+        return short_note(parts, distinction, locator, typography)
 
     def distinctions(self, source: Source, lang: str) -> tuple[Citation, ...]:
         return (
@@ -168,9 +165,7 @@ class ChicagoStyle:
         groups += [access, link(source.URL)]
         if cited_in:
             # An original known through another work: "Cited in" that work (14.260).
-            separator = label(lang, "list_separator")
-            names = join(cited_in, separator, typography)
-            groups.append((Segment(f"{label(lang, 'cited_in_entry')} "), *names))
+            groups.append(cited_in_group(cited_in, lang, typography))
         return close(join(groups, ". ", typography), typography)
 
 

@@ -21,6 +21,7 @@ from briefgen.cite import (
     Citation,
     Segment,
     Typography,
+    cited_in_group,
     close,
     family_name,
     format_locators,
@@ -32,6 +33,7 @@ from briefgen.cite import (
     name_list,
     person,
     quoted,
+    short_note,
     short_title,
     text,
 )
@@ -83,17 +85,12 @@ class Iso690Style:
         typography = self.typography(lang)
         names = [family_name(n) for n in source.author or source.editor]
         title = short_title(source)
-        url = bool(distinction) and distinction[-1].url is not None
         parts = [
             latin(name_list(names, lang, serial_comma=False, most=MOST_NAMES), lang, italic=True),
             _title(title, source, typography, bibliography=False) if title else (),
             () if names or title else _untitled(source),
-            () if url else distinction,
-            text(locator),
-            # A URL comes last, as in a full note.
-            distinction if url else (),
         ]
-        return join(parts, ", ", typography)
+        return short_note(parts, distinction, locator, typography)
 
     def distinctions(self, source: Source, lang: str) -> tuple[Citation, ...]:
         year = str(source.issued.year) if source.issued else label(lang, "nd_iso")
@@ -133,9 +130,7 @@ class Iso690Style:
         ]
         if cited_in:
             # An original known through other works names them (as CMOS 14.260 does).
-            separator = label(lang, "list_separator")
-            names = join(cited_in, separator, typography)
-            groups.append((Segment(f"{label(lang, 'cited_in_entry')} "), *names))
+            groups.append(cited_in_group(cited_in, lang, typography))
         entry = join(groups, ". ", typography)
         if not source.URL:
             return close(entry, typography)
