@@ -36,7 +36,6 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "line": ("l.", "ll.", "line", "lines"),
     "volume": ("vol.", "vols.", "volume", "volumes"),
 }
-LABELS = tuple(SPELLINGS)
 
 _LABEL_OF = {spelling: label for label, spellings in SPELLINGS.items() for spelling in spellings}
 # Signs and abbreviations may touch their value ("§7", "p.12"); words need a space.
