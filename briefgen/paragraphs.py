@@ -27,6 +27,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 
 from briefgen.verify import normalize
 
@@ -119,6 +120,11 @@ class SourceText:
             at = joined.find(wanted, at + 1)
         return found
 
+    @cached_property
+    def _body_before(self) -> list[int]:
+        """How many body paragraphs come before each paragraph (and, last, in all)."""
+        return list(accumulate((p.body for p in self.paragraphs), initial=0))
+
     def anchors(self, cited: Iterable[tuple[str | None, str | None]]) -> list[tuple[int, int]]:
         """``(paragraph index, N)`` of every ``(locator, quote)`` pair found here with a ``§N``."""
         found = set()
@@ -136,18 +142,18 @@ class SourceText:
 
         The paragraph holding a quote counts, whatever its shape: a quote is body text.
         """
-        body = [p.body for p in self.paragraphs]
+        count = self._body_before
         before = [a for a in anchors if a[0] <= index]
         after = [a for a in anchors if a[0] > index]
         if before:
             at, number = before[-1]
             if at == index:
                 return number, number
-            return number + sum(body[at + 1 : index]) + 1, number
+            return number + count[index] - count[at + 1] + 1, number
         if after:
             at, number = after[0]
-            return max(1, number - sum(body[index + 1 : at]) - 1), number
-        return sum(body[:index]) + 1, None
+            return max(1, number - (count[at] - count[index + 1]) - 1), number
+        return count[index] + 1, None
 
     def locate(self, quote: str, anchors: Sequence[tuple[int, int]] = ()) -> Located | None:
         """Where ``quote`` first stands, or None when the text does not hold it."""
