@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from briefgen.model import Fact, Source
 
 # The versions of the documents scripts read: the brief (``brief -f json``), and
@@ -23,13 +25,17 @@ LISTING_SCHEMA: Literal[1] = 1
 
 def fact_to_dict(fact: Fact) -> dict[str, Any]:
     """A fact as JSON data, with the field names of the fact format."""
-    data = fact.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return {key: value for key, value in data.items() if value != []}
+    return _dump(fact)
 
 
 def source_to_dict(source: Source) -> dict[str, Any]:
     """A source with its CSL field names; absent fields are left out."""
-    data = source.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return _dump(source)
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    """``model`` as JSON data under its field aliases, leaving out None and empty lists."""
+    data = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     return {key: value for key, value in data.items() if value != []}
 
 
