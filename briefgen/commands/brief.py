@@ -33,6 +33,7 @@ from briefgen.renderers import BINARY_FORMATS, FORMATS, PDF_VARIANTS
 
 if TYPE_CHECKING:
     from briefgen.brief import BriefRecipe
+    from briefgen.digest import FactChanges
     from briefgen.model import FactBase
     from briefgen.production import RenderOptions
 
@@ -155,12 +156,20 @@ class BriefRequest:
 
 
 def brief_request(
-    settings: Settings, base: FactBase, fmt: str, params: dict[str, Any], color: bool = False
+    settings: Settings,
+    base: FactBase,
+    fmt: str,
+    params: dict[str, Any],
+    color: bool = False,
+    changes_made: dict[tuple[Path | None, str], FactChanges] | None = None,
 ) -> BriefRequest:
     """The request the values of ``brief``'s options make (``params``, by parameter name).
 
     ``briefgen build`` makes each of its briefs with this function, so that a
-    brief it writes is the very brief ``briefgen brief`` writes.
+    brief it writes is the very brief ``briefgen brief`` writes. ``changes_made``
+    holds what ``--changed-since`` found for ``base``, by fact directory and
+    revision: build hands the same one to every call, so that the old base is
+    read once for the run, not once per brief.
     """
     from briefgen.brief import BriefRecipe
     from briefgen.production import Mail, RenderOptions, Terminal
@@ -188,7 +197,11 @@ def brief_request(
     if changed_since is not None:
         from briefgen.digest import changes_since
 
-        changes = changes_since(base, settings.facts_dir, changed_since)
+        made = {} if changes_made is None else changes_made
+        key = (settings.facts_dir, changed_since)
+        if key not in made:
+            made[key] = changes_since(base, settings.facts_dir, changed_since)
+        changes = made[key]
     recipe = BriefRecipe(base, tuple(selected), chosen.themes, options, changes)
     render_options = RenderOptions(
         pages=pages,

@@ -14,6 +14,7 @@ from briefgen.errors import BriefgenError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from briefgen.build import BriefSpec, Job, Made, Tally
+    from briefgen.digest import FactChanges
     from briefgen.model import FactBase
 
 
@@ -93,7 +94,9 @@ def build(
     assert brief_command is not None
     specs = _chosen(read_specs(local, brief_command), names, local.path)
     base = settings.load()
-    planned = [_plan(settings, base, brief_command, spec) for spec in specs]
+    # A base --changed-since names is read once for the run, not once per brief.
+    changes: dict[tuple[Path | None, str], FactChanges] = {}
+    planned = [_plan(settings, base, brief_command, spec, changes) for spec in specs]
     _check_outputs([job for job, _ in planned])
     if dry_run:
         _list(planned)
@@ -115,7 +118,11 @@ def _chosen(specs: list[BriefSpec], names: tuple[str, ...], path: Path) -> list[
 
 
 def _plan(
-    settings: Settings, base: FactBase, brief_command: click.Command, spec: BriefSpec
+    settings: Settings,
+    base: FactBase,
+    brief_command: click.Command,
+    spec: BriefSpec,
+    changes: dict[tuple[Path | None, str], FactChanges],
 ) -> tuple[Job, bool]:
     """The job of one table, and whether it has nothing to say."""
     from briefgen.brief import today
@@ -125,7 +132,7 @@ def _plan(
     try:
         params = _params(settings, brief_command, spec)
         fmt = _format(spec, params)
-        request = brief_request(settings, base, fmt, params)
+        request = brief_request(settings, base, fmt, params, changes_made=changes)
         # One date for the whole run, even one that passes midnight.
         recipe = request.recipe
         if recipe.options.date is None:
