@@ -193,6 +193,7 @@ def cli(
     brief_command = cli.load_command("brief")
     configuration = load_settings(brief_command, profile)
     settings.configured = configuration.settings
+    settings.local_config = configuration.local
     from_user = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
     if (
         ctx.get_parameter_source("facts_dir") not in from_user

@@ -83,9 +83,9 @@ def build(
          'allow-empty = true' writes it instead)
     """
     from briefgen.build import read_specs
-    from briefgen.config import LOCAL_NAME, config_files
+    from briefgen.config import LOCAL_NAME
 
-    local = next((file for file in config_files() if file.local), None)
+    local = settings.local_config
     if local is None:
         raise UsageError(f"no {LOCAL_NAME} here: 'briefgen build' writes its [[brief]] tables")
     group = ctx.find_root().command

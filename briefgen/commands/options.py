@@ -16,6 +16,7 @@ from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
     from briefgen.brief import BriefOptions
+    from briefgen.config import ConfigFile
     from briefgen.model import FactBase, PartialDate
     from briefgen.query import Selection
 
@@ -31,6 +32,7 @@ class Settings:
     quiet: bool = False
     profile: str | None = None
     configured: dict[str, Any] = field(default_factory=dict)
+    local_config: ConfigFile | None = None  # the working directory's briefgen.toml, as read
 
     def load(self) -> FactBase:
         from briefgen.store import load
