@@ -109,7 +109,6 @@ def _collector_paused() -> Iterator[None]:
 class _Content:
     """One file of a fact base: its bytes, or why they could not be read."""
 
-    display: str  # as problems name it
     raw: bytes = b""
     problem: str | None = None
 
@@ -166,32 +165,31 @@ _OPEN_FLAGS = (
 
 
 def _read_file(path: Path, real_root: Path) -> _Content:
-    display = display_path(path)
     try:
         real = path.resolve()
     except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
-        return _Content(display, problem="cannot read: too many levels of symbolic links")
+        return _Content(problem="cannot read: too many levels of symbolic links")
     if not real.is_relative_to(real_root):
-        return _Content(display, problem="links outside the fact directory")
+        return _Content(problem="links outside the fact directory")
     try:
         fd = os.open(real, _OPEN_FLAGS)
     except OSError as exc:
-        return _Content(display, problem=f"cannot read: {exc.strerror}")
+        return _Content(problem=f"cannot read: {exc.strerror}")
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return _Content(display, problem=f"cannot read: {_file_kind(info.st_mode)}")
+            return _Content(problem=f"cannot read: {_file_kind(info.st_mode)}")
         if info.st_size > MAX_FILE_SIZE:
-            return _Content(display, problem=_too_large())
+            return _Content(problem=_too_large())
         with os.fdopen(os.dup(fd), "rb") as handle:
             raw = handle.read(MAX_FILE_SIZE + 1)  # it may have grown since
     except OSError as exc:
-        return _Content(display, problem=f"cannot read: {exc.strerror}")
+        return _Content(problem=f"cannot read: {exc.strerror}")
     finally:
         os.close(fd)
     if len(raw) > MAX_FILE_SIZE:
-        return _Content(display, problem=_too_large())
-    return _Content(display, raw)
+        return _Content(problem=_too_large())
+    return _Content(raw)
 
 
 def _file_kind(mode: int) -> str:
@@ -278,12 +276,12 @@ def read_revision(here: Path, ref: str) -> BaseFiles:
             continue
         if mode == "120000":
             files[name] = _Content(
-                shown(name), problem="a symbolic link: links are not read from a git revision"
+                problem="a symbolic link: links are not read from a git revision"
             )
         elif kind != "blob":
-            files[name] = _Content(shown(name), problem=f"cannot read: a {kind}, not a file")
+            files[name] = _Content(problem=f"cannot read: a {kind}, not a file")
         elif int(size) > MAX_FILE_SIZE:
-            files[name] = _Content(shown(name), problem=_too_large())
+            files[name] = _Content(problem=_too_large())
         else:
             blobs[name] = object_id
     if blobs:
@@ -297,11 +295,11 @@ def read_revision(here: Path, ref: str) -> BaseFiles:
             header_end = output.index(b"\n", position)
             header = output[position:header_end].split()
             if len(header) != 3 or header[1] != b"blob":
-                files[name] = _Content(shown(name), problem="cannot read: missing from git")
+                files[name] = _Content(problem="cannot read: missing from git")
                 position = header_end + 1
                 continue
             length = int(header[2])
-            files[name] = _Content(shown(name), output[header_end + 1 : header_end + 1 + length])
+            files[name] = _Content(output[header_end + 1 : header_end + 1 + length])
             position = header_end + 1 + length + 1
     ordered = {name: files[name] for name in BASE_FILES if name in files}
     ordered.update(sorted((n, c) for n, c in files.items() if n not in ordered))
@@ -378,7 +376,7 @@ class _Loading:
 
     def read(self, name: str) -> _File | None:
         content = self.files.files[name]
-        display, raw = content.display, content.raw
+        display, raw = self.files.name_file(name), content.raw
         if content.problem is not None:
             self.problems.append(Problem(display, None, None, content.problem))
             return None
