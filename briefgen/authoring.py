@@ -7,16 +7,15 @@ promise. The block is made here, with every value quoted where YAML would
 read it otherwise, and read back before anything is written.
 
 Nothing is written unless the whole base, with the addition, loads without a
-problem (:func:`check_with`): the files are copied into a temporary directory,
-the new text put in place there, and the store reads that copy.
+problem (:func:`check_with`): the store reads the base's files, the new text
+put in place of the old in memory.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -249,33 +248,23 @@ def appended(existing: str, blocks: Sequence[str], items: Sequence[Mapping[str, 
 def check_with(root: Path, changes: Mapping[Path, str]) -> FactBase:
     """The base in ``root`` as it would be with ``changes`` (file -> new text), validated.
 
-    Raises :class:`InvalidFactBase` naming the real files, not the copy.
+    The files are read as :func:`briefgen.store.load` reads them, the changed ones
+    replaced in memory. Raises :class:`InvalidFactBase` naming each file as the
+    base's directory followed by its name in the base.
     """
-    from briefgen.store import fact_files, load
+    from briefgen.store import load_files, read_directory
 
     root = root.resolve()
-    with tempfile.TemporaryDirectory(prefix="briefgen-add-") as tmp:
-        copy = Path(tmp) / "base"
-        for path in fact_files(root):
-            target = copy / path.resolve().relative_to(root)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-        for path, text in changes.items():
-            target = copy / path.resolve().relative_to(root)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        try:
-            return load(copy, cache=False)
-        except InvalidFactBase as exc:
-            there, here = display_path(copy), display_path(root)
-            raise InvalidFactBase(
-                [
-                    replace(
-                        p, file=p.file.replace(there, here), message=p.message.replace(there, here)
-                    )
-                    for p in exc.problems
-                ]
-            ) from None
+    here = display_path(root)
+    texts = {
+        path.resolve().relative_to(root).as_posix(): text.encode("utf-8")
+        for path, text in changes.items()
+    }
+    files = replace(
+        read_directory(root).with_texts(texts),
+        name_file=lambda name: os.path.join(here, *name.split("/")),
+    )
+    return load_files(files)
 
 
 # -- which file --------------------------------------------------------------------------

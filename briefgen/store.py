@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar, get_args
@@ -127,6 +127,24 @@ class BaseFiles:
         for name, content in self.files.items():
             yield name, content.raw if content.problem is None else content.problem.encode()
 
+    def with_texts(self, texts: Mapping[str, bytes]) -> BaseFiles:
+        """These files with ``texts`` (by name) in place of theirs, or added: the base as
+        it would be read once they are written."""
+        files = dict(self.files)
+        for name, raw in texts.items():
+            files[name] = (
+                _Content(raw) if len(raw) <= MAX_FILE_SIZE else _Content(problem=_too_large())
+            )
+        has_items = self.has_items or any(name.startswith("items/") for name in texts)
+        return replace(self, files=_in_order(files), has_items=has_items)
+
+
+def _in_order(files: dict[str, _Content]) -> dict[str, _Content]:
+    """``files`` in the order a base is read: :data:`BASE_FILES`, then the others by name."""
+    ordered = {name: files[name] for name in BASE_FILES if name in files}
+    ordered.update(sorted((n, c) for n, c in files.items() if n not in ordered))
+    return ordered
+
 
 def fact_files(root: Path) -> list[Path]:
     """Every file a fact base is read from, in a stable order.
@@ -207,6 +225,14 @@ def _too_large() -> str:
     return (
         f"larger than {MAX_FILE_SIZE // (1024 * 1024)} MiB, the most briefgen reads from one file"
     )
+
+
+def load_files(files: BaseFiles) -> FactBase:
+    """Validate the base ``files`` hold, as :func:`load` does but with no cache: files
+    read, and changed in memory (:meth:`BaseFiles.with_texts`) before anything is written.
+    """
+    with _collector_paused():
+        return _Loading(files).run()
 
 
 def load_revision(root: str | os.PathLike[str] | None, ref: str) -> FactBase:
@@ -301,9 +327,7 @@ def read_revision(here: Path, ref: str) -> BaseFiles:
             length = int(header[2])
             files[name] = _Content(output[header_end + 1 : header_end + 1 + length])
             position = header_end + 1 + length + 1
-    ordered = {name: files[name] for name in BASE_FILES if name in files}
-    ordered.update(sorted((n, c) for n, c in files.items() if n not in ordered))
-    return BaseFiles(f"{ref}:{prefix.rstrip('/') or '.'}", ordered, has_items, shown)
+    return BaseFiles(f"{ref}:{prefix.rstrip('/') or '.'}", _in_order(files), has_items, shown)
 
 
 @dataclass
