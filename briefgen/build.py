@@ -45,8 +45,9 @@ if TYPE_CHECKING:
     import click
 
     from briefgen.brief import BriefRecipe
+    from briefgen.commands.brief import BriefRequest
     from briefgen.config import ConfigFile
-    from briefgen.production import RenderOptions, Typesetters
+    from briefgen.production import Typesetters
 
 # What an output pattern may name: {name}, {theme}, ...
 OUTPUT_FIELDS = ("name", "theme", "lang", "date", "format", "paper", "style")
@@ -216,19 +217,12 @@ def confine(path: Path, root: Path, trusted: bool = False) -> Path:
 
 @dataclass(frozen=True)
 class Job:
-    """One brief to make: what it is built from, how, and where it goes."""
+    """One brief to make: what ``briefgen brief`` would be asked for, and where it goes."""
 
     name: str
-    recipe: BriefRecipe
-    fmt: str
-    options: RenderOptions
+    request: BriefRequest
     output: Path
     origin: str = ""
-
-    @property
-    def typesets(self) -> bool:
-        """Whether WeasyPrint lays it out: the slow kind, worth a process of its own."""
-        return self.fmt == "pdf" or (self.fmt == "eml" and self.options.mail.attach_pdf)
 
 
 @dataclass(frozen=True)
@@ -253,7 +247,8 @@ def make(index: int, job: Job, typesetters: Typesetters | None = None) -> Made:
 
     started = time.perf_counter()
     try:
-        product = produce(job.recipe, job.fmt, job.options, typesetters)
+        request = job.request
+        product = produce(request.recipe, request.fmt, request.options, typesetters)
     except BriefgenError as exc:
         return Made(index, error=str(exc), exit_code=exc.exit_code, traceback=_trace())
     except Exception as exc:
@@ -329,10 +324,11 @@ class Batch:
 
     def __init__(self, jobs: Sequence[Job], workers: int = 1) -> None:
         self.jobs = list(jobs)
-        heavy = [i for i, job in enumerate(self.jobs) if job.typesets]
+        # What WeasyPrint lays out: the slow kind, worth a process of its own.
+        heavy = [i for i, job in enumerate(self.jobs) if job.request.typesets]
         self.workers = min(workers, len(heavy)) if can_fork() else 1
         # The longest first, so that no process is left with one while the other idles.
-        self.heavy = sorted(heavy, key=lambda i: -len(self.jobs[i].recipe.candidates()))
+        self.heavy = sorted(heavy, key=lambda i: -len(self.jobs[i].request.recipe.candidates()))
         self.executor: Any = None
         self.submitted: dict[Any, int] = {}
 
@@ -365,7 +361,7 @@ class Batch:
         from concurrent.futures import FIRST_COMPLETED, wait
 
         for index, job in enumerate(self.jobs):
-            if not job.typesets:
+            if not job.request.typesets:
                 yield make(index, job, typesetters)
         pending = set(self.submitted)
         while pending:

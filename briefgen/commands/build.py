@@ -146,7 +146,7 @@ def _plan(
         if exc.exit_code == ExitCode.INVALID:
             raise
         raise UsageError(f"{spec.origin}: brief {spec.name!r}: {exc}") from None
-    job = Job(spec.name, recipe, fmt, request.options, output, spec.origin)
+    job = Job(spec.name, dataclasses.replace(request, recipe=recipe), output, spec.origin)
     return job, request.empty and not request.allow_empty
 
 
@@ -201,7 +201,7 @@ def _list(planned: list[tuple[Job, bool]]) -> None:
     lines = []
     for job, empty in planned:
         note = "  (nothing to say: skipped)" if empty else ""
-        lines.append(f"{job.name:<{width}}  {job.fmt:<4}  {display_path(job.output)}{note}")
+        lines.append(f"{job.name:<{width}}  {job.request.fmt:<4}  {display_path(job.output)}{note}")
     echo("\n".join(lines) + "\n")
 
 
