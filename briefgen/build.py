@@ -79,7 +79,7 @@ def read_specs(file: ConfigFile, brief_command: click.Command) -> list[BriefSpec
     # The values are converted and checked by the configuration's own code, so
     # a key means in a [[brief]] table what it means at the top of the file,
     # and a file in an untrusted directory may set in a table no more than there.
-    from briefgen.config import _convert, _options
+    from briefgen.config import _convert, _line_of, _options
 
     path, text = file.path, file.text
     tables = file.data.get("brief", [])
@@ -93,8 +93,11 @@ def read_specs(file: ConfigFile, brief_command: click.Command) -> list[BriefSpec
         # The table's own lines, the others blanked: a key is found on its line in this table.
         table_file = dataclasses.replace(file, text=_table_text(text, start))
 
-        def problem(key: str | None, message: str, start: int = start) -> UsageError:
-            line = _key_line(text, start, key) if key else start
+        def problem(
+            key: str | None, message: str, start: int = start, table_text: str = table_file.text
+        ) -> UsageError:
+            # The key's line in the table, else the table's first (_line_of would say 1).
+            line = max(start, _line_of(table_text, key, None)) if key else start
             return UsageError(f"{where}:{line}: {key + ': ' if key else ''}{message}")
 
         name = table.get("name")
@@ -142,14 +145,6 @@ def _table_text(text: str, start: int) -> str:
         len(lines),
     )
     return "\n" * (start - 1) + "\n".join(lines[start - 1 : end])
-
-
-def _key_line(text: str, start: int, key: str) -> int:
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-    for number, line in enumerate(_table_text(text, start).splitlines(), 1):
-        if number >= start and pattern.match(line):
-            return number
-    return start
 
 
 # -- output paths ---------------------------------------------------------------
