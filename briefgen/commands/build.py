@@ -153,14 +153,12 @@ def _plan(
 def _params(settings: Settings, brief_command: click.Command, spec: BriefSpec) -> dict[str, Any]:
     """The values of `briefgen brief`'s parameters for one table: the table's, then the
     settings above the tables (and the profile's), then the defaults."""
-    from briefgen.config import default_map
+    from briefgen.config import _options, default_map
 
+    options = _options(brief_command)  # by long name, as the table's keys are (read_specs)
     values = default_map(settings.configured, brief_command)
     for key, value in spec.values.items():
-        param = next(
-            p for p in brief_command.params if isinstance(p, click.Option) and f"--{key}" in p.opts
-        )
-        values[param.name or key] = value
+        values[options[key].name or key] = value
     # Without a parent, the context reads no BRIEFGEN_BRIEF_* variable: a brief is
     # what its table says, whatever the environment of the run.
     context = brief_command.make_context("brief", [], default_map=values)
