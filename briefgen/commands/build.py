@@ -83,15 +83,13 @@ def build(
          'allow-empty = true' writes it instead)
     """
     from briefgen.build import read_specs
+    from briefgen.cli import cli
     from briefgen.config import LOCAL_NAME
 
     local = settings.local_config
     if local is None:
         raise UsageError(f"no {LOCAL_NAME} here: 'briefgen build' writes its [[brief]] tables")
-    group = ctx.find_root().command
-    assert isinstance(group, click.Group)
-    brief_command = group.get_command(ctx, "brief")
-    assert brief_command is not None
+    brief_command = cli.load_command("brief")
     specs = _chosen(read_specs(local, brief_command), names, local.path)
     base = settings.load()
     # A base --changed-since names is read once for the run, not once per brief.

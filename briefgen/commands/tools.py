@@ -32,8 +32,7 @@ def schema(name: str | None, old_name: str | None) -> None:
 @click.command("config")
 @format_option("table", "json")
 @pass_settings
-@click.pass_context
-def config_command(ctx: click.Context, settings: Settings, fmt: str) -> None:
+def config_command(settings: Settings, fmt: str) -> None:
     """Show the effective settings of 'briefgen brief' and where each comes from.
 
     \b
@@ -52,15 +51,12 @@ def config_command(ctx: click.Context, settings: Settings, fmt: str) -> None:
       trusted-directories = ["~/briefs", "/srv/reports"]   ("*": every one)
       BRIEFGEN_TRUSTED_DIRECTORIES=~/briefs:/srv/reports
     """
+    from briefgen.cli import cli
     from briefgen.config import Setting, effective_settings
     from briefgen.renderers.settings import render_settings
     from briefgen.store import default_facts_dir
 
-    group = ctx.find_root().command
-    assert isinstance(group, click.Group)
-    brief_command = group.get_command(ctx, "brief")
-    assert brief_command is not None
-    rows = effective_settings(group, brief_command, settings.configured)
+    rows = effective_settings(cli, cli.load_command("brief"), settings.configured)
     rows = [
         Setting(r.key, str(default_facts_dir()), r.origin)
         if r.key == "facts-dir" and r.origin == "default"
