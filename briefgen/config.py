@@ -34,8 +34,7 @@ from typing import Any
 import click
 
 from briefgen.errors import UsageError, did_you_mean
-from briefgen.output import STDOUT_NAMES
-from briefgen.paths import display_path
+from briefgen.paths import STDOUT_NAMES, display_path
 
 LOCAL_NAME = "briefgen.toml"
 GLOBAL_KEYS = ("facts-dir", "quiet")

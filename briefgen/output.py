@@ -7,6 +7,7 @@ one: the new content replaces the old in one step, or not at all.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -18,8 +19,6 @@ from typing import BinaryIO
 from briefgen.errors import OutputError
 
 _CHUNK = 1 << 20
-# Names of standard output: ``-o`` any of them writes to stdout, it replaces no file.
-STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -133,9 +132,6 @@ def temporary_directory() -> Iterator[None]:
     run never gets to. This changes where the whole process puts temporary files:
     it is for a command-line run, around the rendering.
     """
-    import shutil
-    import tempfile
-
     folder = tempfile.mkdtemp(prefix="briefgen-")
     previous, tempfile.tempdir = tempfile.tempdir, folder
     try:

@@ -1,10 +1,13 @@
-"""Where briefgen finds its packaged files (templates, fonts, the default facts)."""
+"""Where briefgen finds its packaged files (templates, fonts, the default facts), how it
+names paths to the user, and the names of standard output."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+# Names of standard output: ``-o`` any of them writes to stdout, it replaces no file.
+STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 
 
 def package_data(name: str) -> Path:

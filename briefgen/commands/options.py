@@ -106,7 +106,7 @@ class OutputPath(click.Path):
         super().__init__(dir_okay=False, allow_dash=True, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from briefgen.output import STDOUT_NAMES
+        from briefgen.paths import STDOUT_NAMES
 
         if str(value) in STDOUT_NAMES:
             return Path("-")
