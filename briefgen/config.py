@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from typing import Any
 import click
 
 from briefgen.errors import UsageError, did_you_mean
-from briefgen.paths import STDOUT_NAMES, display_path
+from briefgen.paths import STDOUT_NAMES, display_path, toml_reader
 
 LOCAL_NAME = "briefgen.toml"
 GLOBAL_KEYS = ("facts-dir", "quiet")
@@ -169,10 +168,7 @@ def _long_name(param: click.Parameter) -> str:
 
 
 def _read(path: Path) -> tuple[str, dict[str, Any]]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+    tomllib = toml_reader()
     try:
         text = path.read_text(encoding="utf-8")
         return text, tomllib.loads(text)

@@ -1,9 +1,11 @@
 """Where briefgen finds its packaged files (templates, fonts, the default facts), how it
-names paths to the user, and the names of standard output."""
+names paths to the user, the names of standard output, and how it reads TOML files."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from types import ModuleType
 
 _PACKAGE = Path(__file__).resolve().parent
 # Names of standard output: ``-o`` any of them writes to stdout, it replaces no file.
@@ -28,3 +30,13 @@ def display_path(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def toml_reader() -> ModuleType:
+    """The TOML reader of this Python: :mod:`tomllib`, or tomli before Python 3.11
+    (imported when first asked for, not when briefgen starts)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib

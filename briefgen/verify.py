@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -213,12 +212,9 @@ class Lexicon:
 @cache
 def hedge_lexicons() -> Mapping[str, Lexicon]:
     """The lexicons of ``hedges.toml``, by language."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+    from briefgen.paths import toml_reader
 
-    data = tomllib.loads(Path(__file__).with_name("hedges.toml").read_text(encoding="utf-8"))
+    data = toml_reader().loads(Path(__file__).with_name("hedges.toml").read_text(encoding="utf-8"))
     return {
         lang: Lexicon(
             sentence=_any_of(entry.get("sentence", [])),
