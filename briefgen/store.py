@@ -34,7 +34,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from briefgen import safe_yaml
 from briefgen.errors import InvalidFactBase, Problem, UsageError, did_you_mean, excerpt
-from briefgen.model import BaseInfo, Fact, FactBase, Measure, Source, Theme
+from briefgen.model import BaseInfo, Fact, FactBase, Judgment, Measure, Source, Theme
 from briefgen.paths import display_path, package_data
 
 ENV_FACTS_DIR = "BRIEFGEN_FACTS_DIR"
@@ -48,7 +48,7 @@ MAX_SUGGESTIONS = 200
 MAX_FILE_SIZE = 8 * 1024 * 1024
 # Problems listed for one item; the others are counted.
 MAX_PROBLEMS_PER_ITEM = 20
-BASE_FILES = ("base.yaml", "themes.yaml", "sources.yaml", "measures.yaml")
+BASE_FILES = ("base.yaml", "themes.yaml", "sources.yaml", "measures.yaml", "judgments.yaml")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -487,6 +487,7 @@ class _Loading:
         sources = self.load_unique(["sources.yaml"], Source, required=True)
         measures = self.load_unique(["measures.yaml"], Measure, required=False)
         facts = self.load_unique(self.item_paths(), Fact, required=True)
+        judgments = self.load_unique(["judgments.yaml"], Judgment, required=False)
         if not themes:
             self.problems.append(
                 Problem(self.files.name_file("themes.yaml"), None, None, "no themes defined")
@@ -494,6 +495,7 @@ class _Loading:
         self.cross_check(info, themes, sources, facts)
         if self.grades:
             self.check_grades(info, sources, facts)
+            self.check_judgments(info, themes, sources, facts, judgments)
         for file in self.parsed:
             self.problems += file.placed()
         if self.problems:
@@ -505,6 +507,7 @@ class _Loading:
             sources={s.obj.id: s.obj for s in sources.values()},
             facts=tuple(f.obj for f in facts.values()),
             measures={m.obj.id: m.obj for m in measures.values()},
+            judgments=tuple(j.obj for j in judgments.values()),
         )
 
     def load_info(self) -> BaseInfo:
@@ -620,6 +623,37 @@ class _Loading:
         known = {source_id: placed.obj for source_id, placed in sources.items()}
         for problem in check_grades(by_id, known, info.grading):
             facts[problem.fact_id].report(self, ["credibility"], problem.message)
+
+    def check_judgments(
+        self,
+        info: BaseInfo,
+        themes: dict[str, _Placed[Theme]],
+        sources: dict[str, _Placed[Source]],
+        facts: dict[str, _Placed[Fact]],
+        judgments: dict[str, _Placed[Judgment]],
+    ) -> None:
+        """The analytic rules of key judgments (:mod:`briefgen.analytic`)."""
+        if not judgments:
+            return
+        from briefgen.analytic import check_judgments
+
+        for placed in judgments.values():
+            report = placed.reporter(self)
+            judgment = placed.obj
+            for key, text in (("text", judgment.text), ("indicators", judgment.indicators)):
+                for missing in _missing_languages(text or {}, info.languages) if text else ():
+                    report([key], f"{key} has no '{missing}' version")
+            for theme_id in judgment.themes:
+                if problem := self.dangling(theme_id, "theme", themes):
+                    report(["themes"], problem)
+            if judgment.id in facts:
+                report(["id"], "a judgment and a fact cannot share an id")
+        by_id = {fact_id: placed.obj for fact_id, placed in facts.items()}
+        known = {source_id: placed.obj for source_id, placed in sources.items()}
+        for broken in check_judgments(
+            {j: p.obj for j, p in judgments.items()}, by_id, known, info, self.invalid_ids
+        ):
+            judgments[broken.judgment_id].report(self, broken.loc, broken.message)
 
 
 @dataclass(frozen=True)
