@@ -499,6 +499,11 @@ class FactBase:
     def fact(self, fact_id: str) -> Fact:
         return self._facts_by_id[fact_id]
 
+    @property
+    def fact_ids(self) -> Mapping[str, Fact]:
+        """The facts by id (``id in base.fact_ids`` asks whether the base has it)."""
+        return self._facts_by_id
+
     @cached_property
     def _facts_by_id(self) -> dict[str, Fact]:
         return {f.id: f for f in self.facts}
