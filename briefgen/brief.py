@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from briefgen.cite import Citation, NoteWriter, Segment, bibliography, source_label
+from briefgen.cite import Citation, NoteWriter, Segment, bibliography, close, join, source_label
 from briefgen.digest import FactChanges, Status
 from briefgen.labels import format_date, format_number, label, short_date
 from briefgen.model import (
@@ -38,7 +38,7 @@ KIND_RANK: dict[str, int] = {
 }
 KEY_POINT_KINDS = ("assessment", "figure")
 # A compact source summary names this many kinds of source, and counts the others.
-SUMMARY_KINDS = 5
+SUMMARY_KINDS = 3
 
 
 @dataclass(frozen=True)
@@ -343,11 +343,12 @@ class Brief:
     def _sourcing(self) -> list[str]:
         """The range of the grades, and the judgment whose basis is thinnest."""
         s, lang, out = self.summary, self.lang, []
+        short = "_short" if self.compact else ""
         if s.reliability and s.credibility:
             out.append(
                 label(
                     lang,
-                    "grade_range",
+                    "grade_range" + short,
                     r1=s.reliability[0],
                     r2=s.reliability[1],
                     c1=s.credibility[0],
@@ -356,7 +357,7 @@ class Brief:
             )
         if s.thinnest and len(self.judgments) > 1:
             note, origins, grade = s.thinnest
-            key = "thinnest_one" if origins == 1 else "thinnest"
+            key = ("thinnest_one" if origins == 1 else "thinnest") + short
             out.append(label(lang, key, note=note, n=origins, grade=grade))
         return out
 
@@ -787,12 +788,25 @@ class _Numbering:
             for f in dict.fromkeys(judgment.basis)
             if f not in shown and f in self.base.fact_ids
         ]
-        references: tuple[Reference, ...] = ()
-        cited: Citation = ()
-        if unshown:
-            references, cited = self._cite(unshown)
-        else:
-            self.writer.interrupt()  # "Ibid." after this note would name no work of it
+        # The facts the page does not show are named by the works they come from, in short
+        # form: their full notes are a longer brief's (or the JSON's) to give.
+        references = tuple(
+            Reference(ref.ref, ref.via, ref.locator, self._grade(fact, ref))
+            for fact in unshown
+            for ref in fact.sources
+        )
+        works = dict.fromkeys(ref.ref for fact in unshown for ref in fact.sources)
+        for work in works:
+            self.cited_sources.setdefault(work)
+            self.read_sources.setdefault(work)
+        cited: Citation = join(
+            [self.writer.short_form(w) for w in works],
+            label(lang, "list_separator"),
+            self.writer.typography,
+        )
+        if cited:
+            cited = close(cited, self.writer.typography)
+        self.writer.interrupt()  # "Ibid." after this note would name no work of it
         number = len(self.notes) + 1
         self.notes.append(Note(number, judgment.id, references, cited, judgment=True))
         self._judgments.append((number, judgment, cited))

@@ -138,13 +138,11 @@ def _importance(recipe: BriefRecipe, paper: str) -> tuple[tuple[Fact, ...], int]
     judgments = select_judgments(
         recipe.base, recipe.theme_ids, parts.themes, recipe.options, recipe.changes
     )
+    # The judgments take turns: the first fact of each one's basis, then the second...
     candidates = {f.id: f for f in facts}
-    order.update(
-        (fact_id, candidates[fact_id])
-        for judgment in judgments
-        for fact_id in judgment.basis
-        if fact_id in candidates
-    )
+    bases = [[f for f in dict.fromkeys(j.basis) if f in candidates] for j in judgments]
+    for turn_of in range(max(map(len, bases), default=0)):
+        order.update((b[turn_of], candidates[b[turn_of]]) for b in bases if turn_of < len(b))
     for members in by_theme:
         # A bullet of its own for every theme: a fact that no table or pair takes away.
         own = next((f for f in members if f.id not in order and f.id not in linked), None)
