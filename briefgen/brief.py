@@ -222,7 +222,9 @@ class SourceSummary:
     facts: int
     reliability: tuple[str, str] | None = None  # the best and worst source letters
     credibility: tuple[int, int] | None = None  # the best and worst information digits
-    thinnest: tuple[int, int, str] | None = None  # note, independent origins, best grade
+    # The judgment whose basis is thinnest: its note, how many of its independent original
+    # sources are strong (graded A–C and 1–2), how many it has, and its basis's best grade.
+    thinnest: tuple[int, int, int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -356,9 +358,9 @@ class Brief:
                 )
             )
         if s.thinnest and len(self.judgments) > 1:
-            note, origins, grade = s.thinnest
-            key = ("thinnest_one" if origins == 1 else "thinnest") + short
-            out.append(label(lang, key, note=note, n=origins, grade=grade))
+            note, strong, origins, grade = s.thinnest
+            key = "thinnest" + short
+            out.append(label(lang, key, note=note, k=strong, n=origins, grade=grade))
         return out
 
     def legend(self) -> str:
@@ -468,7 +470,7 @@ def build_brief(
         facts = [f for f in facts if changes.status(f.id)]
     lang = options.lang
     parts = arrange(base, facts, theme_ids, options.key_points)
-    judgments = select_judgments(base, theme_ids, parts.themes, options, changes)
+    judgments = select_judgments(base, theme_ids, options, changes)
     tabled = {f.quantity.measure: len(g) for g in parts.estimates for f in g if f.quantity}
     numbering = _Numbering(
         base,
@@ -534,7 +536,6 @@ JUDGMENTS = 4
 def select_judgments(
     base: FactBase,
     theme_ids: Sequence[str],
-    themes: Sequence[Theme],
     options: BriefOptions,
     changes: FactChanges | None = None,
 ) -> tuple[Judgment, ...]:
@@ -547,9 +548,11 @@ def select_judgments(
     themes take turns, so that a brief of several themes has a judgment on each.
     A digest states only the judgments new or changed in it.
     """
-    wanted = {t.id for t in themes}
-    if not wanted or not base.judgments:
+    if not base.judgments:
         return ()
+    # A brief of no theme in particular is on all of them, even a digest with no fact.
+    themes = [base.theme(t) for t in dict.fromkeys(theme_ids)] if theme_ids else base.themes
+    wanted = {t.id for t in themes}
     candidates = [j for j in base.judgments if wanted & set(j.themes)]
     if changes is not None:
         candidates = [j for j in candidates if changes.judgment_status(j.id)]
@@ -686,6 +689,10 @@ class BriefRecipe:
             omitted,
             selection=self.candidates(),
         )
+
+    def judgments(self) -> tuple[Judgment, ...]:
+        """The key judgments the brief states (see :func:`select_judgments`)."""
+        return select_judgments(self.base, self.theme_ids, self.options, self.changes)
 
     def candidates(self) -> tuple[Fact, ...]:
         """The facts the brief may show: the selection, less unchanged facts in a digest."""
@@ -1028,12 +1035,14 @@ def _summary(
     )
 
 
-def _thinnest(base: FactBase, judgments: Sequence[JudgmentItem]) -> tuple[int, int, str] | None:
-    """The judgment whose basis is thinnest: its note, its independent original sources,
-    and the best grade of its basis."""
+def _thinnest(
+    base: FactBase, judgments: Sequence[JudgmentItem]
+) -> tuple[int, int, int, str] | None:
+    """The judgment whose basis is thinnest (see :attr:`SourceSummary.thinnest`): the
+    fewest strong independent sources, then the fewest sources, then the worst best grade."""
     from briefgen.analytic import weigh_basis
 
-    weakest: tuple[tuple[int, int, int], int, int, str] | None = None
+    weakest: tuple[tuple[int, int, int], int, int, int, str] | None = None
     for item in judgments:
         facts = [base.fact(f) for f in item.judgment.basis if f in base.fact_ids]
         if not facts:
@@ -1042,5 +1051,5 @@ def _thinnest(base: FactBase, judgments: Sequence[JudgmentItem]) -> tuple[int, i
         best = min((best_grade(base, f) for f in facts), key=lambda g: (g[1:], g[0]))
         key = (basis.strong, basis.origins, -basis.best_credibility)
         if weakest is None or key < weakest[0]:
-            weakest = (key, item.note, basis.origins, best)
+            weakest = (key, item.note, basis.strong, basis.origins, best)
     return weakest[1:] if weakest else None

@@ -50,7 +50,6 @@ from briefgen.brief import (
     date_ordinal,
     dated_events,
     estimate_groups,
-    select_judgments,
     stated_items,
 )
 from briefgen.labels import label
@@ -135,9 +134,7 @@ def _importance(recipe: BriefRecipe, paper: str) -> tuple[tuple[Fact, ...], int]
 
     order: dict[str, Fact] = {f.id: f for f in parts.key_points}
     # The facts the brief's judgments rest on: a judgment's note then calls theirs.
-    judgments = select_judgments(
-        recipe.base, recipe.theme_ids, parts.themes, recipe.options, recipe.changes
-    )
+    judgments = recipe.judgments()
     # The judgments take turns: the first fact of each one's basis, then the second...
     candidates = {f.id: f for f in facts}
     bases = [[f for f in dict.fromkeys(j.basis) if f in candidates] for j in judgments]

@@ -132,10 +132,11 @@ class DescriptorCountJSON(TypedDict):
 
 
 class ThinnestJSON(TypedDict):
-    """The judgment whose basis is thinnest: its note, its independent original sources,
-    the best grade of its basis."""
+    """The judgment whose basis is thinnest: its note; of its independent original sources,
+    how many are graded A–C and 1–2 (``strong``) and how many in all; its best grade."""
 
     note: int
+    strong: int
     origins: int
     grade: str
 
@@ -232,7 +233,7 @@ def brief_to_dict(brief: Brief) -> BriefJSON:
             "reliability": list(s.reliability) if (s := brief.summary).reliability else None,
             "credibility": list(s.credibility) if s.credibility else None,
             "thinnest": (
-                dict(zip(("note", "origins", "grade"), s.thinnest, strict=True))  # type: ignore[typeddict-item]
+                dict(zip(("note", "strong", "origins", "grade"), s.thinnest, strict=True))  # type: ignore[typeddict-item]
                 if s.thinnest
                 else None
             ),
