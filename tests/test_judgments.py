@@ -278,3 +278,89 @@ def test_peu_probable_is_read_as_unlikely_not_as_probable(run, judged):
     assert f"{f}:7: eruption-unlikely: text does not state its likelihood 'probable'" in refused(
         run, judged
     )
+
+
+# -- verify: a fact's own words against its grade ------------------------------------------
+
+
+def overclaims(run, base: Path, tmp_path: Path) -> list[str]:
+    texts = tmp_path / "texts"
+    texts.mkdir(exist_ok=True)
+    result = run("--facts-dir", base, "verify", "--texts", texts)
+    assert result.exit_code == 0, result.stdout
+    return [line for line in result.stderr.splitlines() if "likelihood" in line]
+
+
+def regrade(base: Path, text: str, credibility: int) -> None:
+    """Give the fact sulphur-smell ``text`` and ``credibility`` (from the observatory, so
+    that any grade keeps to the scale; a 5 contradicts a fact graded 2)."""
+    old = (
+        "  text: {en: Villagers smell sulphur at night., fr: Les villageois sentent le soufre "
+        "la nuit.}\n  sources: [{ref: hikers-blog}]\n  credibility: 3\n"
+    )
+    link = "  contradicts: [quakes-rising]\n" if credibility == 5 else ""
+    new = (
+        f"  text: {{en: {text}, fr: Les villageois sentent le soufre la nuit.}}\n"
+        f"  sources: [{{ref: observatory}}]\n  credibility: {credibility}\n{link}"
+    )
+    edit(base, old, new, name="items/unrest.yaml")
+
+
+GRADES = {2: "2 (probably true)", 3: "3 (possibly true)", 4: "4 (doubtful)", 5: "5 (improbable)"}
+
+
+@pytest.mark.parametrize(
+    ("text", "credibility", "said", "most"),
+    [
+        ("The vents almost certainly widened.", 4, "'almost certainly' (en, 95–99\u202f%)", 45),
+        ("The vents very likely widened.", 2, "'very likely' (en, 80–95\u202f%)", 80),
+        ("The vents probably widened.", 3, "'probably' (en, 55–80\u202f%)", 55),
+        (
+            "It is a roughly even chance that they widened.",
+            4,
+            "'roughly even chance' (en, 45–55\u202f%)",
+            45,
+        ),
+        ("The vents unlikely widened.", 5, "'unlikely' (en, 20–45\u202f%)", 20),
+    ],
+)
+def test_verify_warns_of_a_term_the_grade_contradicts(
+    run, judged, tmp_path, text, credibility, said, most
+):
+    regrade(judged, text, credibility)
+    assert overclaims(run, judged, tmp_path) == [
+        f"warning: sulphur-smell: its text says {said}, more than its credibility "
+        f"{GRADES[credibility]} bears (a likelihood under {most}\u202f%)",
+        "0 quotes in 0 texts checked: no failures, no hedge warnings, 1 likelihood warning",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "credibility"),
+    [
+        ("The vents likely widened.", 2),
+        ("It is a roughly even chance that they widened.", 3),
+        ("The vents did not likely widen.", 3),  # negated: no claim of "likely"
+        ("The vents almost certainly widened.", 6),  # cannot be judged: no estimate
+        ("The vents very unlikely widened.", 5),
+    ],
+)
+def test_verify_accepts_a_term_the_grade_bears(run, judged, tmp_path, text, credibility):
+    regrade(judged, text, credibility)
+    assert overclaims(run, judged, tmp_path) == []
+
+
+def test_verify_reads_the_french_text_and_the_base_s_yardstick(run, judged, tmp_path):
+    edit(judged, "yardstick: icd-203", "yardstick: phia", name="base.yaml")
+    (judged / "judgments.yaml").unlink()  # written for ICD 203
+    edit(
+        judged,
+        "{en: Villagers smell sulphur at night., fr: Les villageois sentent le soufre la nuit.}",
+        "{en: Sulphur is highly likely rising., fr: La hausse du soufre est hautement probable.}",
+        name="items/unrest.yaml",
+    )
+    assert overclaims(run, judged, tmp_path)[0] == (
+        "warning: sulphur-smell: its text says 'highly likely' (en, 80–90\u202f%) and "
+        "'hautement probable' (fr, 80–90\u202f%), more than its credibility 3 (possibly true) "
+        "bears (a likelihood under 55\u202f%)"
+    )
