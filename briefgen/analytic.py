@@ -35,8 +35,9 @@ from briefgen.yardsticks import (
     yardstick_ids,
 )
 
-# An original source counts towards high confidence when its reliability is judged
-# and fair or better, and the information it gives is probably true or confirmed.
+# An original source counts towards high confidence when its reliability, and that of
+# every source relaying it, is judged and fair or better, and the information it
+# gives is probably true or confirmed.
 STRONG_RELIABILITY = frozenset("ABC")
 STRONG_CREDIBILITY = 2
 
@@ -56,7 +57,7 @@ class Basis:
 
     facts: int  # the facts of the basis that exist
     origins: int  # distinct original sources behind them
-    strong: int  # of those, graded A–C behind a fact graded 1 or 2 (one origin counts once)
+    strong: int  # of those, graded A–C, as their relays, behind a fact graded 1 or 2
     best_credibility: int  # the best credibility among the basis's facts (6 if none)
     strong_origins: tuple[str, ...] = ()  # the ids of the strong origins, sorted
 
@@ -82,8 +83,9 @@ def weigh_basis(
     Independence is counted by original source (the last of a reference's ``via``
     chain, else the work read): the same origin relayed by two articles is one
     source, as circular reporting confirms nothing (STANAG 2511). An origin is
-    strong when its reliability is A, B or C and a fact of the basis it stands
-    behind is graded 1 or 2.
+    strong when a fact of the basis graded 1 or 2 reaches us from it through
+    sources all graded A, B or C (the origin, and every source that relays it):
+    what an unjudged outlet says the origin said is not the origin's word.
     """
     origins: set[str] = set()
     strong: set[str] = set()
@@ -97,11 +99,9 @@ def weigh_basis(
         best = min(best, fact.credibility)
         for ref in fact.sources:
             origins.add(ref.origin)
-            source = sources.get(ref.origin)
-            if (
-                source is not None
-                and source.reliability in STRONG_RELIABILITY
-                and fact.credibility <= STRONG_CREDIBILITY
+            chain = [sources.get(source_id) for source_id in (ref.ref, *ref.via)]
+            if fact.credibility <= STRONG_CREDIBILITY and all(
+                source is not None and source.reliability in STRONG_RELIABILITY for source in chain
             ):
                 strong.add(ref.origin)
     return Basis(found, len(origins), len(strong), best, tuple(sorted(strong)))
@@ -214,12 +214,10 @@ def _basis_text(basis: Basis) -> str:
     """Why the basis bears no more than its ceiling."""
     if basis.ceiling == "moderate":
         if basis.strong == 0:
-            behind = "no original source graded A–C stands behind a fact of it graded 1 or 2"
+            behind = "no original source"
         else:
-            behind = (
-                f"only one independent original source graded A–C ({basis.strong_origins[0]}) "
-                "stands behind a fact of it graded 1 or 2"
-            )
+            behind = f"only one independent original source, {basis.strong_origins[0]},"
+        behind += " reaches a fact of it graded 1 or 2 through sources all graded A–C"
         return f"{behind}; high confidence needs two"
     return (
         f"no fact of it is graded better than {basis.best_credibility}; "

@@ -69,8 +69,8 @@ def test_add_makes_judgments_yaml_when_the_base_has_none(run, judged, tmp_path):
             "confidence: moderate",
             "confidence: high",
             "confidence 'high' is more than its basis bears: at most 'moderate', as only one "
-            "independent original source graded A–C (civil-protection) stands behind a fact of "
-            "it graded 1 or 2; high confidence needs two",
+            "independent original source, civil-protection, reaches a fact of it graded 1 or 2 "
+            "through sources all graded A–C; high confidence needs two",
         ),
         (
             "through November.",

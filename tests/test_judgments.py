@@ -139,8 +139,8 @@ def test_a_judgment_with_no_basis(run, judged, replacement):
 
 HIGH_ON_ONE_ORIGIN = (
     "unrest-continues: confidence 'high' is more than its basis bears: at most 'moderate', "
-    "as only one independent original source graded A–C (observatory) stands behind a fact of "
-    "it graded 1 or 2; high confidence needs two"
+    "as only one independent original source, observatory, reaches a fact of it graded 1 or 2 "
+    "through sources all graded A–C; high confidence needs two"
 )
 
 
@@ -162,6 +162,20 @@ def test_two_origins_relayed_by_one_article_bear_high_confidence(run, judged):
     # The radio relays both the observatory and civil protection: two origins.
     edit(judged, "basis: [quakes-rising, alert-raised]", "basis: [gas-rising, alert-raised]")
     assert run("--facts-dir", judged, "validate").exit_code == 0
+
+
+def test_an_origin_reached_only_through_an_unjudged_source_is_not_strong(run, judged):
+    # The hikers' blog (F) says civil protection said it; the gazette relays the observatory.
+    edit(
+        judged,
+        "sources: [{ref: gazette, via: observatory}, {ref: radio, via: observatory}]",
+        "sources: [{ref: gazette, via: observatory}, {ref: hikers-blog, via: civil-protection}]",
+        name="items/unrest.yaml",
+    )
+    f, _ = edit(
+        judged, "basis: [quakes-rising, alert-raised]", "basis: [quakes-rising, gas-rising]"
+    )
+    assert refused(run, judged) == [f"{f}:22: {HIGH_ON_ONE_ORIGIN}"]
 
 
 def test_moderate_confidence_needs_a_fact_graded_2_or_better(run, judged):
