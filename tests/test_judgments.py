@@ -378,3 +378,18 @@ def test_verify_reads_the_french_text_and_the_base_s_yardstick(run, judged, tmp_
         "'hautement probable' (fr, 80–90\u202f%), more than its credibility 3 (possibly true) "
         "bears (a likelihood under 55\u202f%)"
     )
+
+
+def test_the_docs_list_each_yardstick_as_briefgen_ships_it():
+    from briefgen.yardsticks import yardstick, yardstick_ids
+
+    doc = (Path(__file__).parents[1] / "docs" / "analytic-standards.md").read_text("utf-8")
+    for stick_id in yardstick_ids():
+        section = doc.split(f"(`{stick_id}`)\n", 1)[1].split("\n### ", 1)[0]
+        rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| `")]
+        terms = yardstick(stick_id).terms
+        assert [row[0].strip("|` ") for row in rows] == [t.id for t in terms], stick_id
+        for row, term in zip(rows, terms, strict=True):
+            assert row[1] == ", ".join(term.forms["en"]), term.id
+            assert row[2] == term.band().replace("\u202f", " "), term.id
+            assert row[3].startswith(term.name("fr")), term.id
