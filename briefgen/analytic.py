@@ -6,12 +6,14 @@ stated apart from that likelihood, and that it rest on its sources; this module
 checks what a machine can of that (docs/analytic-standards.md gives the
 reasons):
 
-- its likelihood is a term of the base's yardstick, stated in its text, and its
-  text uses no other yardstick's terms;
-- no sentence of its text states both a likelihood and a confidence;
+- its likelihood is a term of the base's yardstick, stated in its text, once,
+  unqualified ("not likely" is no term), and its text uses no other
+  yardstick's terms (ICD 203 D.6.e.(2)(a));
+- no sentence of its text states both a likelihood and a confidence
+  (ICD 203 D.6.e.(2)(b));
 - no vague hedge ("may", "could", "might") stands in for a likelihood;
-- its basis names facts of the base, at least one;
-- its confidence is no higher than its basis bears (:func:`confidence_ceiling`).
+- its basis names facts of the base, at least one (ICD 203 D.6.e.(1));
+- its confidence is no higher than its basis bears (:attr:`Basis.ceiling`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
+from briefgen.errors import did_you_mean
 from briefgen.model import BaseInfo, Fact, Judgment, Source
 from briefgen.yardsticks import (
     CONFIDENCE_LEVELS,
@@ -26,13 +29,15 @@ from briefgen.yardsticks import (
     Yardstick,
     find_terms,
     find_words,
+    qualifier,
     sentences,
     yardstick,
     yardstick_ids,
 )
 
-# An original source counts towards high confidence when its reliability is judged
-# and fair or better, and the information it gives is probably true or confirmed.
+# An original source counts towards high confidence when its reliability, and that of
+# every source relaying it, is judged and fair or better, and the information it
+# gives is probably true or confirmed.
 STRONG_RELIABILITY = frozenset("ABC")
 STRONG_CREDIBILITY = 2
 
@@ -52,12 +57,17 @@ class Basis:
 
     facts: int  # the facts of the basis that exist
     origins: int  # distinct original sources behind them
-    strong: int  # of those, graded A–C and 2 or better (independent: one origin counts once)
+    strong: int  # of those, graded A–C, as their relays, behind a fact graded 1 or 2
     best_credibility: int  # the best credibility among the basis's facts (6 if none)
+    strong_origins: tuple[str, ...] = ()  # the ids of the strong origins, sorted
 
     @property
     def ceiling(self) -> str:
-        """The highest confidence this basis bears: ``high``, ``moderate`` or ``low``."""
+        """The highest confidence this basis bears: ``high``, ``moderate`` or ``low``.
+
+        High needs two independent strong origins; moderate, one fact graded 1 or
+        2; anything less (possibly true, doubtful, or unjudged reporting) is low.
+        """
         if self.strong >= 2:
             return "high"
         if self.best_credibility <= STRONG_CREDIBILITY:
@@ -72,7 +82,10 @@ def weigh_basis(
 
     Independence is counted by original source (the last of a reference's ``via``
     chain, else the work read): the same origin relayed by two articles is one
-    source, as circular reporting confirms nothing (STANAG 2511).
+    source, as circular reporting confirms nothing (STANAG 2511). An origin is
+    strong when a fact of the basis graded 1 or 2 reaches us from it through
+    sources all graded A, B or C (the origin, and every source that relays it):
+    what an unjudged outlet says the origin said is not the origin's word.
     """
     origins: set[str] = set()
     strong: set[str] = set()
@@ -86,14 +99,12 @@ def weigh_basis(
         best = min(best, fact.credibility)
         for ref in fact.sources:
             origins.add(ref.origin)
-            source = sources.get(ref.origin)
-            if (
-                source is not None
-                and source.reliability in STRONG_RELIABILITY
-                and fact.credibility <= STRONG_CREDIBILITY
+            chain = [sources.get(source_id) for source_id in (ref.ref, *ref.via)]
+            if fact.credibility <= STRONG_CREDIBILITY and all(
+                source is not None and source.reliability in STRONG_RELIABILITY for source in chain
             ):
                 strong.add(ref.origin)
-    return Basis(found, len(origins), len(strong), best)
+    return Basis(found, len(origins), len(strong), best, tuple(sorted(strong)))
 
 
 def confidence_rank(level: str) -> int:
@@ -111,6 +122,7 @@ def check_judgments(
     """Every analytic rule each of ``judgments`` breaks (``invalid_ids``: facts already
     reported as invalid, not reported again as unknown)."""
     if info.yardstick not in yardstick_ids():
+        # The store refuses such a base.yaml on its own line; this is for other callers.
         known = ", ".join(yardstick_ids())
         for judgment in judgments.values():
             yield JudgmentProblem(
@@ -118,7 +130,7 @@ def check_judgments(
                 ("likelihood",),
                 f"the base's yardstick '{info.yardstick}' is not one briefgen knows ({known})",
             )
-            return
+        return
     stick = yardstick(info.yardstick)
     others = [yardstick(y) for y in yardstick_ids() if y != stick.id]
     for judgment in judgments.values():
@@ -139,33 +151,77 @@ def _check_one(
 
     term = stick.term(judgment.likelihood) if judgment.likelihood else None
     if judgment.likelihood and term is None:
-        names = ", ".join(t.id for t in stick.terms)
-        yield problem(
-            ("likelihood",),
-            f"likelihood '{judgment.likelihood}' is not a term of the {stick.id} yardstick"
-            f" ({names})",
-        )
+        yield problem(("likelihood",), _unknown_term(judgment.likelihood, stick, others))
     for lang, text in judgment.text.items():
-        yield from _check_text(judgment, lang, text, stick, others, term is not None)
+        if lang not in info.languages:
+            yield problem(
+                ("text", lang),
+                f"language '{lang}' is not one of the base's ({', '.join(info.languages)})",
+            )
+            continue
+        yield from _check_text(judgment, lang, text, stick, others)
     if not judgment.basis:
-        yield problem(("basis",), "a judgment needs a basis: the ids of the facts it rests on")
+        yield problem(
+            ("basis",), "no basis: a judgment names the facts it rests on (basis: [fact-id, ...])"
+        )
+    unknown = False
     for i, fact_id in enumerate(judgment.basis):
-        if fact_id not in facts and fact_id not in invalid_ids:
-            yield problem(("basis", i), f"basis names unknown fact '{fact_id}'")
+        if fact_id not in facts:
+            unknown = True
+            if fact_id not in invalid_ids:
+                yield problem(
+                    ("basis", i),
+                    f"basis names unknown fact '{fact_id}'{did_you_mean(fact_id, facts)}",
+                )
+    # A basis with a fact missing is weighed once it is whole: its ceiling may yet rise.
     basis = weigh_basis(judgment, facts, sources)
-    if basis.facts and confidence_rank(judgment.confidence) < confidence_rank(basis.ceiling):
+    if (
+        not unknown
+        and basis.facts
+        and confidence_rank(judgment.confidence) < confidence_rank(basis.ceiling)
+    ):
         yield problem(
             ("confidence",),
-            f"confidence '{judgment.confidence}' is more than its basis bears"
-            f" ({_basis_text(basis)}: at most '{basis.ceiling}')",
+            f"confidence '{judgment.confidence}' is more than its basis bears: at most "
+            f"'{basis.ceiling}', as {_basis_text(basis)}",
         )
+
+
+def _unknown_term(name: str, stick: Yardstick, others: list[Yardstick]) -> str:
+    names = [t.id for t in stick.terms]
+    owner = next((other for other in others if other.term(name) is not None), None)
+    if owner is not None:
+        return (
+            f"likelihood '{name}' is a term of the {owner.id} yardstick, but the base uses "
+            f"{stick.id} (base.yaml): one of {', '.join(names)}"
+        )
+    return (
+        f"likelihood '{name}' is not a term of the {stick.id} yardstick"
+        f"{did_you_mean(name, names)}: one of {', '.join(names)}"
+    )
+
+
+def _owner(phrase: str, lang: str, others: list[Yardstick]) -> str:
+    """The id of the first of ``others`` of which ``phrase`` is a term in ``lang``."""
+    return next(
+        stick.id
+        for stick in others
+        if any(phrase == form.lower() for t in stick.terms for form in t.forms.get(lang, ()))
+    )
 
 
 def _basis_text(basis: Basis) -> str:
-    strong = "one" if basis.strong == 1 else str(basis.strong)
+    """Why the basis bears no more than its ceiling."""
+    if basis.ceiling == "moderate":
+        if basis.strong == 0:
+            behind = "no original source"
+        else:
+            behind = f"only one independent original source, {basis.strong_origins[0]},"
+        behind += " reaches a fact of it graded 1 or 2 through sources all graded A–C"
+        return f"{behind}; high confidence needs two"
     return (
-        f"{strong} independent original source{'s' if basis.strong != 1 else ''}"
-        f" graded A–C and 2 or better, best credibility {basis.best_credibility}"
+        f"no fact of it is graded better than {basis.best_credibility}; "
+        "moderate confidence needs one graded 1 or 2"
     )
 
 
@@ -175,55 +231,64 @@ def _check_text(
     text: str,
     stick: Yardstick,
     others: list[Yardstick],
-    has_term: bool,
 ) -> Iterator[JudgmentProblem]:
-    loc = ("text", lang)
-    # The terms of every yardstick, longest first: "hautement probable" is PHIA's, even
-    # though "probable" is ICD 203's too.
+    def problem(message: str) -> JudgmentProblem:
+        return JudgmentProblem(judgment.id, ("text", lang), message)
+
+    def quoted(found: Found) -> str:
+        return " ".join(text[found.start : found.end].split())
+
+    # The terms of every yardstick at once, longest first: "hautement probable" is
+    # PHIA's, even though "probable" is ICD 203's too.
     own_forms = {form.lower() for t in stick.terms for form in t.forms.get(lang, ())}
     found: list[Found] = []
-    foreign: list[Found] = []
+    qualified: set[str] = set()
     for f in find_terms(text, lang, [stick, *others]):
-        phrase = " ".join(text[f.start : f.end].lower().split())
-        (found if phrase in own_forms else foreign).append(f)
-    own = {f.what for f in found}
-    for f in foreign:
-        yield JudgmentProblem(
-            judgment.id,
-            loc,
-            f"'{text[f.start : f.end]}' is a term of another yardstick, not of {stick.id}:"
-            " one base uses one yardstick",
-        )
-    if has_term:
-        term = stick.term(judgment.likelihood or "")
-        assert term is not None
-        if term.id not in own:
-            yield JudgmentProblem(
-                judgment.id, loc, f"text does not state its likelihood '{term.name(lang)}'"
+        if quoted(f).lower() not in own_forms:
+            owner = _owner(quoted(f).lower(), lang, others)
+            yield problem(
+                f"'{quoted(f)}' is a term of the {owner} yardstick, but the base uses "
+                f"{stick.id} (base.yaml): one base, one yardstick"
             )
-        elif len(own) > 1:
-            yield JudgmentProblem(
-                judgment.id, loc, "text states more than one likelihood term of the yardstick"
+        elif (word := qualifier(text, lang, f)) is not None:
+            qualified.add(f.what)
+            yield problem(
+                f"'{word} {quoted(f)}' qualifies a term of the yardstick: state the likelihood "
+                f"with one of its terms, as it stands"
             )
-    elif own:
-        named = text[found[0].start : found[0].end]
-        yield JudgmentProblem(
-            judgment.id, loc, f"text uses the likelihood term '{named}' but sets no 'likelihood'"
+        else:
+            found.append(f)
+    stated = list(dict.fromkeys(f.what for f in found))
+    term = stick.term(judgment.likelihood) if judgment.likelihood else None
+    if term is not None:
+        if term.id not in stated:
+            if term.id not in qualified:  # a qualified term is reported above
+                yield problem(f"text does not state its likelihood '{term.name(lang)}'")
+        elif len(stated) > 1:
+            names = ", ".join(f"'{quoted(f)}'" for f in found)
+            yield problem(f"text states more than one likelihood ({names}): a judgment states one")
+    elif judgment.likelihood is None and found:
+        yield problem(
+            f"text uses the likelihood term '{quoted(found[0])}' but the judgment sets no"
+            " 'likelihood'"
         )
     confidence = find_words(text, lang, "confidence")
+    starts = set()
     for start, end in sentences(text):
-        has_likelihood = any(start <= f.start < end for f in found)
-        if has_likelihood and any(start <= c.start < end for c in confidence):
-            yield JudgmentProblem(
-                judgment.id,
-                loc,
-                "a sentence states both a likelihood and a confidence:"
-                " state the confidence apart (ICD 203)",
+        starts.add(start)
+        likelihood = next((f for f in found if start <= f.start < end), None)
+        level = next((c for c in confidence if start <= c.start < end), None)
+        if likelihood is not None and level is not None:
+            yield problem(
+                f"'{quoted(likelihood)}' and '{quoted(level)}' are in the same sentence: state"
+                " the confidence in a sentence of its own, apart from the likelihood (ICD 203)"
             )
+    terms = ", ".join(f"'{t.name(lang)}'" for t in stick.terms)
     for hedge in find_words(text, lang, "hedges"):
-        yield JudgmentProblem(
-            judgment.id,
-            loc,
-            f"'{text[hedge.start : hedge.end]}' is a vague hedge:"
-            " say how likely with a term of the yardstick",
+        word = quoted(hedge)
+        if word == "May" and hedge.start not in starts:
+            continue  # the month
+        yield problem(
+            f"'{word}' is a vague hedge: say how likely with a term of the {stick.id} yardstick"
+            f" ({terms})"
         )

@@ -480,6 +480,16 @@ class BaseInfo(_Frozen):
     # The probability yardstick of the base's judgments (see briefgen.yardsticks).
     yardstick: Slug = "icd-203"
 
+    @field_validator("yardstick")
+    @classmethod
+    def _known_yardstick(cls, value: str) -> str:
+        from briefgen.yardsticks import yardstick_ids
+
+        if value not in yardstick_ids():
+            known = ", ".join(yardstick_ids())
+            raise ValueError(f"unknown yardstick '{value}': briefgen has {known}")
+        return value
+
 
 @dataclass(frozen=True)
 class FactBase:

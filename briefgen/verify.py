@@ -426,3 +426,47 @@ def _uncredited_notes(
                 f"({notes}), but the reference names no 'via': cite the note's source"
             )
     return problems
+
+
+# -- likelihood terms a grade contradicts ---------------------------------------------------
+
+# The most a fact's credibility lets its own text claim, in per cent: each grade's words
+# read on the yardstick (probably true is likely, 55-80 %; possibly true an even chance,
+# 45-55 %; doubtful unlikely, 20-45 %; improbable very unlikely, 5-20 %), and a term whose
+# band starts at or above the top of the grade's claims more than the grade bears.
+# Confirmed (1) bears any term; cannot be judged (6) is no estimate: no term contradicts it.
+CREDIBILITY_CLAIMS = {1: 100, 2: 80, 3: 55, 4: 45, 5: 20, 6: 100}
+
+
+def overclaimed_terms(base: FactBase) -> list[str]:
+    """A warning for each fact whose own text uses a likelihood term its credibility
+    contradicts ("almost certainly" in a fact graded 4, doubtful), with the terms of
+    every yardstick (the base's first) and the limits of :data:`CREDIBILITY_CLAIMS`."""
+    from briefgen.grading import grade
+    from briefgen.yardsticks import Term, find_terms, qualifier, yardstick, yardstick_ids
+
+    own = yardstick(base.info.yardstick)
+    sticks = [own, *(yardstick(y) for y in yardstick_ids() if y != own.id)]
+    warnings = []
+    for fact in base.facts:
+        most = CREDIBILITY_CLAIMS[fact.credibility]
+        said = []
+        for lang, text in fact.text.items():
+            # A phrase is its first yardstick's term: the base's, when it has it.
+            terms: dict[str, Term] = {}
+            for stick in sticks:
+                for term in stick.terms:
+                    for form in term.forms.get(lang, ()):
+                        terms.setdefault(form.lower(), term)
+            for found in find_terms(text, lang, sticks):
+                phrase = " ".join(text[found.start : found.end].split())
+                term = terms[phrase.lower()]
+                if term.low >= most and qualifier(text, lang, found) is None:
+                    said.append(f"'{phrase}' ({lang}, {term.band()})")
+                    break
+        if said:
+            warnings.append(
+                f"{fact.id}: its text says {' and '.join(said)}, more than its credibility "
+                f"{grade(fact.credibility)} bears (a likelihood under {most}\u202f%)"
+            )
+    return warnings

@@ -145,6 +145,24 @@ def find_words(text: str, lang: str, what: Literal["confidence", "hedges"]) -> l
     return [Found(what, m.start(), m.end()) for m in _pattern(words).finditer(_fold(text))]
 
 
+@cache
+def _qualifiers(lang: str) -> re.Pattern[str]:
+    alternatives = []
+    for word in sorted(_language(lang).get("qualifiers", ()), key=len, reverse=True):
+        body = re.escape(word).replace("\\ ", r"\s+")
+        # "n't" ends the word before it ("isn't"); the others are words of their own.
+        alternatives.append(body if word.startswith("n'") else rf"(?<![\w-]){body}")
+    return re.compile(rf"(?:{'|'.join(alternatives) or '(?!)'})\s+$", re.IGNORECASE)
+
+
+def qualifier(text: str, lang: str, found: Found) -> str | None:
+    """The word just before the term ``found`` that negates or grades it ("not" in
+    "not likely", "plus" in "plus probable"), or None: a term so qualified no
+    longer says what the yardstick means by it."""
+    match = _qualifiers(lang).search(_fold(text), max(0, found.start - 40), found.start)
+    return match.group(0).strip() if match else None
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”»)\u00a0\u202f]*\s+(?=[\"“«(]?\s*[A-ZÀ-Ý0-9])")
 
 
