@@ -438,10 +438,20 @@ def _uncredited_notes(
 CREDIBILITY_CLAIMS = {1: 100, 2: 80, 3: 55, 4: 45, 5: 20, 6: 100}
 
 
+# Facts that report what someone judged or said: a likelihood term in them is that
+# source's, which the fact's credibility grades as information, not as a probability.
+REPORTED_KINDS = frozenset({"assessment", "statement"})
+_QUOTED = re.compile(r"[\"“«‘][^\"”»’]*[\"”»’]")
+
+
 def overclaimed_terms(base: FactBase) -> list[str]:
     """A warning for each fact whose own text uses a likelihood term its credibility
     contradicts ("almost certainly" in a fact graded 4, doubtful), with the terms of
-    every yardstick (the base's first) and the limits of :data:`CREDIBILITY_CLAIMS`."""
+    every yardstick (the base's first) and the limits of :data:`CREDIBILITY_CLAIMS`.
+
+    Only the base's own words are held to it: the text of an event or a figure, outside
+    quotation marks. A term in quotation marks, or in an assessment or a statement (which
+    report what a source judged or said), is the source's."""
     from briefgen.grading import grade
     from briefgen.yardsticks import Term, find_terms, qualifier, yardstick, yardstick_ids
 
@@ -449,6 +459,8 @@ def overclaimed_terms(base: FactBase) -> list[str]:
     sticks = [own, *(yardstick(y) for y in yardstick_ids() if y != own.id)]
     warnings = []
     for fact in base.facts:
+        if fact.kind in REPORTED_KINDS:
+            continue
         most = CREDIBILITY_CLAIMS[fact.credibility]
         said = []
         for lang, text in fact.text.items():
@@ -458,7 +470,10 @@ def overclaimed_terms(base: FactBase) -> list[str]:
                 for term in stick.terms:
                     for form in term.forms.get(lang, ()):
                         terms.setdefault(form.lower(), term)
+            quoted = [m.span() for m in _QUOTED.finditer(text)]
             for found in find_terms(text, lang, sticks):
+                if any(start <= found.start < end for start, end in quoted):
+                    continue
                 phrase = " ".join(text[found.start : found.end].split())
                 term = terms[phrase.lower()]
                 if term.low >= most and qualifier(text, lang, found) is None:

@@ -380,6 +380,22 @@ def test_verify_reads_the_french_text_and_the_base_s_yardstick(run, judged, tmp_
     )
 
 
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("statement", "The observatory said the vents almost certainly widened."),
+        ("assessment", "The vents almost certainly widened."),
+        ("event", """'The observatory called the widening "almost certain".'"""),
+    ],
+)
+def test_verify_leaves_a_source_s_own_term_alone(run, judged, tmp_path, kind, text):
+    # What a source judged or said, or its words in quotation marks, are its own.
+    regrade(judged, text, 4)
+    edit(judged, "- id: sulphur-smell\n  kind: event\n", f"- id: sulphur-smell\n  kind: {kind}\n",
+         name="items/unrest.yaml")  # fmt: skip
+    assert overclaims(run, judged, tmp_path) == []
+
+
 def test_the_docs_list_each_yardstick_as_briefgen_ships_it():
     from briefgen.yardsticks import yardstick, yardstick_ids
 
