@@ -61,8 +61,7 @@ def short_forms(brief: dict) -> dict[str, set[str]]:
             works = CITED_IN.sub(lambda m: f"{m['inner']}\n", citation).split("\n")
             ids = [*reversed(via), read]
             assert len(works) == len(ids), (citation, ids)
-            for position, (written, source) in enumerate(zip(works, ids, strict=True)):
-                original = position < len(ids) - 1
+            for written, source in zip(works, ids, strict=True):
                 if source in seen or brief["compact"]:
                     named[_as_read(LOCATOR.sub("", written))].add(source)
                 seen.add(source)
