@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from briefgen.paths import package_data
+from briefgen.store import load
 
 SHIPPED = package_data("facts")
 THEMES = ("military", "economy", "china", "japan", "ihl")
@@ -187,3 +188,44 @@ def test_claims_the_record_contradicts_carry_a_comment_in_their_note(run, fact_i
         wanted = _bare(f"{label} {_markdown_escaped(comment)}")
         assert any(wanted in _bare(note) for note in notes), lang
     assert words in fact["comment"]["en"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_value_is_shown_without_the_other_estimates_of_its_measure(run, lang):
+    """Every selection, the whole base included: a value of a measure with other estimates
+    in the selection is shown with them, in its table or as a range beside it."""
+    base = load(SHIPPED)
+    measure = {f.id: f.quantity.measure for f in base.facts if f.quantity}
+    checked = 0
+    for theme, pages in itertools.product((*THEMES, ()), ("1", "2")):
+        options = [*(("-t", theme) if theme else ()), "--lang", lang, "-f", "json"]
+        brief = json.loads(run("--facts-dir", SHIPPED, "brief", *options, "--pages", pages).stdout)
+        everything = json.loads(
+            run("--facts-dir", SHIPPED, "brief", *options, "--pages", "0").stdout
+        )
+        estimates: dict[str, int] = {}
+        for fact in _shown(everything):
+            if fact in measure:
+                estimates[measure[fact]] = estimates.get(measure[fact], 0) + 1
+        tables = {measure[group["rows"][0]["fact"]]: group for group in brief["estimates"]}
+        stated = [*brief["key_points"], *(i for s in brief["sections"] for i in s["items"])]
+        stated += [
+            side for pair in brief["contradictions"] for side in (pair["left"], pair["right"])
+        ]
+        for item in stated:
+            m = measure.get(item["fact"])
+            if m is None or estimates.get(m, 0) < 2:
+                continue
+            checked += 1
+            table = tables.get(m)
+            if table is None:
+                assert item["spread"], (theme, item)
+                assert re.match(rf"{estimates[m]}\b", item["spread"]), (theme, item)
+            else:
+                assert len(table["rows"]) == estimates[m] or table["spread"], (theme, m)
+        for m, table in tables.items():
+            checked += 1
+            assert len(table["rows"]) == estimates[m] or (
+                table["spread"] and re.search(rf"\b{estimates[m]}\b", table["spread"])
+            ), (theme, m)
+    assert checked >= 5  # the test reads the values it means to
