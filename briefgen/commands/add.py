@@ -179,7 +179,8 @@ def add(
           --text fr='Le pacte a été signé le 12 juin 2024.'
 
     Exit codes: 2 a missing or bad option, 3 the base would be invalid or the
-    quote is not in the source, 1 the file cannot be written.
+    quote is not in the source, 1 the file cannot be written, or another command
+    kept the base locked (see docs/safety.md).
     """
     from briefgen.authoring import check_items_file, default_items_file
     from briefgen.brief import today
@@ -202,7 +203,8 @@ def add(
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or use --interactive, --edit or --from)")
     draft["added"] = today().isoformat()
-    if not draft.get("id"):
+    made_id = not draft.get("id")
+    if made_id:
         draft["id"] = _suggested_id(base, draft)
     themes = draft.get("themes") or []
     first_theme = themes[0] if isinstance(themes, list) and themes else "facts"
@@ -219,8 +221,7 @@ def add(
                 addition = _prepare(root, draft, path)
                 break
             except InvalidFactBase as exc:
-                for problem in exc.problems:
-                    click.echo(str(problem), err=True)
+                _print_problems(exc.problems)
                 # On a terminal, a grade the rules refuse is asked again.
                 if asking and all(_on_grade(p, draft) for p in exc.problems):
                     draft["credibility"] = Questions(base, texts_dir).prompt(
@@ -228,19 +229,11 @@ def add(
                         type=click.IntRange(1, 6),
                     )
                     continue
-                count = len(exc.problems)
-                raise InvalidAddition(
-                    f"the fact would make the base invalid ({count} "
-                    f"problem{'s' if count != 1 else ''}); nothing written"
-                ) from None
+                raise _invalid(exc) from None
         warnings += _verified(addition, texts_dir)
     except InvalidAddition as exc:
         if asking or edit:
-            # What was typed is not lost: it can be corrected and added again.
-            kept = _keep(draft)
-            raise InvalidAddition(
-                f"{exc}; the fact is kept in {kept}: 'briefgen add --edit --from {kept}' to correct it"
-            ) from None
+            raise _kept(exc, draft) from None
         raise
     for line in warnings:
         settings.info(f"warning: {line}")
@@ -253,30 +246,94 @@ def add(
         echo(addition.block)
         settings.info(f"would add {addition.fact.id} to {_shown(addition.path)}:{addition.line}")
         return
-    from briefgen.errors import OutputError
+    try:
+        written = _write(root, addition, draft, path, auto_id=made_id)
+    except InvalidAddition as exc:
+        if asking or edit:
+            raise _kept(exc, draft) from None
+        raise
+    echo(written.fact.id + "\n")
+    settings.info(f"added {written.fact.id} to {_shown(written.path)}:{written.line}")
+
+
+def _write(
+    root: Path, addition: Addition, draft: dict[str, Any], path: Path, auto_id: bool
+) -> Addition:
+    """Append ``addition`` to its file, holding the base's lock (:mod:`briefgen.locking`).
+
+    Under the lock the base is read again: if another command changed it since
+    ``addition`` was made, the fact is made again on the base as it is now (with
+    a new id, if its id was made from its text and is now taken), and refused if
+    it would make that base invalid. The addition written is returned.
+    """
+    from briefgen.authoring import digest, read_base
+    from briefgen.errors import InvalidFactBase, OutputError
+    from briefgen.locking import base_lock
     from briefgen.output import write_atomic
+    from briefgen.store import load
 
     try:
         addition.path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot write {_shown(addition.path)}: {exc.strerror}") from None
-    write_atomic(addition.path, addition.text)
-    echo(addition.fact.id + "\n")
-    settings.info(f"added {addition.fact.id} to {_shown(addition.path)}:{addition.line}")
+    with base_lock(root):
+        if digest(read_base(root)) != addition.read:
+            if auto_id:
+                try:
+                    draft["id"] = _suggested_id(load(root), {**draft, "id": None})
+                except InvalidFactBase as exc:
+                    _print_problems(exc.problems)
+                    raise _invalid(exc, "as it is now") from None
+            try:
+                addition = _prepare(root, draft, path)
+            except InvalidFactBase as exc:
+                _print_problems(exc.problems)
+                raise _invalid(exc, "as another command has just changed it") from None
+        write_atomic(addition.path, addition.text, within=root.resolve())
+    return addition
+
+
+def _print_problems(problems: Sequence[Any]) -> None:
+    from briefgen.errors import printable
+
+    for problem in problems:
+        click.echo(printable(str(problem)), err=True)
+
+
+def _invalid(exc: Any, which: str = "") -> InvalidAddition:
+    count = len(exc.problems)
+    base = f"the base {which}" if which else "the base"
+    return InvalidAddition(
+        f"the fact would make {base} invalid ({count} "
+        f"problem{'s' if count != 1 else ''}); nothing written"
+    )
 
 
 def _on_grade(problem: Any, draft: dict[str, Any]) -> bool:
     return bool(problem.item_id == draft.get("id") and problem.message.startswith("credibility"))
 
 
+def _kept(exc: InvalidAddition, draft: dict[str, Any]) -> InvalidAddition:
+    """``exc``, once what was typed is kept: it can be corrected and added again."""
+    kept = _keep(draft)
+    return InvalidAddition(
+        f"{exc}; the fact is kept in {kept}: 'briefgen add --edit --from {kept}' to correct it"
+    )
+
+
 def _keep(draft: dict[str, Any]) -> Path:
-    """The draft, written to a file of its own in the temporary directory."""
+    """The draft, written to a file of its own in the temporary directory.
+
+    Its name is made from the id's letters, digits, dots and hyphens only: an id
+    is what the user typed, and may hold a ``/``, a NUL or anything else.
+    """
     import os
     import tempfile
 
     from briefgen.authoring import item_block
 
-    fd, name = tempfile.mkstemp(prefix=f"briefgen-{draft.get('id', 'fact')}-", suffix=".yaml")
+    safe = re.sub(r"[^A-Za-z0-9.-]+", "-", str(draft.get("id") or ""))[:40].strip(".-")
+    fd, name = tempfile.mkstemp(prefix=f"briefgen-{safe or 'fact'}-", suffix=".yaml")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(item_block(draft))
     return Path(name)

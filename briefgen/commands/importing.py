@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -46,11 +47,12 @@ def import_sources(settings: Settings, file: Path, fmt: str | None, dry_run: boo
     from briefgen import imports
     from briefgen.authoring import prepare_sources
     from briefgen.commands.add import _base_root
-    from briefgen.errors import InvalidFactBase
+    from briefgen.errors import InvalidFactBase, printable
+    from briefgen.locking import base_lock
+    from briefgen.output import write_atomic
     from briefgen.paths import display_path
 
     root = _base_root(settings)
-    base = settings.load()
     name = "-" if str(file) == "-" else display_path(file)
     try:
         raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
@@ -71,22 +73,24 @@ def import_sources(settings: Settings, file: Path, fmt: str | None, dry_run: boo
     )
     if not reading.entries and not reading.problems:
         raise UsageError(f"{name}: no entries found (is it {fmt}?)")
-    try:
-        result = prepare_sources(root, base, reading, name)
-    except InvalidFactBase as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        count = len(exc.problems)
-        raise InvalidImport(
-            f"{count} problem{'s' if count != 1 else ''} in {name}; nothing imported"
-        ) from None
+    # One writer at a time: the base is read, checked and written holding its lock.
+    with contextlib.nullcontext() if dry_run else base_lock(root):
+        base = settings.load()
+        try:
+            result = prepare_sources(root, base, reading, name)
+        except InvalidFactBase as exc:
+            for problem in exc.problems:
+                click.echo(printable(str(problem)), err=True)
+            count = len(exc.problems)
+            raise InvalidImport(
+                f"{count} problem{'s' if count != 1 else ''} in {name}; nothing imported"
+            ) from None
+        if not dry_run:
+            write_atomic(result.path, result.text, within=root.resolve())
     shown = display_path(result.path)
     if dry_run:
         echo(result.blocks)
     else:
-        from briefgen.output import write_atomic
-
-        write_atomic(result.path, result.text)
         echo("".join(f"{source.id}\n" for source in result.sources))
     count = len(result.sources)
     verb = "would add" if dry_run else "added"
