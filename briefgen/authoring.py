@@ -117,12 +117,18 @@ def read_source_text(
     source: Source, texts_dir: Path | None
 ) -> tuple[Path | None, SourceText | None]:
     """The local text of ``source`` in ``texts_dir`` (its ``text:`` file), if there is one."""
+    from briefgen.reading import Unreadable, read_text_inside
+
     if source.text is None or texts_dir is None:
         return None, None
     path = texts_dir / source.text
-    if not path.is_file():
+    try:
+        text = read_text_inside(texts_dir, source.text, called="the texts directory")
+    except Unreadable as exc:
+        raise UsageError(f"{display_path(path)}, the text of {source.id}: {exc}") from None
+    if text is None:
         return path, None
-    return path, SourceText(path.read_text(encoding="utf-8", errors="replace"))
+    return path, SourceText(text)
 
 
 def check_quote(base: FactBase, source_id: str, quote: str, texts_dir: Path | None) -> QuoteCheck:

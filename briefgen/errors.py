@@ -83,6 +83,7 @@ class Problem:
     line: int | None
     item_id: str | None
     message: str
+    last: bool = False  # listed after every other problem (a note that the list stops)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -103,5 +104,5 @@ class InvalidFactBase(BriefgenError):
         super().__init__(first + (more if count > 1 else ""))
 
 
-def _problem_order(problem: Problem) -> tuple[str, int, str]:
-    return (problem.file, problem.line or 0, problem.message)
+def _problem_order(problem: Problem) -> tuple[bool, str, int, str]:
+    return (problem.last, problem.file, problem.line or 0, problem.message)

@@ -113,16 +113,21 @@ def verify_quotes(base: FactBase, texts_dir: Path) -> VerifyReport:
     report = VerifyReport()
     texts: dict[str, str] = {}
     sentences: dict[str, list[list[str]]] = {}
+    from briefgen.reading import Unreadable, read_text_inside
+
     for source in base.sources.values():
         if source.text is None:
             continue
-        path = texts_dir / source.text
-        if path.is_file():
-            raw = path.read_text(encoding="utf-8", errors="replace")
-            texts[source.id] = normalize(raw)
-            sentences[source.id] = paragraph_sentences(raw)
-        else:
+        try:
+            raw = read_text_inside(texts_dir, source.text, called="the texts directory")
+        except Unreadable as exc:
+            report.failures.append(f"{source.id}: text {source.text}: {exc}")
+            continue
+        if raw is None:
             report.missing_texts.append(source.id)
+            continue
+        texts[source.id] = normalize(raw)
+        sentences[source.id] = paragraph_sentences(raw)
     report.texts = len(texts)
     for fact in base.facts:
         for ref in fact.sources:

@@ -185,11 +185,12 @@ def add(
     from briefgen.authoring import check_items_file, default_items_file
     from briefgen.brief import today
     from briefgen.errors import InvalidFactBase
+    from briefgen.store import texts_directory
 
     root = _base_root(settings)
     base = settings.load()
-    if texts_dir is None and (root / "texts").is_dir():
-        texts_dir = root / "texts"
+    if texts_dir is None:
+        texts_dir = texts_directory(root)
     draft = _read_document(document) if document is not None else {}
     draft = _merged(draft, _from_options(base, options))
     asking = interactive or (
@@ -360,13 +361,13 @@ def _base_root(settings: Settings) -> Path:
 
 def _read_document(document: Path) -> dict[str, Any]:
     from briefgen import safe_yaml
+    from briefgen.reading import MAX_FILE_SIZE, Unreadable, read_input
 
     name = "standard input" if str(document) == "-" else str(document)
     try:
-        raw = sys.stdin.buffer.read() if str(document) == "-" else document.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except OSError as exc:
-        raise UsageError(f"--from {name}: cannot read: {exc.strerror}") from None
+        text = read_input(document, MAX_FILE_SIZE).decode("utf-8-sig")
+    except Unreadable as exc:
+        raise UsageError(f"--from {name}: {exc}") from None
     except UnicodeDecodeError:
         raise UsageError(f"--from {name}: not valid UTF-8 text") from None
     try:

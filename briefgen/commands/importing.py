@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import sys
+import os
 from pathlib import Path
 
 import click
@@ -51,16 +51,16 @@ def import_sources(settings: Settings, file: Path, fmt: str | None, dry_run: boo
     from briefgen.locking import base_lock
     from briefgen.output import write_atomic
     from briefgen.paths import display_path
+    from briefgen.reading import MAX_IMPORT_SIZE, Unreadable, read_input
 
     root = _base_root(settings)
     name = "-" if str(file) == "-" else display_path(file)
     try:
-        raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
+        text = read_input(file, MAX_IMPORT_SIZE).decode("utf-8-sig")
+    except Unreadable as exc:
+        if str(file) != "-" and not os.path.lexists(file):
+            raise UsageError(f"{name}: no such file") from None
+        raise UsageError(f"{name}: {exc}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{name}: not valid UTF-8 text") from None
     if fmt is None:
