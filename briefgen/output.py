@@ -11,6 +11,7 @@ rather than on paths resolved beforehand: what it checks is what it writes.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import secrets
 import shutil
@@ -22,7 +23,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
-from briefgen.errors import OutputError
+from briefgen.errors import OutputError, StreamClosed
 
 _CHUNK = 1 << 20
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -200,6 +201,84 @@ def _write_in_place(folder: int, path: Path, payload: bytes, truncate: bool = Fa
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+class ClosedStream(io.TextIOBase):
+    """What stands for standard input or output that was closed when briefgen started:
+    any read or write raises :class:`StreamClosed`, which ends the run with one line."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self, stream: str) -> None:
+        super().__init__()
+        self.stream = stream
+        self.buffer = _ClosedBuffer(stream)
+
+    def readable(self) -> bool:
+        return self.stream == "input"
+
+    def writable(self) -> bool:
+        return self.stream != "input"
+
+    def write(self, text: object) -> int:
+        raise StreamClosed(self.stream)
+
+    def read(self, size: int | None = -1) -> str:
+        raise StreamClosed(self.stream)
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        raise StreamClosed(self.stream)
+
+    def isatty(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        pass
+
+
+class _ClosedBuffer(io.BufferedIOBase):
+    def __init__(self, stream: str) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def readable(self) -> bool:
+        return self.stream == "input"
+
+    def writable(self) -> bool:
+        return self.stream != "input"
+
+    def write(self, data: object) -> int:
+        raise StreamClosed(self.stream)
+
+    def read(self, size: int | None = -1) -> bytes:
+        raise StreamClosed(self.stream)
+
+    def read1(self, size: int = -1) -> bytes:
+        raise StreamClosed(self.stream)
+
+    def isatty(self) -> bool:
+        return False
+
+
+def guard_standard_streams(closed: Iterable[int]) -> None:
+    """Stand in for the standard descriptors in ``closed`` (0, 1, 2), closed by the caller.
+
+    Each is opened on the null device first, so that no file briefgen opens later
+    takes its number: a brief written with ``-o`` would otherwise also receive
+    what is meant for standard output. Reading standard input or writing to
+    standard output then fails with one line (:class:`StreamClosed`); what goes to a
+    closed standard error is lost, and the exit status still says how the run ended.
+    """
+    for fd in sorted(closed):
+        null = os.open(os.devnull, os.O_RDWR)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+    if 0 in closed:
+        sys.stdin = ClosedStream("input")
+    if 1 in closed:
+        sys.stdout = ClosedStream("output")
+
+
 def write_stdout(data: str | bytes | Iterable[str]) -> None:
     """Write ``data`` to standard output: bytes unchanged, text (or pieces of text) as UTF-8.
 
@@ -220,7 +299,7 @@ def write_stdout(data: str | bytes | Iterable[str]) -> None:
             for piece in data:
                 _write_all(out, piece.encode("utf-8"))
         out.flush()
-    except BrokenPipeError:
+    except (BrokenPipeError, StreamClosed):
         discard_stdout()
         raise
     except OSError as exc:

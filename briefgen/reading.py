@@ -17,6 +17,8 @@ import stat
 import sys
 from pathlib import Path
 
+from briefgen.errors import StreamClosed
+
 # The largest file read: some 15,000 facts in a fact file, a long book as a source's
 # text. A larger one is surely a mistake, and would take seconds and gigabytes.
 MAX_FILE_SIZE = 8 * 1024 * 1024
@@ -76,11 +78,12 @@ def read_input(name: str | os.PathLike[str], limit: int) -> bytes:
     """What the user gave as a file to read: ``-`` is standard input."""
     if os.fspath(name) != "-":
         return read_bytes(name, limit)
-    stream = sys.stdin.buffer if sys.stdin is not None else None
-    if stream is None:
-        raise Unreadable("cannot read: standard input is closed")
+    if sys.stdin is None:
+        raise StreamClosed("input")
     try:
-        raw = stream.read(limit + 1)
+        raw = sys.stdin.buffer.read(limit + 1)
+    except StreamClosed:
+        raise
     except OSError as exc:
         raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
     if len(raw) > limit:

@@ -540,7 +540,8 @@ class _Loading:
         for file in self.parsed:
             self.problems += file.placed()
         if self.stopped:
-            message = f"… stopped after {MAX_PROBLEMS} problems: correct these, then run again"
+            count = len(self.problems)  # the items are reported whole: a few past the limit
+            message = f"… stopped after {count} problems: correct these, then run again"
             self.problems.append(Problem(self.files.display, None, None, message, last=True))
         if self.problems:
             raise InvalidFactBase(self.problems)
