@@ -354,6 +354,29 @@ def test_a_file_of_another_user_is_given_back_to_them(run, pact, tmp_path):
     assert (output.stat().st_uid, output.stat().st_gid) == (65534, 65534)
 
 
+def test_extended_attributes_are_kept(run, pact, tmp_path):
+    output = tmp_path / "brief.md"
+    output.write_text("old\n")
+    try:
+        os.setxattr(output, "user.briefgen.origin", b"kept")
+    except OSError as exc:
+        pytest.skip(f"no user extended attributes here: {exc.strerror}")
+    assert run("--facts-dir", pact, "brief", "-f", "md", "-o", output).exit_code == 0
+    assert output.read_text(encoding="utf-8").startswith("# The Northland")
+    assert os.getxattr(output, "user.briefgen.origin") == b"kept"
+
+
+def test_a_hard_link_is_replaced_at_its_name_only(run, pact, tmp_path):
+    # The documented choice: atomic, as git and sed -i; the other name keeps the old text.
+    output = tmp_path / "brief.md"
+    output.write_text("old\n")
+    other = tmp_path / "other-name.md"
+    os.link(output, other)
+    assert run("--facts-dir", pact, "brief", "-f", "md", "-o", output).exit_code == 0
+    assert output.read_text(encoding="utf-8").startswith("# The Northland")
+    assert other.read_text() == "old\n"
+
+
 # -- what add and import append ---------------------------------------------------------
 
 
