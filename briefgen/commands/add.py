@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen.commands.options import DATE, Settings, complete_ids, echo, pass_settings
-from briefgen.errors import BriefgenError, ExitCode, UsageError
+from briefgen.errors import BriefgenError, ExitCode, UsageError, printable
 from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
@@ -295,8 +295,6 @@ def _write(
 
 
 def _print_problems(problems: Sequence[Any]) -> None:
-    from briefgen.errors import printable
-
     for problem in problems:
         click.echo(printable(str(problem)), err=True)
 
@@ -601,8 +599,7 @@ def _verified(addition: Addition, texts_dir: Path | None) -> list[str]:
     report = verify_quotes(addition.base, texts_dir)
     failures = problems_of(addition.fact.id, report.failures)
     if failures:
-        for line in failures[1:]:
-            click.echo(line, err=True)
+        _print_problems(failures[1:])
         raise InvalidAddition(failures[0])
     return problems_of(addition.fact.id, report.hedges)
 
@@ -870,7 +867,7 @@ class Questions:
             if (value := _number(answer)) is not None:
                 quantity["value"] = value
                 break
-            click.echo(f"Not a number or a range: {answer}", err=True)
+            click.echo(printable(f"Not a number or a range: {answer}"), err=True)
         quantity["unit"] = self.prompt(
             "Unit", default=given.get("unit") or _measure_unit(self.base, measure)
         )
