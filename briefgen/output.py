@@ -110,7 +110,7 @@ def _write_in(folder: int, path: Path, payload: bytes, named: bool, follow: bool
         _write_in_place(folder, path, payload)
         return
     if info is not None and not _writable(name, folder):
-        raise OutputError(f"cannot write {path}: Permission denied")
+        raise OutputError(f"cannot write {path}: {os.strerror(errno.EACCES)}")
     tmp = f".{name}.{secrets.token_hex(4)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | os.O_CLOEXEC
     try:
@@ -168,7 +168,8 @@ def _keep_attributes(fd: int, name: str, folder: int, old: os.stat_result, path:
             os.fchmod(fd, stat.S_IMODE(old.st_mode) & 0o777)  # chown clears setgid bits
     if hasattr(os, "listxattr"):
         with suppress(OSError):
-            source = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+            flags = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC
+            source = os.open(name, flags, dir_fd=folder)
             try:
                 for key in os.listxattr(source):
                     with suppress(OSError):
