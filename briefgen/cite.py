@@ -444,9 +444,9 @@ class NoteWriter:
     works, nor without a locator after a note that had one, since "Ibid."
     would then point to the same place.
 
-    ``compact`` notes cite the original sources of a chain in short form
-    from the first time: the full reference of the work read is still given
-    at its first citation, and a bibliography gives every work in full.
+    ``compact`` notes cite every work in short form from the first time, the
+    work read as well as the original sources of a chain: a bibliography
+    gives every work in full.
 
     A short form names one work only: when two of the works the document
     cites (``cited``, by default every source given) would have the same short
@@ -475,6 +475,15 @@ class NoteWriter:
         )
         self._seen: set[str] = set()
         self._previous: _Place | None = None
+
+    @property
+    def typography(self) -> Typography:
+        """The quotation marks and punctuation rules of the notes."""
+        return self._typography
+
+    def interrupt(self) -> None:
+        """A note that cites no work came between: the next one cannot be "Ibid."."""
+        self._previous = None
 
     def cite(self, ref: SourceRef) -> Citation:
         """The note for ``ref`` alone: the via chain (original first), then the source read."""
@@ -520,7 +529,7 @@ class NoteWriter:
 
     def _reference(self, place: _Place) -> Citation:
         chain = [self._source(source_id, short=self.compact) for source_id in reversed(place.via)]
-        chain.append(self._source(place.ref, self._locator(place)))
+        chain.append(self._source(place.ref, self._locator(place), short=self.compact))
         return join(chain, f", {label(self.lang, 'cited_in')} ", self._typography)
 
     def _locator(self, place: _Place) -> str | None:

@@ -33,7 +33,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from briefgen import safe_yaml
 from briefgen.errors import InvalidFactBase, Problem, UsageError, did_you_mean, excerpt
-from briefgen.model import BaseInfo, Fact, FactBase, Measure, Source, Theme
+from briefgen.model import BaseInfo, Fact, FactBase, Judgment, Measure, Source, Theme
 from briefgen.paths import display_path, package_data
 from briefgen.reading import MAX_FILE_SIZE, Unreadable, read_bytes, too_large
 
@@ -52,7 +52,7 @@ MAX_PROBLEMS_PER_ITEM = 20
 MAX_PROBLEMS = 1000
 # Items validated at once (a file of bad items is validated no further than need be).
 _CHUNK = 2000
-BASE_FILES = ("base.yaml", "themes.yaml", "sources.yaml", "measures.yaml")
+BASE_FILES = ("base.yaml", "themes.yaml", "sources.yaml", "measures.yaml", "judgments.yaml")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -528,6 +528,7 @@ class _Loading:
         sources = self.load_unique(["sources.yaml"], Source, required=True)
         measures = self.load_unique(["measures.yaml"], Measure, required=False)
         facts = self.load_unique(self.item_paths(), Fact, required=True)
+        judgments = self.load_unique(["judgments.yaml"], Judgment, required=False)
         if not themes and not self.stopped:
             self.problems.append(
                 Problem(self.files.name_file("themes.yaml"), None, None, "no themes defined")
@@ -537,6 +538,7 @@ class _Loading:
             self.cross_check(info, themes, sources, facts)
             if self.grades:
                 self.check_grades(info, sources, facts)
+                self.check_judgments(info, themes, sources, facts, judgments)
         for file in self.parsed:
             self.problems += file.placed()
         if self.stopped:
@@ -552,6 +554,7 @@ class _Loading:
             sources={s.obj.id: s.obj for s in sources.values()},
             facts=tuple(f.obj for f in facts.values()),
             measures={m.obj.id: m.obj for m in measures.values()},
+            judgments=tuple(j.obj for j in judgments.values()),
         )
 
     def load_info(self) -> BaseInfo:
@@ -669,6 +672,37 @@ class _Loading:
         known = {source_id: placed.obj for source_id, placed in sources.items()}
         for problem in check_grades(by_id, known, info.grading):
             facts[problem.fact_id].report(self, ["credibility"], problem.message)
+
+    def check_judgments(
+        self,
+        info: BaseInfo,
+        themes: dict[str, _Placed[Theme]],
+        sources: dict[str, _Placed[Source]],
+        facts: dict[str, _Placed[Fact]],
+        judgments: dict[str, _Placed[Judgment]],
+    ) -> None:
+        """The analytic rules of key judgments (:mod:`briefgen.analytic`)."""
+        if not judgments:
+            return
+        from briefgen.analytic import check_judgments
+
+        for placed in judgments.values():
+            report = placed.reporter(self)
+            judgment = placed.obj
+            for key, text in (("text", judgment.text), ("indicators", judgment.indicators)):
+                for missing in _missing_languages(text or {}, info.languages) if text else ():
+                    report([key], f"{key} has no '{missing}' version")
+            for theme_id in judgment.themes:
+                if problem := self.dangling(theme_id, "theme", themes):
+                    report(["themes"], problem)
+            if judgment.id in facts:
+                report(["id"], "a judgment and a fact cannot share an id")
+        by_id = {fact_id: placed.obj for fact_id, placed in facts.items()}
+        known = {source_id: placed.obj for source_id, placed in sources.items()}
+        for broken in check_judgments(
+            {j: p.obj for j, p in judgments.items()}, by_id, known, info, self.invalid_ids
+        ):
+            judgments[broken.judgment_id].report(self, broken.loc, broken.message)
 
 
 @dataclass(frozen=True)

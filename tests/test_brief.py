@@ -19,7 +19,7 @@ def test_json_brief_matches_golden(run, pact, golden):
     assert result.exit_code == 0
     golden("pact-brief-en.json", result.stdout)
     data = json.loads(result.stdout)
-    assert data["schema"] == 2
+    assert data["schema"] == 3
     # every note number called somewhere is defined once, in order: one per statement
     called = [item["note"] for item in _items(data) if not item["repeated"]]
     assert (
@@ -101,7 +101,7 @@ def test_terminal_format_is_plain_text_when_not_a_terminal(run, pact):
     assert "\x1b" not in text
     assert max(len(line) for line in text.splitlines()) <= 70
     assert "The pact's assistance clause is automatic.¹" in text
-    assert re.search(r"^ *1\. Claire Moreau", text, flags=re.M)
+    assert re.search(r"^ *1\. Moreau, Le pacte Nordland–Estland", text, flags=re.M)
 
 
 def test_default_format_when_piped_is_markdown(run, pact):
@@ -113,7 +113,7 @@ def test_output_file_format_from_extension_and_atomic_write(run, pact, tmp_path)
     result = run("--facts-dir", pact, "brief", "-o", target)
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert json.loads(target.read_text())["schema"] == 2
+    assert json.loads(target.read_text())["schema"] == 3
     assert os.listdir(tmp_path) == ["brief.json"]  # no temporary file left behind
 
 

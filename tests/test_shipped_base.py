@@ -32,8 +32,16 @@ def test_every_quote_is_in_its_article(run, seeds):
     assert result.exit_code == 0, result.stdout
     assert result.stdout == ""
     # No fact states plainly what the sentence it quotes only reports or supposes.
-    assert result.stderr.endswith(" in 5 texts checked: no failures, no hedge warnings\n")
-    assert "warning:" not in result.stderr
+    assert " in 5 texts checked: no failures, no hedge warnings" in result.stderr
+    # Likelihood terms a grade contradicts are checked below, on their own.
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert [w for w in warnings if "bears (a likelihood under" not in w] == []
+
+
+def test_no_fact_claims_a_likelihood_its_grade_contradicts(run, seeds):
+    result = run("--facts-dir", SHIPPED, "verify", "--texts", seeds)
+    assert "bears (a likelihood under" not in result.stderr
+    assert "likelihood warning" not in result.stderr
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -152,3 +160,30 @@ def _markdown_escaped(text: str) -> str:
     from briefgen.renderers.markdown import escape
 
     return escape(text)
+
+
+# Claims faithfully reported from an article that the public record contradicts.
+CONTRADICTED_BY_THE_RECORD = {
+    "treaty-ratified-2024-12-04": ("military", "instruments of ratification"),
+    "expendable-soldiers-war-crimes": ("ihl", "Neither makes sending one's own troops"),
+    "russia-peninsula-nuclear-intent-doubt": ("ihl", "very probably a slip"),
+    "dprk-icbm-7000-km": ("military", "apogee"),
+}
+
+
+@pytest.mark.parametrize("fact_id", sorted(CONTRADICTED_BY_THE_RECORD))
+def test_claims_the_record_contradicts_carry_a_comment_in_their_note(run, fact_id):
+    facts = json.loads(run("--facts-dir", SHIPPED, "facts", "-f", "json").stdout)["facts"]
+    fact = next(f for f in facts if f["id"] == fact_id)
+    assert fact["credibility"] == 4
+    assert set(fact["comment"]) == {"en", "fr"}
+    theme, words = CONTRADICTED_BY_THE_RECORD[fact_id]
+    for lang, label in (("en", "*Analyst's comment:*"), ("fr", "*Commentaire de l'analyste :*")):
+        md = run("--facts-dir", SHIPPED, "brief", "-t", theme, "--lang", lang, "--pages", "0",
+                 "-f", "md").stdout  # fmt: skip
+        notes = [line for line in md.splitlines() if line.startswith("[^")]
+        comment = fact["comment"][lang]
+        # French typesetting puts no-break spaces before colons: compare without spaces.
+        wanted = _bare(f"{label} {_markdown_escaped(comment)}")
+        assert any(wanted in _bare(note) for note in notes), lang
+    assert words in fact["comment"]["en"]

@@ -453,3 +453,30 @@ def test_a_refused_draft_with_a_slash_or_nul_in_its_id_is_kept(
     assert kept.parent == Path(tempfile.gettempdir())
     assert "Typed with care." in kept.read_text(encoding="utf-8")
     kept.unlink()
+
+
+def test_judgments_added_at_once_all_land_and_crlf_stays(fixtures, tmp_path):
+    base = shutil.copytree(fixtures / "judged", tmp_path / "facts")
+    path = base / "judgments.yaml"
+    before = path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(before)
+
+    def command(name: str) -> list[str]:
+        document = tmp_path / f"{name}.yaml"
+        document.write_text(
+            f"id: {name}\nthemes: [response]\n"
+            f"text: {{en: Judgment {name} will likely hold., fr: Il est probable que le jugement {name} tienne.}}\n"
+            "likelihood: likely\nconfidence: moderate\nbasis: [alert-raised]\n",
+            encoding="utf-8",
+        )
+        return ["--facts-dir", str(base), "add", "--judgment", "--from", str(document)]
+
+    ids = [f"judgment-{n}-{x}" for n in range(3) for x in "ab"]
+    for n in range(3):
+        results = at_once(command(ids[2 * n]), command(ids[2 * n + 1]))
+        assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
+    after = path.read_bytes()
+    assert after.startswith(before)
+    assert all(after.count(f"- id: {i}\r\n".encode()) == 1 for i in ids)
+    assert b"\n" not in after.replace(b"\r\n", b"")
+    assert briefgen("--facts-dir", base, "validate").returncode == 0

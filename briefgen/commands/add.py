@@ -65,6 +65,11 @@ NUMBER = NumberType()
     help="Read the fact from a YAML or JSON document ('-': standard input); options override it.",
 )
 @click.option(
+    "--judgment",
+    is_flag=True,
+    help="Add a key judgment, read with --from, to judgments.yaml instead of a fact.",
+)
+@click.option(
     "--edit",
     is_flag=True,
     help="Write the fact in $EDITOR, from a scaffold filled in with the options (and --from).",
@@ -152,6 +157,7 @@ NUMBER = NumberType()
 def add(
     settings: Settings,
     document: Path | None,
+    judgment: bool,
     edit: bool,
     interactive: bool,
     items_file: Path | None,
@@ -173,6 +179,7 @@ def add(
       briefgen add                                   on a terminal: asks for each field
       briefgen add --edit -t security                write it in $EDITOR
       briefgen add --from fact.yaml                  a YAML or JSON document
+      briefgen add --judgment --from judgment.yaml   a key judgment, to judgments.yaml
       briefgen add --kind event -t security --source moreau-2025 \\
           --quote 'Le pacte signé le 12 juin 2024' --credibility 2 \\
           --text en='The pact was signed on 12 June 2024.' \\
@@ -187,6 +194,12 @@ def add(
     from briefgen.errors import InvalidFactBase
     from briefgen.store import texts_directory
 
+    if judgment:
+        given = [name for name, value in options.items() if value not in (None, ())]
+        if edit or interactive or items_file or texts_dir or given:
+            raise UsageError("--judgment reads the judgment from --from FILE alone")
+        _add_judgment(settings, document, dry_run)
+        return
     root = _base_root(settings)
     base = settings.load()
     if texts_dir is None:
@@ -306,6 +319,42 @@ def _invalid(exc: Any, which: str = "") -> InvalidAddition:
         f"the fact would make {base} invalid ({count} "
         f"problem{'s' if count != 1 else ''}); nothing written"
     )
+
+
+def _add_judgment(settings: Settings, document: Path | None, dry_run: bool) -> None:
+    """``add --judgment --from FILE``: append the judgment, checked as the base would be."""
+    from briefgen.brief import today
+    from briefgen.errors import InvalidFactBase
+    from briefgen.judging import prepare_judgment
+
+    if document is None:
+        raise UsageError("--judgment needs --from FILE: a YAML or JSON document of one judgment")
+    from briefgen.locking import base_lock
+    from briefgen.output import write_atomic
+
+    root = _base_root(settings)
+    draft = _read_document(document)
+    # One writer at a time: the base is read, checked and written holding its lock.
+    with contextlib.nullcontext() if dry_run else base_lock(root):
+        base = settings.load()
+        try:
+            addition = prepare_judgment(root, base, draft, today())
+        except InvalidFactBase as exc:
+            _print_problems(exc.problems)
+            count = len(exc.problems)
+            raise InvalidAddition(
+                f"the judgment would make the base invalid ({count} "
+                f"problem{'s' if count != 1 else ''}); nothing written"
+            ) from None
+        if not dry_run:
+            write_atomic(addition.path, addition.text, within=root.resolve())
+    where = f"{_shown(addition.path)}:{addition.line}"
+    if dry_run:
+        echo(addition.block)
+        settings.info(f"would add {addition.judgment.id} to {where}")
+        return
+    echo(addition.judgment.id + "\n")
+    settings.info(f"added {addition.judgment.id} to {where}")
 
 
 def _on_grade(problem: Any, draft: dict[str, Any]) -> bool:

@@ -148,9 +148,13 @@ class BriefRequest:
 
     @property
     def empty(self) -> bool:
-        """Nothing to say: no fact selected, nothing removed."""
+        """Nothing to say: no fact selected, nothing removed, no judgment to state."""
         changes = self.recipe.changes
-        return not self.recipe.candidates() and not (changes and changes.removed)
+        return (
+            not self.recipe.candidates()
+            and not (changes and changes.removed)
+            and not self.recipe.judgments()
+        )
 
     @property
     def typesets(self) -> bool:

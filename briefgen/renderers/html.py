@@ -190,6 +190,9 @@ def _context(brief: Brief, paged: bool, paper: str) -> dict[str, Any]:
         "notes": {note.number: note for note in brief.notes},
         "date": format_date(brief.date, lang),
         "themes": themes,
+        "cutoff": (
+            label(lang, "cutoff", date=format_date(brief.cutoff, lang)) if brief.cutoff else None
+        ),
         "subject": document_subject(brief),
         "keywords": document_keywords(brief),
         "generator": f"briefgen {__version__}",
