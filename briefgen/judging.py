@@ -14,8 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefgen.authoring import appended, check_with, item_block, slugify, unique_id
-from briefgen.errors import OutputError, UsageError
+from briefgen.authoring import (
+    appended,
+    check_with,
+    current_text,
+    item_block,
+    read_base,
+    slugify,
+    unique_id,
+)
+from briefgen.errors import UsageError
 from briefgen.model import FactBase, Judgment
 from briefgen.paths import display_path
 
@@ -73,16 +81,15 @@ def prepare_judgment(
         taken = [*(f.id for f in base.facts), *(j.id for j in base.judgments)]
         data["id"] = unique_id(slugify(str(text[lang])), taken)
     data = {k: data[k] for k in [*(k for k in JUDGMENT_KEYS if k in data), *data]}
-    path = root / JUDGMENTS_FILE
-    if path.is_dir():
-        raise OutputError(f"cannot write {display_path(path)}: it is a directory")
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    # As the store reads it: its line endings kept, links resolved inside the base.
+    files = read_base(root)
+    path, existing = current_text(root, files, root / JUDGMENTS_FILE)
     block = item_block(data, JUDGMENT_KEYS)
     try:
         text = appended(existing, [block], [data])
     except UsageError as exc:
         raise UsageError(f"cannot add to {display_path(path)}: {exc}") from None
-    new_base = check_with(root, {path: text})
+    new_base = check_with(root, {path: text}, files)
     judgment = next(j for j in new_base.judgments if j.id == data["id"])
     line = len(text.splitlines()) - len(block.splitlines()) + 1
     return JudgmentAddition(judgment, path, block, text, new_base, line)

@@ -124,17 +124,22 @@ def verify_quotes(base: FactBase, texts_dir: Path) -> VerifyReport:
     texts: dict[str, str] = {}
     sentences: dict[str, list[list[str]]] = {}
     read: dict[str, _Text] = {}
+    from briefgen.reading import Unreadable, read_text_inside
+
     for source in base.sources.values():
         if source.text is None:
             continue
-        path = texts_dir / source.text
-        if path.is_file():
-            raw = path.read_text(encoding="utf-8", errors="replace")
-            texts[source.id] = normalize(raw)
-            sentences[source.id] = paragraph_sentences(raw)
-            read[source.id] = read_text(raw, path)
-        else:
+        try:
+            raw = read_text_inside(texts_dir, source.text, called="the texts directory")
+        except Unreadable as exc:
+            report.failures.append(f"{source.id}: text {source.text}: {exc}")
+            continue
+        if raw is None:
             report.missing_texts.append(source.id)
+            continue
+        texts[source.id] = normalize(raw)
+        sentences[source.id] = paragraph_sentences(raw)
+        read[source.id] = read_text(raw, texts_dir / source.text)
     report.texts = len(texts)
     legal = legal_notes(base)
     for fact in base.facts:

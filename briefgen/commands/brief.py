@@ -127,7 +127,13 @@ def brief(settings: Settings, **params: Any) -> None:
         product = produce(request.recipe, fmt, request.options)
     for line in product.warnings:
         settings.info(line)
-    write(product.data, None if to_stdout else output)
+    # A link at the output is written through only if the user named it themselves.
+    source = click.get_current_context().get_parameter_source("output")
+    named = source in (
+        click.core.ParameterSource.COMMANDLINE,
+        click.core.ParameterSource.ENVIRONMENT,
+    )
+    write(product.data, None if to_stdout else output, named=named)
 
 
 @dataclass(frozen=True)

@@ -51,13 +51,15 @@ def verify(settings: Settings, texts: Path | None) -> None:
     a fact's text uses a likelihood term its credibility contradicts ("almost
     certainly" in a fact graded 4, doubtful).
     """
+    from briefgen.store import texts_directory
     from briefgen.verify import verify_quotes
 
     base = settings.load()
     if texts is None:
-        texts = Path(base.path) / "texts"
-        if not texts.is_dir():
-            raise UsageError(f"give --texts DIR: the base has no texts/ directory ({texts})")
+        texts = texts_directory(Path(base.path))
+        if texts is None:
+            where = Path(base.path) / "texts"
+            raise UsageError(f"give --texts DIR: the base has no texts/ directory ({where})")
     report = verify_quotes(base, texts)
     echo("".join(f"{printable(str(failure))}\n" for failure in report.failures))
     for source_id in report.missing_texts:
