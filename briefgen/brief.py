@@ -262,6 +262,8 @@ class Brief:
     yardstick: Yardstick | None = None
     cutoff: PartialDate | None = None  # the latest date of the facts shown
     base_title: str | None = None  # the base's title, when the title names themes
+    # Whether the byline lists the themes: the title names neither them nor the whole base.
+    names_themes: bool = True
 
     @property
     def is_empty(self) -> bool:
@@ -300,7 +302,7 @@ class Brief:
         parts.append(format_date(self.date, self.lang))
         if self.author:
             parts.append(self.author)
-        if self.themes and not self.base_title:
+        if self.names_themes:
             parts.append(label(self.lang, "themes", themes=", ".join(self.theme_titles())))
         if self.cutoff is not None:
             parts.append(label(self.lang, "cutoff", date=format_date(self.cutoff, self.lang)))
@@ -526,6 +528,9 @@ def build_brief(
         yardstick=yardstick(base.info.yardstick) if judgment_items else None,
         cutoff=max(dates, key=lambda d: d.last_day()) if dates else None,
         base_title=(localized(base.info.title, lang) if theme_ids and base.info.title else None),
+        names_themes=bool(parts.themes)
+        and not theme_ids
+        and {t.id for t in parts.themes} != {t.id for t in base.themes},
     )
 
 
