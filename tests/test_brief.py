@@ -85,8 +85,11 @@ def test_contradiction_is_shown_even_when_the_other_side_is_not_selected(run, pa
 
 def test_french_brief(run, pact):
     md = run("--facts-dir", pact, "brief", "-f", "md", "--lang", "fr", *DATE).stdout
+    # The whole base: the title names it, the byline lists no themes but gives the date of
+    # the latest information shown.
     assert md.startswith(
-        "# Le pacte Nordland–Estland\n\n1er décembre 2025 · Thèmes : Coopération de sécurité, "
+        "# Le pacte Nordland–Estland\n\n1er décembre 2025 · "
+        "Date limite de l’information\u00a0: février 2025 · "
     )
     assert "## Points clés" in md
     # a key point that is also a competing estimate calls the note it already has
