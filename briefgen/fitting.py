@@ -134,18 +134,20 @@ def _importance(recipe: BriefRecipe, paper: str) -> tuple[tuple[Fact, ...], int]
 
     order: dict[str, Fact] = {f.id: f for f in parts.key_points}
     # The facts the brief's judgments rest on: a judgment's note then calls theirs.
-    judgments = recipe.judgments()
-    # The judgments take turns: the first fact of each one's basis, then the second...
     candidates = {f.id: f for f in facts}
-    bases = [[f for f in dict.fromkeys(j.basis) if f in candidates] for j in judgments]
-    for turn_of in range(max(map(len, bases), default=0)):
-        order.update((b[turn_of], candidates[b[turn_of]]) for b in bases if turn_of < len(b))
+    bases = [[f for f in dict.fromkeys(j.basis) if f in candidates] for j in recipe.judgments()]
+    support = {f: i for i, f in enumerate(dict.fromkeys(f for b in bases for f in b))}
     for members in by_theme:
-        # A bullet of its own for every theme: a fact that no table or pair takes away.
-        own = next((f for f in members if f.id not in order and f.id not in linked), None)
-        own = own or next((f for f in members if f.id not in order), None)
+        # A bullet of its own for every theme: a fact that no table or pair takes away,
+        # one a judgment rests on if there is one.
+        free = [f for f in members if f.id not in order and f.id not in linked]
+        free = free or [f for f in members if f.id not in order]
+        own = min(free, key=lambda f: support.get(f.id, len(support)), default=None)
         if own is not None:
             order[own.id] = own
+    # Then the judgments take turns: the first fact of each one's basis, then the second...
+    for turn_of in range(max(map(len, bases), default=0)):
+        order.update((b[turn_of], candidates[b[turn_of]]) for b in bases if turn_of < len(b))
     rest = [f for f in facts if f.id not in order]
     covered = Coverage()
     for fact in order.values():

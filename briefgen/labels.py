@@ -117,6 +117,7 @@ LABELS: dict[str, dict[str, str]] = {
         "grade_range_short": "Grades {r1}\u2013{r2}, {c1}\u2013{c2}.",
         "thinnest_short": "Thinnest basis: the judgment of note {note} ({k} of {n} original sources graded A\u2013C, 1\u20132; best grade {grade}).",
         "previously": "Previously: {text} ({confidence})",
+        "comment_see": "see note {n}.",
     },
     "fr": {
         "brief": "Note",
@@ -229,6 +230,7 @@ LABELS: dict[str, dict[str, str]] = {
         "grade_range_short": "Cotes {r1}\u2013{r2}, {c1}\u2013{c2}.",
         "thinnest_short": "Fondement le plus mince\u00a0: le jugement de la note {note} ({k} sur {n} sources originales cotées A\u2013C, 1\u20132\u00a0; meilleure cote {grade}).",
         "previously": "Auparavant\u00a0: {text} ({confidence})",
+        "comment_see": "voir la note {n}.",
     },
 }
 
