@@ -361,8 +361,9 @@ class Brief:
             )
         if s.thinnest and len(self.judgments) > 1:
             note, strong, origins, grade = s.thinnest
-            key = "thinnest" + short
-            out.append(label(lang, key, note=note, k=strong, n=origins, grade=grade))
+            key = ("thinnest_one" if origins == 1 else "thinnest") + short
+            graded = label(lang, "graded" if strong else "not_graded")
+            out.append(label(lang, key, note=note, k=strong, n=origins, grade=grade, graded=graded))
         return out
 
     def legend(self) -> str:

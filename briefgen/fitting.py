@@ -82,8 +82,8 @@ class Paper:
 
 # Page size less the margins of templates/print.css (15mm top, 16mm bottom, 18mm sides).
 PAPERS = {
-    "a4": Paper(595.28 - 36 * MM, 841.89 - 31 * MM),
-    "letter": Paper(612.0 - 36 * MM, 792.0 - 31 * MM),
+    "a4": Paper(595.28 - 30 * MM, 841.89 - 27 * MM),
+    "letter": Paper(612.0 - 30 * MM, 792.0 - 27 * MM),
 }
 
 
