@@ -167,7 +167,7 @@ def needs_folding(text: str) -> bool:
 # lone surrogates are no text: XML 1.0 refuses them, so a Word brief could not be
 # written, and a lone surrogate cannot even be written as UTF-8. An escape in a
 # YAML or JSON string ("\uFFFE") is the only way to write one.
-_NOT_TEXT = re.compile(
+NOT_TEXT = re.compile(
     "[\ud800-\udfff\ufdd0-\ufdef"
     + "".join(
         f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
@@ -178,7 +178,7 @@ _NOT_TEXT = re.compile(
 
 def _text(value: object) -> object:
     """``value``, if it is a string, refused when it holds what is no character."""
-    if isinstance(value, str) and (match := _NOT_TEXT.search(value)):
+    if isinstance(value, str) and (match := NOT_TEXT.search(value)):
         code = ord(match.group())
         what = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a noncharacter"
         raise ValueError(f"U+{code:04X} is {what}, not text (no Word brief could hold it)")

@@ -72,3 +72,62 @@ def test_an_imported_title_with_no_text_in_it_is_a_problem_at_its_line(
     assert result.exit_code == 3, result.stderr
     code = f"U+{ord(text[3]):04X}"
     assert result.stderr.startswith(f"{library}:1: new: title: {code} is a ")
+
+
+@pytest.mark.parametrize("option", ["--title", "--subtitle", "--marking", "--author", "--subject"])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("a\x1b]0;owned\x07", "U+001B"),  # retitles a terminal
+        ("a\x01b", "U+0001"),  # breaks a Word brief
+        ("a\u2028b", "U+2028"),  # a line break in a mail header
+        ("a\u202eb", "U+202E"),  # reverses what follows, in every format
+        ("a\nb", "U+000A"),
+        ("a\ufffeb", "U+FFFE"),
+    ],
+)
+def test_a_string_of_the_command_line_is_checked_as_one_of_a_file(
+    pact, tmp_path, run, option, value, code
+):
+    out = tmp_path / "brief.docx"
+    mail = ["--to", "desk@example.org", "--from", "me@example.org"]
+    fmt = ["-f", "eml", *mail] if option == "--subject" else ["-f", "docx"]
+    result = run("--facts-dir", pact, "brief", *fmt, option, value, "-o", out)
+    assert result.exit_code == 2, result.stderr
+    assert f"Invalid value for '{option}': character {code} is not allowed" in result.stderr
+    assert "\x1b" not in result.stderr and value not in result.stderr
+    assert not out.exists()
+
+
+def test_a_string_of_the_command_line_that_is_not_utf_8_is_refused(pact, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "brief.md"
+    command = [sys.executable, "-m", "briefgen", "--facts-dir", str(pact), "brief"]
+    result = subprocess.run(
+        [*(os.fsencode(a) for a in command), b"--title", b"caf\xe9", b"-o", os.fsencode(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Invalid value for '--title': not valid UTF-8" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_serve_checks_its_strings_too(pact):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "briefgen", "--facts-dir", str(pact), "serve"]
+    # Without the check, the server would start: the timeout ends the test then.
+    result = subprocess.run(
+        [*command, "--port", "0", "--marking", "x\x1b[2J"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "Invalid value for '--marking': character U+001B is not allowed" in result.stderr
