@@ -341,9 +341,22 @@ def with_source_links(html: str, brief: Any, text_path: Callable[[str], Path | N
 
 
 def fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """The name, modification time and size of every file of the base."""
+    """The name, modification time and size of every file of the base.
+
+    Raises :class:`OSError` if a directory of ``items/`` cannot be read: listing the
+    base's files passes over it, and the preview would show a base without its facts.
+    """
+    import os
+
     from briefgen.store import fact_files
 
+    def refuse(error: OSError) -> None:
+        raise error
+
+    items = root / "items"
+    if items.is_dir() and not items.is_symlink():  # a link is for the base's reader to refuse
+        for _ in os.walk(items, onerror=refuse):
+            pass
     found = []
     for path in fact_files(root):
         try:
