@@ -470,6 +470,8 @@ class PreviewServer(ThreadingHTTPServer):
         self.polls = threading.BoundedSemaphore(self.max_polls)
         # The connections whose request is not read yet, oldest first.
         self.waiting: dict[Any, None] = {}
+        # The connections that hold a place.
+        self.holding: set[Any] = set()
         self.waiting_lock = threading.Lock()
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -479,9 +481,10 @@ class PreviewServer(ThreadingHTTPServer):
                 self.close_oldest_waiting()
         with self.waiting_lock:
             self.waiting[request] = None
+            self.holding.add(request)
         try:
             super().process_request(request, client_address)
-        except BaseException:
+        except BaseException:  # Ctrl-C, or no thread could be started
             self.forget(request)
             raise
 
@@ -492,8 +495,12 @@ class PreviewServer(ThreadingHTTPServer):
             self.forget(request)
 
     def forget(self, request: Any) -> None:
+        """Give the place of ``request`` back (once, whoever asks first)."""
         with self.waiting_lock:
             self.waiting.pop(request, None)
+            if request not in self.holding:
+                return
+            self.holding.remove(request)
         self.places.release()
 
     def started(self, request: Any) -> None:

@@ -42,12 +42,23 @@ class Served:
 
 
 @contextlib.contextmanager
-def serving(base: Path | None, *args: str, cwd: Path | None = None) -> Iterator[Served]:
-    """``briefgen --facts-dir BASE serve --port 0 ARGS`` in a process of its own."""
+def serving(
+    base: Path | None, *args: str, cwd: Path | None = None, files: int | None = None
+) -> Iterator[Served]:
+    """``briefgen --facts-dir BASE serve --port 0 ARGS`` in a process of its own (that may
+    open at most ``files`` files, if given)."""
     facts_dir = ["--facts-dir", str(base)] if base is not None else []
+
+    def limit() -> None:
+        import resource
+
+        if files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
+
     process = subprocess.Popen(
         [sys.executable, "-m", "briefgen", *facts_dir, "serve", "--port", "0", *args],
         cwd=cwd,
+        preexec_fn=limit,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -227,6 +238,31 @@ def test_serve_stops_cleanly_on_ctrl_c(pact_copy):
     assert "Traceback" not in text and "KeyboardInterrupt" not in text
 
 
+def test_serve_stops_cleanly_on_ctrl_c_while_it_answers(pact_copy):
+    """Ctrl-C while connections come and go: no traceback from a thread left behind."""
+    for _ in range(3):
+        with serving(pact_copy) as served:
+            stop = threading.Event()
+
+            def ask(stop: threading.Event = stop) -> None:
+                while not stop.is_set():
+                    with contextlib.suppress(OSError, http.client.HTTPException):
+                        served.get("/facts")
+
+            askers = [threading.Thread(target=ask, daemon=True) for _ in range(4)]
+            for thread in askers:
+                thread.start()
+            time.sleep(0.4)
+            served.process.send_signal(signal.SIGINT)
+            assert served.process.wait(timeout=10) == 0
+            stop.set()
+            for thread in askers:
+                thread.join(timeout=10)
+        text = "".join(served.stderr)
+        assert "Traceback" not in text, text
+        assert text.rstrip().endswith("Stopped.")
+
+
 def test_serve_says_when_the_port_is_taken(pact_copy, run):
     with serving(pact_copy) as served:
         result = run("--facts-dir", pact_copy, "serve", "--port", served.port)
@@ -344,10 +380,12 @@ def test_serve_memory_stays_flat_under_many_requests(pact_copy):
     assert grown < 10_000, f"grew by {grown} kB"
 
 
-def test_serve_answers_a_new_client_while_many_connections_sit_idle(pact_copy):
+@pytest.mark.parametrize("files", [None, 256])
+def test_serve_answers_a_new_client_while_many_connections_sit_idle(pact_copy, files):
+    """Also when the server may open no more than 256 files (``ulimit -n 256``)."""
     import socket
 
-    with serving(pact_copy) as served, contextlib.ExitStack() as stack:
+    with serving(pact_copy, files=files) as served, contextlib.ExitStack() as stack:
         idle = [
             stack.enter_context(socket.create_connection((served.host, served.port), timeout=5))
             for _ in range(300)
@@ -362,8 +400,38 @@ def test_serve_answers_a_new_client_while_many_connections_sit_idle(pact_copy):
         idle[0].settimeout(5)
         assert idle[0].recv(1) == b""
         assert served.process.poll() is None
+        # The watcher still runs: an edit shows.
+        _edit(pact_copy / "items" / "trade.yaml", "between the two countries", "between both")
+        deadline = time.monotonic() + 5
+        while "Trade between both reached" not in served.get("/")[2]:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
 
 
+def test_serve_holds_at_most_32_long_polls(pact_copy):
+    """A page cannot fill the server with long polls; the others wait for a change."""
+    with serving(pact_copy) as served:
+        answers: list[tuple[int, str]] = []
+        waiting = [
+            threading.Thread(
+                target=lambda: answers.append(served.get("/__version?since=1")[::2]), daemon=True
+            )
+            for _ in range(32)
+        ]
+        for thread in waiting:
+            thread.start()
+        time.sleep(1)
+        assert answers == []
+        status, _, body = served.get("/__version?since=1")
+        assert (status, body) == (503, "too many waiting\n")
+        assert served.get("/")[0] == 200
+        _edit(pact_copy / "items" / "trade.yaml", "between the two countries", "between both")
+        for thread in waiting:
+            thread.join(timeout=10)
+        assert answers == [(200, "2")] * 32
+
+
+@pytest.mark.slow  # ten seconds of waiting; the idle connections above are closed at once
 def test_serve_closes_a_connection_that_sends_nothing(pact_copy):
     import socket
 
@@ -429,6 +497,7 @@ def test_serve_on_port_80_takes_a_host_without_its_port(pact_copy):
     import socket
 
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
         try:
             probe.bind(("127.0.0.1", 80))
         except OSError:
@@ -449,7 +518,11 @@ def test_serve_on_port_80_takes_a_host_without_its_port(pact_copy):
         assert served.get("/", headers={"Host": "evil.example"})[0] == 403
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)
+        try:
+            rest = process.communicate(timeout=10)[1]
+        finally:
+            process.kill()
+    assert "Traceback" not in rest
 
 
 def _without_permission_overrides() -> None:
