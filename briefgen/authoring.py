@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen import safe_yaml
 from briefgen.errors import InvalidFactBase, Problem, UsageError
@@ -27,6 +27,9 @@ from briefgen.jsontext import source_to_dict
 from briefgen.model import Fact, FactBase, Source
 from briefgen.paragraphs import Located, SourceText
 from briefgen.paths import display_path
+
+if TYPE_CHECKING:
+    from briefgen.store import BaseFiles
 
 MAX_ID_WORDS = 6
 MAX_ID_LENGTH = 60
@@ -114,12 +117,18 @@ def read_source_text(
     source: Source, texts_dir: Path | None
 ) -> tuple[Path | None, SourceText | None]:
     """The local text of ``source`` in ``texts_dir`` (its ``text:`` file), if there is one."""
+    from briefgen.reading import Unreadable, read_text_inside
+
     if source.text is None or texts_dir is None:
         return None, None
     path = texts_dir / source.text
-    if not path.is_file():
+    try:
+        text = read_text_inside(texts_dir, source.text, called="the texts directory")
+    except Unreadable as exc:
+        raise UsageError(f"{display_path(path)}, the text of {source.id}: {exc}") from None
+    if text is None:
         return path, None
-    return path, SourceText(path.read_text(encoding="utf-8", errors="replace"))
+    return path, SourceText(text)
 
 
 def check_quote(base: FactBase, source_id: str, quote: str, texts_dir: Path | None) -> QuoteCheck:
@@ -221,6 +230,7 @@ def appended(existing: str, blocks: Sequence[str], items: Sequence[Mapping[str, 
     """
     document = safe_yaml.parse(existing) if existing.strip() else safe_yaml.Document()
     old = document.data if document.data is not None else []
+    newline = line_ending(existing)
     lines = existing.splitlines()
     indent, spaced = "", False
     if document.item_lines:
@@ -230,11 +240,11 @@ def appended(existing: str, blocks: Sequence[str], items: Sequence[Mapping[str, 
         while above >= 0 and lines[above].lstrip().startswith("#"):
             above -= 1
         spaced = above >= 0 and not lines[above].strip()
-    text = existing if not existing or existing.endswith("\n") else existing + "\n"
+    text = existing if not existing or existing.endswith(("\n", "\r")) else existing + newline
     for block in blocks:
         if spaced and text.strip():
-            text += "\n"
-        text += "".join(indent + line + "\n" for line in block.splitlines())
+            text += newline
+        text += "".join(indent + line + newline for line in block.splitlines())
     if not isinstance(old, list) or safe_yaml.parse(text).data != [*old, *items]:
         raise UsageError(
             "its list cannot be extended by appending (flow style, or a document end?)"
@@ -242,15 +252,26 @@ def appended(existing: str, blocks: Sequence[str], items: Sequence[Mapping[str, 
     return text
 
 
+def line_ending(text: str) -> str:
+    """The line ending ``text`` uses (that of its first line): ``\n``, ``\r\n`` or ``\r``."""
+    end = text.find("\n")
+    if end > 0 and text[end - 1] == "\r":
+        return "\r\n"
+    if end < 0 and "\r" in text:
+        return "\r"
+    return "\n"
+
+
 # -- checking the base with an addition ------------------------------------------------
 
 
-def check_with(root: Path, changes: Mapping[Path, str]) -> FactBase:
+def check_with(root: Path, changes: Mapping[Path, str], files: BaseFiles | None = None) -> FactBase:
     """The base in ``root`` as it would be with ``changes`` (file -> new text), validated.
 
-    The files are read as :func:`briefgen.store.load` reads them, the changed ones
-    replaced in memory. Raises :class:`InvalidFactBase` naming each file as the
-    base's directory followed by its name in the base.
+    The files are read as :func:`briefgen.store.load` reads them (or taken from
+    ``files``, read already), the changed ones replaced in memory. Raises
+    :class:`InvalidFactBase` naming each file as the base's directory followed by
+    its name in the base.
     """
     from briefgen.store import load_files, read_directory
 
@@ -261,10 +282,53 @@ def check_with(root: Path, changes: Mapping[Path, str]) -> FactBase:
         for path, text in changes.items()
     }
     files = replace(
-        read_directory(root).with_texts(texts),
+        (files or read_directory(root)).with_texts(texts),
         name_file=lambda name: os.path.join(here, *name.split("/")),
     )
     return load_files(files)
+
+
+def read_base(root: Path) -> BaseFiles:
+    """The files of the base in ``root``, read as the store reads them, to be added to."""
+    from briefgen.store import read_directory
+
+    return read_directory(root.resolve())
+
+
+def digest(files: BaseFiles) -> str:
+    """A digest of what ``files`` hold: equal digests, the same base, byte for byte."""
+    import hashlib
+
+    summary = hashlib.sha256()
+    for name, raw in files.contents():
+        summary.update(f"{len(name)}:{name}:{len(raw)}:".encode("utf-8", "surrogateescape"))
+        summary.update(raw)
+    return summary.hexdigest()
+
+
+def current_text(root: Path, files: BaseFiles, path: Path) -> tuple[Path, str]:
+    """The file of the base that writing to ``path`` writes (its links resolved, inside the
+    base), and its text as ``files`` hold it ("" for a new file), line endings as they are."""
+    from briefgen.errors import OutputError
+
+    real_root = root.resolve()
+    real = path.resolve() if path.is_absolute() else (Path.cwd() / path).resolve()
+    shown = display_path(path)
+    if not real.is_relative_to(real_root):
+        raise UsageError(f"cannot add to {shown}: it links outside the fact directory")
+    if real.is_dir():
+        raise OutputError(f"cannot write {shown}: it is a directory")
+    content = files.files.get(real.relative_to(real_root).as_posix())
+    if content is None:
+        if os.path.lexists(real):
+            raise UsageError(f"cannot add to {shown}: not a file of the fact base")
+        return real, ""
+    if content.problem is not None:
+        raise UsageError(f"cannot add to {shown}: {content.problem}")
+    try:
+        return real, content.raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot add to {shown}: not valid UTF-8 text") from None
 
 
 # -- which file --------------------------------------------------------------------------
@@ -302,29 +366,28 @@ class Addition:
     """A fact ready to be appended: the file, its new text, and the base it makes."""
 
     fact: Fact
-    path: Path
+    path: Path  # the file written: links resolved, inside the base
     block: str
     text: str
     base: FactBase
     line: int  # where the fact starts in the new text
+    read: str  # the digest of the base it was made from (:func:`digest`)
 
 
 def prepare_fact(root: Path, data: Mapping[str, Any], path: Path) -> Addition:
     """Append the fact ``data`` (as an items file holds it) to ``path`` in memory, and
     validate the base as it would be (:class:`InvalidFactBase` if it would not load)."""
-    from briefgen.errors import OutputError
-
-    if path.is_dir():
-        raise OutputError(f"cannot write {display_path(path)}: it is a directory")
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    files = read_base(root)
+    path, existing = current_text(root, files, path)
     block = item_block(data)
     try:
         text = appended(existing, [block], [dict(data)])
     except UsageError as exc:
         raise UsageError(f"cannot add to {display_path(path)}: {exc}") from None
-    new_base = check_with(root, {path: text})
+    new_base = check_with(root, {path: text}, files)
     line = len(text.splitlines()) - len(block.splitlines()) + 1
-    return Addition(new_base.fact(str(data["id"])), path, block, text, new_base, line)
+    fact = new_base.fact(str(data["id"]))
+    return Addition(fact, path, block, text, new_base, line, digest(files))
 
 
 def problems_of(fact_id: str, lines: Iterable[str]) -> list[str]:
@@ -388,15 +451,15 @@ def prepare_sources(root: Path, base: FactBase, reading: Any, file: str) -> Sour
         valid.append((entry, source))
     if problems:
         raise InvalidFactBase(problems)
-    path = root / "sources.yaml"
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    files = read_base(root)
+    path, existing = current_text(root, files, root / "sources.yaml")
     data = [source_data(source) for _, source in valid]
     blocks = [item_block(item, SOURCE_KEYS) for item in data]
     try:
         text = appended(existing, blocks, data)
     except UsageError as exc:
         raise UsageError(f"cannot add to {display_path(path)}: {exc}") from None
-    check_with(root, {path: text})
+    check_with(root, {path: text}, files)
     left_out = Counter(name for entry, _ in valid for name in entry.left_out)
     return SourceImport(
         tuple(source for _, source in valid),

@@ -13,14 +13,15 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from briefgen.cite import Citation, NoteWriter, bibliography, source_label
+from briefgen.cite import Citation, NoteWriter, Segment, bibliography, close, join, source_label
 from briefgen.digest import FactChanges, Status
-from briefgen.labels import format_date, format_number, label
+from briefgen.labels import format_date, format_number, label, short_date
 from briefgen.model import (
     Fact,
     FactBase,
+    Judgment,
     PartialDate,
     Quantity,
     Source,
@@ -29,6 +30,7 @@ from briefgen.model import (
     localized,
 )
 from briefgen.styles import DEFAULT_STYLE, get_style
+from briefgen.yardsticks import Term, Yardstick, confidence_name, find_terms, yardstick
 
 # Of facts alike in priority, the kinds that say most first: analysis, then numbers.
 KIND_RANK: dict[str, int] = {
@@ -36,7 +38,7 @@ KIND_RANK: dict[str, int] = {
 }
 KEY_POINT_KINDS = ("assessment", "figure")
 # A compact source summary names this many kinds of source, and counts the others.
-SUMMARY_KINDS = 5
+SUMMARY_KINDS = 3
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class BriefOptions:
     # Draw the dated events on a timeline: yes, no, or None for "where there is
     # room", which briefgen.fitting decides (a brief without a length has room).
     timeline: bool | None = None
+    # How many key judgments (the bottom line included); None: four, or for a brief
+    # of several themes the bottom line and one for each theme.
+    judgments: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ class Note:
     references: tuple[Reference, ...]
     citation: Citation  # the whole note; grades are segments marked ``grade``
     comment: str | None = None
+    judgment: bool = False  # the note of a key judgment (``fact_id`` is then its id)
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,11 @@ class Item:
     A fact shown twice (a key point that is also a competing estimate) is the
     same statement: the second time it calls the note of the first
     (``repeated``), and no new note is made.
+
+    ``date`` is the fact's date as a bullet shows it; ``grade`` its best grade,
+    shown in the body where the brief weighs it against another (a
+    contradiction); ``spread`` the range of the other estimates of its measure
+    in the selection, where no table beside it shows them.
     """
 
     fact: Fact
@@ -101,11 +112,64 @@ class Item:
     note: int | None
     status: Status | None = None
     repeated: bool = False
+    date: str | None = None
+    grade: str | None = None
+    spread: str | None = None
 
     @property
     def notes(self) -> tuple[int, ...]:
         """The note numbers the statement calls: one, or none."""
         return () if self.note is None else (self.note,)
+
+
+@dataclass(frozen=True)
+class JudgmentItem:
+    """A key judgment as the brief states it: its text, with where its likelihood term
+    stands in it, its confidence and the note citing its basis."""
+
+    judgment: Judgment
+    text: str
+    note: int
+    likelihood: Term | None
+    term_span: tuple[int, int] | None  # text[start:end] is the likelihood term
+    confidence: str  # the level, as the brief's language names it: "moderate confidence"
+    status: Status | None = None
+    repeated: bool = False  # as an Item's: a judgment is stated once
+    lang: str = "en"
+    # In a digest of changes, what a changed judgment said before.
+    previous: Judgment | None = None
+
+    @property
+    def notes(self) -> tuple[int, ...]:
+        return (self.note,)
+
+    @property
+    def level(self) -> str:
+        """``high``, ``moderate`` or ``low``."""
+        return self.judgment.confidence
+
+    def parts(self) -> tuple[str, str, str]:
+        """The text before its likelihood term, the term, and the text after it."""
+        if self.term_span is None:
+            return self.text, "", ""
+        start, end = self.term_span
+        return self.text[:start], self.text[start:end], self.text[end:]
+
+    def confidence_sentence(self) -> str:
+        """``Moderate confidence.``: a sentence of its own, apart from the likelihood."""
+        return self.confidence[:1].upper() + self.confidence[1:] + "."
+
+    def change(self) -> str | None:
+        """What a changed judgment said before, as the brief states it; None if unchanged."""
+        if self.previous is None:
+            return None
+        before = self.previous
+        return label(
+            self.lang,
+            "previously",
+            text=before.text_in(self.lang),
+            confidence=confidence_name(before.confidence, self.lang),
+        )
 
 
 @dataclass(frozen=True)
@@ -127,12 +191,17 @@ class EstimateRow:
 
 @dataclass(frozen=True)
 class Estimates:
-    """Facts measuring the same thing, side by side (rows sorted by date)."""
+    """Facts measuring the same thing, side by side (rows sorted by date).
+
+    ``spread``: where the selection holds more estimates of the measure than the
+    table shows (some were left out to fit), their number and range.
+    """
 
     measure: str
     title: str
     unit: str
     rows: tuple[EstimateRow, ...]
+    spread: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,12 +212,19 @@ class Contradiction:
 
 @dataclass(frozen=True)
 class SourceSummary:
-    """An ICD 206-style description of the sources behind the brief."""
+    """An ICD 206-style description of the sources behind the brief: how many of
+    which kinds, how much is second-hand, the range of the grades, and which
+    judgment rests on the thinnest sourcing (its note, and what its basis holds)."""
 
     total: int
     by_descriptor: tuple[tuple[str, int], ...]
     second_hand: int
     facts: int
+    reliability: tuple[str, str] | None = None  # the best and worst source letters
+    credibility: tuple[int, int] | None = None  # the best and worst information digits
+    # The judgment whose basis is thinnest: its note, how many of its independent original
+    # sources are strong (graded A–C and 1–2), how many it has, and its basis's best grade.
+    thinnest: tuple[int, int, int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -181,21 +257,55 @@ class Brief:
     bibliography_entries: tuple[Citation, ...] = ()
     # The dated events the brief shows, by date, when it draws them on a timeline.
     timeline: tuple[Item, ...] = ()
+    # The key judgments, the bottom line first; the yardstick their terms come from.
+    judgments: tuple[JudgmentItem, ...] = ()
+    yardstick: Yardstick | None = None
+    cutoff: PartialDate | None = None  # the latest date of the facts shown
+    base_title: str | None = None  # the base's title, when the title names themes
+    # Whether the byline lists the themes: the title names neither them nor the whole base.
+    names_themes: bool = True
 
     @property
     def is_empty(self) -> bool:
-        return not self.facts and not self.removed
+        return not self.facts and not self.removed and not self.judgments
+
+    @property
+    def bottom_line(self) -> JudgmentItem | None:
+        """The most important judgment, which the brief opens with."""
+        return self.judgments[0] if self.judgments else None
+
+    @property
+    def key_judgments(self) -> tuple[JudgmentItem, ...]:
+        """The judgments after the bottom line."""
+        return self.judgments[1:]
+
+    def likelihood_legend(self) -> str:
+        """What the likelihood terms of this brief's judgments mean (only those used)."""
+        terms = {j.likelihood.id: j.likelihood for j in self.judgments if j.likelihood}
+        if not terms or self.yardstick is None:
+            return ""
+        lang = self.lang
+        ordered = [t for t in self.yardstick.terms if t.id in terms]
+        used = label(lang, "legend_separator").join(f"{t.name(lang)} {t.band()}" for t in ordered)
+        return label(
+            lang, "likelihood_legend", yardstick=localized(self.yardstick.title, lang), terms=used
+        )
 
     def theme_titles(self) -> list[str]:
         return [localized(t.title, self.lang) for t in self.themes]
 
     def byline(self) -> list[str]:
-        """The line under the title: date, author, themes, number of sources."""
-        parts = [format_date(self.date, self.lang)]
+        """The line under the title: the base (when the title names the themes), date,
+        author, themes (when the title does not name them), information cut-off date,
+        number of sources."""
+        parts = [self.base_title] if self.base_title else []
+        parts.append(format_date(self.date, self.lang))
         if self.author:
             parts.append(self.author)
-        if self.themes:
+        if self.names_themes:
             parts.append(label(self.lang, "themes", themes=", ".join(self.theme_titles())))
+        if self.cutoff is not None:
+            parts.append(label(self.lang, "cutoff", date=format_date(self.cutoff, self.lang)))
         parts.append(self.prepared_from())
         return parts
 
@@ -225,12 +335,39 @@ class Brief:
                 other = label(self.lang, "other_kinds", n=len(rest), m=sum(n for _, n in rest))
                 kinds = [*kinds[:SUMMARY_KINDS], other]
             second = label(self.lang, "second_hand_short", k=s.second_hand, n=s.facts)
-            return label(self.lang, "summary_short", kinds=separator.join(kinds), second=second)
-        kinds_text = separator.join(kinds)
-        second = label(self.lang, "second_hand", k=s.second_hand, n=s.facts)
-        return label(
-            self.lang, "summary", prepared=self.prepared_from(), kinds=kinds_text, second=second
-        )
+            text = label(self.lang, "summary_short", kinds=separator.join(kinds), second=second)
+        else:
+            kinds_text = separator.join(kinds)
+            second = label(self.lang, "second_hand", k=s.second_hand, n=s.facts)
+            text = label(
+                self.lang, "summary", prepared=self.prepared_from(), kinds=kinds_text, second=second
+            )
+        return " ".join([text, *self._sourcing()])
+
+    def _sourcing(self) -> list[str]:
+        """The range of the grades, and the judgment whose basis is thinnest."""
+        s, lang, out = self.summary, self.lang, []
+        short = "_short" if self.compact else ""
+        if s.reliability and s.credibility:
+            out.append(
+                label(
+                    lang,
+                    "grade_range" + short,
+                    r1=s.reliability[0],
+                    r2=s.reliability[1],
+                    c1=s.credibility[0],
+                    c2=s.credibility[1],
+                )
+            )
+        if s.thinnest and len(self.judgments) > 1:
+            note, strong, origins, grade = s.thinnest
+            key = "thinnest" + short
+            out.append(label(lang, key, note=note, k=strong, n=origins, grade=grade))
+        return out
+
+    def legend(self) -> str:
+        """What the brief's likelihood terms and grades mean: the legends that apply."""
+        return " ".join(t for t in (self.likelihood_legend(), self.grade_legend()) if t)
 
     def grade_legend(self) -> str:
         """What the grades of this brief's notes mean (only the letters and digits used)."""
@@ -319,19 +456,35 @@ def build_brief(
     options: BriefOptions | None = None,
     changes: FactChanges | None = None,
     omitted: Sequence[Fact] = (),
+    selection: Sequence[Fact] | None = None,
 ) -> Brief:
     """Arrange ``facts`` (a selection from ``base``) into a brief and number its notes.
 
     With ``changes``, only the new and changed facts of the selection are
     kept, marked as such, and the removed facts are listed. ``omitted`` are
     the facts left out to fit a length (see :mod:`briefgen.fitting`).
+    ``selection``, the facts selected before any was left out (by default
+    ``facts`` and ``omitted``): a value the brief states is shown with the range
+    of the estimates of its measure among them.
     """
     options = options or BriefOptions()
     if changes is not None:
         facts = [f for f in facts if changes.status(f.id)]
     lang = options.lang
     parts = arrange(base, facts, theme_ids, options.key_points)
-    numbering = _Numbering(base, options, changes, parts.shown)
+    judgments = select_judgments(base, theme_ids, options, changes)
+    tabled = {f.quantity.measure: len(g) for g in parts.estimates for f in g if f.quantity}
+    numbering = _Numbering(
+        base,
+        options,
+        changes,
+        parts.shown,
+        judgments,
+        _spreads([*facts, *omitted] if selection is None else selection, lang),
+        tabled,
+    )
+    shown = {f.id for f in parts.shown}
+    judgment_items = tuple(numbering.judgment(j, shown) for j in judgments)
     key_points = tuple(numbering.item(f) for f in parts.key_points)
     sections = tuple(
         Section(theme, localized(theme.title, lang), tuple(numbering.item(f) for f in members))
@@ -339,10 +492,13 @@ def build_brief(
     )
     estimates = tuple(numbering.estimates(group) for group in parts.estimates)
     contradictions = tuple(
-        Contradiction(numbering.item(a), numbering.item(b)) for a, b in parts.contradictions
+        Contradiction(numbering.item(a, graded=True), numbering.item(b, graded=True))
+        for a, b in (_better_first(base, pair) for pair in parts.contradictions)
     )
+    notes = numbering.finish()
+    dates = [f.date for f in parts.shown if f.date is not None]
     return Brief(
-        title=options.title or _default_title(base, lang),
+        title=options.title or _default_title(base, lang, theme_ids),
         subtitle=_subtitle(options, changes),
         date=options.date or today(),
         lang=lang,
@@ -354,9 +510,9 @@ def build_brief(
         sections=sections,
         estimates=estimates,
         contradictions=contradictions,
-        notes=tuple(numbering.notes),
+        notes=notes,
         sources=tuple(base.sources[s] for s in numbering.cited_sources),
-        summary=_summary(base, numbering.notes, lang),
+        summary=_summary(base, notes, lang, judgment_items),
         facts=parts.shown,
         grades=options.grades,
         bibliography=options.bibliography,
@@ -368,7 +524,104 @@ def build_brief(
         empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
         bibliography_entries=numbering.bibliography() if options.bibliography else (),
         timeline=_timeline(options.timeline, stated_items(key_points, sections, contradictions)),
+        judgments=judgment_items,
+        yardstick=yardstick(base.info.yardstick) if judgment_items else None,
+        cutoff=max(dates, key=lambda d: d.last_day()) if dates else None,
+        base_title=(localized(base.info.title, lang) if theme_ids and base.info.title else None),
+        names_themes=bool(parts.themes)
+        and not theme_ids
+        and {t.id for t in parts.themes} != {t.id for t in base.themes},
     )
+
+
+# Key judgments in a brief of one theme (the bottom line included).
+JUDGMENTS = 4
+
+
+def select_judgments(
+    base: FactBase,
+    theme_ids: Sequence[str],
+    options: BriefOptions,
+    changes: FactChanges | None = None,
+) -> tuple[Judgment, ...]:
+    """The key judgments a brief states, the bottom line first.
+
+    Those on the brief's themes, by priority; of equals, first those on no
+    other theme (a brief of one theme opens with its own bottom line), then
+    those on more of the brief's themes (the whole base opens with a judgment
+    on all of it), then in the order of the base. After the bottom line, the
+    themes take turns, so that a brief of several themes has a judgment on each.
+    A digest states only the judgments new or changed in it.
+    """
+    if not base.judgments:
+        return ()
+    # A brief of no theme in particular is on all of them, even a digest with no fact.
+    themes = [base.theme(t) for t in dict.fromkeys(theme_ids)] if theme_ids else base.themes
+    wanted = {t.id for t in themes}
+    candidates = [j for j in base.judgments if wanted & set(j.themes)]
+    if changes is not None:
+        candidates = [j for j in candidates if changes.judgment_status(j.id)]
+    elif options.new_since is not None:
+        since = options.new_since.first_day()
+        candidates = [j for j in candidates if j.added and j.added.last_day() >= since]
+    order = {j.id: i for i, j in enumerate(base.judgments)}
+
+    def rank(j: Judgment) -> tuple[int, int, int, int]:
+        inside = len(wanted & set(j.themes))
+        return (j.priority, len(set(j.themes) - wanted), -inside, order[j.id])
+
+    ranked = sorted(candidates, key=rank)
+    limit = options.judgments
+    if limit is None:
+        limit = max(JUDGMENTS, 1 + len(themes))
+    if not ranked or limit <= 0:
+        return ()
+    chosen: dict[str, Judgment] = {ranked[0].id: ranked[0]}
+    queues = [[j for j in ranked if t.id in j.themes] for t in themes]
+    while len(chosen) < limit and any(queues):
+        for queue in queues:
+            while queue and queue[0].id in chosen:
+                queue.pop(0)
+            if queue and len(chosen) < limit:
+                taken = queue.pop(0)
+                chosen[taken.id] = taken
+    return tuple(sorted(chosen.values(), key=lambda j: (j.id != ranked[0].id, rank(j))))
+
+
+def _better_first(base: FactBase, pair: tuple[Fact, Fact]) -> tuple[Fact, Fact]:
+    """The two sides of a contradiction, the better supported first: the better
+    credibility, then the more reliable original source, then the more of them."""
+    return tuple(sorted(pair, key=lambda f: _support(base, f)))  # type: ignore[return-value]
+
+
+def _support(base: FactBase, fact: Fact) -> tuple[int, str, int, str]:
+    origins = {ref.origin for ref in fact.sources}
+    best = min(base.sources[o].reliability for o in origins)
+    return (fact.credibility, best, -len(origins), fact.id)
+
+
+def best_grade(base: FactBase, fact: Fact) -> str:
+    """``A1``: the most reliable original source of ``fact``, and its credibility."""
+    return f"{_support(base, fact)[1]}{fact.credibility}"
+
+
+def _spreads(selection: Sequence[Fact], lang: str) -> dict[str, tuple[int, str]]:
+    """For each measure with more than one estimate in ``selection``: how many, and their
+    range as the brief writes it (``1,500–15,000``)."""
+    by_measure: dict[str, list[float]] = {}
+    counts: Counter[str] = Counter()
+    for fact in {f.id: f for f in selection}.values():
+        if fact.quantity is not None:
+            by_measure.setdefault(fact.quantity.measure, []).extend(fact.quantity.numbers())
+            counts[fact.quantity.measure] += 1
+    return {
+        measure: (
+            counts[measure],
+            f"{format_number(min(values), lang)}–{format_number(max(values), lang)}",
+        )
+        for measure, values in by_measure.items()
+        if counts[measure] > 1
+    }
 
 
 def stated_items(
@@ -394,7 +647,13 @@ def dated_events(items: Iterable[Item]) -> tuple[Item, ...]:
     return tuple(sorted(events.values(), key=lambda i: (date_ordinal(i.fact), i.fact.id)))
 
 
-def _default_title(base: FactBase, lang: str) -> str:
+def _default_title(base: FactBase, lang: str, theme_ids: Sequence[str] = ()) -> str:
+    """The title names the selection: its themes' titles, or the base's."""
+    if theme_ids:
+        titles = [localized(base.theme(t).title, lang) for t in dict.fromkeys(theme_ids)]
+        if len(titles) == 1:
+            return titles[0]
+        return f"{', '.join(titles[:-1])} {label(lang, 'and')} {titles[-1]}"
     return localized(base.info.title, lang) if base.info.title else label(lang, "brief")
 
 
@@ -426,7 +685,19 @@ class BriefRecipe:
         ``omitted`` is what the brief reports as left out (in the order it was).
         """
         facts = [f for f in self.facts if f.id not in omit] if omit else self.facts
-        return build_brief(self.base, facts, self.theme_ids, self.options, self.changes, omitted)
+        return build_brief(
+            self.base,
+            facts,
+            self.theme_ids,
+            self.options,
+            self.changes,
+            omitted,
+            selection=self.candidates(),
+        )
+
+    def judgments(self) -> tuple[Judgment, ...]:
+        """The key judgments the brief states (see :func:`select_judgments`)."""
+        return select_judgments(self.base, self.theme_ids, self.options, self.changes)
 
     def candidates(self) -> tuple[Fact, ...]:
         """The facts the brief may show: the selection, less unchanged facts in a digest."""
@@ -444,11 +715,15 @@ class _Numbering:
         options: BriefOptions,
         changes: FactChanges | None = None,
         shown: Sequence[Fact] = (),
+        judgments: Sequence[Judgment] = (),
+        spreads: dict[str, tuple[int, str]] | None = None,
+        tabled: dict[str, int] | None = None,
     ) -> None:
         self.base = base
         self.options = options
         self.changes = changes
         self.style = get_style(options.style)
+        basis = [base.fact(f) for j in judgments for f in j.basis if f in base.fact_ids]
         self.writer = NoteWriter(
             self.style,
             options.lang,
@@ -456,7 +731,9 @@ class _Numbering:
             compact=options.compact_notes,
             ibid=options.ibid,
             # Short forms need only tell apart the works this brief cites.
-            cited=(s for fact in shown for ref in fact.sources for s in (ref.ref, *ref.via)),
+            cited=(
+                s for fact in (*shown, *basis) for ref in fact.sources for s in (ref.ref, *ref.via)
+            ),
         )
         self.notes: list[Note] = []
         self.numbers: dict[str, int] = {}  # fact id -> its note
@@ -464,27 +741,133 @@ class _Numbering:
         # The works read, and for each original source the works that cite it.
         self.read_sources: dict[str, None] = {}
         self.cited_in: dict[str, dict[str, None]] = {}
+        # Every work the brief may cite, to tell apart the works a judgment's note names.
+        self.cited_works = frozenset(
+            s for fact in (*shown, *basis) for ref in fact.sources for s in (ref.ref, *ref.via)
+        )
+        self.comments: dict[str, int] = {}  # an analyst's comment -> the note that gives it
+        self.spreads = spreads or {}
+        self.tabled = tabled or {}
+        # Judgments' notes wait for the numbers of the notes of the facts they rest on.
+        self._judgments: list[tuple[int, Judgment, Citation]] = []
 
-    def item(self, fact: Fact) -> Item:
+    def item(self, fact: Fact, *, graded: bool = False) -> Item:
         status = self.changes.status(fact.id) if self.changes else None
-        text = fact.text_in(self.options.lang)
+        lang = self.options.lang
+        text = fact.text_in(lang)
+        date = short_date(fact.date, lang) if fact.date else None
+        grade = best_grade(self.base, fact) if graded and self.options.grades else None
+        spread = self._spread(fact)
         earlier = self.numbers.get(fact.id)
         if earlier is not None:
-            return Item(fact, text, earlier, status, repeated=True)
-        references = tuple(
-            Reference(ref.ref, ref.via, ref.locator, self._grade(fact, ref)) for ref in fact.sources
-        )
-        citation = self.writer.note(fact.sources, [r.grade for r in references])
-        comment = fact.comment_in(self.options.lang)
+            return Item(fact, text, earlier, status, True, date, grade, spread)
+        references, citation = self._cite([fact])
+        comment = fact.comment_in(lang)
         number = self.numbers[fact.id] = len(self.notes) + 1
+        if comment is not None:
+            # Two facts the same remark bears on: the second note points to the first's.
+            first = self.comments.setdefault(comment, number)
+            if first != number:
+                comment = label(lang, "comment_see", n=first)
         self.notes.append(Note(number, fact.id, references, citation, comment))
-        for ref in fact.sources:
+        return Item(fact, text, number, status, False, date, grade, spread)
+
+    def _spread(self, fact: Fact) -> str | None:
+        """The range of the other estimates of ``fact``'s measure, where no table shows
+        them all."""
+        if fact.quantity is None:
+            return None
+        measure = fact.quantity.measure
+        known = self.spreads.get(measure)
+        if known is None or self.tabled.get(measure, 0) >= known[0]:
+            return None
+        if measure in self.tabled:
+            return None  # its table says how many of the estimates it shows
+        return label(self.options.lang, "spread", n=known[0], range=known[1])
+
+    def _cite(self, facts: Sequence[Fact]) -> tuple[tuple[Reference, ...], Citation]:
+        """The references of ``facts`` and the note citing them all; remembers the works."""
+        refs = [(fact, ref) for fact in facts for ref in fact.sources]
+        references = tuple(
+            Reference(ref.ref, ref.via, ref.locator, self._grade(fact, ref)) for fact, ref in refs
+        )
+        citation = self.writer.note([ref for _, ref in refs], [r.grade for r in references])
+        for _, ref in refs:
             self.cited_sources.update(dict.fromkeys((ref.ref, *ref.via)))
             self.read_sources.setdefault(ref.ref)
             # via [a, b]: the work read cites a, which cites b.
             for citing, original in zip((ref.ref, *ref.via), ref.via, strict=False):
                 self.cited_in.setdefault(original, {}).setdefault(citing)
-        return Item(fact, text, number, status)
+        return references, citation
+
+    def judgment(self, judgment: Judgment, shown: Collection[str]) -> JudgmentItem:
+        """A key judgment, with a note citing its basis: the notes of the facts of it that
+        the brief shows, and the sources of the others."""
+        lang = self.options.lang
+        status = self.changes.judgment_status(judgment.id) if self.changes else None
+        unshown = [
+            self.base.fact(f)
+            for f in dict.fromkeys(judgment.basis)
+            if f not in shown and f in self.base.fact_ids
+        ]
+        # The facts the page does not show are named by the works they come from, in as few
+        # words as tell them apart: their full notes are a longer brief's (or the JSON's).
+        references = tuple(
+            Reference(ref.ref, ref.via, ref.locator, self._grade(fact, ref))
+            for fact in unshown
+            for ref in fact.sources
+        )
+        works = dict.fromkeys(ref.ref for fact in unshown for ref in fact.sources)
+        for work in works:
+            self.cited_sources.setdefault(work)
+            self.read_sources.setdefault(work)
+        cited: Citation = join(
+            [self.writer.work_name(w, self.cited_works) for w in works],
+            label(lang, "list_separator"),
+            self.writer.typography,
+        )
+        if cited:
+            cited = close(cited, self.writer.typography)
+        self.writer.interrupt()  # "Ibid." after this note would name no work of it
+        number = len(self.notes) + 1
+        self.notes.append(Note(number, judgment.id, references, cited, judgment=True))
+        self._judgments.append((number, judgment, cited))
+        text = judgment.text_in(lang)
+        term = None
+        span = None
+        if judgment.likelihood and self.base.info.yardstick:
+            stick = yardstick(self.base.info.yardstick)
+            term = stick.term(judgment.likelihood)
+            found = [f for f in find_terms(text, lang, [stick]) if f.what == judgment.likelihood]
+            span = (found[0].start, found[0].end) if found else None
+        previous = self.changes.changed_judgments.get(judgment.id) if self.changes else None
+        return JudgmentItem(
+            judgment,
+            text,
+            number,
+            term,
+            span,
+            confidence_name(judgment.confidence, lang),
+            status,
+            lang=lang,
+            previous=previous,
+        )
+
+    def finish(self) -> tuple[Note, ...]:
+        """The notes, those of the judgments completed with the notes of their basis."""
+        lang = self.options.lang
+        for number, judgment, cited in self._judgments:
+            calls = sorted({self.numbers[f] for f in judgment.basis if f in self.numbers})
+            if calls:
+                listed = _and_list([str(n) for n in calls], lang)
+                notes = label(lang, "note_one" if len(calls) == 1 else "notes_many", n=listed)
+                key = "judgment_on_notes_and" if cited else "judgment_on_notes"
+                lead = label(lang, key, notes=notes)
+            else:
+                lead = label(lang, "judgment_on")
+            citation = (Segment(lead), *cited)
+            self.notes[number - 1] = replace(self.notes[number - 1], citation=citation)
+        return tuple(self.notes)
 
     def bibliography(self) -> tuple[Citation, ...]:
         """Every work the notes cite: the works read, and the original sources known through
@@ -507,11 +890,16 @@ class _Numbering:
         quantity = group[0].quantity
         assert quantity is not None
         lang = self.options.lang
+        known = self.spreads.get(quantity.measure)
+        spread = None
+        if known is not None and known[0] > len(group):
+            spread = label(lang, "table_spread", k=len(group), n=known[0], range=known[1])
         return Estimates(
             measure=quantity.measure,
             title=self.base.measure_title(quantity.measure, lang),
             unit=self.base.measure_unit(quantity.measure, quantity.unit, lang),
             rows=tuple(self._estimate_row(f) for f in group),
+            spread=spread,
         )
 
     def _estimate_row(self, fact: Fact) -> EstimateRow:
@@ -521,6 +909,13 @@ class _Numbering:
         who = "; ".join(source_label(self.base.sources[s]) for s in origins)
         as_of = format_date(fact.date, lang) if fact.date else label(lang, "nd")
         return EstimateRow(self.item(fact), format_quantity(fact.quantity, lang), as_of, who)
+
+
+def _and_list(words: Sequence[str], lang: str) -> str:
+    """``5, 8 and 9``."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {label(lang, 'and')} {words[-1]}"
 
 
 def _chronological(fact: Fact) -> tuple[int, str, int, str]:
@@ -628,19 +1023,48 @@ def _contradiction_pairs(base: FactBase, facts: Sequence[Fact]) -> list[tuple[Fa
     return [(base.fact(a), base.fact(b)) for a, b in pairs]
 
 
-def _summary(base: FactBase, notes: Sequence[Note], lang: str) -> SourceSummary:
+def _summary(
+    base: FactBase, notes: Sequence[Note], lang: str, judgments: Sequence[JudgmentItem] = ()
+) -> SourceSummary:
     references = [r for n in notes for r in n.references]
     cited = dict.fromkeys(s for r in references for s in (r.source_id, *r.via))
     descriptors: Counter[str] = Counter()
     for source_id in cited:
         source = base.sources[source_id]
         descriptors[localized(source.descriptor, lang) if source.descriptor else source.type] += 1
+    facts_notes = [n for n in notes if not n.judgment]
     # A fact can have several notes (a key point also in an estimates table): count it once.
-    facts = dict.fromkeys(n.fact_id for n in notes)
-    second_hand = {n.fact_id for n in notes if any(r.via for r in n.references)}
+    facts = dict.fromkeys(n.fact_id for n in facts_notes)
+    second_hand = {n.fact_id for n in facts_notes if any(r.via for r in n.references)}
+    grades = [r.grade for r in references if r.grade]
     return SourceSummary(
         total=len(cited),
         by_descriptor=tuple(sorted(descriptors.items(), key=lambda kv: (-kv[1], kv[0]))),
         second_hand=len(second_hand),
         facts=len(facts),
+        reliability=(min(g[0] for g in grades), max(g[0] for g in grades)) if grades else None,
+        credibility=(
+            (min(int(g[1:]) for g in grades), max(int(g[1:]) for g in grades)) if grades else None
+        ),
+        thinnest=_thinnest(base, judgments),
     )
+
+
+def _thinnest(
+    base: FactBase, judgments: Sequence[JudgmentItem]
+) -> tuple[int, int, int, str] | None:
+    """The judgment whose basis is thinnest (see :attr:`SourceSummary.thinnest`): the
+    fewest strong independent sources, then the fewest sources, then the worst best grade."""
+    from briefgen.analytic import weigh_basis
+
+    weakest: tuple[tuple[int, int, int], int, int, int, str] | None = None
+    for item in judgments:
+        facts = [base.fact(f) for f in item.judgment.basis if f in base.fact_ids]
+        if not facts:
+            continue
+        basis = weigh_basis(item.judgment, base.fact_ids, base.sources)
+        best = min((best_grade(base, f) for f in facts), key=lambda g: (g[1:], g[0]))
+        key = (basis.strong, basis.origins, -basis.best_credibility)
+        if weakest is None or key < weakest[0]:
+            weakest = (key, item.note, basis.strong, basis.origins, best)
+    return weakest[1:] if weakest else None

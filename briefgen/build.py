@@ -189,10 +189,11 @@ def confine(path: Path, root: Path, trusted: bool = False) -> Path:
     """``path`` (relative to ``root``) as the file to write, if it lies inside ``root``.
 
     Its directory is resolved, links and ``..`` included, so that neither a
-    ``../`` nor a link to elsewhere leads out; a link in the file's own place
-    is replaced, not followed, as every output is (temporary file and
-    rename). Outside ``root``, a :class:`UsageError`, unless the user
-    ``trusted`` the directory (see :mod:`briefgen.config`).
+    ``../`` nor a link to elsewhere leads out. A link in the file's own place,
+    or anything there but a regular file (a device, a named pipe), is refused:
+    a path from a file is never written through a link. Outside ``root``, a
+    :class:`UsageError`, unless the user ``trusted`` the directory (see
+    :mod:`briefgen.config`).
     """
     target = root / path  # an absolute path stays absolute
     if target.name in ("", ".", ".."):
@@ -200,11 +201,29 @@ def confine(path: Path, root: Path, trusted: bool = False) -> Path:
     directory = target.parent.resolve()
     base = root.resolve()
     if trusted or directory == base or directory.is_relative_to(base):
-        return directory / target.name
+        final = directory / target.name
+        _check_final(path, final)
+        return final
     raise UsageError(
         f"output {path} lies outside {display_path(base) or '.'}, the directory of "
         f"{LOCAL_NAME}; write it inside, or trust that directory (see 'briefgen config --help')"
     )
+
+
+def _check_final(path: Path, final: Path) -> None:
+    import stat
+
+    try:
+        mode = final.lstat().st_mode
+    except OSError:
+        return  # a new file (or one that cannot be looked at: writing it will say why)
+    if stat.S_ISLNK(mode):
+        raise UsageError(
+            f"output {path} is a symbolic link: briefgen writes through a link only when "
+            "the link is yours and you name it on the command line (-o)"
+        )
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"output {path} is not a regular file")
 
 
 # -- making briefs ----------------------------------------------------------------
@@ -218,6 +237,7 @@ class Job:
     request: BriefRequest
     output: Path
     origin: str = ""
+    within: Path | None = None  # the directory the output must stay in (None: trusted)
 
 
 @dataclass(frozen=True)
@@ -387,8 +407,9 @@ class Tally:
         return ExitCode.OK
 
 
-def write_file(path: Path, data: str | bytes) -> None:
-    """Write one brief atomically, making its directory if need be."""
+def write_file(path: Path, data: str | bytes, within: Path | None = None) -> None:
+    """Write one brief atomically, making its directory if need be; with ``within``, the
+    directory the file must lie in (checked again once its directory is open)."""
     from briefgen.errors import OutputError
     from briefgen.output import write_atomic
 
@@ -401,4 +422,4 @@ def write_file(path: Path, data: str | bytes) -> None:
             blocking = next(parents, path.parent)
             reason = f"{display_path(blocking)} is not a directory"
         raise OutputError(f"cannot write {display_path(path)}: {reason}") from None
-    write_atomic(path, data)
+    write_atomic(path, data, within=within)

@@ -444,9 +444,9 @@ class NoteWriter:
     works, nor without a locator after a note that had one, since "Ibid."
     would then point to the same place.
 
-    ``compact`` notes cite the original sources of a chain in short form
-    from the first time: the full reference of the work read is still given
-    at its first citation, and a bibliography gives every work in full.
+    ``compact`` notes cite every work in short form from the first time, the
+    work read as well as the original sources of a chain: a bibliography
+    gives every work in full.
 
     A short form names one work only: when two of the works the document
     cites (``cited``, by default every source given) would have the same short
@@ -476,6 +476,15 @@ class NoteWriter:
         self._seen: set[str] = set()
         self._previous: _Place | None = None
 
+    @property
+    def typography(self) -> Typography:
+        """The quotation marks and punctuation rules of the notes."""
+        return self._typography
+
+    def interrupt(self) -> None:
+        """A note that cites no work came between: the next one cannot be "Ibid."."""
+        self._previous = None
+
     def cite(self, ref: SourceRef) -> Citation:
         """The note for ``ref`` alone: the via chain (original first), then the source read."""
         return self.note([ref])
@@ -499,6 +508,21 @@ class NoteWriter:
             join(parts, label(self.lang, "list_separator"), self._typography), self._typography
         )
 
+    def work_name(self, source_id: str, among: Iterable[str]) -> Citation:
+        """The fewest words that name a work among the works ``among``: its authors'
+        family names where no other of them shares them, else its short form."""
+        source = self.sources[source_id]
+        names = self._authors(source)
+        if names and not any(
+            other != source_id and self._authors(self.sources[other]) == names for other in among
+        ):
+            return (Segment(names),)
+        return self.short_form(source_id)
+
+    def _authors(self, source: Source) -> str:
+        names = [family_name(name) for name in source.author]
+        return name_list(names, self.lang, serial_comma=False, most=2) if names else ""
+
     def short_form(self, source_id: str) -> Citation:
         """The short form of a source, told apart from the other works cited if need be."""
         source = self.sources[source_id]
@@ -520,7 +544,7 @@ class NoteWriter:
 
     def _reference(self, place: _Place) -> Citation:
         chain = [self._source(source_id, short=self.compact) for source_id in reversed(place.via)]
-        chain.append(self._source(place.ref, self._locator(place)))
+        chain.append(self._source(place.ref, self._locator(place), short=self.compact))
         return join(chain, f", {label(self.lang, 'cited_in')} ", self._typography)
 
     def _locator(self, place: _Place) -> str | None:

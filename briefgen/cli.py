@@ -19,7 +19,7 @@ import click
 
 from briefgen import __version__
 from briefgen.commands.options import Settings
-from briefgen.errors import BriefgenError, ExitCode, printable
+from briefgen.errors import BriefgenError, ExitCode, StreamClosed, printable
 
 # Each command, by name: its module and the click command in it. A module is
 # imported when its command is asked for, so that a run loads only its own.
@@ -67,6 +67,8 @@ class BriefgenGroup(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().main(*args, **kwargs)
+        except StreamClosed as exc:  # the help or the version, with standard output closed
+            _fail(str(exc), ExitCode.ERROR)
         except OSError as exc:  # click writing the help or the version, before any command
             if exc.errno not in _STDOUT_ERRORS:
                 raise
@@ -230,12 +232,27 @@ def main(prog_name: str | None = None) -> None:
     # cold brief's time, for hooks a command-line run has no use for. A value
     # the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # A standard descriptor closed (`briefgen themes >&-`): one line and status 1 when it
+    # is used, and no file opened later under its number.
+    closed = [fd for fd in (0, 1, 2) if not _is_open(fd)]
+    if closed:
+        from briefgen.output import guard_standard_streams
+
+        guard_standard_streams(closed)
     import signal
 
     # SIGTERM ends the run as Ctrl-C does, through every clean-up on the way out
     # (temporary files, a half-written output), instead of killing it on the spot.
     signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name=prog_name or "briefgen")
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
 
 
 def _terminated(signum: int, frame: object) -> NoReturn:

@@ -169,11 +169,15 @@ def _long_name(param: click.Parameter) -> str:
 
 def _read(path: Path) -> tuple[str, dict[str, Any]]:
     tomllib = toml_reader()
+    from briefgen.reading import MAX_CONFIG_SIZE, Unreadable, read_bytes
+
     try:
-        text = path.read_text(encoding="utf-8")
+        # Universal newlines, as read_text() would: TOML takes CRLF, not a lone CR.
+        raw = read_bytes(path, MAX_CONFIG_SIZE)
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         return text, tomllib.loads(text)
-    except OSError as exc:
-        raise UsageError(f"{display_path(path)}: cannot read: {exc.strerror}") from None
+    except Unreadable as exc:
+        raise UsageError(f"{display_path(path)}: {exc}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{display_path(path)}: not valid UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:

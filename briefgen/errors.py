@@ -46,6 +46,20 @@ class NothingMatched(BriefgenError):
     exit_code = ExitCode.EMPTY
 
 
+class StreamClosed(BriefgenError, OSError):
+    """Standard input or output was closed when briefgen started (``briefgen themes >&-``)."""
+
+    def __init__(self, stream: str) -> None:
+        import errno
+
+        OSError.__init__(self, errno.EBADF, "it is closed")
+        self.stream = stream
+
+    def __str__(self) -> str:
+        verb = "read" if self.stream == "input" else "write to"
+        return f"cannot {verb} standard {self.stream}: it is closed"
+
+
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` with the known name closest to ``name``, or nothing."""
     import difflib  # only when there is a message to write: it costs a run milliseconds
@@ -83,6 +97,7 @@ class Problem:
     line: int | None
     item_id: str | None
     message: str
+    last: bool = False  # listed after every other problem (a note that the list stops)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -103,5 +118,5 @@ class InvalidFactBase(BriefgenError):
         super().__init__(first + (more if count > 1 else ""))
 
 
-def _problem_order(problem: Problem) -> tuple[str, int, str]:
-    return (problem.file, problem.line or 0, problem.message)
+def _problem_order(problem: Problem) -> tuple[bool, str, int, str]:
+    return (problem.last, problem.file, problem.line or 0, problem.message)

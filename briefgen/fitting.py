@@ -29,13 +29,14 @@ Type is never made smaller to fit.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefgen.brief import (
     KIND_RANK,
@@ -43,6 +44,7 @@ from briefgen.brief import (
     BriefRecipe,
     Estimates,
     Item,
+    JudgmentItem,
     Note,
     arrange,
     date_ordinal,
@@ -106,18 +108,19 @@ def _importance(recipe: BriefRecipe, paper: str) -> tuple[tuple[Fact, ...], int]
     linked |= {f.id for pair in parts.contradictions for f in pair}
     room = PageModel(paper).isolated_height
     lang = recipe.options.lang
+    # Of equals, the more recent first, then the kinds that say most, then the shorter.
     weights = {
         f.id: (
             priority[f.id],
-            round(room(f, lang), 1),
-            KIND_RANK[f.kind],
             -date_ordinal(f),
+            KIND_RANK[f.kind],
+            round(room(f, lang), 1),
             f.id,
         )
         for f in facts
     }
 
-    def weight(fact: Fact) -> tuple[int, float, int, int, str]:
+    def weight(fact: Fact) -> tuple[int, int, int, float, str]:
         return weights[fact.id]
 
     # Each fact counts for the first theme of the brief it belongs to, where its bullet stands.
@@ -130,18 +133,71 @@ def _importance(recipe: BriefRecipe, paper: str) -> tuple[tuple[Fact, ...], int]
     turn = {f.id: i for members in by_theme for i, f in enumerate(members)}
 
     order: dict[str, Fact] = {f.id: f for f in parts.key_points}
+    # The facts the brief's judgments rest on: a judgment's note then calls theirs.
+    candidates = {f.id: f for f in facts}
+    bases = [[f for f in dict.fromkeys(j.basis) if f in candidates] for j in recipe.judgments()]
+    support = {f: i for i, f in enumerate(dict.fromkeys(f for b in bases for f in b))}
     for members in by_theme:
-        # A bullet of its own for every theme: a fact that no table or pair takes away.
-        own = next((f for f in members if f.id not in order and f.id not in linked), None)
-        own = own or next((f for f in members if f.id not in order), None)
+        # A bullet of its own for every theme: a fact that no table or pair takes away,
+        # one a judgment rests on if there is one.
+        free = [f for f in members if f.id not in order and f.id not in linked]
+        free = free or [f for f in members if f.id not in order]
+        own = min(free, key=lambda f: support.get(f.id, len(support)), default=None)
         if own is not None:
             order[own.id] = own
-    rest = sorted(
-        (f for f in facts if f.id not in order),
-        key=lambda f: (priority[f.id], turn.get(f.id, 0), *weight(f)[1:]),
-    )
-    order.update((f.id, f) for f in rest)
+    # Then the judgments take turns: the first fact of each one's basis, then the second...
+    for turn_of in range(max(map(len, bases), default=0)):
+        order.update((b[turn_of], candidates[b[turn_of]]) for b in bases if turn_of < len(b))
+    rest = [f for f in facts if f.id not in order]
+    covered = Coverage()
+    for fact in order.values():
+        covered.add(fact)
+    for tier in sorted({priority[f.id] for f in rest}):
+        members = [f for f in rest if priority[f.id] == tier]
+        ranked = covered.ranked(members, key=lambda f: (turn.get(f.id, 0), *weight(f)[1:]))
+        order.update((f.id, f) for f in ranked)
     return tuple(order.values()), len(parts.key_points)
+
+
+class Coverage:
+    """What the facts placed so far cover: their tags, and the months of their dates.
+
+    Of facts alike in priority, the page takes first those that bring most that is
+    not yet on it: another sub-topic, another month.
+    """
+
+    def __init__(self) -> None:
+        self.tags: set[str] = set()
+        self.months: set[tuple[int, int | None]] = set()
+
+    def add(self, fact: Fact) -> None:
+        self.tags.update(fact.tags)
+        if fact.date is not None:
+            self.months.add((fact.date.year, fact.date.month))
+
+    def novelty(self, fact: Fact) -> int:
+        new = len(set(fact.tags) - self.tags)
+        if fact.date is not None and (fact.date.year, fact.date.month) not in self.months:
+            new += 1
+        return new
+
+    def ranked(self, facts: Sequence[Fact], key: Callable[[Fact], Any]) -> list[Fact]:
+        """``facts``, each next the one that adds most to what is covered (then by ``key``),
+        adding each to it. What a fact adds only shrinks as others are placed: a lazy
+        greedy choice, in O(n log n)."""
+        heap = [(-self.novelty(f), key(f), i) for i, f in enumerate(facts)]
+        heapq.heapify(heap)
+        out: list[Fact] = []
+        while heap:
+            negative, rank, i = heapq.heappop(heap)
+            fact = facts[i]
+            now = self.novelty(fact)
+            if now != -negative:
+                heapq.heappush(heap, (-now, rank, i))
+                continue
+            out.append(fact)
+            self.add(fact)
+        return out
 
 
 def _linked_priority(recipe: BriefRecipe, facts: Sequence[Fact]) -> dict[str, int]:
@@ -183,6 +239,10 @@ SECTION_GAP = 7.0  # margin below a section
 ITEM_GAP = 2.0  # margin below a bullet
 BULLET_INDENT = 11.0
 KEY_POINTS_BOX = 5.0 + 3.0  # padding above and below
+H2_SIZE = 8.5
+BOTTOM_LINE_BOX = 2.0 + 2.0 + 5.0  # padding above and below, margin below
+BOTTOM_LINE_INDENT = 2.5 + 8.0  # rule and padding
+ASIDE = 0.85  # dates, spreads, grades and confidence: 0.85 em, in the sans face
 KEY_POINTS_INDENT = 2.5 + 8.0 + 8.0  # rule and side paddings
 CAPTION_PADDING = 2.0  # below a table's caption
 TABLE_HEAD = 0.0  # the column heads are out of sight on paper
@@ -221,6 +281,8 @@ class PageModel:
         total = self.title_block(brief)
         if brief.is_empty:
             total += height([Run(brief.empty_text)], width, BODY) + SECTION_GAP
+        if brief.judgments:
+            total += self.judgments(brief)
         if brief.key_points:
             inner = width - KEY_POINTS_INDENT - BULLET_INDENT
             lines = sum(
@@ -243,7 +305,7 @@ class PageModel:
         if brief.notes:
             # The source summary and the legend of the grades: one small paragraph.
             text = brief.summary_text()
-            legend = brief.grade_legend()
+            legend = brief.legend()
             if legend:
                 text += " " + legend
             total += height([Run(text)], width, NOTE) + SECTION_GAP
@@ -254,6 +316,26 @@ class PageModel:
             )
             total += SECTION_GAP - ENTRY_GAP
         return total
+
+    def judgments(self, brief: Brief) -> float:
+        """The bottom line and the key judgments."""
+        width = self.paper.width
+        lang = brief.lang
+        bottom = brief.bottom_line
+        assert bottom is not None
+        run_in = Run(
+            label(lang, "bottom_line").upper(),
+            "sans-bold",
+            scale=H2_SIZE / BODY.size,
+            tracking=0.07 * H2_SIZE,
+        )
+        runs = [run_in, Run(" "), *_judgment(bottom, "serif-bold")]
+        total = BOTTOM_LINE_BOX + height(runs, width - BOTTOM_LINE_INDENT, BODY)
+        if brief.key_judgments:
+            inner = width - BULLET_INDENT
+            total += H2 + sum(height(_judgment(j), inner, BODY) for j in brief.key_judgments)
+            total += ITEM_GAP * (len(brief.key_judgments) - 1)
+        return total + SECTION_GAP
 
     def title_block(self, brief: Brief) -> float:
         width = self.paper.width
@@ -275,6 +357,8 @@ class PageModel:
 
         value, as_of, source, chart = columns
         caption = [Run(group.title, "sans-bold"), Run(f" ({group.unit})", "sans")]
+        if group.spread:
+            caption.append(Run(f" [{group.spread}]", "sans", scale=ASIDE))
         lines = height(caption, self.paper.width - chart - CAPTION_GAP, TABLE)
         total = max(lines, AXIS_HEIGHT) + CAPTION_PADDING + TABLE_HEAD + TABLE_GAP
         for row in group.rows:
@@ -370,12 +454,40 @@ def _one_line(runs: tuple[Run, ...], face: Face) -> float:
     return needed
 
 
+def _judgment(item: JudgmentItem, font: str = "serif") -> list[Run]:
+    """A judgment's text, its likelihood term in bold, its confidence and its note call."""
+    before, term, after = item.parts()
+    runs = [Run(before, font)] if before else []
+    if term:
+        runs.append(Run(term, "serif-bold"))
+    if after:
+        runs.append(Run(after, font))
+    runs += [
+        Run(" " + item.confidence_sentence(), "sans", scale=ASIDE),
+        Run(str(item.note), "sans", scale=0.6, padding=0.6),
+    ]
+    if item.status:
+        runs.append(Run(f" ({label(item.lang, 'status_' + item.status)})", "sans", scale=0.85))
+    change = item.change()
+    if change:
+        runs.append(Run(" " + change, "sans", scale=ASIDE))
+    return runs
+
+
 def _statement(
     item: Item, lang: str, font: str = "serif", text: str | None = None, call: float = 0.6
 ) -> list[Run]:
     """A bullet's text (or ``text``), with its note call (and status) on its last word;
-    ``call`` is the size of the call relative to the text's."""
-    runs = [Run(item.text if text is None else text, font)]
+    ``call`` is the size of the call relative to the text's. A bullet starts with its
+    date, and ends with the spread of its estimate and its grade, where it has them."""
+    runs = []
+    if item.date and text is None:
+        runs.append(Run(item.date + " ", "sans", scale=ASIDE))
+    runs.append(Run(item.text if text is None else text, font))
+    if item.spread and text is None:
+        runs.append(Run(f" [{item.spread}]", "sans", scale=ASIDE))
+    if item.grade:
+        runs.append(Run(f" [{item.grade}]", "sans", scale=ASIDE))
     if item.note is not None:
         runs.append(Run(str(item.note), "sans", scale=call, padding=0.6))
     if item.status:
@@ -579,7 +691,8 @@ def _spread(brief: Brief, paper: str) -> float:
     # run-on notes a word early (at the edge of an inline box), which the estimate
     # does not foresee; spread to the last point, the page would then overflow.
     slack = model.room(1) - model.height(brief) - NOTE.line_height - 1.0
-    gaps = bool(brief.key_points) + len(brief.sections) + bool(brief.estimates)
+    gaps = bool(brief.judgments) + bool(brief.key_points) + len(brief.sections)
+    gaps += bool(brief.estimates)
     gaps += bool(brief.contradictions) + bool(brief.removed) + bool(brief.timeline)
     if slack <= 0 or gaps == 0:
         return 0.0

@@ -24,6 +24,13 @@ A base may add stricter rules of its own in ``base.yaml``
 may carry. Source reliability and information credibility are independent
 in the scale, so no rule ties one to the other.
 
+- **3 kept for what the base reserves it for.** A base that grades some kind
+  of fact 3 at best (an analyst's judgement, say) keeps *3 (possibly true)*
+  for that kind and for claims that reach it only through F sources: a fact of
+  any other kind graded 3 with a reference whose whole chain can be judged
+  (A-E) is reported, since it is 2 if consistent with the base, or 4 if it
+  clashes with it. A problem another rule reports on the fact comes first.
+
 Every rule reads only the fact base: nothing here knows a subject.
 """
 
@@ -31,9 +38,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import get_args
 
 from briefgen.labels import label
-from briefgen.model import Fact, Grading, Source
+from briefgen.model import Fact, Grading, Kind, Source, SourceRef
 
 
 @dataclass(frozen=True)
@@ -68,12 +76,18 @@ def check_grades(
             if other in facts:
                 linked.setdefault(fact.id, set()).add(other)
                 linked.setdefault(other, set()).add(fact.id)
+    found: list[GradeProblem] = []
     for fact in facts.values():
-        yield from _confirmed(fact)
-        yield from _improbable(fact, [facts[i] for i in sorted(linked.get(fact.id, ()))])
-        yield from _unjudged_sources(fact, sources)
-        yield from _base_rules(fact, grading)
-    yield from _contradictions(facts)
+        found += _confirmed(fact)
+        found += _improbable(fact, [facts[i] for i in sorted(linked.get(fact.id, ()))])
+        found += _unjudged_sources(fact, sources)
+        found += _base_rules(fact, grading)
+    found += _contradictions(facts)
+    yield from found
+    reported = {problem.fact_id for problem in found}
+    for fact in facts.values():
+        if fact.id not in reported:
+            yield from _reserved_three(fact, sources, grading)
 
 
 def _confirmed(fact: Fact) -> Iterator[GradeProblem]:
@@ -111,6 +125,30 @@ def _unjudged_sources(fact: Fact, sources: Mapping[str, Source]) -> Iterator[Gra
             fact.id,
             f"credibility {grade(fact.credibility)} rests only on sources whose reliability "
             f"cannot be judged (F): {grade(3)} at best, unless a source graded A-E corroborates it",
+        )
+
+
+def _judged(ref: SourceRef, sources: Mapping[str, Source]) -> bool:
+    """Whether every source of the chain of ``ref`` is known and graded A-E."""
+    chain = [sources.get(source_id) for source_id in (ref.ref, *ref.via)]
+    return all(source is not None and source.reliability != "F" for source in chain)
+
+
+def _reserved_three(
+    fact: Fact, sources: Mapping[str, Source], grading: Grading
+) -> Iterator[GradeProblem]:
+    reserved = sorted(k for k in get_args(Kind) if grading.kinds.best_credibility(k) == 3)
+    if fact.credibility != 3 or not reserved or grading.kinds.best_credibility(fact.kind) >= 3:
+        return
+    judged = next((ref for ref in fact.sources if _judged(ref, sources)), None)
+    if judged is not None:
+        chain = " via ".join((judged.ref, *judged.via))
+        kinds = ", ".join(f"'{k}'" for k in reserved)
+        yield GradeProblem(
+            fact.id,
+            f"credibility {grade(3)}, which base.yaml keeps for the kind {kinds} and claims "
+            f"reaching the base only through F sources; the chain {chain} is graded A-E "
+            f"throughout: {grade(2)} if consistent with the base, {grade(4)} if it clashes",
         )
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # The versions of the documents scripts read: the brief (``brief -f json``), and
 # the listings (``themes``, ``facts``, ``sources``, ``config`` with ``-f json``).
-BRIEF_SCHEMA: Literal[2] = 2
+BRIEF_SCHEMA: Literal[3] = 3
 LISTING_SCHEMA: Literal[1] = 1
 
 

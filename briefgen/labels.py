@@ -100,6 +100,24 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_upto": "A bar open towards lower values, {estimate}, on {scale}.",
         "timeline_title": "Timeline of {n} events, {start} to {end}",
         "timeline_title_one": "Timeline of one event, {start}",
+        "bottom_line": "Bottom line",
+        "key_judgments": "Key judgments",
+        "cutoff": "Information cut-off: {date}",
+        "spread": "{n} estimates: {range}",
+        "table_spread": "{k} of {n} estimates shown; all range {range}",
+        "note_one": "note {n}",
+        "notes_many": "notes {n}",
+        "judgment_on_notes": "Analysts’ judgment, resting on {notes}.",
+        "judgment_on_notes_and": "Analysts’ judgment, resting on {notes} and on facts from ",
+        "judgment_on": "Analysts’ judgment, resting on facts from ",
+        "likelihood_legend": "Likelihood ({yardstick}): {terms}; confidence, stated apart, is in the basis of a judgment.",
+        "grade_range": "Grades run from {r1} to {r2} for sources and from {c1} to {c2} for information.",
+        "thinnest": "The judgment of note {note} has the thinnest basis: {k} of its {n} independent original sources graded A\u2013C and 1\u20132, best grade {grade}.",
+        "grade_of": "grade {grade}",
+        "grade_range_short": "Grades {r1}\u2013{r2}, {c1}\u2013{c2}.",
+        "thinnest_short": "Thinnest basis: the judgment of note {note} ({k} of {n} original sources graded A\u2013C, 1\u20132; best grade {grade}).",
+        "previously": "Previously: {text} ({confidence})",
+        "comment_see": "see note {n}.",
     },
     "fr": {
         "brief": "Note",
@@ -195,6 +213,24 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_upto": "Une barre ouverte vers les valeurs basses, {estimate}, sur {scale}.",
         "timeline_title": "Chronologie de {n} événements, de {start} à {end}",
         "timeline_title_one": "Chronologie d'un événement, {start}",
+        "bottom_line": "En bref",
+        "key_judgments": "Jugements clés",
+        "cutoff": "Date limite de l’information\u00a0: {date}",
+        "spread": "{n} estimations\u00a0: {range}",
+        "table_spread": "{k} estimations sur {n} ; toutes de {range}",
+        "note_one": "la note {n}",
+        "notes_many": "les notes {n}",
+        "judgment_on_notes": "Jugement des analystes, fondé sur {notes}.",
+        "judgment_on_notes_and": "Jugement des analystes, fondé sur {notes} et sur des faits tirés de ",
+        "judgment_on": "Jugement des analystes, fondé sur des faits tirés de ",
+        "likelihood_legend": "Probabilité ({yardstick})\u00a0: {terms}\u00a0; la confiance, énoncée à part, porte sur le fondement d’un jugement.",
+        "grade_range": "Les cotes vont de {r1} à {r2} pour les sources et de {c1} à {c2} pour l’information.",
+        "thinnest": "Le jugement de la note {note} a le fondement le plus mince\u00a0: {k} de ses {n} sources originales indépendantes cotées A\u2013C et 1\u20132, meilleure cote {grade}.",
+        "grade_of": "cote {grade}",
+        "grade_range_short": "Cotes {r1}\u2013{r2}, {c1}\u2013{c2}.",
+        "thinnest_short": "Fondement le plus mince\u00a0: le jugement de la note {note} ({k} sur {n} sources originales cotées A\u2013C, 1\u20132\u00a0; meilleure cote {grade}).",
+        "previously": "Auparavant\u00a0: {text} ({confidence})",
+        "comment_see": "voir la note {n}.",
     },
 }
 
@@ -232,6 +268,16 @@ def format_date(value: PartialDate | dt.date, lang: str, *, month_first: bool = 
         return f"{month} {value.day}, {value.year}"
     day = "1er" if lang == "fr" and value.day == 1 else str(value.day)
     return f"{day} {month} {value.year}"
+
+
+def short_date(value: PartialDate, lang: str) -> str:
+    """A bullet's date, short: ``19 Jun 2024``, ``Oct 2024``, ``2024``; French ``juin 2024``."""
+    if value.month is None:
+        return str(value.year)
+    month = label(lang, "months_short").split()[value.month - 1]
+    if value.day is None:
+        return f"{month} {value.year}"
+    return f"{value.day} {month} {value.year}"
 
 
 def format_number(value: float, lang: str) -> str:

@@ -456,6 +456,35 @@ class Fact(_Frozen):
         return localized(self.comment, lang) if self.comment else None
 
 
+Confidence = Literal["high", "moderate", "low"]
+
+
+class Judgment(_Frozen):
+    """A key judgment: a conclusion of the base's own analysts, resting on its facts.
+
+    It is never a source's words (a source's own assessment is a fact of kind
+    ``assessment``): its note cites the facts it rests on, its ``basis``. Its
+    ``likelihood`` is a term of the base's yardstick (none for a judgment that is
+    not a probability), stated in its text; its ``confidence`` in that basis is
+    stated apart (ICD 203). The checks are in :mod:`briefgen.analytic`.
+    """
+
+    id: Slug
+    themes: Annotated[tuple[Slug, ...], OneOrMore, Field(min_length=1)]
+    date: PartialDate | None = None
+    text: Localized
+    likelihood: Slug | None = None
+    confidence: Confidence
+    basis: Annotated[tuple[Slug, ...], OneOrMore] = ()
+    # What would change the judgment, in every language of the base.
+    indicators: Localized | None = None
+    priority: Annotated[int, Field(ge=1, le=3)] = 2
+    added: PartialDate | None = None
+
+    def text_in(self, lang: str) -> str:
+        return localized(self.text, lang)
+
+
 class Measure(_Frozen):
     """Optional label of a quantity's measure, for competing-estimates tables."""
 
@@ -496,6 +525,18 @@ class BaseInfo(_Frozen):
     title: Localized | None = None
     languages: tuple[Annotated[str, Field(pattern=LANG_PATTERN)], ...] = ("en", "fr")
     grading: Grading = Grading()
+    # The probability yardstick of the base's judgments (see briefgen.yardsticks).
+    yardstick: Slug = "icd-203"
+
+    @field_validator("yardstick")
+    @classmethod
+    def _known_yardstick(cls, value: str) -> str:
+        from briefgen.yardsticks import yardstick_ids
+
+        if value not in yardstick_ids():
+            known = ", ".join(yardstick_ids())
+            raise ValueError(f"unknown yardstick '{value}': briefgen has {known}")
+        return value
 
 
 @dataclass(frozen=True)
@@ -508,12 +549,18 @@ class FactBase:
     sources: Mapping[str, Source]
     facts: tuple[Fact, ...]
     measures: Mapping[str, Measure] = field(default_factory=dict)
+    judgments: tuple[Judgment, ...] = ()
 
     def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.themes if t.id == theme_id)
 
     def fact(self, fact_id: str) -> Fact:
         return self._facts_by_id[fact_id]
+
+    @property
+    def fact_ids(self) -> Mapping[str, Fact]:
+        """The facts by id (``id in base.fact_ids`` asks whether the base has it)."""
+        return self._facts_by_id
 
     @cached_property
     def _facts_by_id(self) -> dict[str, Fact]:

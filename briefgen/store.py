@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import gc
 import os
-import stat
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -34,8 +33,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from briefgen import safe_yaml
 from briefgen.errors import InvalidFactBase, Problem, UsageError, did_you_mean, excerpt
-from briefgen.model import BaseInfo, Fact, FactBase, Measure, Source, Theme
+from briefgen.model import BaseInfo, Fact, FactBase, Judgment, Measure, Source, Theme
 from briefgen.paths import display_path, package_data
+from briefgen.reading import MAX_FILE_SIZE, Unreadable, read_bytes, too_large
 
 ENV_FACTS_DIR = "BRIEFGEN_FACTS_DIR"
 Model = TypeVar("Model", bound=BaseModel)
@@ -43,12 +43,16 @@ Model = TypeVar("Model", bound=BaseModel)
 # compares the name with every known id, so a base with thousands of broken
 # references would otherwise take quadratic time to report them.
 MAX_SUGGESTIONS = 200
-# The largest fact file read: some 15,000 facts. A larger one is surely a
-# mistake, and would take seconds and gigabytes to report a problem in.
-MAX_FILE_SIZE = 8 * 1024 * 1024
+# The most read from one base, in all its files: some 500,000 facts.
+MAX_BASE_SIZE = 256 * 1024 * 1024
 # Problems listed for one item; the others are counted.
 MAX_PROBLEMS_PER_ITEM = 20
-BASE_FILES = ("base.yaml", "themes.yaml", "sources.yaml", "measures.yaml")
+# Problems listed for one base: past them, nothing more is looked at. Some
+# files of bad items took 23 s and printed millions of lines.
+MAX_PROBLEMS = 1000
+# Items validated at once (a file of bad items is validated no further than need be).
+_CHUNK = 2000
+BASE_FILES = ("base.yaml", "themes.yaml", "sources.yaml", "measures.yaml", "judgments.yaml")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -150,36 +154,73 @@ def fact_files(root: Path) -> list[Path]:
     """Every file a fact base is read from, in a stable order.
 
     Anything with a YAML name is listed, whatever it is (a link, even broken, a
-    named pipe), so that reading it reports why it cannot be read.
+    named pipe), so that reading it reports why it cannot be read. An ``items/``
+    that links outside the base is not walked (:func:`read_directory` says so),
+    and no link to a directory inside ``items/`` is followed.
     """
     files = [root / name for name in BASE_FILES if os.path.lexists(root / name)]
     items = root / "items"
-    if items.is_dir():
-        found = [
-            p
-            for p in items.rglob("*")
-            if p.suffix in YAML_SUFFIXES and (p.is_symlink() or not p.is_dir())
-        ]
+    if items.is_dir() and _items_inside(root):
+        found = []
+        for folder, directories, names in os.walk(items, followlinks=False):
+            here = Path(folder)
+            for name in names + [d for d in directories if (here / d).is_symlink()]:
+                if name.endswith(YAML_SUFFIXES):
+                    found.append(here / name)
         files += sorted(found, key=lambda p: p.relative_to(items).as_posix())
     return files
 
 
+def _items_inside(root: Path) -> bool:
+    try:
+        return (root / "items").resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
 def read_directory(root: Path) -> BaseFiles:
-    """The files of the fact base in ``root``, each read safely (see the module's docstring)."""
+    """The files of the fact base in ``root``, each read safely (see the module's docstring).
+
+    At most :data:`MAX_BASE_SIZE` bytes are read in all: the files past it are
+    reported, unread.
+    """
     real_root = root.resolve()
-    files = {
-        path.relative_to(root).as_posix(): _read_file(path, real_root) for path in fact_files(root)
-    }
+    files: dict[str, _Content] = {}
+    total = 0
+    for path in fact_files(root):
+        name = path.relative_to(root).as_posix()
+        if total > MAX_BASE_SIZE:
+            files[name] = _Content(problem=_base_too_large())
+            continue
+        files[name] = content = _read_file(path, real_root)
+        total += len(content.raw)
+    if (root / "items").is_dir() and not _items_inside(root):
+        # Reported as a file of the base would be: the load lists it, and fails.
+        files["items/"] = _Content(problem="links outside the fact directory")
     return BaseFiles(
         display_path(root), files, (root / "items").is_dir(), lambda name: display_path(root / name)
     )
 
 
-# Opening never follows a link (links are resolved, and checked, first) and never
-# waits: a named pipe opens at once, and is then refused for what it is.
-_OPEN_FLAGS = (
-    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC
-)
+def _base_too_large() -> str:
+    size = MAX_BASE_SIZE // (1024 * 1024)
+    return f"not read: the base is larger than {size} MiB, the most briefgen reads from one base"
+
+
+def texts_directory(root: Path) -> Path | None:
+    """The base's ``texts/`` directory, if it has one: its sources' local texts.
+
+    One that links outside the base is a usage error: a base passed around could
+    otherwise have any file of its user's shown, or read, as a source's text.
+    """
+    texts = root / "texts"
+    if not texts.is_dir():
+        return None
+    if not texts.resolve().is_relative_to(root.resolve()):
+        raise UsageError(
+            f"{display_path(texts)} links outside the fact directory: give --texts DIR"
+        )
+    return texts
 
 
 def _read_file(path: Path, real_root: Path) -> _Content:
@@ -189,42 +230,16 @@ def _read_file(path: Path, real_root: Path) -> _Content:
         return _Content(problem="cannot read: too many levels of symbolic links")
     if not real.is_relative_to(real_root):
         return _Content(problem="links outside the fact directory")
+    # Opened without following a link (it is resolved, and checked, above) and without
+    # waiting: a named pipe opens at once, and is then refused for what it is.
     try:
-        fd = os.open(real, _OPEN_FLAGS)
-    except OSError as exc:
-        return _Content(problem=f"cannot read: {exc.strerror}")
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return _Content(problem=f"cannot read: {_file_kind(info.st_mode)}")
-        if info.st_size > MAX_FILE_SIZE:
-            return _Content(problem=_too_large())
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            raw = handle.read(MAX_FILE_SIZE + 1)  # it may have grown since
-    except OSError as exc:
-        return _Content(problem=f"cannot read: {exc.strerror}")
-    finally:
-        os.close(fd)
-    if len(raw) > MAX_FILE_SIZE:
-        return _Content(problem=_too_large())
-    return _Content(raw)
-
-
-def _file_kind(mode: int) -> str:
-    kinds = [
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a named pipe"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISBLK, "a device"),
-        (stat.S_ISSOCK, "a socket"),
-    ]
-    return next((f"{kind}, not a file" for test, kind in kinds if test(mode)), "not a file")
+        return _Content(read_bytes(real, MAX_FILE_SIZE, follow=False))
+    except Unreadable as exc:
+        return _Content(problem=str(exc))
 
 
 def _too_large() -> str:
-    return (
-        f"larger than {MAX_FILE_SIZE // (1024 * 1024)} MiB, the most briefgen reads from one file"
-    )
+    return too_large(MAX_FILE_SIZE)
 
 
 def load_files(files: BaseFiles) -> FactBase:
@@ -385,6 +400,7 @@ class _Loading:
         # Ids of items that failed validation: not reported again as unknown elsewhere.
         self.invalid_ids: set[str] = set()
         self.suggest = _Suggestions()
+        self.stopped = False  # MAX_PROBLEMS were found: the rest is not looked at
 
     # -- reading ---------------------------------------------------------
 
@@ -454,19 +470,37 @@ class _Loading:
     def validate(
         self, file: _File, items: list[Any], model: type[Model]
     ) -> list[tuple[int, Model]]:
-        """Validate every item of ``file``: the good ones with their index; the others reported."""
+        """Validate every item of ``file``: the good ones with their index; the others reported.
+
+        Items are validated a few thousand at a time, and no more once the base has
+        :data:`MAX_PROBLEMS` problems: a file of bad items is reported in bounded time.
+        """
+        valid: list[tuple[int, Model]] = []
+        for start in range(0, len(items), _CHUNK):
+            if self.full():
+                return valid
+            valid += self.validate_chunk(file, items, start, model)
+        return valid
+
+    def validate_chunk(
+        self, file: _File, items: list[Any], start: int, model: type[Model]
+    ) -> list[tuple[int, Model]]:
         adapter = _adapter(model)
+        chunk = items[start : start + _CHUNK]
         try:
-            return list(enumerate(adapter.validate_python(items)))
+            return list(enumerate(adapter.validate_python(chunk), start))
         except ValidationError as exc:
             per_item: Counter[int] = Counter()
             last_listed: dict[int, list[Any]] = {}
             for error in _first_causes(exc.errors()):
-                index, *loc = error["loc"]
-                assert isinstance(index, int)
+                offset, *loc = error["loc"]
+                assert isinstance(offset, int)
+                index = start + offset
                 per_item[index] += 1
                 if per_item[index] > MAX_PROBLEMS_PER_ITEM:
                     continue
+                if per_item[index] == 1 and self.full():
+                    return []  # the rest is not worth reporting: :meth:`run` says so
                 item = items[index]
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     self.invalid_ids.add(item["id"])
@@ -478,8 +512,15 @@ class _Loading:
                     # On the line of the last one listed, and after it ("…" sorts after letters).
                     message = f"… and {more} more problem{'s' if more > 1 else ''} in this item"
                     self.problem(file, last_listed[index], _item_id(items[index]), message)
-            good = [i for i in range(len(items)) if i not in per_item]
+            good = [i for i in range(start, start + len(chunk)) if i not in per_item]
             return list(zip(good, adapter.validate_python([items[i] for i in good]), strict=True))
+
+    def full(self) -> bool:
+        """Whether the base has :data:`MAX_PROBLEMS` problems already (and stops looking)."""
+        found = len(self.problems) + sum(len(file.pending) for file in self.parsed)
+        if found >= MAX_PROBLEMS:
+            self.stopped = True
+        return self.stopped
 
     def run(self) -> FactBase:
         info = self.load_info()
@@ -487,15 +528,23 @@ class _Loading:
         sources = self.load_unique(["sources.yaml"], Source, required=True)
         measures = self.load_unique(["measures.yaml"], Measure, required=False)
         facts = self.load_unique(self.item_paths(), Fact, required=True)
-        if not themes:
+        judgments = self.load_unique(["judgments.yaml"], Judgment, required=False)
+        if not themes and not self.stopped:
             self.problems.append(
                 Problem(self.files.name_file("themes.yaml"), None, None, "no themes defined")
             )
-        self.cross_check(info, themes, sources, facts)
-        if self.grades:
-            self.check_grades(info, sources, facts)
+        if not self.full():
+            # Once stopped, items are left unchecked: their ids would be reported unknown.
+            self.cross_check(info, themes, sources, facts)
+            if self.grades:
+                self.check_grades(info, sources, facts)
+                self.check_judgments(info, themes, sources, facts, judgments)
         for file in self.parsed:
             self.problems += file.placed()
+        if self.stopped:
+            count = len(self.problems)  # the items are reported whole: a few past the limit
+            message = f"… stopped after {count} problems: correct these, then run again"
+            self.problems.append(Problem(self.files.display, None, None, message, last=True))
         if self.problems:
             raise InvalidFactBase(self.problems)
         return FactBase(
@@ -505,6 +554,7 @@ class _Loading:
             sources={s.obj.id: s.obj for s in sources.values()},
             facts=tuple(f.obj for f in facts.values()),
             measures={m.obj.id: m.obj for m in measures.values()},
+            judgments=tuple(j.obj for j in judgments.values()),
         )
 
     def load_info(self) -> BaseInfo:
@@ -528,6 +578,8 @@ class _Loading:
         """The items of one or more list files, by id, each with where it is defined."""
         found: dict[str, _Placed[Model]] = {}
         for name in names:
+            if self.full():
+                break  # the files left are not even read
             file, items = self.read_list(name, required=required)
             if file is None:
                 continue
@@ -620,6 +672,37 @@ class _Loading:
         known = {source_id: placed.obj for source_id, placed in sources.items()}
         for problem in check_grades(by_id, known, info.grading):
             facts[problem.fact_id].report(self, ["credibility"], problem.message)
+
+    def check_judgments(
+        self,
+        info: BaseInfo,
+        themes: dict[str, _Placed[Theme]],
+        sources: dict[str, _Placed[Source]],
+        facts: dict[str, _Placed[Fact]],
+        judgments: dict[str, _Placed[Judgment]],
+    ) -> None:
+        """The analytic rules of key judgments (:mod:`briefgen.analytic`)."""
+        if not judgments:
+            return
+        from briefgen.analytic import check_judgments
+
+        for placed in judgments.values():
+            report = placed.reporter(self)
+            judgment = placed.obj
+            for key, text in (("text", judgment.text), ("indicators", judgment.indicators)):
+                for missing in _missing_languages(text or {}, info.languages) if text else ():
+                    report([key], f"{key} has no '{missing}' version")
+            for theme_id in judgment.themes:
+                if problem := self.dangling(theme_id, "theme", themes):
+                    report(["themes"], problem)
+            if judgment.id in facts:
+                report(["id"], "a judgment and a fact cannot share an id")
+        by_id = {fact_id: placed.obj for fact_id, placed in facts.items()}
+        known = {source_id: placed.obj for source_id, placed in sources.items()}
+        for broken in check_judgments(
+            {j: p.obj for j, p in judgments.items()}, by_id, known, info, self.invalid_ids
+        ):
+            judgments[broken.judgment_id].report(self, broken.loc, broken.message)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ def test_json_brief_matches_golden(run, pact, golden):
     assert result.exit_code == 0
     golden("pact-brief-en.json", result.stdout)
     data = json.loads(result.stdout)
-    assert data["schema"] == 2
+    assert data["schema"] == 3
     # every note number called somewhere is defined once, in order: one per statement
     called = [item["note"] for item in _items(data) if not item["repeated"]]
     assert (
@@ -85,8 +85,11 @@ def test_contradiction_is_shown_even_when_the_other_side_is_not_selected(run, pa
 
 def test_french_brief(run, pact):
     md = run("--facts-dir", pact, "brief", "-f", "md", "--lang", "fr", *DATE).stdout
+    # The whole base: the title names it, the byline lists no themes but gives the date of
+    # the latest information shown.
     assert md.startswith(
-        "# Le pacte Nordland–Estland\n\n1er décembre 2025 · Thèmes : Coopération de sécurité, "
+        "# Le pacte Nordland–Estland\n\n1er décembre 2025 · "
+        "Date limite de l’information\u00a0: février 2025 · "
     )
     assert "## Points clés" in md
     # a key point that is also a competing estimate calls the note it already has
@@ -101,7 +104,7 @@ def test_terminal_format_is_plain_text_when_not_a_terminal(run, pact):
     assert "\x1b" not in text
     assert max(len(line) for line in text.splitlines()) <= 70
     assert "The pact's assistance clause is automatic.¹" in text
-    assert re.search(r"^ *1\. Claire Moreau", text, flags=re.M)
+    assert re.search(r"^ *1\. Moreau, Le pacte Nordland–Estland", text, flags=re.M)
 
 
 def test_default_format_when_piped_is_markdown(run, pact):
@@ -113,7 +116,7 @@ def test_output_file_format_from_extension_and_atomic_write(run, pact, tmp_path)
     result = run("--facts-dir", pact, "brief", "-o", target)
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert json.loads(target.read_text())["schema"] == 2
+    assert json.loads(target.read_text())["schema"] == 3
     assert os.listdir(tmp_path) == ["brief.json"]  # no temporary file left behind
 
 

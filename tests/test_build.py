@@ -291,9 +291,10 @@ def test_confine_keeps_outputs_inside_the_directory_of_the_configuration(tmp_pat
     (root / "link").symlink_to(elsewhere)
     with pytest.raises(UsageError, match="lies outside"):
         confine(Path("link/a.pdf"), root)
-    # A link in the file's own place is replaced by the new file, not followed.
+    # A link in the file's own place is refused: neither followed nor replaced.
     (root / "out" / "b.pdf").symlink_to(elsewhere / "b.pdf")
-    assert confine(Path("out/b.pdf"), root) == root.resolve() / "out" / "b.pdf"
+    with pytest.raises(UsageError, match="is a symbolic link"):
+        confine(Path("out/b.pdf"), root)
 
     # A directory the user trusts may write where it says.
     assert confine(Path("link/a.pdf"), root, trusted=True) == elsewhere.resolve() / "a.pdf"

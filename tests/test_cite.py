@@ -819,23 +819,25 @@ def _notes_of(markdown: str) -> list[str]:
 
 def test_chicago_notes_in_a_markdown_brief(run, pact) -> None:
     result = run(
-        "--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--date", "2025-12-01"
-    )
+        "--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--date", "2025-12-01",
+        "--notes", "full",
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     en = "en"
-    # One note per statement; on a page of set length the original of a chain is cited
-    # short; no "Ibid.", which Chicago 17 discourages (14.34).
+    # One note per statement; full notes give a work in full at its first note and short
+    # after; no "Ibid.", which Chicago 17 discourages (14.34).
     assert _notes_of(result.stdout) == [
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* (Institut d'études fictives, "
         f"2025), {para('1', en)}, <https://example.org/moreau-2025>{NBSP}\\[B3\\].",
-        f"Wire Agency, “Eastland Troops Seen,” cited in {MOREAU_SHORT}, {para('2', en)}{NBSP}\\[B3\\].",
+        f"Wire Agency, “Eastland Troops Seen at the Border,” October 2024, cited in {MOREAU_SHORT}, "
+        f"{para('2', en)}{NBSP}\\[B3\\].",
         f"{MOREAU_SHORT}, {para('3', en)}{NBSP}\\[B2\\].",
         f"{MOREAU_SHORT}, {para('1', en)}{NBSP}\\[B2\\].",
         f"“Un pacte à haut risque,” n.d., {para('3', en)}{NBSP}\\[C4\\].",
         f"{MOREAU_SHORT}, {para('3', en)}{NBSP}\\[B3\\]; “Un pacte à haut risque,” {para('4', en)}{NBSP}"
         "\\[C3\\].",
-        f"Northland Intelligence Service, cited in “Un pacte à haut risque,” {para('2', en)}{NBSP}"
-        "\\[C3\\].",
+        f"Northland Intelligence Service, n.d., cited in “Un pacte à haut risque,” {para('2', en)}"
+        f"{NBSP}\\[C3\\].",
         # the key points that are an estimate and a side of a contradiction call notes 2 and 1
         f"“Un pacte à haut risque,” {para('1', en)}{NBSP}\\[C4\\].",
     ]
@@ -861,11 +863,18 @@ def test_full_notes_cite_the_original_of_a_chain_in_full_at_first(run, pact) -> 
     )
     compact = run("--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--pages", "0",
                   "--notes", "compact")  # fmt: skip
-    assert _notes_of(compact.stdout)[1].startswith("Wire Agency, “Eastland Troops Seen,” cited in")
+    compact_notes = _notes_of(compact.stdout)
+    assert compact_notes[1].startswith("Wire Agency, “Eastland Troops Seen,” cited in")
+    # Compact notes cite the work read in short form from its first note too: the full
+    # reference is the bibliography's.
+    assert compact_notes[0] == f"{MOREAU_SHORT}, {para('1', 'en')}{NBSP}\\[B3\\]."
 
 
 def test_iso690_notes_in_french_are_the_default(run, pact) -> None:
-    result = run("--facts-dir", pact, "brief", "--lang", "fr", "-f", "md", "--date", "2025-12-01")
+    result = run(
+        "--facts-dir", pact, "brief", "--lang", "fr", "-f", "md", "--date", "2025-12-01",
+        "--notes", "full",
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     notes = _notes_of(result.stdout)
     fr = "fr"
@@ -885,7 +894,7 @@ def test_iso690_notes_in_french_are_the_default(run, pact) -> None:
         f"«{NBSP}Un pacte à haut risque{NBSP}», {para('4', fr)}{NBSP}\\[C3\\]."
     )
     assert notes[6] == (
-        f"Northland Intelligence Service, cité dans «{NBSP}Un pacte à haut risque{NBSP}», "
+        f"Northland Intelligence Service, \\[{SD}\\], cité dans «{NBSP}Un pacte à haut risque{NBSP}», "
         f"{para('2', fr)}{NBSP}\\[C3\\]."
     )
 
@@ -931,7 +940,7 @@ def test_no_bibliography_unless_asked(run, pact) -> None:
 def test_terminal_notes_have_grades_legend_and_bibliography(run, pact) -> None:
     result = run(
         "--facts-dir", pact, "brief", "-f", "term", "--width", "200", "--style", "chicago",
-        "--bibliography",
+        "--bibliography", "--notes", "full",
     )  # fmt: skip
     out = result.stdout
     assert re.search(
@@ -952,7 +961,8 @@ def test_no_grades_removes_grades_and_legend_everywhere(run, pact, fmt) -> None:
     graded = run("--facts-dir", pact, "brief", "-f", fmt).stdout
     ungraded = run("--facts-dir", pact, "brief", "-f", fmt, "--no-grades").stdout
     assert "B3" in graded
-    assert ("Grades" in graded) == (fmt != "json")  # JSON has grades but no legend
+    # JSON has grades (and their range in the source summary) but no legend
+    assert ("usually reliable" in graded) == (fmt != "json")
     assert "B3" not in ungraded and "B2" not in ungraded
     assert "Grades" not in ungraded and "usually reliable" not in ungraded
 

@@ -127,7 +127,11 @@ def test_pandoc_reads_one_footnote_per_note_with_the_notes_text(run, pact_copy, 
     )
     # A fact shown again calls the note it has: Word's cross-reference to a footnote.
     assert re.search(r"Wire Agency\^2\^", markdown)
-    assert re.search(r"^-\s+The pact\\'s assistance clause is automatic\.\^1\^$", markdown, re.M)
+    assert re.search(
+        r"^-\s+\*Jun\s2024\*\s+The pact\\'s assistance clause is automatic\. \*\\\[B3\\\]\*\^1\^$",
+        markdown,
+        re.M,
+    )
 
 
 @needs_pandoc
@@ -148,9 +152,13 @@ def test_headings_lists_and_the_estimates_table_are_word_structures(run, pact, t
     bullets = [
         inlines_text(item[0]["c"]) for block in blocks_of(ast, "BulletList") for item in block["c"]
     ]
-    assert bullets[0] == "The pact's assistance clause is automatic."
-    assert "Northland and Eastland signed a mutual defence pact." in bullets
-    assert "versus: Assistance under the pact is not automatic but a political decision." in bullets
+    # A bullet starts with its fact's date; a side of a contradiction ends with its grade.
+    assert bullets[0] == "Jun\u00a02024 The pact's assistance clause is automatic."
+    assert "12\u00a0Jun\u00a02024 Northland and Eastland signed a mutual defence pact." in bullets
+    assert (
+        "versus: Assistance under the pact is not automatic but a political decision. [C4]"
+        in bullets
+    )
 
     (table,) = blocks_of(ast, "Table")
     head_rows = table["c"][3][1]

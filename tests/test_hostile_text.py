@@ -34,10 +34,10 @@ def test_markdown_escapes_everything(run, hostile_base):
     md = run("--facts-dir", hostile_base, "brief", "-f", "md", "-t", "trade").stdout
     line = next(line for line in md.splitlines() if "Costs rose" in line)
     assert line == (
-        r"- Costs rose \[\^1\] \<script\>alert(1)\</script\> \{\{ x \}\} \{% if %\} \| \*bold\* "
+        r"- *2024* Costs rose \[\^1\] \<script\>alert(1)\</script\> \{\{ x \}\} \{% if %\} \| \*bold\* "
         r"\_it\_ \~s\~ \$x\$ \@key \#tag & \&amp;[^1]"
     )
-    assert r"- \- 1. \> \# The pact helps" in md
+    assert r"\- 1. \> \# The pact helps" in md
 
 
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")

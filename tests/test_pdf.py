@@ -371,7 +371,8 @@ def edge_pdf(make_pdf: Any) -> Iterator[tuple[Pdf, list[str]]]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(PackageFetcher, "fetch", spy)
-        yield make_pdf(FIXTURES / "edge"), requested
+        # Full notes: the first note of a work is its full reference, long URL included.
+        yield make_pdf(FIXTURES / "edge", "--notes", "full"), requested
 
 
 def test_markup_in_a_fact_is_printed_and_reads_nothing(edge_pdf: tuple[Pdf, list[str]]) -> None:

@@ -103,7 +103,7 @@ def test_serve_shows_the_brief_and_reloads_it_after_an_edit(pact_copy):
         status, headers, page = served.get("/")
         assert status == 200
         assert headers["content-type"] == "text/html; charset=utf-8"
-        assert "<h1>The Northland–Eastland pact</h1>" in page
+        assert "<h1>Trade and sanctions</h1>" in page
         assert "Trade between the two countries reached 1.5 billion dollars." in page
         assert '<script src="/__preview.js" data-version="1" data-nav="1" defer></script>' in page
         status, headers, script = served.get("/__preview.js")

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from briefgen.paths import package_data
+from briefgen.store import load
 
 SHIPPED = package_data("facts")
 THEMES = ("military", "economy", "china", "japan", "ihl")
@@ -32,8 +33,16 @@ def test_every_quote_is_in_its_article(run, seeds):
     assert result.exit_code == 0, result.stdout
     assert result.stdout == ""
     # No fact states plainly what the sentence it quotes only reports or supposes.
-    assert result.stderr.endswith(" in 5 texts checked: no failures, no hedge warnings\n")
-    assert "warning:" not in result.stderr
+    assert " in 5 texts checked: no failures, no hedge warnings" in result.stderr
+    # Likelihood terms a grade contradicts are checked below, on their own.
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert [w for w in warnings if "bears (a likelihood under" not in w] == []
+
+
+def test_no_fact_claims_a_likelihood_its_grade_contradicts(run, seeds):
+    result = run("--facts-dir", SHIPPED, "verify", "--texts", seeds)
+    assert "bears (a likelihood under" not in result.stderr
+    assert "likelihood warning" not in result.stderr
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -152,3 +161,71 @@ def _markdown_escaped(text: str) -> str:
     from briefgen.renderers.markdown import escape
 
     return escape(text)
+
+
+# Claims faithfully reported from an article that the public record contradicts.
+CONTRADICTED_BY_THE_RECORD = {
+    "treaty-ratified-2024-12-04": ("military", "instruments of ratification"),
+    "expendable-soldiers-war-crimes": ("ihl", "Neither makes sending one's own troops"),
+    "russia-peninsula-nuclear-intent-doubt": ("ihl", "very probably a slip"),
+    "dprk-icbm-7000-km": ("military", "apogee"),
+}
+
+
+@pytest.mark.parametrize("fact_id", sorted(CONTRADICTED_BY_THE_RECORD))
+def test_claims_the_record_contradicts_carry_a_comment_in_their_note(run, fact_id):
+    facts = json.loads(run("--facts-dir", SHIPPED, "facts", "-f", "json").stdout)["facts"]
+    fact = next(f for f in facts if f["id"] == fact_id)
+    assert fact["credibility"] == 4
+    assert set(fact["comment"]) == {"en", "fr"}
+    theme, words = CONTRADICTED_BY_THE_RECORD[fact_id]
+    for lang, label in (("en", "*Analyst's comment:*"), ("fr", "*Commentaire de l'analyste :*")):
+        md = run("--facts-dir", SHIPPED, "brief", "-t", theme, "--lang", lang, "--pages", "0",
+                 "-f", "md").stdout  # fmt: skip
+        notes = [line for line in md.splitlines() if line.startswith("[^")]
+        comment = fact["comment"][lang]
+        # French typesetting puts no-break spaces before colons: compare without spaces.
+        wanted = _bare(f"{label} {_markdown_escaped(comment)}")
+        assert any(wanted in _bare(note) for note in notes), lang
+    assert words in fact["comment"]["en"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_value_is_shown_without_the_other_estimates_of_its_measure(run, lang):
+    """Every selection, the whole base included: a value of a measure with other estimates
+    in the selection is shown with them, in its table or as a range beside it."""
+    base = load(SHIPPED)
+    measure = {f.id: f.quantity.measure for f in base.facts if f.quantity}
+    checked = 0
+    for theme, pages in itertools.product((*THEMES, ()), ("1", "2")):
+        options = [*(("-t", theme) if theme else ()), "--lang", lang, "-f", "json"]
+        brief = json.loads(run("--facts-dir", SHIPPED, "brief", *options, "--pages", pages).stdout)
+        everything = json.loads(
+            run("--facts-dir", SHIPPED, "brief", *options, "--pages", "0").stdout
+        )
+        estimates: dict[str, int] = {}
+        for fact in _shown(everything):
+            if fact in measure:
+                estimates[measure[fact]] = estimates.get(measure[fact], 0) + 1
+        tables = {measure[group["rows"][0]["fact"]]: group for group in brief["estimates"]}
+        stated = [*brief["key_points"], *(i for s in brief["sections"] for i in s["items"])]
+        stated += [
+            side for pair in brief["contradictions"] for side in (pair["left"], pair["right"])
+        ]
+        for item in stated:
+            m = measure.get(item["fact"])
+            if m is None or estimates.get(m, 0) < 2:
+                continue
+            checked += 1
+            table = tables.get(m)
+            if table is None:
+                assert item["spread"], (theme, item)
+                assert re.match(rf"{estimates[m]}\b", item["spread"]), (theme, item)
+            else:
+                assert len(table["rows"]) == estimates[m] or table["spread"], (theme, m)
+        for m, table in tables.items():
+            checked += 1
+            assert len(table["rows"]) == estimates[m] or (
+                table["spread"] and re.search(rf"\b{estimates[m]}\b", table["spread"])
+            ), (theme, m)
+    assert checked >= 5  # the test reads the values it means to

@@ -18,6 +18,9 @@ NBSP = "\u00a0"
 
 # How a note separates its sources, and a chain its works ("X, cited in Y").
 SEPARATOR = {"en": "; ", "fr": f"{NBSP}; "}
+JUDGMENT_WORKS = re.compile(
+    r" (?:and on facts from|et sur des faits tirés de|on facts from|sur des faits tirés de) "
+)
 CITED_IN = re.compile(r",?(?P<inner>\u202f?[\u2019\u201d]*) (?:cited in|cité dans) ")
 # A locator ending the last work of a chain: "para. 7, n. 7", "§§ 1 et 15", "12n3".
 LOCATOR = re.compile(
@@ -29,11 +32,22 @@ def short_forms(brief: dict) -> dict[str, set[str]]:
     """Every short form the notes of ``brief`` print, and the works it names.
 
     A work is named in short form wherever it is not named for the first time, and, in
-    compact notes, wherever it is the original source of a chain ("X, cited in Y").
+    compact notes, everywhere.
     """
     named: dict[str, set[str]] = defaultdict(set)
     seen: set[str] = set()
     for note in brief["notes"]:
+        if note["judgment"]:
+            # A judgment's note names the works of the facts of its basis the page leaves
+            # out, each once and in short form, after the notes it calls.
+            works = list(dict.fromkeys(r["source"] for r in note["references"]))
+            lead = JUDGMENT_WORKS.split(note["text"].removesuffix("."), maxsplit=1)
+            written = lead[1].split(SEPARATOR[brief["lang"]]) if len(lead) > 1 else []
+            assert len(written) == len(works), note["text"]
+            for text, source in zip(written, works, strict=True):
+                named[_as_read(text)].add(source)
+                seen.add(source)
+            continue
         # One citation per work, chain and grade: places in one work are given together.
         cited = list(
             dict.fromkeys((r["source"], tuple(r["via"]), r["grade"]) for r in note["references"])
@@ -47,9 +61,8 @@ def short_forms(brief: dict) -> dict[str, set[str]]:
             works = CITED_IN.sub(lambda m: f"{m['inner']}\n", citation).split("\n")
             ids = [*reversed(via), read]
             assert len(works) == len(ids), (citation, ids)
-            for position, (written, source) in enumerate(zip(works, ids, strict=True)):
-                original = position < len(ids) - 1
-                if source in seen or (original and brief["compact"]):
+            for written, source in zip(works, ids, strict=True):
+                if source in seen or brief["compact"]:
                     named[_as_read(LOCATOR.sub("", written))].add(source)
                 seen.add(source)
     return named
@@ -90,9 +103,14 @@ def test_no_short_note_names_two_works_alike(run, style: str, lang: str) -> None
 def test_the_works_the_base_once_named_alike_are_told_apart(run) -> None:
     brief = _brief(run, "--pages", "0", "--notes", "compact", "--style", "chicago")
     named = short_forms({**brief, "compact": True})
-    wall_street = [text for text in named if text.startswith("wall street journal")]
-    assert len(wall_street) == 3, wall_street  # three articles, three short forms
-    assert all("https://www.wsj.com/" in text for text in wall_street)
+    # Three untitled Wall Street Journal pages, now with titles supplied from their URLs:
+    # three short forms, none of which needs the URL.
+    wall_street = [
+        next(text for text, works in named.items() if source in works)
+        for source in ("wsj-prisoners", "wsj-growing-role", "wsj-spy-satellite")
+    ]
+    assert len(set(wall_street)) == 3, wall_street
+    assert not any("https://" in text for text in named), [t for t in named if "https://" in t]
     governments = {text for text in named if text.startswith("government of south korea")}
     assert governments == {"government of south korea, 2024", "government of south korea, n.d."}
 

@@ -478,7 +478,8 @@ UNLISTED = ("interview", "personal_communication")
 def _undittoed(entry: str, item: Source) -> str:
     """A bibliography entry with its authors, which citeproc replaces by "———" when they are
     those of the entry before (CMOS 14.67): persons, else the site or publisher."""
-    names = " ".join(f"{n.literal or n.family}, {n.given or ''}" for n in item.author)
+    # A literal name stands alone ("Kim Jong Un"); a person's is "Family, Given".
+    names = " ".join(n.literal or f"{n.family}, {n.given or ''}" for n in item.author)
     names = names or " ".join(p for p in (item.container_title, item.publisher) if p)
     return entry.replace("———", names, 1) if entry.startswith("———") else entry
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen.commands.options import DATE, Settings, complete_ids, echo, pass_settings
-from briefgen.errors import BriefgenError, ExitCode, UsageError
+from briefgen.errors import BriefgenError, ExitCode, UsageError, printable
 from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
@@ -63,6 +63,11 @@ NUMBER = NumberType()
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     metavar="FILE",
     help="Read the fact from a YAML or JSON document ('-': standard input); options override it.",
+)
+@click.option(
+    "--judgment",
+    is_flag=True,
+    help="Add a key judgment, read with --from, to judgments.yaml instead of a fact.",
 )
 @click.option(
     "--edit",
@@ -152,6 +157,7 @@ NUMBER = NumberType()
 def add(
     settings: Settings,
     document: Path | None,
+    judgment: bool,
     edit: bool,
     interactive: bool,
     items_file: Path | None,
@@ -173,22 +179,31 @@ def add(
       briefgen add                                   on a terminal: asks for each field
       briefgen add --edit -t security                write it in $EDITOR
       briefgen add --from fact.yaml                  a YAML or JSON document
+      briefgen add --judgment --from judgment.yaml   a key judgment, to judgments.yaml
       briefgen add --kind event -t security --source moreau-2025 \\
           --quote 'Le pacte signé le 12 juin 2024' --credibility 2 \\
           --text en='The pact was signed on 12 June 2024.' \\
           --text fr='Le pacte a été signé le 12 juin 2024.'
 
     Exit codes: 2 a missing or bad option, 3 the base would be invalid or the
-    quote is not in the source, 1 the file cannot be written.
+    quote is not in the source, 1 the file cannot be written, or another command
+    kept the base locked (see docs/safety.md).
     """
     from briefgen.authoring import check_items_file, default_items_file
     from briefgen.brief import today
     from briefgen.errors import InvalidFactBase
+    from briefgen.store import texts_directory
 
+    if judgment:
+        given = [name for name, value in options.items() if value not in (None, ())]
+        if edit or interactive or items_file or texts_dir or given:
+            raise UsageError("--judgment reads the judgment from --from FILE alone")
+        _add_judgment(settings, document, dry_run)
+        return
     root = _base_root(settings)
     base = settings.load()
-    if texts_dir is None and (root / "texts").is_dir():
-        texts_dir = root / "texts"
+    if texts_dir is None:
+        texts_dir = texts_directory(root)
     draft = _read_document(document) if document is not None else {}
     draft = _merged(draft, _from_options(base, options))
     asking = interactive or (
@@ -202,7 +217,8 @@ def add(
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or use --interactive, --edit or --from)")
     draft["added"] = today().isoformat()
-    if not draft.get("id"):
+    made_id = not draft.get("id")
+    if made_id:
         draft["id"] = _suggested_id(base, draft)
     themes = draft.get("themes") or []
     first_theme = themes[0] if isinstance(themes, list) and themes else "facts"
@@ -219,8 +235,7 @@ def add(
                 addition = _prepare(root, draft, path)
                 break
             except InvalidFactBase as exc:
-                for problem in exc.problems:
-                    click.echo(str(problem), err=True)
+                _print_problems(exc.problems)
                 # On a terminal, a grade the rules refuse is asked again.
                 if asking and all(_on_grade(p, draft) for p in exc.problems):
                     draft["credibility"] = Questions(base, texts_dir).prompt(
@@ -228,19 +243,11 @@ def add(
                         type=click.IntRange(1, 6),
                     )
                     continue
-                count = len(exc.problems)
-                raise InvalidAddition(
-                    f"the fact would make the base invalid ({count} "
-                    f"problem{'s' if count != 1 else ''}); nothing written"
-                ) from None
+                raise _invalid(exc) from None
         warnings += _verified(addition, texts_dir)
     except InvalidAddition as exc:
         if asking or edit:
-            # What was typed is not lost: it can be corrected and added again.
-            kept = _keep(draft)
-            raise InvalidAddition(
-                f"{exc}; the fact is kept in {kept}: 'briefgen add --edit --from {kept}' to correct it"
-            ) from None
+            raise _kept(exc, draft) from None
         raise
     for line in warnings:
         settings.info(f"warning: {line}")
@@ -253,30 +260,128 @@ def add(
         echo(addition.block)
         settings.info(f"would add {addition.fact.id} to {_shown(addition.path)}:{addition.line}")
         return
-    from briefgen.errors import OutputError
+    try:
+        written = _write(root, addition, draft, path, auto_id=made_id)
+    except InvalidAddition as exc:
+        if asking or edit:
+            raise _kept(exc, draft) from None
+        raise
+    echo(written.fact.id + "\n")
+    settings.info(f"added {written.fact.id} to {_shown(written.path)}:{written.line}")
+
+
+def _write(
+    root: Path, addition: Addition, draft: dict[str, Any], path: Path, auto_id: bool
+) -> Addition:
+    """Append ``addition`` to its file, holding the base's lock (:mod:`briefgen.locking`).
+
+    Under the lock the base is read again: if another command changed it since
+    ``addition`` was made, the fact is made again on the base as it is now (with
+    a new id, if its id was made from its text and is now taken), and refused if
+    it would make that base invalid. The addition written is returned.
+    """
+    from briefgen.authoring import digest, read_base
+    from briefgen.errors import InvalidFactBase, OutputError
+    from briefgen.locking import base_lock
     from briefgen.output import write_atomic
+    from briefgen.store import load
 
     try:
         addition.path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot write {_shown(addition.path)}: {exc.strerror}") from None
-    write_atomic(addition.path, addition.text)
-    echo(addition.fact.id + "\n")
-    settings.info(f"added {addition.fact.id} to {_shown(addition.path)}:{addition.line}")
+    with base_lock(root):
+        if digest(read_base(root)) != addition.read:
+            if auto_id:
+                try:
+                    draft["id"] = _suggested_id(load(root), {**draft, "id": None})
+                except InvalidFactBase as exc:
+                    _print_problems(exc.problems)
+                    raise _invalid(exc, "as it is now") from None
+            try:
+                addition = _prepare(root, draft, path)
+            except InvalidFactBase as exc:
+                _print_problems(exc.problems)
+                raise _invalid(exc, "as another command has just changed it") from None
+        write_atomic(addition.path, addition.text, within=root.resolve())
+    return addition
+
+
+def _print_problems(problems: Sequence[Any]) -> None:
+    for problem in problems:
+        click.echo(printable(str(problem)), err=True)
+
+
+def _invalid(exc: Any, which: str = "") -> InvalidAddition:
+    count = len(exc.problems)
+    base = f"the base {which}" if which else "the base"
+    return InvalidAddition(
+        f"the fact would make {base} invalid ({count} "
+        f"problem{'s' if count != 1 else ''}); nothing written"
+    )
+
+
+def _add_judgment(settings: Settings, document: Path | None, dry_run: bool) -> None:
+    """``add --judgment --from FILE``: append the judgment, checked as the base would be."""
+    from briefgen.brief import today
+    from briefgen.errors import InvalidFactBase
+    from briefgen.judging import prepare_judgment
+
+    if document is None:
+        raise UsageError("--judgment needs --from FILE: a YAML or JSON document of one judgment")
+    from briefgen.locking import base_lock
+    from briefgen.output import write_atomic
+
+    root = _base_root(settings)
+    draft = _read_document(document)
+    # One writer at a time: the base is read, checked and written holding its lock.
+    with contextlib.nullcontext() if dry_run else base_lock(root):
+        base = settings.load()
+        try:
+            addition = prepare_judgment(root, base, draft, today())
+        except InvalidFactBase as exc:
+            _print_problems(exc.problems)
+            count = len(exc.problems)
+            raise InvalidAddition(
+                f"the judgment would make the base invalid ({count} "
+                f"problem{'s' if count != 1 else ''}); nothing written"
+            ) from None
+        if not dry_run:
+            write_atomic(addition.path, addition.text, within=root.resolve())
+    where = f"{_shown(addition.path)}:{addition.line}"
+    if dry_run:
+        echo(addition.block)
+        settings.info(f"would add {addition.judgment.id} to {where}")
+        return
+    echo(addition.judgment.id + "\n")
+    settings.info(f"added {addition.judgment.id} to {where}")
 
 
 def _on_grade(problem: Any, draft: dict[str, Any]) -> bool:
     return bool(problem.item_id == draft.get("id") and problem.message.startswith("credibility"))
 
 
+def _kept(exc: InvalidAddition, draft: dict[str, Any]) -> InvalidAddition:
+    """``exc``, once what was typed is kept: it can be corrected and added again."""
+    kept = _keep(draft)
+    return InvalidAddition(
+        f"{exc}; the fact is kept in {kept}: 'briefgen add --edit --from {kept}' to correct it"
+    )
+
+
 def _keep(draft: dict[str, Any]) -> Path:
-    """The draft, written to a file of its own in the temporary directory."""
+    """The draft, written to a file of its own in the temporary directory.
+
+    Its name is made from the id's letters, digits, dots and hyphens only: an id
+    is what the user typed, and may hold a ``/``, a NUL or anything else.
+    """
     import os
     import tempfile
 
     from briefgen.authoring import item_block
 
-    fd, name = tempfile.mkstemp(prefix=f"briefgen-{draft.get('id', 'fact')}-", suffix=".yaml")
+    safe = re.sub(r"[^A-Za-z0-9.-]+", "-", str(draft.get("id") or ""))[:40].strip(".-")
+    fd, name = tempfile.mkstemp(prefix=f"briefgen-{safe or 'fact'}-", suffix=".yaml")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(item_block(draft))
     return Path(name)
@@ -303,13 +408,13 @@ def _base_root(settings: Settings) -> Path:
 
 def _read_document(document: Path) -> dict[str, Any]:
     from briefgen import safe_yaml
+    from briefgen.reading import MAX_FILE_SIZE, Unreadable, read_input
 
     name = "standard input" if str(document) == "-" else str(document)
     try:
-        raw = sys.stdin.buffer.read() if str(document) == "-" else document.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except OSError as exc:
-        raise UsageError(f"--from {name}: cannot read: {exc.strerror}") from None
+        text = read_input(document, MAX_FILE_SIZE).decode("utf-8-sig")
+    except Unreadable as exc:
+        raise UsageError(f"--from {name}: {exc}") from None
     except UnicodeDecodeError:
         raise UsageError(f"--from {name}: not valid UTF-8 text") from None
     try:
@@ -543,8 +648,7 @@ def _verified(addition: Addition, texts_dir: Path | None) -> list[str]:
     report = verify_quotes(addition.base, texts_dir)
     failures = problems_of(addition.fact.id, report.failures)
     if failures:
-        for line in failures[1:]:
-            click.echo(line, err=True)
+        _print_problems(failures[1:])
         raise InvalidAddition(failures[0])
     return problems_of(addition.fact.id, report.hedges)
 
@@ -812,7 +916,7 @@ class Questions:
             if (value := _number(answer)) is not None:
                 quantity["value"] = value
                 break
-            click.echo(f"Not a number or a range: {answer}", err=True)
+            click.echo(printable(f"Not a number or a range: {answer}"), err=True)
         quantity["unit"] = self.prompt(
             "Unit", default=given.get("unit") or _measure_unit(self.base, measure)
         )

@@ -128,7 +128,13 @@ def brief(settings: Settings, **params: Any) -> None:
         product = produce(request.recipe, fmt, request.options)
     for line in product.warnings:
         settings.info(line)
-    write(product.data, None if to_stdout else output)
+    # A link at the output is written through only if the user named it themselves.
+    source = click.get_current_context().get_parameter_source("output")
+    named = source in (
+        click.core.ParameterSource.COMMANDLINE,
+        click.core.ParameterSource.ENVIRONMENT,
+    )
+    write(product.data, None if to_stdout else output, named=named)
 
 
 @dataclass(frozen=True)
@@ -143,9 +149,13 @@ class BriefRequest:
 
     @property
     def empty(self) -> bool:
-        """Nothing to say: no fact selected, nothing removed."""
+        """Nothing to say: no fact selected, nothing removed, no judgment to state."""
         changes = self.recipe.changes
-        return not self.recipe.candidates() and not (changes and changes.removed)
+        return (
+            not self.recipe.candidates()
+            and not (changes and changes.removed)
+            and not self.recipe.judgments()
+        )
 
     @property
     def typesets(self) -> bool:

@@ -144,7 +144,8 @@ def _plan(
         if exc.exit_code == ExitCode.INVALID:
             raise
         raise UsageError(f"{spec.origin}: brief {spec.name!r}: {exc}") from None
-    job = Job(spec.name, dataclasses.replace(request, recipe=recipe), output, spec.origin)
+    within = None if spec.trusted else spec.root
+    job = Job(spec.name, dataclasses.replace(request, recipe=recipe), output, spec.origin, within)
     return job, request.empty and not request.allow_empty
 
 
@@ -250,7 +251,7 @@ def _write(job: Job, result: Made) -> Made:
         return result
     assert result.data is not None
     try:
-        write_file(job.output, result.data)
+        write_file(job.output, result.data, job.within)
     except BriefgenError as exc:
         return dataclasses.replace(result, error=str(exc), exit_code=exc.exit_code)
     return dataclasses.replace(result, data=None)  # written: no need to keep it

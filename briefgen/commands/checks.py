@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from briefgen.commands.options import Settings, echo, pass_settings
 from briefgen.errors import ExitCode, UsageError, printable
+
+if TYPE_CHECKING:
+    from briefgen.model import FactBase
 
 
 @click.command()
@@ -43,26 +47,46 @@ def verify(settings: Settings, texts: Path | None) -> None:
     numbers against its quote (exit 3 on any failure).
 
     Also warns, without failing, when a quoted sentence hedges (a conditional,
-    "according to", "reportedly"...) and a text of the fact carries no hedge.
+    "according to", "reportedly"...) and a text of the fact carries no hedge, and when
+    a fact's text uses a likelihood term its credibility contradicts ("almost
+    certainly" in a fact graded 4, doubtful).
     """
+    from briefgen.store import texts_directory
     from briefgen.verify import verify_quotes
 
     base = settings.load()
     if texts is None:
-        texts = Path(base.path) / "texts"
-        if not texts.is_dir():
-            raise UsageError(f"give --texts DIR: the base has no texts/ directory ({texts})")
+        texts = texts_directory(Path(base.path))
+        if texts is None:
+            where = Path(base.path) / "texts"
+            raise UsageError(f"give --texts DIR: the base has no texts/ directory ({where})")
     report = verify_quotes(base, texts)
     echo("".join(f"{printable(str(failure))}\n" for failure in report.failures))
     for source_id in report.missing_texts:
         settings.info(f"warning: {source_id}: text file not found in {texts}")
     for warning in report.hedges:
         settings.info(f"warning: {warning}")
+    overclaims = _overclaimed(settings, base)
     failures, hedges = len(report.failures), len(report.hedges)
     settings.info(
         f"{report.quotes} quotes in {report.texts} texts checked: "
         f"{failures or 'no'} failure{'s' if failures != 1 else ''}, "
         f"{hedges or 'no'} hedge warning{'s' if hedges != 1 else ''}"
+        + (
+            f", {overclaims} likelihood warning{'s' if overclaims != 1 else ''}"
+            if overclaims
+            else ""
+        )
     )
     if report.failures:
         sys.exit(ExitCode.INVALID)
+
+
+def _overclaimed(settings: Settings, base: FactBase) -> int:
+    """Warn of each fact whose text claims a likelihood its grade does not bear; how many."""
+    from briefgen.verify import overclaimed_terms
+
+    warnings = overclaimed_terms(base)
+    for warning in warnings:
+        settings.info(f"warning: {printable(warning)}")
+    return len(warnings)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import sys
+import contextlib
+import os
 from pathlib import Path
 
 import click
@@ -46,19 +47,20 @@ def import_sources(settings: Settings, file: Path, fmt: str | None, dry_run: boo
     from briefgen import imports
     from briefgen.authoring import prepare_sources
     from briefgen.commands.add import _base_root
-    from briefgen.errors import InvalidFactBase
+    from briefgen.errors import InvalidFactBase, printable
+    from briefgen.locking import base_lock
+    from briefgen.output import write_atomic
     from briefgen.paths import display_path
+    from briefgen.reading import MAX_IMPORT_SIZE, Unreadable, read_input
 
     root = _base_root(settings)
-    base = settings.load()
     name = "-" if str(file) == "-" else display_path(file)
     try:
-        raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
+        text = read_input(file, MAX_IMPORT_SIZE).decode("utf-8-sig")
+    except Unreadable as exc:
+        if str(file) != "-" and not os.path.lexists(file):
+            raise UsageError(f"{name}: no such file") from None
+        raise UsageError(f"{name}: {exc}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{name}: not valid UTF-8 text") from None
     if fmt is None:
@@ -71,22 +73,24 @@ def import_sources(settings: Settings, file: Path, fmt: str | None, dry_run: boo
     )
     if not reading.entries and not reading.problems:
         raise UsageError(f"{name}: no entries found (is it {fmt}?)")
-    try:
-        result = prepare_sources(root, base, reading, name)
-    except InvalidFactBase as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        count = len(exc.problems)
-        raise InvalidImport(
-            f"{count} problem{'s' if count != 1 else ''} in {name}; nothing imported"
-        ) from None
+    # One writer at a time: the base is read, checked and written holding its lock.
+    with contextlib.nullcontext() if dry_run else base_lock(root):
+        base = settings.load()
+        try:
+            result = prepare_sources(root, base, reading, name)
+        except InvalidFactBase as exc:
+            for problem in exc.problems:
+                click.echo(printable(str(problem)), err=True)
+            count = len(exc.problems)
+            raise InvalidImport(
+                f"{count} problem{'s' if count != 1 else ''} in {name}; nothing imported"
+            ) from None
+        if not dry_run:
+            write_atomic(result.path, result.text, within=root.resolve())
     shown = display_path(result.path)
     if dry_run:
         echo(result.blocks)
     else:
-        from briefgen.output import write_atomic
-
-        write_atomic(result.path, result.text)
         echo("".join(f"{source.id}\n" for source in result.sources))
     count = len(result.sources)
     verb = "would add" if dry_run else "added"

@@ -412,14 +412,15 @@ def echo(text: str) -> None:
     write_stdout(text)
 
 
-def write(data: str | bytes, output: Path | None) -> None:
-    """``data`` to ``output`` atomically, or to standard output when ``output`` is None."""
+def write(data: str | bytes, output: Path | None, *, named: bool = False) -> None:
+    """``data`` to ``output`` atomically, or to standard output when ``output`` is None;
+    ``named``: the user gave that path on the command line (see :func:`write_atomic`)."""
     from briefgen.output import write_atomic, write_stdout
 
     if output is None:
         write_stdout(data)
     else:
-        write_atomic(output, data)
+        write_atomic(output, data, named=named)
 
 
 def spinner(settings: Settings, message: str) -> Any:

@@ -13,8 +13,9 @@ from briefgen.schema import SCHEMAS
 # The option of earlier releases, which named no file: kept, with a warning, for one release.
 @click.option("--output", "old_name", type=click.Choice(SCHEMAS), hidden=True)
 def schema(name: str | None, old_name: str | None) -> None:
-    """Print the JSON Schema NAME: of a fact file (facts, themes, sources: for editors)
-    or of a JSON output (brief, facts-json: for scripts). Default: facts."""
+    """Print the JSON Schema NAME: of a file of the base (facts, themes, sources,
+    measures, judgments, base: for editors) or of a JSON output (brief, facts-json: for
+    scripts). Default: facts."""
     from briefgen.jsontext import dumps
     from briefgen.schema import json_schema
 

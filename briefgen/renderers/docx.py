@@ -35,7 +35,7 @@ import io
 import zipfile
 from typing import TYPE_CHECKING, Any
 
-from briefgen.brief import Brief, Item, Note
+from briefgen.brief import Brief, Item, JudgmentItem, Note
 from briefgen.labels import label
 from briefgen.renderers.html import document_keywords, document_subject
 
@@ -87,6 +87,8 @@ class _DocxWriter:
         self._title()
         if brief.is_empty:
             self.document.add_paragraph(brief.empty_text)
+        if brief.judgments:
+            self._judgments()
         if brief.key_points:
             self._heading(label(self.lang, "key_points"))
             for item in brief.key_points:
@@ -112,7 +114,7 @@ class _DocxWriter:
         if brief.notes:
             self._heading(label(self.lang, "sources"))
             self.document.add_paragraph(brief.summary_text(), style="Small")
-            legend = brief.grade_legend()
+            legend = brief.legend()
             if legend:
                 self.document.add_paragraph(legend, style="Small")
         if brief.bibliography_entries:
@@ -208,9 +210,44 @@ class _DocxWriter:
     def _bullet(self, item: Item) -> None:
         self._statement(self.document.add_paragraph(style="List Bullet"), item)
 
+    def _judgments(self) -> None:
+        """The bottom line (a paragraph with a run-in label), the key judgments and the
+        legend of their likelihood terms."""
+        brief, lang = self.brief, self.lang
+        bottom = brief.bottom_line
+        assert bottom is not None
+        paragraph = self.document.add_paragraph()
+        paragraph.add_run(label(lang, "bottom_line").upper() + " ").bold = True
+        self._judgment(paragraph, bottom, bold=True)
+        if brief.key_judgments:
+            self._heading(label(lang, "key_judgments"))
+            for item in brief.key_judgments:
+                self._judgment(self.document.add_paragraph(style="List Bullet"), item)
+
+    def _judgment(self, paragraph: Paragraph, item: JudgmentItem, *, bold: bool = False) -> None:
+        """A judgment: its likelihood term in bold, its confidence apart, its footnote."""
+        before, term, after = item.parts()
+        for text, strong in ((before, bold), (term, True), (after, bold)):
+            if text:
+                paragraph.add_run(text).bold = strong or None
+        paragraph.add_run(" " + item.confidence_sentence()).italic = True
+        self._call(paragraph, self._note(item.note))
+        if item.status:
+            paragraph.add_run(f" ({label(self.lang, 'status_' + item.status)})").italic = True
+        change = item.change()
+        if change:
+            paragraph.add_run(" " + change).italic = True
+
     def _statement(self, paragraph: Paragraph, item: Item, text: str | None = None) -> None:
-        """``text`` (the item's own by default), its footnote, and its status in a digest."""
+        """``text`` (the item's own by default), its footnote, and its status in a digest.
+        A statement starts with its date; the spread of its estimate and its grade follow it."""
+        if item.date and text is None:
+            paragraph.add_run(item.date + " ").italic = True
         paragraph.add_run(item.text if text is None else text)
+        if item.spread and text is None:
+            paragraph.add_run(f" [{item.spread}]").italic = True
+        if item.grade:
+            paragraph.add_run(f" [{item.grade}]").italic = True
         if item.repeated and item.note is not None:
             _note_reference(paragraph, item.note)
         else:
@@ -239,7 +276,8 @@ class _DocxWriter:
         room = width - MARGINS_MM[1] - MARGINS_MM[3]
         widths = [Mm(room * share) for share in (0.18, 0.2, 0.62)]
         for group in self.brief.estimates:
-            self._heading(f"{group.title} ({group.unit})", level=2)
+            spread = f" [{group.spread}]" if group.spread else ""
+            self._heading(f"{group.title} ({group.unit}){spread}", level=2)
             table = self.document.add_table(rows=1, cols=3, style="Table Grid")
             table.autofit = False
             heads = (label(lang, "value"), label(lang, "as_of"), label(lang, "source"))

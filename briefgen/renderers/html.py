@@ -22,6 +22,7 @@ from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
+    TemplateNotFound,
     TemplateSyntaxError,
 )
 from jinja2.loaders import split_template_path
@@ -73,12 +74,36 @@ class _TemplateDirectory(FileSystemLoader):
         self.root = directory.resolve()
 
     def get_source(self, environment: Any, template: str) -> Any:
-        # Checked before the file is opened: a link to /dev/zero must not be read at all.
-        path = self.root.joinpath(*split_template_path(template))
-        if path.exists() and not path.resolve().is_relative_to(self.root):
+        import os
+
+        from briefgen.reading import MAX_FILE_SIZE, Outside, Unreadable, read_inside
+
+        # Checked before the file is opened: a link to /dev/zero must not be read at all,
+        # nor a named pipe waited on, nor a file of gigabytes read whole.
+        pieces = split_template_path(template)
+        path = self.root.joinpath(*pieces)
+        try:
+            raw = read_inside(self.root, os.path.join(*pieces), MAX_FILE_SIZE)
+        except Outside:
             # Not TemplateNotFound, which would quietly fall back to the built-in template.
-            raise TemplateError(f"{template} links outside the template directory")
-        return super().get_source(environment, template)
+            raise TemplateError(f"{template} links outside the template directory") from None
+        except Unreadable as exc:
+            raise TemplateError(f"{template}: {exc}") from None
+        if raw is None:
+            raise TemplateNotFound(template)
+        try:
+            source = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TemplateError(f"{template}: not valid UTF-8 text") from None
+        mtime = os.path.getmtime(path)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(path) == mtime
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
@@ -165,6 +190,9 @@ def _context(brief: Brief, paged: bool, paper: str) -> dict[str, Any]:
         "notes": {note.number: note for note in brief.notes},
         "date": format_date(brief.date, lang),
         "themes": themes,
+        "cutoff": (
+            label(lang, "cutoff", date=format_date(brief.cutoff, lang)) if brief.cutoff else None
+        ),
         "subject": document_subject(brief),
         "keywords": document_keywords(brief),
         "generator": f"briefgen {__version__}",

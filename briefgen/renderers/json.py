@@ -1,4 +1,4 @@
-"""JSON: the brief as selected and numbered, for scripts (``"schema": 1``)."""
+"""JSON: the brief as selected and numbered, for scripts (``"schema": 3``)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any, Literal
 # TypedDict before Python 3.12.
 from typing_extensions import TypedDict
 
-from briefgen.brief import Brief, EstimateRow, Item, Note
+from briefgen.brief import Brief, EstimateRow, Item, JudgmentItem, Note
 from briefgen.cite import plain_text
 from briefgen.jsontext import BRIEF_SCHEMA, dumps, source_to_dict
+from briefgen.model import localized
 from briefgen.vocabulary import Kind
 
 if TYPE_CHECKING:
@@ -34,6 +35,11 @@ class ItemJSON(TypedDict):
     # A fact shown a second time (a key point in an estimates table) calls its first note.
     repeated: bool
     status: Literal["new", "changed", "removed"] | None
+    # The best grade of the fact, where the brief weighs it against another (a contradiction).
+    grade: str | None
+    # How many estimates of its measure the selection holds, and their range, where no
+    # table of the brief shows them all.
+    spread: str | None
 
 
 class EstimateRowJSON(ItemJSON):
@@ -50,6 +56,42 @@ class EstimatesJSON(TypedDict):
     title: str
     unit: str
     rows: list[EstimateRowJSON]
+    # Where the selection holds more estimates than the table shows: how many, their range.
+    spread: str | None
+
+
+class LikelihoodJSON(TypedDict):
+    """A term of the base's yardstick: its id, its name in the brief's language, its band."""
+
+    term: str
+    name: str
+    low: int
+    high: int
+
+
+class PreviousJudgmentJSON(TypedDict):
+    """What a changed judgment said before (``--changed-since``)."""
+
+    text: str
+    likelihood: str | None
+    confidence: Literal["high", "moderate", "low"]
+
+
+class JudgmentJSON(TypedDict):
+    """A key judgment of the base's analysts (the first is the bottom line)."""
+
+    id: str
+    themes: list[str]
+    date: str | None
+    text: str
+    likelihood: LikelihoodJSON | None
+    confidence: Literal["high", "moderate", "low"]
+    confidence_text: str
+    basis: list[str]
+    indicators: str | None
+    note: int
+    status: Literal["new", "changed", "removed"] | None
+    previous: PreviousJudgmentJSON | None
 
 
 class SectionJSON(TypedDict):
@@ -73,10 +115,12 @@ class ReferenceJSON(TypedDict):
 
 
 class NoteJSON(TypedDict):
-    """One note per statement: its sources, its text as printed, the analyst's comment."""
+    """One note per statement: its sources, its text as printed, the analyst's comment.
+    The note of a key judgment names the judgment (``fact`` is then its id)."""
 
     number: int
     fact: str
+    judgment: bool
     references: list[ReferenceJSON]
     text: str
     comment: str | None
@@ -87,19 +131,34 @@ class DescriptorCountJSON(TypedDict):
     count: int
 
 
+class ThinnestJSON(TypedDict):
+    """The judgment whose basis is thinnest: its note; of its independent original sources,
+    how many are graded A–C and 1–2 (``strong``) and how many in all; its best grade."""
+
+    note: int
+    strong: int
+    origins: int
+    grade: str
+
+
 class SummaryJSON(TypedDict):
-    """How many sources, of which kinds; how many of the facts are second-hand."""
+    """How many sources, of which kinds; how many of the facts are second-hand; the range
+    of the grades; the thinnest basis; and the source summary statement as printed."""
 
     total: int
     by_descriptor: list[DescriptorCountJSON]
     second_hand: int
     facts: int
+    reliability: list[str] | None
+    credibility: list[int] | None
+    thinnest: ThinnestJSON | None
+    statement: str
 
 
 class BriefJSON(TypedDict):
-    """The JSON brief, version 2 (``briefgen schema brief``)."""
+    """The JSON brief, version 3 (``briefgen schema brief``)."""
 
-    schema: Literal[2]
+    schema: Literal[3]
     title: str
     subtitle: str | None
     date: str
@@ -108,6 +167,10 @@ class BriefJSON(TypedDict):
     marking: str | None
     author: str | None
     themes: list[ThemeJSON]
+    # The latest date of the facts shown: the information cut-off of the brief.
+    cutoff: str | None
+    yardstick: str | None
+    judgments: list[JudgmentJSON]
     key_points: list[ItemJSON]
     sections: list[SectionJSON]
     estimates: list[EstimatesJSON]
@@ -135,6 +198,9 @@ def brief_to_dict(brief: Brief) -> BriefJSON:
             {"id": t.id, "title": title}
             for t, title in zip(brief.themes, brief.theme_titles(), strict=True)
         ],
+        "cutoff": str(brief.cutoff) if brief.cutoff else None,
+        "yardstick": brief.yardstick.id if brief.yardstick else None,
+        "judgments": [_judgment(j) for j in brief.judgments],
         "key_points": [_item(i) for i in brief.key_points],
         "sections": [
             {"theme": s.theme.id, "title": s.title, "items": [_item(i) for i in s.items]}
@@ -146,6 +212,7 @@ def brief_to_dict(brief: Brief) -> BriefJSON:
                 "title": e.title,
                 "unit": e.unit,
                 "rows": [_estimate_row(r) for r in e.rows],
+                "spread": e.spread,
             }
             for e in brief.estimates
         ],
@@ -163,6 +230,14 @@ def brief_to_dict(brief: Brief) -> BriefJSON:
             ],
             "second_hand": brief.summary.second_hand,
             "facts": brief.summary.facts,
+            "reliability": list(s.reliability) if (s := brief.summary).reliability else None,
+            "credibility": list(s.credibility) if s.credibility else None,
+            "thinnest": (
+                dict(zip(("note", "strong", "origins", "grade"), s.thinnest, strict=True))  # type: ignore[typeddict-item]
+                if s.thinnest
+                else None
+            ),
+            "statement": brief.summary_text(),
         },
         "bibliography": [plain_text(entry) for entry in brief.bibliography_entries],
     }
@@ -184,6 +259,39 @@ def _item(item: Item) -> ItemJSON:
         "note": item.note,
         "repeated": item.repeated,
         "status": item.status,
+        "grade": item.grade,
+        "spread": item.spread,
+    }
+
+
+def _judgment(item: JudgmentItem) -> JudgmentJSON:
+    judgment, lang, term = item.judgment, item.lang, item.likelihood
+    previous = item.previous
+    return {
+        "id": judgment.id,
+        "themes": list(judgment.themes),
+        "date": str(judgment.date) if judgment.date else None,
+        "text": item.text,
+        "likelihood": (
+            {"term": term.id, "name": term.name(lang), "low": term.low, "high": term.high}
+            if term
+            else None
+        ),
+        "confidence": judgment.confidence,
+        "confidence_text": item.confidence,
+        "basis": list(judgment.basis),
+        "indicators": localized(judgment.indicators, lang) if judgment.indicators else None,
+        "note": item.note,
+        "status": item.status,
+        "previous": (
+            {
+                "text": previous.text_in(lang),
+                "likelihood": previous.likelihood,
+                "confidence": previous.confidence,
+            }
+            if previous
+            else None
+        ),
     }
 
 
@@ -205,6 +313,7 @@ def _note(note: Note) -> NoteJSON:
     return {
         "number": note.number,
         "fact": note.fact_id,
+        "judgment": note.judgment,
         "references": [
             {"source": r.source_id, "via": list(r.via), "locator": r.locator, "grade": r.grade}
             for r in note.references

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from briefgen.brief import Brief, Item, Note
+from briefgen.brief import Brief, Item, JudgmentItem, Note
 from briefgen.cite import Citation
 from briefgen.labels import label
 from briefgen.model import FOLDABLE_SPACE, needs_folding
@@ -69,7 +69,41 @@ def _markers(item: Item) -> str:
 
 
 def _bullet(item: Item, lang: str) -> str:
-    return f"- {escape(item.text.strip())}{_markers(item)}{_status(item, lang)}"
+    return f"- {_statement(item)}{_markers(item)}{_status(item, lang)}"
+
+
+def _statement(item: Item) -> str:
+    """A fact's text, after its date, before the spread of its estimate and its grade."""
+    text = escape(item.text.strip())
+    if item.date:
+        text = f"*{escape(item.date)}* {text}"
+    if item.spread:
+        text += rf" \[{escape(item.spread)}\]"
+    if item.grade:
+        text += rf" \[{escape(item.grade)}\]"
+    return text
+
+
+def _judgment(item: JudgmentItem, lang: str) -> str:
+    """A judgment: its likelihood term in bold, its confidence a sentence apart, its note."""
+    before, term, after = item.parts()
+    text = escape(before) + (f"**{escape(term)}**" if term else "") + escape(after)
+    status = f" *({label(lang, 'status_' + item.status)})*" if item.status else ""
+    change = item.change()
+    was = f" *{escape(change)}*" if change else ""
+    return f"{text} *{escape(item.confidence_sentence())}*[^{item.note}]{status}{was}"
+
+
+def _judgments(brief: Brief) -> list[str]:
+    lang = brief.lang
+    bottom = brief.bottom_line
+    if bottom is None:
+        return []
+    lines = [f"**{label(lang, 'bottom_line')}:** {_judgment(bottom, lang)}", ""]
+    if brief.key_judgments:
+        lines += [f"## {label(lang, 'key_judgments')}", ""]
+        lines += [f"- {_judgment(item, lang)}" for item in brief.key_judgments] + [""]
+    return lines
 
 
 def _status(item: Item, lang: str) -> str:
@@ -88,6 +122,7 @@ def render_markdown(brief: Brief, options: RenderOptions | None = None) -> str:
     lines += [escape(" · ".join(brief.byline())), ""]
     if brief.is_empty:
         lines += [escape(brief.empty_text), ""]
+    lines += _judgments(brief)
     if brief.key_points:
         lines += [f"## {label(lang, 'key_points')}", ""]
         lines += [_bullet(item, lang) for item in brief.key_points] + [""]
@@ -97,7 +132,8 @@ def render_markdown(brief: Brief, options: RenderOptions | None = None) -> str:
     if brief.estimates:
         lines += [f"## {label(lang, 'estimates')}", ""]
         for group in brief.estimates:
-            lines += [f"### {escape(group.title)} ({escape(group.unit)})", ""]
+            spread = f" \\[{escape(group.spread)}\\]" if group.spread else ""
+            lines += [f"### {escape(group.title)} ({escape(group.unit)}){spread}", ""]
             lines += [
                 f"| {label(lang, 'value')} | {label(lang, 'as_of')} | {label(lang, 'source')} |",
                 "|---:|---|---|",
@@ -114,8 +150,8 @@ def render_markdown(brief: Brief, options: RenderOptions | None = None) -> str:
         lines += [f"## {label(lang, 'contradictions')}", ""]
         for pair in brief.contradictions:
             lines += [
-                f"- {escape(pair.left.text)}{_markers(pair.left)}{_status(pair.left, lang)}",
-                f"  - *{label(lang, 'versus')}:* {escape(pair.right.text)}{_markers(pair.right)}"
+                f"- {_statement(pair.left)}{_markers(pair.left)}{_status(pair.left, lang)}",
+                f"  - *{label(lang, 'versus')}:* {_statement(pair.right)}{_markers(pair.right)}"
                 f"{_status(pair.right, lang)}",
             ]
         lines.append("")
@@ -125,7 +161,7 @@ def render_markdown(brief: Brief, options: RenderOptions | None = None) -> str:
         lines.append("")
     if brief.notes:
         lines += [f"## {label(lang, 'sources')}", "", escape(brief.summary_text()), ""]
-        legend = brief.grade_legend()
+        legend = brief.legend()
         if legend:
             lines += [escape(legend), ""]
         for note in brief.notes:

@@ -18,7 +18,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from briefgen.brief import Brief, Estimates, Item
+from briefgen.brief import Brief, Estimates, Item, JudgmentItem
 from briefgen.charts import terminal_chart
 from briefgen.cite import Citation
 from briefgen.labels import label
@@ -64,6 +64,7 @@ def _document(brief: Brief, width: int) -> list[RenderableType]:
     parts = _header(brief)
     if brief.is_empty:
         parts.append(Text(brief.empty_text))
+    parts += _judgments(brief)
     if brief.key_points:
         parts += [_heading(label(lang, "key_points")), _bullets(brief.key_points, lang)]
     for section in brief.sections:
@@ -93,6 +94,41 @@ def _header(brief: Brief) -> list[RenderableType]:
     header.append("\n" + " · ".join(brief.byline()), style=MUTED)
     parts.append(Panel(header, box=box.ROUNDED, padding=(0, 1)))
     return parts
+
+
+def _judgments(brief: Brief) -> list[RenderableType]:
+    """The bottom line, the key judgments and what their likelihood terms mean."""
+    bottom = brief.bottom_line
+    if bottom is None:
+        return []
+    lang = brief.lang
+    lead = Text(label(lang, "bottom_line").upper() + " ", style=Style(bold=True, color="blue"))
+    lead.append_text(_judgment(bottom, lang))
+    parts: list[RenderableType] = [Padding(lead, (1, 0, 0, 0))]
+    if brief.key_judgments:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        for item in brief.key_judgments:
+            grid.add_row("•", _judgment(item, lang))
+        parts += [_heading(label(lang, "key_judgments")), grid]
+    return parts
+
+
+def _judgment(item: JudgmentItem, lang: str) -> Text:
+    """A judgment: its likelihood term in bold, its confidence apart, its note."""
+    before, term, after = item.parts()
+    text = Text(before)
+    text.append(term, style=Style(bold=True))
+    text.append(after)
+    text.append(" " + item.confidence_sentence(), style=MUTED)
+    text.append(superscript(item.notes), style=Style(bold=True))
+    if item.status:
+        text.append(f" ({label(lang, 'status_' + item.status)})", style=Style(italic=True))
+    change = item.change()
+    if change:
+        text.append(" " + change, style=MUTED)
+    return text
 
 
 def _contradictions(brief: Brief) -> RenderableType:
@@ -127,7 +163,7 @@ def _notes(brief: Brief) -> RenderableType:
 def _sources(brief: Brief) -> RenderableType:
     """The source summary and the legend of the grades."""
     footer = [Text(brief.summary_text(), style=MUTED)]
-    legend = brief.grade_legend()
+    legend = brief.legend()
     if legend:
         footer.append(Text(legend, style=MUTED))
     return Padding(Group(*footer), (1, 0, 0, 0))
@@ -145,8 +181,9 @@ def _estimates(group: Estimates, lang: str, width: int) -> RenderableType:
     """A table of competing estimates, each drawn on a shared scale in its last column."""
     cells = min(max(width // 5, 12), 40)
     chart = terminal_chart(group, cells, lang)
+    spread = f" [{group.spread}]" if group.spread else ""
     table = Table(
-        title=f"{group.title} ({group.unit})",
+        title=f"{group.title} ({group.unit}){spread}",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         title_style=Style(italic=True),
@@ -171,7 +208,14 @@ def _heading(title: str) -> RenderableType:
 
 
 def _with_markers(item: Item, lang: str, text_shown: str | None = None) -> Text:
-    text = Text(item.text if text_shown is None else text_shown)
+    text = Text()
+    if item.date and text_shown is None:
+        text.append(item.date + " ", style=MUTED)
+    text.append(item.text if text_shown is None else text_shown)
+    if item.spread and text_shown is None:
+        text.append(f" [{item.spread}]", style=MUTED)
+    if item.grade:
+        text.append(f" [{item.grade}]", style=MUTED)
     text.append(superscript(item.notes), style=Style(bold=True))
     if item.status:
         text.append(f" ({label(lang, 'status_' + item.status)})", style=Style(italic=True))
