@@ -80,7 +80,7 @@ class Paper:
     height: float
 
 
-# Page size less the margins of templates/print.css (15mm top, 16mm bottom, 18mm sides).
+# Page size less the margins of templates/print.css (13mm top, 14mm bottom, 15mm sides).
 PAPERS = {
     "a4": Paper(595.28 - 30 * MM, 841.89 - 27 * MM),
     "letter": Paper(612.0 - 30 * MM, 792.0 - 27 * MM),
