@@ -256,6 +256,10 @@ PAIR_INDENT = 1.5 + 7.0  # the rule joining the two sides of a contradiction, an
 PAIR_SPACE = 4.0  # margin below a pair
 ENTRY_GAP = 3.0
 ENTRY_INDENT = 1.5 * 9.0
+# Run-on notes are broken a little narrower than the page: now and then WeasyPrint breaks
+# a line of them a word early, at the edge of a note's inline box, which a line that the
+# estimate fills to the last point would otherwise not foresee.
+NOTES_ALLOWANCE = 2.0  # pt
 # A brief longer than a page loses a little at each page break (a bullet and
 # its note are kept together): the estimate counts this much per break.
 PAGE_BREAK_LOSS = 24.0
@@ -441,7 +445,7 @@ class PageModel:
             runs.append(Run(f"{note.number}.\u00a0", "sans-bold"))
             runs += _note_runs(note, brief.lang)
             runs.append(Run("\u2003"))  # the em space between two notes
-        return FOOTNOTE_AREA + height(runs, self.paper.width, NOTE)
+        return FOOTNOTE_AREA + height(runs, self.paper.width - NOTES_ALLOWANCE, NOTE)
 
 
 @lru_cache(maxsize=4096)
