@@ -281,7 +281,7 @@ class Preview:
         path = (texts_dir / name).resolve()
         if not path.is_file() or not path.is_relative_to(texts_dir.resolve()):
             return None
-        return path
+        return texts_dir / name
 
     def source_page(self, source_id: str) -> Page | None:
         """A source's local text, its paragraphs numbered as locators count them."""
@@ -294,7 +294,17 @@ class Preview:
         if path is None:
             return None
         base = build.base
-        text = SourceText(path.read_text(encoding="utf-8", errors="replace"))
+        from briefgen.reading import Unreadable, read_text_inside
+
+        # Read as verify reads it: never through a link out of the texts directory, and
+        # no more than a fact file may hold.
+        try:
+            content = read_text_inside(path.parent, path.name, called="the texts directory")
+        except Unreadable:
+            return None
+        if content is None:
+            return None
+        text = SourceText(content)
         refs = [(f, r) for f in base.facts for r in f.sources if r.ref == source_id]
         anchors = text.anchors((r.locator, r.quote) for _, r in refs)
         citing: dict[int, list[str]] = {}

@@ -583,3 +583,32 @@ def test_serve_says_when_a_directory_of_the_base_cannot_be_read(pact_copy):
         process.send_signal(signal.SIGINT)
         rest = process.communicate(timeout=10)[1]
     assert "Traceback" not in rest, rest
+
+
+def test_serve_reads_no_text_through_a_link_out_nor_a_huge_one(pact_copy, tmp_path):
+    # A text that links outside the texts directory, or is larger than a fact file may be,
+    # is not shown: the page is not found, and nothing of it is read.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET OF THE USER\n", encoding="utf-8")
+    (pact_copy / "texts" / "moreau.txt").unlink()
+    (pact_copy / "texts" / "moreau.txt").symlink_to(secret)
+    with (pact_copy / "texts" / "anon.txt").open("r+b") as handle:
+        handle.truncate(9 * 1024 * 1024)  # sparse: larger than 8 MiB
+    with serving(pact_copy) as served:
+        for source in ("moreau-2025", "anon-news"):
+            status, _, page = served.get(f"/sources/{source}")
+            assert status == 404, source
+            assert "SECRET" not in page
+
+
+def test_serve_refuses_a_texts_directory_linking_outside_the_base(pact_copy, tmp_path):
+    outside = tmp_path / "elsewhere"
+    shutil.move(pact_copy / "texts", outside)
+    (pact_copy / "texts").symlink_to(outside)
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "--facts-dir", str(pact_copy), "serve", "--port", "0"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "links outside" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -98,8 +98,10 @@ def serve(
         from briefgen.errors import UsageError
 
         raise UsageError(f"fact directory not found: {root}")
-    if texts_dir is None and (root / "texts").is_dir():
-        texts_dir = root / "texts"
+    if texts_dir is None:
+        from briefgen.store import texts_directory
+
+        texts_dir = texts_directory(root)  # a usage error if it links out of the base
     preview = Preview(
         PreviewOptions(
             root=root,
