@@ -66,6 +66,7 @@ BOX_RULE, BOX_PADDING = 2.5, 8.0
 BULLET_INDENT = 11.0
 # The shares of the text's width the value, date and source of an estimate take.
 ESTIMATE_COLUMNS = (0.17, 0.17, 0.66)
+VALUE_PADDING = 10.0  # pt between a value and its date, as in the PDF
 
 FOOTNOTE_TEXT = "FootnoteText"
 FOOTNOTE_REFERENCE = "FootnoteReference"
@@ -341,6 +342,7 @@ class _DocxWriter:
                 cell.paragraphs[0].add_run(text)
                 _cell_rule(cell, RULE)
             table.rows[0].cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _cell_padding(table.rows[0].cells[0], VALUE_PADDING)
             # The head row is repeated on each page the table runs onto.
             table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             for row in group.rows:
@@ -349,6 +351,7 @@ class _DocxWriter:
                     cell.paragraphs[0].style = TABLE_TEXT
                 value.paragraphs[0].add_run(row.value, style=VALUE)
                 value.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                _cell_padding(value, VALUE_PADDING)
                 as_of.paragraphs[0].add_run(row.as_of)
                 self._statement(source.paragraphs[0], row.item, text=row.source)
             # Word reads the cells' widths, LibreOffice the grid's: both are set.
@@ -659,6 +662,15 @@ def _set_property(properties: Any, element: Any) -> None:
             child.addprevious(element)
             return
     properties.append(element)
+
+
+def _cell_padding(cell: Any, right: float) -> None:
+    """Room on the right of a cell (a value's, before its date), in points."""
+    from docx.oxml import parse_xml
+
+    cell._tc.get_or_add_tcPr().append(
+        parse_xml(f'<w:tcMar xmlns:w="{_W}"><w:right w:w="{_pt(right)}" w:type="dxa"/></w:tcMar>')
+    )
 
 
 def _cell_rule(cell: Any, color: str) -> None:
