@@ -411,6 +411,7 @@ class _Styles:
         self.element = document.styles.element
 
     def define(self) -> None:
+        from docx.oxml import parse_xml
         from docx.oxml.ns import qn
 
         # The document's defaults: the serif, 9.5pt, no space between paragraphs.
@@ -425,6 +426,14 @@ class _Styles:
         for attribute in ("ascii", "hAnsi", "cs"):
             fonts.set(qn(f"w:{attribute}"), SERIF)
         fonts.set(qn("w:eastAsia"), EAST_ASIAN)
+        # Pairs kerned at every size, as LibreOffice and WeasyPrint do: Word's lines then
+        # break where theirs do.
+        kerning = parse_xml(f'<w:kern xmlns:w="{_W}" w:val="2"/>')
+        size = run.find(qn("w:sz"))
+        if size is not None:
+            size.addprevious(kerning)
+        else:
+            run.append(kerning)
         paragraph = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
         assert paragraph is not None
         spacing = paragraph.find(qn("w:spacing"))
@@ -535,15 +544,17 @@ class _Styles:
             f'<w:color w:val="{ACCENT}"/><w:u w:val="single"/>',
         )
         # Estimates: rules under the rows as light as the PDF's, no vertical lines.
-        none = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "right", "insideV"))
-        rows = _border("bottom", 0.5, ROW_RULE, 0) + _border("insideH", 0.5, ROW_RULE, 0)
+        # In the schema's order: top, left, bottom, right, insideH, insideV.
+        rule = {side: _border(side, 0.5, ROW_RULE, 0) for side in ("bottom", "insideH")}
+        edges = ("top", "left", "bottom", "right", "insideH", "insideV")
+        borders = "".join(rule.get(side, f'<w:{side} w:val="nil"/>') for side in edges)
         self.add(
             "table",
             ESTIMATES,
             "",
             "",
             table=(
-                f"<w:tblPr><w:tblBorders>{none}{rows}</w:tblBorders><w:tblCellMar>"
+                f"<w:tblPr><w:tblBorders>{borders}</w:tblBorders><w:tblCellMar>"
                 f'<w:top w:w="{_pt(1.5)}" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
                 f'<w:bottom w:w="{_pt(1.5)}" w:type="dxa"/><w:right w:w="{_pt(6)}" w:type="dxa"/>'
                 "</w:tblCellMar></w:tblPr>"
