@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -122,13 +123,14 @@ def test_pandoc_reads_one_footnote_per_note_with_the_notes_text(run, pact_copy, 
     # Word numbers footnotes in the order they are called: the brief's numbers.
     definitions = re.findall(r"^\[\^(\d+)\]:", markdown, re.M)
     assert definitions == [str(n["number"]) for n in expected["notes"]]
-    assert "About 12,000 Eastland soldiers were deployed, according to a wire report.[^2]" in (
+    # A key point in bold, as in the PDF's box.
+    assert "**About 12,000 Eastland soldiers were deployed, according to a wire report.**[^2]" in (
         markdown
     )
     # A fact shown again calls the note it has: Word's cross-reference to a footnote.
     assert re.search(r"Wire Agency\^2\^", markdown)
     assert re.search(
-        r"^-\s+\*Jun\s2024\*\s+The pact\\'s assistance clause is automatic\. \*\\\[B3\\\]\*\^1\^$",
+        r"^Jun\s2024 The pact\\'s assistance clause is automatic\. \\\[B3\\\]\^1\^$",
         markdown,
         re.M,
     )
@@ -147,7 +149,6 @@ def test_headings_lists_and_the_estimates_table_are_word_structures(run, pact, t
         (1, "Competing estimates"),
         (2, "Troops deployed (soldiers)"),
         (1, "Contradictions"),
-        (1, "Sources"),
     ]
     bullets = [
         inlines_text(item[0]["c"]) for block in blocks_of(ast, "BulletList") for item in block["c"]
@@ -155,9 +156,13 @@ def test_headings_lists_and_the_estimates_table_are_word_structures(run, pact, t
     # A bullet starts with its fact's date; a side of a contradiction ends with its grade.
     assert bullets[0] == "Jun\u00a02024 The pact's assistance clause is automatic."
     assert "12\u00a0Jun\u00a02024 Northland and Eastland signed a mutual defence pact." in bullets
+    # The two sides of a contradiction, one under the other (held by a rule on their left).
+    paragraphs = [inlines_text(b["c"]) for b in blocks_of(ast, "Para")]
+    # (ending in the call of the note it already has)
+    assert "Jun\u00a02024 The pact's assistance clause is automatic. [B3]1" in paragraphs
     assert (
-        "versus: Assistance under the pact is not automatic but a political decision. [C4]"
-        in bullets
+        "versus Assistance under the pact is not automatic but a political decision. [C4]"
+        in paragraphs
     )
 
     (table,) = blocks_of(ast, "Table")
@@ -273,7 +278,8 @@ def test_libreoffice_opens_it_and_prints_every_note(run, pact, tmp_path):
         text=True,
         check=True,
     ).stdout
-    assert text.count(MARKING) == 2  # header and footer
+    # Header and footer (letter-spaced: pdftotext may put spaces between the letters).
+    assert _bare(text).count(_bare(MARKING)) == 2
     assert "The Northland–Eastland pact" in text
     # The last note at the foot of the page (pdftotext puts its raised number on a line of
     # its own), as the JSON brief words it.
@@ -281,3 +287,70 @@ def test_libreoffice_opens_it_and_prints_every_note(run, pact, tmp_path):
     wording = re.escape(last["text"].replace("\u00a0", " "))
     assert re.search(rf"^\s*{last['number']}\s+{wording}$", text.replace("\u00a0", " "), re.M)
     assert re.search(r"Wire Agency2$", text, re.M)  # the note it has, called again
+
+
+SHIPPED_THEMES = ("military", "economy", "china", "japan", "ihl", None)  # None: the whole base
+
+
+def _bare(text: str) -> str:
+    """Text as pdftotext and a fact can both be compared: without spaces or hyphens, which
+    line breaks move."""
+    return re.sub(r"[\s\-\u00ad\u2010-\u2014]", "", text)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (soffice)")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
+def test_every_shipped_one_page_brief_opens_as_one_page_with_its_facts(run, tmp_path):
+    """Each theme of the shipped base and the whole base, en and fr, A4 and Letter: the Word
+    brief LibreOffice lays out (in Carlito and Caladea, the metric twins of Calibri and
+    Cambria) is one page, and holds every statement the JSON brief of the same options lists."""
+    from briefgen.paths import package_data
+
+    shipped = package_data("facts")
+    expected: dict[str, list[str]] = {}
+    for theme, lang, paper in itertools.product(SHIPPED_THEMES, ("en", "fr"), ("a4", "letter")):
+        options = [*(("-t", theme) if theme else ()), "--lang", lang, "--paper", paper]
+        options += ["--marking", "OFFICIAL"]
+        name = f"{theme or 'all'}-{lang}-{paper}"
+        make_docx(run, shipped, tmp_path / f"{name}.docx", *options)
+        brief = brief_json(run, shipped, *options)
+        items = [*brief["key_points"], *(i for s in brief["sections"] for i in s["items"])]
+        items += [
+            side for pair in brief["contradictions"] for side in (pair["left"], pair["right"])
+        ]
+        texts = [judgment["text"] for judgment in brief["judgments"]]
+        texts += [item["text"] for item in items]
+        texts += [
+            row["display"] + row["as_of"] + row["source"]
+            for group in brief["estimates"]
+            for row in group["rows"]
+        ]
+        assert len(texts) >= 12, name
+        expected[name] = texts
+    # One LibreOffice for all of them: it starts once.
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *sorted(str(p) for p in tmp_path.glob("*.docx")),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    for name, texts in expected.items():
+        pdf = tmp_path / f"{name}.pdf"
+        info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Pages:\s+1$", info, re.M), name
+        printed = subprocess.run(
+            ["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True
+        ).stdout
+        page = _bare(printed)
+        assert page.count("OFFICIAL") == 2, name  # header and footer
+        missing = [text for text in texts if _bare(text) not in page]
+        assert missing == [], name

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -34,7 +38,7 @@ def test_the_message_holds_the_markdown_and_html_of_one_brief(run, pact):
     assert msg["From"] == "Briefs <briefs@example.org>"
     assert msg["To"] == "Desk <desk@example.org>"
     assert msg["Cc"] == "a@example.org, b@example.org"
-    assert msg["Subject"] == "The Northland–Eastland pact – 1 December 2025"
+    assert msg["Subject"] == "The Northland–Eastland pact — 1 December 2025"
     assert parsedate_to_datetime(msg["Date"]).timestamp() == 1764547200  # SOURCE_DATE_EPOCH
     assert msg["Message-ID"].endswith("@example.org>")
     assert msg["MIME-Version"] == "1.0"
@@ -43,9 +47,11 @@ def test_the_message_holds_the_markdown_and_html_of_one_brief(run, pact):
     plain, html = msg.iter_parts()
     assert plain.get_content_type() == "text/plain"
     assert html.get_content_type() == "text/html"
-    # Mail text has CRLF line ends; the text itself is the brief's.
-    assert lf(plain.get_content()) == run("--facts-dir", pact, "brief", "-f", "md").stdout
-    assert lf(html.get_content()) == run("--facts-dir", pact, "brief", "-f", "html").stdout
+    # Both parts hold every statement of the brief.
+    brief = json.loads(run("--facts-dir", pact, "brief", "-f", "json").stdout)
+    for item in (*brief["key_points"], *(i for s in brief["sections"] for i in s["items"])):
+        assert item["text"] in " ".join(lf(plain.get_content()).split())
+        assert html_escape(item["text"], quote=False) in html.get_content()
 
 
 def lf(text: str) -> str:
@@ -72,8 +78,8 @@ def test_the_pdf_is_attached_on_request(run, pact, tmp_path):
     printed = tmp_path / "brief.pdf"
     assert run("--facts-dir", pact, "brief", "--lang", "fr", "-o", printed).exit_code == 0
     assert attachment.get_content() == printed.read_bytes()
-    markdown = run("--facts-dir", pact, "brief", "--lang", "fr", "-f", "md").stdout
-    assert lf(body.get_body(("plain",)).get_content()) == markdown
+    plain = lf(body.get_body(("plain",)).get_content())
+    assert plain.startswith("Le pacte Nordland–Estland\n")
 
 
 def test_the_same_inputs_and_epoch_give_the_same_bytes(run, pact, monkeypatch):
@@ -155,7 +161,7 @@ def test_it_goes_through_a_sendmail_pipe_unchanged(pact, tmp_path):
     head, _, rest = spooled.partition(b"\r\n")
     assert head == b"X-Envelope-To: desk@example.org, chief@example.org"
     assert rest == made
-    assert message(rest)["Subject"] == "The Northland–Eastland pact – 1 December 2025"
+    assert message(rest)["Subject"] == "The Northland–Eastland pact — 1 December 2025"
 
 
 def _headers(data: bytes) -> bytes:
@@ -183,9 +189,87 @@ def test_a_mailbox_name_that_is_not_ascii_makes_an_internationalized_message(run
     assert result.exit_code == 0, result.stderr
     headers = _headers(result.stdout_bytes)
     assert "To: Zoë <zoë@xn--exmple-cua.org>\r\n".encode() in headers
-    assert "Subject: The Northland–Eastland pact – 1 December 2025\r\n".encode() in headers
+    assert "Subject: The Northland–Eastland pact — 1 December 2025\r\n".encode() in headers
     assert b"=?utf-8?" not in headers
     text = result.stdout_bytes.decode("utf-8")  # a parser of bytes takes them for ASCII
     msg = email.message_from_string(text, policy=email.policy.SMTPUTF8)
     assert not msg.defects
     assert msg["To"].addresses[0].username == "zoë"
+
+
+def parts(run, base: Path, *options: str) -> tuple[str, str]:
+    msg = eml(run, base, *ENVELOPE, *options)
+    plain, html = msg.iter_parts()
+    return lf(plain.get_content()), lf(html.get_content())
+
+
+def test_the_html_part_has_its_styles_inline_and_its_charts_as_markup(run, pact):
+    """What web mail clients drop (a style block, CSS variables, inline SVG) is not there:
+    each element carries its style, and a chart is a bar of coloured spans."""
+    _, html = parts(run, pact, "--marking", "OFFICIAL")
+    assert "<style" not in html
+    assert "var(" not in html
+    assert "<svg" not in html
+    assert re.search(r'<h1 style="[^"]*color: #1f3a5f', html)
+    assert "max-width: 600px" in html
+    # Each estimate's bar: its place and length on one scale, its numbers in words.
+    bars = re.findall(
+        r'aria-label="([^"]+)"[^>]*><span class="gap" style="[^"]*width: ([\d.]+)%[^"]*"></span>'
+        r'<span class="mark" style="[^"]*width: ([\d.]+)%',
+        html,
+    )
+    assert bars == [
+        ("8,000–10,000 (soldiers)", "53.3", "13.3"),
+        ("12,000 (soldiers)", "80.0", "2.0"),
+    ]
+    assert "0–15,000 (linear)" in html
+    assert html.count("OFFICIAL") == 2
+
+
+def test_the_plain_part_reads_as_plain_text(run, pact):
+    plain, _ = parts(run, pact)
+    plain = plain.replace("\u00a0", " ")  # no-break spaces hold a locator to its number
+    for markdown in ("[^", "\\[", "*", "**", "\\'"):
+        assert markdown not in plain
+    lines = plain.splitlines()
+    assert "[1] Moreau, Le pacte Nordland–Estland, para. 1 [B3]." in plain
+    assert "- Jun 2024 The pact's assistance clause is automatic. [1]" in lines
+    assert "  versus: Assistance under the pact is not automatic but a political" in lines
+    assert all(len(line) <= 72 for line in lines)
+    # A note's call is never a line of its own.
+    assert not [line for line in lines if re.match(r"^\s*\[\d+\]$", line)]
+
+
+def test_the_subject_names_the_selection_and_the_date(run, pact):
+    msg = eml(run, pact, *ENVELOPE, "-t", "security")
+    assert msg["Subject"] == "Security cooperation — 1 December 2025"
+    msg = eml(run, pact, *ENVELOPE, "-t", "security", "--title", "Monday note")
+    assert msg["Subject"] == "Monday note (Security cooperation) — 1 December 2025"
+    msg = eml(run, pact, *ENVELOPE, "--lang", "fr", "-t", "trade")
+    assert msg["Subject"] == "Commerce et sanctions — 1er décembre 2025"
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
+def test_the_html_part_holds_at_600_pixels(run, pact, tmp_path):
+    """Laid out by a browser 600 px wide, nothing runs past the right edge."""
+    from PIL import Image
+
+    _, html = parts(run, pact, "--marking", "OFFICIAL")
+    page = tmp_path / "mail.html"
+    page.write_text(html, encoding="utf-8")
+    shot = tmp_path / "mail.png"
+    subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+         f"--screenshot={shot}", "--window-size=600,1600", page.as_uri()],
+        capture_output=True, check=True, timeout=120,
+    )  # fmt: skip
+    image = Image.open(shot).convert("L")
+    assert image.size == (600, 1600)
+    width, height = image.size
+    inked = [x for x in range(width) for y in range(0, height, 4) if image.getpixel((x, y)) < 200]
+    assert inked, "nothing drawn"
+    # Text and rules from the frame's padding on the left to its padding on the right.
+    assert min(inked) >= 8 and max(inked) <= width - 8
