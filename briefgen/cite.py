@@ -15,17 +15,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import zip_longest
+from pathlib import Path
 from typing import Protocol
 
 from briefgen.labels import (
+    DANGLING_WORDS,
     LEADING_ARTICLES,
-    MINOR_WORDS_EN,
-    MINOR_WORDS_FR,
     label,
     locator_term,
 )
 from briefgen.locators import Locator, parse_locator
-from briefgen.model import Name, Source, SourceRef
+from briefgen.model import FactBase, Name, Source, SourceRef
 
 
 @dataclass(frozen=True)
@@ -325,26 +325,104 @@ def main_title(title: str) -> str:
 
 
 def short_title(source: Source) -> str | None:
-    """The title a short note uses: ``title-short`` if given, else up to four key words.
-
-    The main title is kept whole when it has five words or fewer; otherwise
-    its first four words, less any article, preposition or conjunction they
-    end on.
-    """
+    """The title a short note uses: ``title-short`` if given, else up to four key words
+    (:func:`derived_short_title`)."""
     if source.title_short:
         return source.title_short
     if not source.title:
         return None
-    title = source.title
+    return derived_short_title(source.title)
+
+
+def derived_short_title(title: str) -> str:
+    """Up to four key words of ``title`` (CMOS 14.33): its main title, without an initial
+    article, whole when it has five words or fewer, else its first four words; never
+    ending on a function word, a possessive or an auxiliary, which are dropped.
+
+    A supplied title, in brackets, keeps them: ``[Ukraine says North Korea]``.
+    """
     supplied = title.startswith("[") and title.endswith("]")
     words = main_title(title.strip("[]") if supplied else title).split()
+    words = _without_article(words)
     if len(words) > 5:
         words = words[:4]
-        minor = MINOR_WORDS_EN | MINOR_WORDS_FR
-        while len(words) > 1 and words[-1].casefold() in minor:
-            words.pop()
+    while len(words) > 1 and title_word_problem(words[-1]):
+        words.pop()
     shortened = " ".join(words).rstrip(",;")
     return f"[{shortened}]" if supplied else shortened
+
+
+def _without_article(words: list[str]) -> list[str]:
+    """``words`` less an initial article ("The", "La", the elided "L’"), the next word
+    taking its capital."""
+    if len(words) < 2:
+        return words
+    first = words[0].casefold()
+    for article in LEADING_ARTICLES:
+        if article.endswith(" ") and first == article.strip():
+            rest = words[1:]
+        elif not article.endswith(" ") and first.startswith(article) and len(first) > 2:
+            rest = [words[0][len(article) :], *words[1:]]
+        else:
+            continue
+        return [rest[0][:1].upper() + rest[0][1:], *rest[1:]]
+    return words
+
+
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$", re.IGNORECASE)
+
+
+def title_word_problem(word: str) -> str | None:
+    """Why a short title cannot end on ``word`` (a function word, a possessive, an
+    auxiliary), or None."""
+    bare = word.strip('[](),;:.!?"“”«»').casefold()
+    if _POSSESSIVE.search(bare):
+        return "a possessive"
+    if bare in DANGLING_WORDS or bare.replace("’", "'") in DANGLING_WORDS:
+        return "a function word or an auxiliary"
+    return None
+
+
+def short_title_problem(source: Source) -> str | None:
+    """What breaks the key-word rule in ``source``'s short title (given or derived): an
+    initial article, or a last word it cannot end on; None if nothing does."""
+    short = short_title(source)
+    if not short:
+        return None
+    words = short.strip("[]").split()
+    if not words:
+        return None
+    if _without_article(words) != words:
+        return f"short title '{short}' starts with an article"
+    problem = title_word_problem(words[-1])
+    if problem:
+        return f"short title '{short}' ends on {problem} ('{words[-1]}')"
+    return None
+
+
+def short_title_warnings(base: FactBase) -> list[str]:
+    """A warning for each source of ``base`` whose short title breaks the key-word rule,
+    as ``sources.yaml:LINE: id: message``: a warning, since a curator may mean it."""
+    path = Path(base.path) / "sources.yaml"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    where = {
+        line.split(":", 1)[1].strip(): number
+        for number, line in enumerate(lines, 1)
+        if line.startswith("- id:")
+    }
+    warnings = []
+    for source in base.sources.values():
+        problem = short_title_problem(source)
+        if problem:
+            line = where.get(source.id)
+            at = f"{path}:{line}" if line else str(path)
+            warnings.append(
+                f"{at}: {source.id}: {problem}; give a 'title-short' of key words (CMOS 14.33)"
+            )
+    return warnings
 
 
 # -- type groups ---------------------------------------------------------------

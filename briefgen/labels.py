@@ -339,3 +339,12 @@ MINOR_WORDS_EN = frozenset(_MINOR_EN.split())
 _MINOR_FR = """le la les l' un une des de du d' à au aux et ou en dans par pour sur sous avec sans
 entre vers chez contre"""
 MINOR_WORDS_FR = frozenset(_MINOR_FR.split())
+
+# Words that leave a phrase hanging, which a short title (CMOS 14.33) must not end on
+# besides the minor words: auxiliaries ("Are"), pronouns and determiners ("its", "que").
+# "may" and "can" are left out: as a month or a noun they end a title well.
+_DANGLING = """am is are was were be been being has have had do does did will would shall
+should could might must its their his her our my your this that these those which who whom
+whose what not est sont ont était étaient sera seront être avoir peut doit que qu' qui ce cet
+cette ces son sa ses leur leurs mon ma mes notre nos votre vos ne pas se"""
+DANGLING_WORDS = MINOR_WORDS_EN | MINOR_WORDS_FR | frozenset(_DANGLING.split())

@@ -124,3 +124,13 @@ def test_french_titles_follow_french_typography() -> None:
         assert "'" not in source.title, source.id
         assert not re.search(r"(?<!\u00a0)[:;?!]", source.title), source.id
         assert not re.search(r" [:;?!]", source.title), source.id
+
+
+def test_no_shipped_short_title_starts_with_an_article_or_ends_badly() -> None:
+    from briefgen.cite import short_title, short_title_problem
+
+    base = load(SHIPPED)
+    titled = [s for s in base.sources.values() if s.title]
+    assert titled
+    assert {s.id: short_title_problem(s) for s in titled if short_title_problem(s)} == {}
+    assert {s.id: short_title(s) for s in titled}["lee-2003"] == "Political philosophy of Juche"
