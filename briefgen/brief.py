@@ -511,7 +511,7 @@ def build_brief(
         estimates=estimates,
         contradictions=contradictions,
         notes=notes,
-        sources=tuple(base.sources[s] for s in numbering.cited_sources),
+        sources=tuple(numbering.writer.sources[s] for s in numbering.cited_sources),
         summary=_summary(base, notes, lang, judgment_items),
         facts=parts.shown,
         grades=options.grades,
@@ -896,7 +896,7 @@ class _Numbering:
         assert fact.quantity is not None
         lang = self.options.lang
         origins = dict.fromkeys(ref.origin for ref in fact.sources)
-        who = "; ".join(source_label(self.base.sources[s]) for s in origins)
+        who = "; ".join(source_label(self.writer.sources[s]) for s in origins)
         as_of = format_date(fact.date, lang) if fact.date else label(lang, "nd")
         return EstimateRow(self.item(fact), format_quantity(fact.quantity, lang), as_of, who)
 

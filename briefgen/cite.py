@@ -25,7 +25,7 @@ from briefgen.labels import (
     locator_term,
 )
 from briefgen.locators import Locator, parse_locator
-from briefgen.model import FactBase, Name, Source, SourceRef
+from briefgen.model import FactBase, Name, Source, SourceRef, worded
 
 
 @dataclass(frozen=True)
@@ -207,24 +207,30 @@ def short_note(
 
 
 def person(name: Name) -> str:
-    """``Valérie Niquet`` or ``UN Panel of Experts``."""
-    if name.literal:
-        return name.literal
+    """``Valérie Niquet`` or ``UN Panel of Experts``.
+
+    An institution named per language is named in its first language here: a brief
+    passes its sources through :meth:`Source.in_language` first.
+    """
+    literal = worded(name.literal, None)
+    if literal:
+        return literal
     return " ".join(part for part in (name.given, name.family) if part)
 
 
 def inverted(name: Name, *, upper: bool = False) -> str:
     """``Niquet, Valérie`` (``NIQUET, Valérie`` with ``upper``); an institution as written
     (in capitals with ``upper``: ``NATIONAL INTELLIGENCE SERVICE``)."""
-    if name.literal:
-        return name.literal.upper() if upper else name.literal
+    literal = worded(name.literal, None)
+    if literal:
+        return literal.upper() if upper else literal
     family = (name.family or "").upper() if upper else name.family or ""
     return f"{family}, {name.given}" if name.given else family
 
 
 def family_name(name: Name) -> str:
     """The name a short note uses: the family name, or an institution's full name."""
-    return name.literal or name.family or ""
+    return worded(name.literal, None) or name.family or ""
 
 
 def name_list(
@@ -437,6 +443,25 @@ STANDALONE_TYPES = frozenset(
 )
 
 
+# Statements not published as a text of their own: what a note says of them is their
+# kind, the occasion or medium, the place and the date (CMOS 14.217-14.222).
+STATEMENT_TYPES = frozenset({"speech", "interview", "personal_communication", "broadcast"})
+
+
+def statement_kind(source: Source, lang: str) -> str:
+    """What a statement was: its ``genre`` ("press conference"), else its type's word
+    ("speech", "discours")."""
+    return worded(source.genre, lang) or label(lang, f"kind_{source.type}")
+
+
+def statement_setting(source: Source, lang: str) -> tuple[str | None, list[str]]:
+    """Where a statement was made: its occasion, then its medium and place, as given
+    (a style puts its host, a channel, between them)."""
+    fields = (source.medium, source.event_place)
+    rest = [value for value in (worded(field, lang) for field in fields) if value]
+    return worded(source.event_title, lang), rest
+
+
 def is_online(source: Source) -> bool:
     """Whether the source was read online: it has a URL, or it is a web page."""
     return bool(source.URL) or source.type in WEB_TYPES
@@ -459,7 +484,9 @@ def bibliography(
     the short forms of those works, which its entry names (CMOS 14.260).
     """
     cited_in = cited_in or {}
-    entries = [style.bibliography_entry(s, lang, cited_in.get(s.id, ())) for s in sources]
+    entries = [
+        style.bibliography_entry(s.in_language(lang), lang, cited_in.get(s.id, ())) for s in sources
+    ]
     return tuple(sorted(entries, key=lambda entry: collation_key(plain_text(entry))))
 
 
@@ -544,7 +571,11 @@ class NoteWriter:
     ) -> None:
         self.style = style
         self.lang = lang
-        self.sources = sources
+        # Every work named in the brief's language, where the base gives it in several.
+        self.sources: Mapping[str, Source] = {
+            source_id: source.in_language(lang) for source_id, source in sources.items()
+        }
+        sources = self.sources
         self.compact = compact
         self.ibid = style.ibid_by_default if ibid is None else ibid
         self._typography = style.typography(lang)
@@ -644,7 +675,10 @@ def _distinctions(
     """For each of ``sources`` whose short form another one shares, what tells it apart.
 
     Works alike are told apart by the first of their distinctions (year, date,
-    host, URL) that differs for each of them; failing one, by all of them.
+    host, URL) that each of them has and that differs for each of them, so that
+    none is left bare beside another's element (``Reuters`` beside ``Reuters,
+    https://…`` would read as its abbreviation); failing one, each by its year
+    and the elements it does not share with all the others.
     """
     alike: dict[str, list[Source]] = {}
     for source in sources:
@@ -655,11 +689,27 @@ def _distinctions(
             continue
         options = [style.distinctions(source, lang) for source in group]
         for chosen in zip(*options, strict=True):
-            if len({_as_read(element) for element in chosen}) == len(group):
+            read = {_as_read(element) for element in chosen}
+            if len(read) == len(group) and "" not in read:
                 break
         else:
+            # Each takes its year ("n.d.") and whatever it does not share with all the others.
             typography = style.typography(lang)
-            chosen = tuple(join(elements, ", ", typography) for elements in options)
+            shared = [
+                len({_as_read(element) for element in column}) == 1
+                for column in zip(*options, strict=True)
+            ]
+            chosen = tuple(
+                join(
+                    [
+                        elements[0],
+                        *(e for e, same in zip(elements, shared, strict=True) if not same),
+                    ],
+                    ", ",
+                    typography,
+                )
+                for elements in options
+            )
         found.update((source.id, element) for source, element in zip(group, chosen, strict=True))
     return found
 

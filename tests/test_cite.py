@@ -462,7 +462,7 @@ def test_bibliography_entry(style: str, lang: str, source_id: str) -> None:
     assert marked(entry) == ENTRIES[style, lang, source_id]
 
 
-def test_an_original_source_names_the_works_it_is_cited_in_before_its_url() -> None:
+def test_an_original_source_gives_its_own_url_before_the_works_it_is_cited_in() -> None:
     page = source(
         id="page",
         type="article-newspaper",
@@ -472,11 +472,14 @@ def test_an_original_source_names_the_works_it_is_cited_in_before_its_url() -> N
     writer = NoteWriter(get_style("iso690"), "en", {**SOURCES, "page": page})
     cited_in = [writer.short_form("moreau"), writer.short_form("unsigned")]
     entry = get_style("iso690").bibliography_entry(page, "en", cited_in)
-    # The URL ends an ISO 690 reference, with no period after it.
+    # The work's own URL first: after "Cited in" it would read as the citing work's.
     assert marked(entry) == (
-        f"*The Daily Planet* [online]. N.d. Cited in {MOREAU_SHORT}; “Pacte à haut risque”. "
-        "Available from: https://example.org/2024/story"
+        "*The Daily Planet* [online]. N.d. Available from: https://example.org/2024/story. "
+        f"Cited in {MOREAU_SHORT}; “Pacte à haut risque”."
     )
+    # Ending the reference, the URL takes no period.
+    alone = get_style("iso690").bibliography_entry(page, "en")
+    assert marked(alone).endswith("Available from: https://example.org/2024/story")
     chicago = NoteWriter(get_style("chicago"), "fr", {**SOURCES, "page": page})
     entry = get_style("chicago").bibliography_entry(page, "fr", [chicago.short_form("moreau")])
     assert marked(entry) == (
@@ -652,6 +655,23 @@ def test_works_alike_in_short_form_are_told_apart_by_the_first_element_that_diff
     writer.note([ref("wsj-1", "§3")])
     again = marked(writer.note([ref("unsigned"), ref("wsj-1", "§4")]))
     assert f"{wsj}, {para('4', lang)}, https://example.org/wsj/1" in again, (note, again)
+
+
+@pytest.mark.parametrize("style", STYLE_NAMES)
+def test_both_works_of_an_outlet_are_told_apart_never_one_alone(style: str) -> None:
+    # One known by its URL, one by its name only: both undated, so only the URL differs.
+    reuters = {
+        "page": source(
+            id="page",
+            type="article-newspaper",
+            **{"container-title": "Reuters"},
+            URL="https://example.org/reuters/1",
+        ),
+        "named": source(id="named", type="article-newspaper", **{"container-title": "Reuters"}),
+    }
+    writer = NoteWriter(get_style(style), "en", reuters)
+    assert marked(writer.short_form("named")) == "*Reuters*, n.d."
+    assert marked(writer.short_form("page")) == "*Reuters*, n.d., https://example.org/reuters/1"
 
 
 def test_works_are_told_apart_only_from_the_works_the_document_cites() -> None:
@@ -1018,3 +1038,194 @@ def test_library_callers_get_a_clear_error_for_an_unknown_style() -> None:
 
     with pytest.raises(UsageError, match="known: iso690, chicago"):
         get_style("apa")
+
+
+# -- statements: speeches, interviews, personal communications, broadcasts -----------------
+
+STATEMENTS = {
+    s.id: s
+    for s in (
+        source(
+            id="speech",
+            type="speech",
+            author=[{"family": "Lind", "given": "Ada"}],
+            **{
+                "event-title": {
+                    "en": "annual meeting of defence ministers",
+                    "fr": "réunion annuelle des ministres de la Défense",
+                },
+                "event-place": "Tallinn",
+            },
+            issued="2024-10-23",
+        ),
+        source(
+            id="interview",
+            type="interview",
+            author=[{"family": "Sepp", "given": "Ivo"}],
+            **{"container-title": "Radio North"},
+            issued="2024-10-30",
+        ),
+        source(
+            id="communication",
+            type="personal_communication",
+            author=[
+                {"literal": {"en": "Unnamed Southland officials", "fr": "Responsables sudlandais"}}
+            ],
+            issued="2024-11",
+        ),
+        source(
+            id="broadcast",
+            type="broadcast",
+            author=[{"family": "Orlov", "given": "Igor"}],
+            genre={"en": "television broadcast", "fr": "émission de télévision"},
+            **{"container-title": "Channel Nord"},
+            issued="2022-08",
+        ),
+        source(id="undated", type="speech", author=[{"family": "Lind", "given": "Ada"}]),
+    )
+}
+
+# The kind (in brackets in ISO 690), the occasion or host, the place, the date (CMOS
+# 14.217-14.222; ISO 690): written from the rules, a note and an entry for each.
+STATEMENT_FORMS = {
+    ("chicago", "en"): {
+        "speech": (
+            "Ada Lind, speech, annual meeting of defence ministers, Tallinn, October 23, 2024.",
+            "Lind, Ada. Speech, annual meeting of defence ministers, Tallinn, October 23, 2024.",
+        ),
+        "interview": (
+            "Ivo Sepp, interview, Radio North, October 30, 2024.",
+            "Sepp, Ivo. Interview, Radio North, October 30, 2024.",
+        ),
+        "communication": (
+            "Unnamed Southland officials, personal communication, November 2024.",
+            "Unnamed Southland officials. Personal communication, November 2024.",
+        ),
+        "broadcast": (
+            "Igor Orlov, television broadcast, Channel Nord, August 2022.",
+            "Orlov, Igor. Television broadcast, Channel Nord, August 2022.",
+        ),
+        "undated": ("Ada Lind, speech, n.d.", "Lind, Ada. Speech, n.d."),
+    },
+    ("chicago", "fr"): {
+        "speech": (
+            "Ada Lind, discours, réunion annuelle des ministres de la Défense, Tallinn, "
+            "23 octobre 2024.",
+            "Lind, Ada. Discours, réunion annuelle des ministres de la Défense, Tallinn, "
+            "23 octobre 2024.",
+        ),
+        "interview": (
+            "Ivo Sepp, entretien, Radio North, 30 octobre 2024.",
+            "Sepp, Ivo. Entretien, Radio North, 30 octobre 2024.",
+        ),
+        "communication": (
+            "Responsables sudlandais, communication personnelle, novembre 2024.",
+            "Responsables sudlandais. Communication personnelle, novembre 2024.",
+        ),
+        "broadcast": (
+            "Igor Orlov, émission de télévision, Channel Nord, août 2022.",
+            "Orlov, Igor. Émission de télévision, Channel Nord, août 2022.",
+        ),
+        "undated": (f"Ada Lind, discours, {SD}", f"Lind, Ada. Discours, {SD}"),
+    },
+    ("iso690", "en"): {
+        "speech": (
+            "Ada Lind, [speech], annual meeting of defence ministers, Tallinn, 23 October 2024.",
+            "LIND, Ada. [Speech], annual meeting of defence ministers, Tallinn, 23 October 2024.",
+        ),
+        "interview": (
+            "Ivo Sepp, [interview], *Radio North*, 30 October 2024.",
+            "SEPP, Ivo. [Interview], *Radio North*, 30 October 2024.",
+        ),
+        "communication": (
+            "Unnamed Southland officials, [personal communication], November 2024.",
+            "UNNAMED SOUTHLAND OFFICIALS. [Personal communication], November 2024.",
+        ),
+        "broadcast": (
+            "Igor Orlov, [television broadcast], *Channel Nord*, August 2022.",
+            "ORLOV, Igor. [Television broadcast], *Channel Nord*, August 2022.",
+        ),
+        "undated": ("Ada Lind, [speech], n.d.", "LIND, Ada. [Speech], n.d."),
+    },
+    ("iso690", "fr"): {
+        "speech": (
+            "Ada Lind, [discours], réunion annuelle des ministres de la Défense, Tallinn, "
+            "23 octobre 2024.",
+            "LIND, Ada. [Discours], réunion annuelle des ministres de la Défense, Tallinn, "
+            "23 octobre 2024.",
+        ),
+        "interview": (
+            "Ivo Sepp, [entretien], *Radio North*, 30 octobre 2024.",
+            "SEPP, Ivo. [Entretien], *Radio North*, 30 octobre 2024.",
+        ),
+        "communication": (
+            "Responsables sudlandais, [communication personnelle], novembre 2024.",
+            "RESPONSABLES SUDLANDAIS. [Communication personnelle], novembre 2024.",
+        ),
+        "broadcast": (
+            "Igor Orlov, [émission de télévision], *Channel Nord*, août 2022.",
+            "ORLOV, Igor. [Émission de télévision], *Channel Nord*, août 2022.",
+        ),
+        "undated": (f"Ada Lind, [discours], [{SD}].", f"LIND, Ada. [Discours], [{SD}]."),
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("style", "lang", "kind"),
+    [(style, lang, kind) for (style, lang), forms in STATEMENT_FORMS.items() for kind in forms],
+)
+def test_statements_say_their_kind_occasion_place_and_date(
+    style: str, lang: str, kind: str
+) -> None:
+    note, entry = STATEMENT_FORMS[style, lang][kind]
+    writer = NoteWriter(get_style(style), lang, STATEMENTS)
+    assert marked(writer.note([ref(kind)])) == note.rstrip(".") + "."
+    (written,) = bibliography([STATEMENTS[kind]], get_style(style), lang)
+    assert marked(written) == entry.rstrip(".") + "."
+
+
+def test_a_titled_speech_gives_its_kind_and_date_in_parentheses_in_chicago() -> None:
+    # CMOS 14.217: "Title" (speech, occasion, place, date).
+    titled = source(
+        id="titled",
+        type="speech",
+        title="Security in the north",
+        author=[{"family": "Lind", "given": "Ada"}],
+        language="en",
+        **{"event-place": "Tallinn"},
+        issued="2024-10-23",
+    )
+    assert marked(get_style("chicago").full(titled, "en", "4")) == (
+        "Ada Lind, “Security in the North” (speech, Tallinn, October 23, 2024), 4"
+    )
+    assert marked(get_style("chicago").bibliography_entry(titled, "en")) == (
+        "Lind, Ada. “Security in the North.” Speech, Tallinn, October 23, 2024."
+    )
+
+
+def test_an_institution_is_named_in_the_language_of_the_brief(run, pact_copy) -> None:
+    sources = pact_copy / "sources.yaml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace(
+            '[{literal: "Northland Intelligence Service"}]',
+            "[{literal: {en: Northland Intelligence Service, fr: Service de renseignement "
+            "du Nordland}}]",
+        ),
+        encoding="utf-8",
+    )
+    french = run("--facts-dir", pact_copy, "brief", "--lang", "fr", "-f", "md", "--bibliography")
+    assert french.exit_code == 0, french.stderr
+    # In the notes and the estimates table, and in capitals in the bibliography.
+    assert french.stdout.count("Service de renseignement du Nordland") == 2, french.stdout
+    assert "SERVICE DE RENSEIGNEMENT DU NORDLAND. " in french.stdout
+    assert "northland intelligence service" not in french.stdout.casefold()
+    english = run("--facts-dir", pact_copy, "brief", "-f", "md", "--bibliography")
+    assert "Northland Intelligence Service" in english.stdout
+    assert "Service de renseignement du Nordland" not in english.stdout
+    # A bibliography file holds one language: the one asked for, else the first given.
+    exported = run("--facts-dir", pact_copy, "sources", "-f", "csl-json", "--lang", "fr")
+    (intel,) = [item for item in json.loads(exported.stdout) if item["id"] == "intel"]
+    assert intel["author"] == [{"literal": "Service de renseignement du Nordland"}]
+    bibtex = run("--facts-dir", pact_copy, "sources", "-f", "bibtex").stdout
+    assert "author = {{Northland Intelligence Service}}" in bibtex
