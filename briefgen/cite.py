@@ -75,6 +75,9 @@ class CitationStyle(Protocol):
     name: str
     # Whether notes use "Ibid." unless told otherwise.
     ibid_by_default: bool
+    # What stands for the names of a bibliography entry that repeats those of the entry
+    # before (Chicago's 3-em dash, 14.67); None: the names are repeated.
+    repeated_names: str | None
 
     def typography(self, lang: str) -> Typography:
         """The quotation marks and quote punctuation used in ``lang``."""
@@ -107,6 +110,10 @@ class CitationStyle(Protocol):
     ) -> Citation:
         """The source's entry in a bibliography; ``cited_in``: the short forms of the works
         that cite it, for an original known only through them."""
+
+    def bibliography_names(self, source: Source, lang: str) -> str:
+        """The names a bibliography entry of ``source`` starts with, as it writes them
+        ("" for an entry that starts with its title)."""
 
 
 # -- joining elements --------------------------------------------------------
@@ -479,15 +486,33 @@ def bibliography(
     """The bibliography entries of ``sources``, in alphabetical order of their first element.
 
     Entries sort on what they start with (author, else title), ignoring case,
-    accents, punctuation and a leading article ("The Guardian" under G).
+    accents, punctuation and a leading article ("The Guardian" under G). An
+    entry with the names of the one before has them replaced by the style's
+    ``repeated_names``, if it has one.
     ``cited_in`` gives, for an original source known only through other works,
     the short forms of those works, which its entry names (CMOS 14.260).
     """
     cited_in = cited_in or {}
-    entries = [
-        style.bibliography_entry(s.in_language(lang), lang, cited_in.get(s.id, ())) for s in sources
-    ]
-    return tuple(sorted(entries, key=lambda entry: collation_key(plain_text(entry))))
+    written = [s.in_language(lang) for s in sources]
+    entries = sorted(
+        (
+            (
+                style.bibliography_entry(s, lang, cited_in.get(s.id, ())),
+                style.bibliography_names(s, lang),
+            )
+            for s in written
+        ),
+        key=lambda pair: collation_key(plain_text(pair[0])),
+    )
+    dash = style.repeated_names
+    out = []
+    for index, (entry, names) in enumerate(entries):
+        repeated = index > 0 and names and entries[index - 1][1] == names
+        if dash and repeated and entry[0].text == names:
+            # The same names as the entry before: a dash stands for them (CMOS 14.67).
+            entry = (replace(entry[0], text=dash), *entry[1:])
+        out.append(entry)
+    return tuple(out)
 
 
 def cited_in_group(cited_in: Sequence[Citation], lang: str, typography: Typography) -> Citation:

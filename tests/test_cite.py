@@ -391,12 +391,40 @@ def test_four_authors_or_more_become_et_al_in_notes_in_italics_but_in_english_ch
 def test_a_book_without_publisher_or_author_says_so_in_iso690_only() -> None:
     book = source(id="b", type="book", title="Sans éditeur", language="fr")
     sources = {"b": book}
+    # Neither place nor publisher: "[s.l.] : [s.n.]", as ISO 690 has it.
     assert marked(NoteWriter(get_style("iso690"), "fr", sources).cite(ref("b"))) == (
-        f"*Sans éditeur*, [s.{NBSP}n.], [{SD}]."
+        f"*Sans éditeur*, [s.{NBSP}l.]{NBSP}: [s.{NBSP}n.], [{SD}]."
+    )
+    assert marked(get_style("iso690").bibliography_entry(book, "en")) == (
+        "*Sans éditeur*. [S.l.]: [s.n.], n.d."
     )
     assert marked(NoteWriter(get_style("chicago"), "fr", sources).cite(ref("b"))) == (
         f"*Sans éditeur*, {SD}"
     )
+    # A web page has no place of publication.
+    page = source(id="p", type="webpage", title="Sans éditeur", language="fr")
+    assert marked(get_style("iso690").full(page, "fr")) == (
+        f"*Sans éditeur* [en ligne], [s.{NBSP}n.], [{SD}]"
+    )
+
+
+def test_a_chicago_bibliography_puts_a_3_em_dash_for_the_names_of_the_entry_before() -> None:
+    # CMOS 14.67: successive entries by the same author.
+    speeches = [
+        source(id=f"s{n}", type="speech", author=[{"family": "Lind", "given": "Ada"}], **date)
+        for n, date in enumerate([{"issued": "2024-06"}, {}, {"issued": "2025-04-28"}])
+    ]
+    other = source(id="o", type="speech", author=[{"family": "Orlov", "given": "Igor"}])
+    entries = [marked(e) for e in bibliography([*speeches, other], get_style("chicago"), "en")]
+    assert entries == [
+        "Lind, Ada. Speech, April 28, 2025.",
+        "\u2014\u2014\u2014. Speech, June 2024.",
+        "\u2014\u2014\u2014. Speech, n.d.",
+        "Orlov, Igor. Speech, n.d.",
+    ]
+    # ISO 690 repeats the names.
+    iso = [marked(e) for e in bibliography(speeches, get_style("iso690"), "en")]
+    assert all(entry.startswith("LIND, Ada.") for entry in iso), iso
 
 
 def test_editors_stand_for_missing_authors() -> None:
@@ -428,7 +456,7 @@ ENTRIES = {
     "Available from: https://example.org/moreau-2025",
     ("iso690", "fr", "web"): "What are the Russian death toll and other losses in Ukraine? "
     f"*War Ukraine* [en ligne]. [S.{NBSP}d.] [consulté le 12 mars 2025]. "
-    f"Disponible à l'adresse{NBSP}: https://example.org/losses",
+    f"Disponible à l’adresse{NBSP}: https://example.org/losses",
     ("iso690", "fr", "unsigned"): "Un pacte à haut risque. *Le Quotidien*. 5 décembre 2024.",
     # Institutions in capitals, as persons' family names, as in the standard's examples.
     ("iso690", "en", "wire"): "WIRE AGENCY. Eastland troops seen at the border. October 2024.",
@@ -778,7 +806,7 @@ def test_an_online_resource_without_title_or_host_says_online_after_its_creator(
     # Nothing but a URL: the medium starts the note and the reference.
     assert first_note_of("iso690", "en", bare) == "[Online], [s.n.], n.d., https://example.org/b."
     assert marked(iso.bibliography_entry(bare, "fr")) == (
-        f"[En ligne]. [S.{NBSP}n.], [s.{NBSP}d.]. Disponible à l'adresse{NBSP}: https://example.org/b"
+        f"[En ligne]. [S.{NBSP}n.], [s.{NBSP}d.]. Disponible à l’adresse{NBSP}: https://example.org/b"
     )
     assert marked(iso.bibliography_entry(signed, "en")) == (
         "SOUTHLAND [online]. N.d. Available from: https://example.org/s"
@@ -874,7 +902,7 @@ def test_chicago_notes_in_a_markdown_brief(run, pact) -> None:
     # One note per statement; full notes give a work in full at its first note and short
     # after; no "Ibid.", which Chicago 17 discourages (14.34).
     assert _notes_of(result.stdout) == [
-        "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* (Institut d'études fictives, "
+        "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* (Institut d’études fictives, "
         f"2025), {para('1', en)}, <https://example.org/moreau-2025>{NBSP}\\[B3\\].",
         f"Wire Agency, “Eastland Troops Seen at the Border,” October 2024, cited in {MOREAU_SHORT}, "
         f"{para('2', en)}{NBSP}\\[B3\\].",
@@ -927,7 +955,7 @@ def test_iso690_notes_in_french_are_the_default(run, pact) -> None:
     fr = "fr"
     assert notes[0] == (
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* \\[en ligne\\], "
-        f"Institut d'études fictives, 3 février 2025, {para('1', fr)}, ISSN 1234-5679, "
+        f"Institut d’études fictives, 3 février 2025, {para('1', fr)}, ISSN 1234-5679, "
         "<https://example.org/moreau-2025>\u00a0\\[B3\\]."
     )
     assert notes[3] == f"*Ibid.*, {para('1', fr)}{NBSP}\\[B2\\]."
@@ -964,7 +992,7 @@ def test_bibliography_lists_the_originals_with_the_works_that_cite_them(run, pac
     result = run("--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--bibliography")
     bibliography = result.stdout.split("## Bibliography\n", 1)[1]
     assert bibliography.strip().split("\n\n") == [
-        "Moreau, Claire. *Le pacte Nordland–Estland : une évaluation*. Institut d'études "
+        "Moreau, Claire. *Le pacte Nordland–Estland : une évaluation*. Institut d’études "
         "fictives, 2025. <https://example.org/moreau-2025>.",
         "Northland Intelligence Service. N.d. Cited in “Pacte à haut risque.”",
         "“Un pacte à haut risque.” N.d.",

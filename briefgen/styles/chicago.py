@@ -62,6 +62,8 @@ class ChicagoStyle:
     name = "chicago"
     # Chicago 17 discourages "Ibid." in favour of short notes (14.34).
     ibid_by_default = False
+    # Successive entries by the same names: a 3-em dash for them (14.67).
+    repeated_names = "\u2014\u2014\u2014"
 
     def typography(self, lang: str) -> Typography:
         return Typography.of(lang, punctuation_inside_quotes=lang == "en")
@@ -142,14 +144,14 @@ class ChicagoStyle:
             self.typography(lang),
         )
 
+    def bibliography_names(self, source: Source, lang: str) -> str:
+        return _with_role(_bibliography_names(source.author or source.editor, lang), source, lang)
+
     def bibliography_entry(
         self, source: Source, lang: str, cited_in: Sequence[Citation] = ()
     ) -> Citation:
         typography = self.typography(lang)
-        creators = _latin(
-            _with_role(_bibliography_names(source.author or source.editor, lang), source, lang),
-            lang,
-        )
+        creators = _latin(self.bibliography_names(source, lang), lang)
         title = _title(_cased(source.title, source), source, typography)
         host = _host(source, lang)
         access = text(_capitalized(_access(source, lang) or ""))

@@ -58,6 +58,8 @@ class Iso690Style:
     name = "iso690"
     # French usage, which the style follows, keeps "Ibid." for the work of the note before.
     ibid_by_default = True
+    # The standard repeats an author's name in each reference.
+    repeated_names = None
 
     def typography(self, lang: str) -> Typography:
         return Typography.of(lang)
@@ -123,6 +125,9 @@ class Iso690Style:
             ", ",
             self.typography(lang),
         )
+
+    def bibliography_names(self, source: Source, lang: str) -> str:
+        return _creators(source, lang, bibliography=True)
 
     def bibliography_entry(
         self, source: Source, lang: str, cited_in: Sequence[Citation] = ()
@@ -247,18 +252,24 @@ def _series(source: Source, lang: str) -> str | None:
 
 
 def _publisher(source: Source, lang: str) -> str | None:
-    """``Place : Publisher``; "[s.n.]" where a publisher is expected and unknown.
+    """``Place : Publisher``; "[s.n.]" where a publisher is expected and unknown, and
+    "[s.l.]" too for a book without a place.
 
     A publisher is expected of a work standing on its own, unless an
     organisation wrote it; a periodical's title stands for its publisher.
     """
     publisher = source.publisher
+    place = source.publisher_place
     if source.type in PERIODICAL_TYPES and source.container_title:
         # The periodical's title identifies it; its publisher is not an element.
         publisher = None
     elif not publisher and _is_standalone(source) and not _by_organisation(source):
         publisher = label(lang, "sn")
-    return label(lang, "colon").join(p for p in (source.publisher_place, publisher) if p) or None
+        if not place and source.type in ITALIC_TYPES:
+            # A book with neither place nor publisher: "[s.l.] : [s.n.]", as ISO 690 has it;
+            # a web page has no place of publication.
+            place = label(lang, "sl")
+    return label(lang, "colon").join(p for p in (place, publisher) if p) or None
 
 
 def _by_organisation(source: Source) -> bool:
