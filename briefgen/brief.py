@@ -30,6 +30,7 @@ from briefgen.model import (
     localized,
 )
 from briefgen.styles import DEFAULT_STYLE, get_style
+from briefgen.typography import typeset, typeset_citation
 from briefgen.yardsticks import Term, Yardstick, confidence_name, find_terms, yardstick
 
 # Of facts alike in priority, the kinds that say most first: analysis, then numbers.
@@ -167,7 +168,7 @@ class JudgmentItem:
         return label(
             self.lang,
             "previously",
-            text=before.text_in(self.lang),
+            text=typeset(before.text_in(self.lang), self.lang),
             confidence=confidence_name(before.confidence, self.lang),
         )
 
@@ -292,7 +293,7 @@ class Brief:
         )
 
     def theme_titles(self) -> list[str]:
-        return [localized(t.title, self.lang) for t in self.themes]
+        return [typeset(localized(t.title, self.lang), self.lang) for t in self.themes]
 
     def byline(self) -> list[str]:
         """The line under the title: the base (when the title names the themes), date,
@@ -488,7 +489,11 @@ def build_brief(
     judgment_items = tuple(numbering.judgment(j, shown) for j in judgments)
     key_points = tuple(numbering.item(f) for f in parts.key_points)
     sections = tuple(
-        Section(theme, localized(theme.title, lang), tuple(numbering.item(f) for f in members))
+        Section(
+            theme,
+            typeset(localized(theme.title, lang), lang),
+            tuple(numbering.item(f) for f in members),
+        )
         for theme, members in parts.sections
     )
     estimates = tuple(numbering.estimates(group) for group in parts.estimates)
@@ -499,7 +504,7 @@ def build_brief(
     notes = numbering.finish()
     dates = [f.date for f in parts.shown if f.date is not None]
     return Brief(
-        title=options.title or _default_title(base, lang, theme_ids),
+        title=options.title or typeset(_default_title(base, lang, theme_ids), lang),
         subtitle=_subtitle(options, changes),
         date=options.date or today(),
         lang=lang,
@@ -512,14 +517,15 @@ def build_brief(
         estimates=estimates,
         contradictions=contradictions,
         notes=notes,
-        sources=tuple(base.sources[s] for s in numbering.cited_sources),
+        sources=tuple(numbering.writer.sources[s] for s in numbering.cited_sources),
         summary=_summary(base, notes, lang, judgment_items),
         facts=parts.shown,
         grades=options.grades,
         bibliography=options.bibliography,
         compact=options.compact_notes,
         removed=tuple(
-            Item(f, f.text_in(lang), None, "removed") for f in (changes.removed if changes else ())
+            Item(f, typeset(f.text_in(lang), lang), None, "removed")
+            for f in (changes.removed if changes else ())
         ),
         omitted=tuple(omitted),
         empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
@@ -528,7 +534,11 @@ def build_brief(
         judgments=judgment_items,
         yardstick=yardstick(base.info.yardstick) if judgment_items else None,
         cutoff=max(dates, key=lambda d: d.last_day()) if dates else None,
-        base_title=(localized(base.info.title, lang) if theme_ids and base.info.title else None),
+        base_title=(
+            typeset(localized(base.info.title, lang), lang)
+            if theme_ids and base.info.title
+            else None
+        ),
         names_themes=bool(parts.themes)
         and not theme_ids
         and {t.id for t in parts.themes} != {t.id for t in base.themes},
@@ -755,7 +765,7 @@ class _Numbering:
     def item(self, fact: Fact, *, graded: bool = False) -> Item:
         status = self.changes.status(fact.id) if self.changes else None
         lang = self.options.lang
-        text = fact.text_in(lang)
+        text = typeset(fact.text_in(lang), lang)
         date = short_date(fact.date, lang) if fact.date else None
         grade = best_grade(self.base, fact) if graded and self.options.grades else None
         spread = self._spread(fact)
@@ -764,6 +774,7 @@ class _Numbering:
             return Item(fact, text, earlier, status, True, date, grade, spread)
         references, citation = self._cite([fact])
         comment = fact.comment_in(lang)
+        comment = typeset(comment, lang) if comment else None
         number = self.numbers[fact.id] = len(self.notes) + 1
         if comment is not None:
             # Two facts the same remark bears on: the second note points to the first's.
@@ -793,6 +804,7 @@ class _Numbering:
             Reference(ref.ref, ref.via, ref.locator, self._grade(fact, ref)) for fact, ref in refs
         )
         citation = self.writer.note([ref for _, ref in refs], [r.grade for r in references])
+        citation = typeset_citation(citation, self.options.lang)
         for _, ref in refs:
             self.cited_sources.update(dict.fromkeys((ref.ref, *ref.via)))
             self.read_sources.setdefault(ref.ref)
@@ -828,12 +840,12 @@ class _Numbering:
             self.writer.typography,
         )
         if cited:
-            cited = close(cited, self.writer.typography)
+            cited = typeset_citation(close(cited, self.writer.typography), lang)
         self.writer.interrupt()  # "Ibid." after this note would name no work of it
         number = len(self.notes) + 1
         self.notes.append(Note(number, judgment.id, references, cited, judgment=True))
         self._judgments.append((number, judgment, cited))
-        text = judgment.text_in(lang)
+        text = typeset(judgment.text_in(lang), lang)
         term = None
         span = None
         if judgment.likelihood and self.base.info.yardstick:
@@ -879,7 +891,8 @@ class _Numbering:
             if original not in self.read_sources
         }
         works = (self.base.sources[s] for s in self.cited_sources)
-        return bibliography(works, self.style, self.options.lang, cited_in)
+        entries = bibliography(works, self.style, self.options.lang, cited_in)
+        return tuple(typeset_citation(entry, self.options.lang) for entry in entries)
 
     def _grade(self, fact: Fact, ref: SourceRef) -> str | None:
         if not self.options.grades:
@@ -897,8 +910,8 @@ class _Numbering:
             spread = label(lang, "table_spread", k=len(group), n=known[0], range=known[1])
         return Estimates(
             measure=quantity.measure,
-            title=self.base.measure_title(quantity.measure, lang),
-            unit=self.base.measure_unit(quantity.measure, quantity.unit, lang),
+            title=typeset(self.base.measure_title(quantity.measure, lang), lang),
+            unit=typeset(self.base.measure_unit(quantity.measure, quantity.unit, lang), lang),
             rows=tuple(self._estimate_row(f) for f in group),
             spread=spread,
         )
@@ -907,7 +920,7 @@ class _Numbering:
         assert fact.quantity is not None
         lang = self.options.lang
         origins = dict.fromkeys(ref.origin for ref in fact.sources)
-        who = "; ".join(source_label(self.base.sources[s]) for s in origins)
+        who = typeset("; ".join(source_label(self.writer.sources[s]) for s in origins), lang)
         as_of = format_date(fact.date, lang) if fact.date else label(lang, "nd")
         return EstimateRow(self.item(fact), format_quantity(fact.quantity, lang), as_of, who)
 
@@ -1032,7 +1045,8 @@ def _summary(
     descriptors: Counter[str] = Counter()
     for source_id in cited:
         source = base.sources[source_id]
-        descriptors[localized(source.descriptor, lang) if source.descriptor else source.type] += 1
+        descriptor = localized(source.descriptor, lang) if source.descriptor else source.type
+        descriptors[typeset(descriptor, lang)] += 1
     facts_notes = [n for n in notes if not n.judgment]
     # A fact can have several notes (a key point also in an estimates table): count it once.
     facts = dict.fromkeys(n.fact_id for n in facts_notes)

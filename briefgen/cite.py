@@ -15,17 +15,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import zip_longest
+from pathlib import Path
 from typing import Protocol
 
 from briefgen.labels import (
+    DANGLING_WORDS,
     LEADING_ARTICLES,
-    MINOR_WORDS_EN,
-    MINOR_WORDS_FR,
     label,
     locator_term,
 )
 from briefgen.locators import Locator, parse_locator
-from briefgen.model import Name, Source, SourceRef
+from briefgen.model import FactBase, Name, Source, SourceRef, worded
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,9 @@ class CitationStyle(Protocol):
     name: str
     # Whether notes use "Ibid." unless told otherwise.
     ibid_by_default: bool
+    # What stands for the names of a bibliography entry that repeats those of the entry
+    # before (Chicago's 3-em dash, 14.67); None: the names are repeated.
+    repeated_names: str | None
 
     def typography(self, lang: str) -> Typography:
         """The quotation marks and quote punctuation used in ``lang``."""
@@ -107,6 +110,10 @@ class CitationStyle(Protocol):
     ) -> Citation:
         """The source's entry in a bibliography; ``cited_in``: the short forms of the works
         that cite it, for an original known only through them."""
+
+    def bibliography_names(self, source: Source, lang: str) -> str:
+        """The names a bibliography entry of ``source`` starts with, as it writes them
+        ("" for an entry that starts with its title)."""
 
 
 # -- joining elements --------------------------------------------------------
@@ -207,24 +214,30 @@ def short_note(
 
 
 def person(name: Name) -> str:
-    """``Valérie Niquet`` or ``UN Panel of Experts``."""
-    if name.literal:
-        return name.literal
+    """``Valérie Niquet`` or ``UN Panel of Experts``.
+
+    An institution named per language is named in its first language here: a brief
+    passes its sources through :meth:`Source.in_language` first.
+    """
+    literal = worded(name.literal, None)
+    if literal:
+        return literal
     return " ".join(part for part in (name.given, name.family) if part)
 
 
 def inverted(name: Name, *, upper: bool = False) -> str:
     """``Niquet, Valérie`` (``NIQUET, Valérie`` with ``upper``); an institution as written
     (in capitals with ``upper``: ``NATIONAL INTELLIGENCE SERVICE``)."""
-    if name.literal:
-        return name.literal.upper() if upper else name.literal
+    literal = worded(name.literal, None)
+    if literal:
+        return literal.upper() if upper else literal
     family = (name.family or "").upper() if upper else name.family or ""
     return f"{family}, {name.given}" if name.given else family
 
 
 def family_name(name: Name) -> str:
     """The name a short note uses: the family name, or an institution's full name."""
-    return name.literal or name.family or ""
+    return worded(name.literal, None) or name.family or ""
 
 
 def name_list(
@@ -325,26 +338,104 @@ def main_title(title: str) -> str:
 
 
 def short_title(source: Source) -> str | None:
-    """The title a short note uses: ``title-short`` if given, else up to four key words.
-
-    The main title is kept whole when it has five words or fewer; otherwise
-    its first four words, less any article, preposition or conjunction they
-    end on.
-    """
+    """The title a short note uses: ``title-short`` if given, else up to four key words
+    (:func:`derived_short_title`)."""
     if source.title_short:
         return source.title_short
     if not source.title:
         return None
-    title = source.title
+    return derived_short_title(source.title)
+
+
+def derived_short_title(title: str) -> str:
+    """Up to four key words of ``title`` (CMOS 14.33): its main title, without an initial
+    article, whole when it has five words or fewer, else its first four words; never
+    ending on a function word, a possessive or an auxiliary, which are dropped.
+
+    A supplied title, in brackets, keeps them: ``[Ukraine says North Korea]``.
+    """
     supplied = title.startswith("[") and title.endswith("]")
     words = main_title(title.strip("[]") if supplied else title).split()
+    words = _without_article(words)
     if len(words) > 5:
         words = words[:4]
-        minor = MINOR_WORDS_EN | MINOR_WORDS_FR
-        while len(words) > 1 and words[-1].casefold() in minor:
-            words.pop()
+    while len(words) > 1 and title_word_problem(words[-1]):
+        words.pop()
     shortened = " ".join(words).rstrip(",;")
     return f"[{shortened}]" if supplied else shortened
+
+
+def _without_article(words: list[str]) -> list[str]:
+    """``words`` less an initial article ("The", "La", the elided "L’"), the next word
+    taking its capital."""
+    if len(words) < 2:
+        return words
+    first = words[0].casefold()
+    for article in LEADING_ARTICLES:
+        if article.endswith(" ") and first == article.strip():
+            rest = words[1:]
+        elif not article.endswith(" ") and first.startswith(article) and len(first) > 2:
+            rest = [words[0][len(article) :], *words[1:]]
+        else:
+            continue
+        return [rest[0][:1].upper() + rest[0][1:], *rest[1:]]
+    return words
+
+
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$", re.IGNORECASE)
+
+
+def title_word_problem(word: str) -> str | None:
+    """Why a short title cannot end on ``word`` (a function word, a possessive, an
+    auxiliary), or None."""
+    bare = word.strip('[](),;:.!?"“”«»').casefold()
+    if _POSSESSIVE.search(bare):
+        return "a possessive"
+    if bare in DANGLING_WORDS or bare.replace("’", "'") in DANGLING_WORDS:
+        return "a function word or an auxiliary"
+    return None
+
+
+def short_title_problem(source: Source) -> str | None:
+    """What breaks the key-word rule in ``source``'s short title (given or derived): an
+    initial article, or a last word it cannot end on; None if nothing does."""
+    short = short_title(source)
+    if not short:
+        return None
+    words = short.strip("[]").split()
+    if not words:
+        return None
+    if _without_article(words) != words:
+        return f"short title '{short}' starts with an article"
+    problem = title_word_problem(words[-1])
+    if problem:
+        return f"short title '{short}' ends on {problem} ('{words[-1]}')"
+    return None
+
+
+def short_title_warnings(base: FactBase) -> list[str]:
+    """A warning for each source of ``base`` whose short title breaks the key-word rule,
+    as ``sources.yaml:LINE: id: message``: a warning, since a curator may mean it."""
+    path = Path(base.path) / "sources.yaml"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    where = {
+        line.split(":", 1)[1].strip(): number
+        for number, line in enumerate(lines, 1)
+        if line.startswith("- id:")
+    }
+    warnings = []
+    for source in base.sources.values():
+        problem = short_title_problem(source)
+        if problem:
+            line = where.get(source.id)
+            at = f"{path}:{line}" if line else str(path)
+            warnings.append(
+                f"{at}: {source.id}: {problem}; give a 'title-short' of key words (CMOS 14.33)"
+            )
+    return warnings
 
 
 # -- type groups ---------------------------------------------------------------
@@ -357,6 +448,25 @@ WEB_TYPES = frozenset({"webpage", "post", "post-weblog"})
 STANDALONE_TYPES = frozenset(
     {"book", "report", "dataset", "map", "pamphlet", "standard", "document", "motion_picture"}
 )
+
+
+# Statements not published as a text of their own: what a note says of them is their
+# kind, the occasion or medium, the place and the date (CMOS 14.217-14.222).
+STATEMENT_TYPES = frozenset({"speech", "interview", "personal_communication", "broadcast"})
+
+
+def statement_kind(source: Source, lang: str) -> str:
+    """What a statement was: its ``genre`` ("press conference"), else its type's word
+    ("speech", "discours")."""
+    return worded(source.genre, lang) or label(lang, f"kind_{source.type}")
+
+
+def statement_setting(source: Source, lang: str) -> tuple[str | None, list[str]]:
+    """Where a statement was made: its occasion, then its medium and place, as given
+    (a style puts its host, a channel, between them)."""
+    fields = (source.medium, source.event_place)
+    rest = [value for value in (worded(field, lang) for field in fields) if value]
+    return worded(source.event_title, lang), rest
 
 
 def is_online(source: Source) -> bool:
@@ -376,13 +486,33 @@ def bibliography(
     """The bibliography entries of ``sources``, in alphabetical order of their first element.
 
     Entries sort on what they start with (author, else title), ignoring case,
-    accents, punctuation and a leading article ("The Guardian" under G).
+    accents, punctuation and a leading article ("The Guardian" under G). An
+    entry with the names of the one before has them replaced by the style's
+    ``repeated_names``, if it has one.
     ``cited_in`` gives, for an original source known only through other works,
     the short forms of those works, which its entry names (CMOS 14.260).
     """
     cited_in = cited_in or {}
-    entries = [style.bibliography_entry(s, lang, cited_in.get(s.id, ())) for s in sources]
-    return tuple(sorted(entries, key=lambda entry: collation_key(plain_text(entry))))
+    written = [s.in_language(lang) for s in sources]
+    entries = sorted(
+        (
+            (
+                style.bibliography_entry(s, lang, cited_in.get(s.id, ())),
+                style.bibliography_names(s, lang),
+            )
+            for s in written
+        ),
+        key=lambda pair: collation_key(plain_text(pair[0])),
+    )
+    dash = style.repeated_names
+    out = []
+    for index, (entry, names) in enumerate(entries):
+        repeated = index > 0 and names and entries[index - 1][1] == names
+        if dash and repeated and entry[0].text == names:
+            # The same names as the entry before: a dash stands for them (CMOS 14.67).
+            entry = (replace(entry[0], text=dash), *entry[1:])
+        out.append(entry)
+    return tuple(out)
 
 
 def cited_in_group(cited_in: Sequence[Citation], lang: str, typography: Typography) -> Citation:
@@ -466,7 +596,11 @@ class NoteWriter:
     ) -> None:
         self.style = style
         self.lang = lang
-        self.sources = sources
+        # Every work named in the brief's language, where the base gives it in several.
+        self.sources: Mapping[str, Source] = {
+            source_id: source.in_language(lang) for source_id, source in sources.items()
+        }
+        sources = self.sources
         self.compact = compact
         self.ibid = style.ibid_by_default if ibid is None else ibid
         self._typography = style.typography(lang)
@@ -581,7 +715,10 @@ def _distinctions(
     """For each of ``sources`` whose short form another one shares, what tells it apart.
 
     Works alike are told apart by the first of their distinctions (year, date,
-    host, URL) that differs for each of them; failing one, by all of them.
+    host, URL) that each of them has and that differs for each of them, so that
+    none is left bare beside another's element (``Reuters`` beside ``Reuters,
+    https://…`` would read as its abbreviation); failing one, each by its year
+    and the elements it does not share with all the others.
     """
     alike: dict[str, list[Source]] = {}
     for source in sources:
@@ -592,11 +729,27 @@ def _distinctions(
             continue
         options = [style.distinctions(source, lang) for source in group]
         for chosen in zip(*options, strict=True):
-            if len({_as_read(element) for element in chosen}) == len(group):
+            read = {_as_read(element) for element in chosen}
+            if len(read) == len(group) and "" not in read:
                 break
         else:
+            # Each takes its year ("n.d.") and whatever it does not share with all the others.
             typography = style.typography(lang)
-            chosen = tuple(join(elements, ", ", typography) for elements in options)
+            shared = [
+                len({_as_read(element) for element in column}) == 1
+                for column in zip(*options, strict=True)
+            ]
+            chosen = tuple(
+                join(
+                    [
+                        elements[0],
+                        *(e for e, same in zip(elements, shared, strict=True) if not same),
+                    ],
+                    ", ",
+                    typography,
+                )
+                for elements in options
+            )
         found.update((source.id, element) for source, element in zip(group, chosen, strict=True))
     return found
 

@@ -18,11 +18,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from briefgen.cite import short_title
-from briefgen.model import Name, PartialDate, Source
+from briefgen.model import Name, PartialDate, Source, worded
 
 
-def source_to_csl(source: Source) -> dict[str, Any]:
-    """``source`` as a CSL-JSON item: CSL variables, dates as ``date-parts``, name objects."""
+def source_to_csl(source: Source, lang: str | None = None) -> dict[str, Any]:
+    """``source`` as a CSL-JSON item: CSL variables, dates as ``date-parts``, name objects.
+
+    CSL has one value per variable: a text the base gives per language is exported in
+    ``lang`` (by default, in the first language it has).
+    """
+    source = source.in_language(lang)
     item: dict[str, Any] = {"id": source.id, "type": source.type}
     for field, value in source.model_dump(by_alias=True, exclude_none=True).items():
         if field in ("id", "type") or field in _CUSTOM or value in ((), []):
@@ -54,9 +59,10 @@ def _csl_name(name: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in name.items() if value is not None}
 
 
-def render_csl_json(sources: Iterable[Source]) -> str:
-    """A CSL-JSON file: an array of items, as ``pandoc --citeproc`` and Zotero read it."""
-    items = [source_to_csl(source) for source in sources]
+def render_csl_json(sources: Iterable[Source], lang: str | None = None) -> str:
+    """A CSL-JSON file: an array of items, as ``pandoc --citeproc`` and Zotero read it;
+    texts given per language in ``lang``."""
+    items = [source_to_csl(source, lang) for source in sources]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -124,8 +130,10 @@ def entry_type(source: Source) -> str:
     return kind
 
 
-def source_to_bibtex(source: Source) -> str:
-    """``source`` as one biblatex entry, keyed by its id."""
+def source_to_bibtex(source: Source, lang: str | None = None) -> str:
+    """``source`` as one biblatex entry, keyed by its id; texts given per language in
+    ``lang`` (by default, the first language they have)."""
+    source = source.in_language(lang)
     kind = entry_type(source)
     fields: list[tuple[str, str]] = []
     if source.author:
@@ -171,9 +179,9 @@ def source_to_bibtex(source: Source) -> str:
     return f"@{kind}{{{source.id},\n{body}}}\n"
 
 
-def render_bibtex(sources: Iterable[Source]) -> str:
-    """A ``.bib`` file for biblatex and biber (UTF-8)."""
-    return "\n".join(source_to_bibtex(source) for source in sources)
+def render_bibtex(sources: Iterable[Source], lang: str | None = None) -> str:
+    """A ``.bib`` file for biblatex and biber (UTF-8), in ``lang`` where texts differ."""
+    return "\n".join(source_to_bibtex(source, lang) for source in sources)
 
 
 def _short_title(source: Source) -> str | None:
@@ -207,8 +215,9 @@ def _names(names: tuple[Name, ...]) -> str:
     """``Family, Given and {{Institution}}``: braces keep an institution's name whole."""
     written = []
     for name in names:
-        if name.literal:
-            written.append(f"{{{escape(name.literal)}}}")
+        literal = worded(name.literal, None)
+        if literal:
+            written.append(f"{{{escape(literal)}}}")
         elif name.given:
             written.append(f"{escape(name.family or '')}, {escape(name.given)}")
         else:

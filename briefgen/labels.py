@@ -47,6 +47,12 @@ LABELS: dict[str, dict[str, str]] = {
         "nd": "n.d.",
         "nd_iso": "n.d.",
         "sn": "[s.n.]",
+        "sl": "[s.l.]",
+        # What an unpublished statement was (CMOS 14.217-14.222), by CSL type.
+        "kind_speech": "speech",
+        "kind_interview": "interview",
+        "kind_personal_communication": "personal communication",
+        "kind_broadcast": "broadcast",
         "blog": "blog",
         "accessed": "accessed",
         "online": "online",
@@ -76,7 +82,7 @@ LABELS: dict[str, dict[str, str]] = {
         "credibility_4": "doubtful",
         "credibility_5": "improbable",
         "credibility_6": "cannot be judged",
-        "comment": "Analyst's comment:",
+        "comment": "Analyst’s comment:",
         "page": "Page",
         "of": "of",
         "back_to_text": "Back to the text",
@@ -138,7 +144,7 @@ LABELS: dict[str, dict[str, str]] = {
         "claim": "Énoncé",
         "as_of": "À la date du",
         "prepared_from": "Établie à partir de {n} sources",
-        "prepared_from_one": "Établie à partir d'une source",
+        "prepared_from_one": "Établie à partir d’une source",
         "new_since": "Nouveau depuis le {date}",
         "changed_since": "Changements depuis {ref}",
         "nothing_new": "Rien de nouveau.",
@@ -153,7 +159,7 @@ LABELS: dict[str, dict[str, str]] = {
         "second_hand_short": "{k} faits sur {n} sont de seconde main.",
         "other_kinds": "{m} autres, de {n} types",
         "second_hand": (
-            "{k} faits sur {n} sont de seconde main (rapportés d'une source citée par une autre)."
+            "{k} faits sur {n} sont de seconde main (rapportés d’une source citée par une autre)."
         ),
         "cited_in": "cité dans",
         "ibid": "Ibid.",
@@ -163,10 +169,15 @@ LABELS: dict[str, dict[str, str]] = {
         "nd": "s.\u00a0d.",
         "nd_iso": "[s.\u00a0d.]",
         "sn": "[s.\u00a0n.]",
+        "sl": "[s.\u00a0l.]",
+        "kind_speech": "discours",
+        "kind_interview": "entretien",
+        "kind_personal_communication": "communication personnelle",
+        "kind_broadcast": "émission",
         "blog": "blog",
         "accessed": "consulté le",
         "online": "en ligne",
-        "available_at": "Disponible à l'adresse\u00a0:",
+        "available_at": "Disponible à l’adresse\u00a0:",
         "and": "et",
         "et_al": "et al.",
         "editor": "éd.",
@@ -192,7 +203,7 @@ LABELS: dict[str, dict[str, str]] = {
         "credibility_4": "douteuse",
         "credibility_5": "improbable",
         "credibility_6": "ne peut être évaluée",
-        "comment": "Commentaire de l'analyste\u00a0:",
+        "comment": "Commentaire de l’analyste\u00a0:",
         "page": "Page",
         "of": "sur",
         "back_to_text": "Retour au texte",
@@ -216,7 +227,7 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_from": "Une barre ouverte vers les valeurs hautes, {estimate}, sur {scale}.",
         "chart_upto": "Une barre ouverte vers les valeurs basses, {estimate}, sur {scale}.",
         "timeline_title": "Chronologie de {n} événements, de {start} à {end}",
-        "timeline_title_one": "Chronologie d'un événement, {start}",
+        "timeline_title_one": "Chronologie d’un événement, {start}",
         "bottom_line": "En bref",
         "key_judgments": "Jugements clés",
         "cutoff": "Date limite de l’information\u00a0: {date}",
@@ -349,3 +360,12 @@ MINOR_WORDS_EN = frozenset(_MINOR_EN.split())
 _MINOR_FR = """le la les l' un une des de du d' à au aux et ou en dans par pour sur sous avec sans
 entre vers chez contre"""
 MINOR_WORDS_FR = frozenset(_MINOR_FR.split())
+
+# Words that leave a phrase hanging, which a short title (CMOS 14.33) must not end on
+# besides the minor words: auxiliaries ("Are"), pronouns and determiners ("its", "que").
+# "may" and "can" are left out: as a month or a noun they end a title well.
+_DANGLING = """am is are was were be been being has have had do does did will would shall
+should could might must its their his her our my your this that these those which who whom
+whose what not est sont ont était étaient sera seront être avoir peut doit que qu' qui ce cet
+cette ces son sa ses leur leurs mon ma mes notre nos votre vos ne pas se"""
+DANGLING_WORDS = MINOR_WORDS_EN | MINOR_WORDS_FR | frozenset(_DANGLING.split())

@@ -211,6 +211,18 @@ def localized(text: Mapping[str, str], lang: str) -> str:
     return text.get(lang) or next(iter(text.values()))
 
 
+# A text of a source that may differ by language: one string for every language, or
+# one per language (``{en: Ministry of National Defense, fr: ministère de la Défense}``).
+Worded = OneLine | Localized
+
+
+def worded(value: str | Mapping[str, str] | None, lang: str | None) -> str | None:
+    """``value`` in ``lang`` (or its first language; the first with no ``lang``)."""
+    if value is None or isinstance(value, str):
+        return value
+    return localized(value, lang or "")
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(
         frozen=True,
@@ -234,7 +246,8 @@ class Name(_Frozen):
 
     family: str | None = None
     given: str | None = None
-    literal: str | None = None
+    # An institution or a group, in every language or per language.
+    literal: Worded | None = None
 
     _characters = field_validator("family", "given", "literal")(_text)
 
@@ -242,6 +255,12 @@ class Name(_Frozen):
     def _has_a_name(self) -> Name:
         if not (self.family or self.literal):
             raise ValueError("a name needs 'family' (a person) or 'literal' (an institution)")
+        return self
+
+    def in_language(self, lang: str | None) -> Name:
+        """The name with its ``literal`` in ``lang`` (see :func:`worded`)."""
+        if isinstance(self.literal, dict):
+            return self.model_copy(update={"literal": worded(self.literal, lang)})
         return self
 
 
@@ -298,6 +317,12 @@ class Source(_Frozen):
     collection_title: OneLine | None = Field(None, alias="collection-title")
     number: str | None = None
     ISSN: str | None = None
+    # What a speech, an interview or a broadcast was (CSL: its kind in words, the
+    # occasion, where it took place, the medium), where the type's own word is not enough.
+    genre: Worded | None = None
+    event_title: Worded | None = Field(None, alias="event-title")
+    event_place: Worded | None = Field(None, alias="event-place")
+    medium: Worded | None = None
     issued: PartialDate | None = None
     accessed: PartialDate | None = None
     URL: str | None = None
@@ -313,6 +338,20 @@ class Source(_Frozen):
         return str(value) if isinstance(value, int) else value
 
     _characters = field_validator("number", "ISSN", "note", "text")(_text)
+
+    def in_language(self, lang: str | None) -> Source:
+        """The source with every text given per language in ``lang``: the names of
+        institutions, the kind, occasion, place and medium (see :func:`worded`)."""
+        fields = ("genre", "event_title", "event_place", "medium")
+        update: dict[str, object] = {
+            field: worded(getattr(self, field), lang)
+            for field in fields
+            if isinstance(getattr(self, field), dict)
+        }
+        if any(isinstance(name.literal, dict) for name in (*self.author, *self.editor)):
+            update["author"] = tuple(name.in_language(lang) for name in self.author)
+            update["editor"] = tuple(name.in_language(lang) for name in self.editor)
+        return self.model_copy(update=update) if update else self
 
     @field_validator("URL")
     @classmethod

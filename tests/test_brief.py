@@ -103,8 +103,8 @@ def test_terminal_format_is_plain_text_when_not_a_terminal(run, pact):
     text = result.stdout
     assert "\x1b" not in text
     assert max(len(line) for line in text.splitlines()) <= 70
-    assert "The pact's assistance clause is automatic.¹" in text
-    assert re.search(r"^ *1\. Moreau, Le pacte Nordland–Estland", text, flags=re.M)
+    assert "The pact’s assistance clause is automatic.¹" in text
+    assert re.search(r"^ *1\. Moreau, Pacte Nordland–Estland", text, flags=re.M)
 
 
 def test_default_format_when_piped_is_markdown(run, pact):

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from briefgen.cite import THIN_SPACE as THIN
-from briefgen.cite import Citation, NoteWriter, bibliography, short_title
+from briefgen.cite import Citation, NoteWriter, bibliography, short_title, short_title_problem
 from briefgen.locators import parse_locator
 from briefgen.model import Source, SourceRef
 from briefgen.styles import STYLE_NAMES, get_style
@@ -219,7 +219,7 @@ def para(number: str, lang: str) -> str:
     return f"para.{NBSP}{number}" if lang == "en" else f"§{NBSP}{number}"
 
 
-MOREAU_SHORT = "Moreau, *Le pacte Nordland–Estland*"
+MOREAU_SHORT = "Moreau, *Pacte Nordland–Estland*"
 
 EXPECTED_SEQUENCES = {
     ("iso690", "en"): [
@@ -335,18 +335,18 @@ def test_an_untitled_page_known_by_its_newspaper_is_named_by_it_in_full_and_shor
         ("iso690", "en"): [
             "*The Daily Planet* [online], n.d., https://example.org/2024/story, cited in "
             f"“Un pacte à haut risque”, *Le Quotidien*, 5 December 2024, {para('1', 'en')}.",
-            f"*The Daily Planet*, cited in “Un pacte à haut risque”, {para('2', 'en')}.",
+            f"*The Daily Planet*, cited in “Pacte à haut risque”, {para('2', 'en')}.",
         ],
         ("iso690", "fr"): [
             f"*The Daily Planet* [en ligne], [{SD}], https://example.org/2024/story, cité dans "
             f"«{NBSP}Un pacte à haut risque{NBSP}», *Le Quotidien*, 5 décembre 2024, "
             f"{para('1', 'fr')}.",
-            f"*The Daily Planet*, cité dans «{NBSP}Un pacte à haut risque{NBSP}», {para('2', 'fr')}.",
+            f"*The Daily Planet*, cité dans «{NBSP}Pacte à haut risque{NBSP}», {para('2', 'fr')}.",
         ],
         ("chicago", "en"): [
             "*Daily Planet*, n.d., https://example.org/2024/story, cited in "
             f"“Un pacte à haut risque,” *Le Quotidien*, December 5, 2024, {para('1', 'en')}.",
-            f"*Daily Planet*, cited in “Un pacte à haut risque,” {para('2', 'en')}.",
+            f"*Daily Planet*, cited in “Pacte à haut risque,” {para('2', 'en')}.",
         ],
     }
     for (style, lang), texts in expected.items():
@@ -391,12 +391,40 @@ def test_four_authors_or_more_become_et_al_in_notes_in_italics_but_in_english_ch
 def test_a_book_without_publisher_or_author_says_so_in_iso690_only() -> None:
     book = source(id="b", type="book", title="Sans éditeur", language="fr")
     sources = {"b": book}
+    # Neither place nor publisher: "[s.l.] : [s.n.]", as ISO 690 has it.
     assert marked(NoteWriter(get_style("iso690"), "fr", sources).cite(ref("b"))) == (
-        f"*Sans éditeur*, [s.{NBSP}n.], [{SD}]."
+        f"*Sans éditeur*, [s.{NBSP}l.]{NBSP}: [s.{NBSP}n.], [{SD}]."
+    )
+    assert marked(get_style("iso690").bibliography_entry(book, "en")) == (
+        "*Sans éditeur*. [S.l.]: [s.n.], n.d."
     )
     assert marked(NoteWriter(get_style("chicago"), "fr", sources).cite(ref("b"))) == (
         f"*Sans éditeur*, {SD}"
     )
+    # A web page has no place of publication.
+    page = source(id="p", type="webpage", title="Sans éditeur", language="fr")
+    assert marked(get_style("iso690").full(page, "fr")) == (
+        f"*Sans éditeur* [en ligne], [s.{NBSP}n.], [{SD}]"
+    )
+
+
+def test_a_chicago_bibliography_puts_a_3_em_dash_for_the_names_of_the_entry_before() -> None:
+    # CMOS 14.67: successive entries by the same author.
+    speeches = [
+        source(id=f"s{n}", type="speech", author=[{"family": "Lind", "given": "Ada"}], **date)
+        for n, date in enumerate([{"issued": "2024-06"}, {}, {"issued": "2025-04-28"}])
+    ]
+    other = source(id="o", type="speech", author=[{"family": "Orlov", "given": "Igor"}])
+    entries = [marked(e) for e in bibliography([*speeches, other], get_style("chicago"), "en")]
+    assert entries == [
+        "Lind, Ada. Speech, April 28, 2025.",
+        "\u2014\u2014\u2014. Speech, June 2024.",
+        "\u2014\u2014\u2014. Speech, n.d.",
+        "Orlov, Igor. Speech, n.d.",
+    ]
+    # ISO 690 repeats the names.
+    iso = [marked(e) for e in bibliography(speeches, get_style("iso690"), "en")]
+    assert all(entry.startswith("LIND, Ada.") for entry in iso), iso
 
 
 def test_editors_stand_for_missing_authors() -> None:
@@ -428,7 +456,7 @@ ENTRIES = {
     "Available from: https://example.org/moreau-2025",
     ("iso690", "fr", "web"): "What are the Russian death toll and other losses in Ukraine? "
     f"*War Ukraine* [en ligne]. [S.{NBSP}d.] [consulté le 12 mars 2025]. "
-    f"Disponible à l'adresse{NBSP}: https://example.org/losses",
+    f"Disponible à l’adresse{NBSP}: https://example.org/losses",
     ("iso690", "fr", "unsigned"): "Un pacte à haut risque. *Le Quotidien*. 5 décembre 2024.",
     # Institutions in capitals, as persons' family names, as in the standard's examples.
     ("iso690", "en", "wire"): "WIRE AGENCY. Eastland troops seen at the border. October 2024.",
@@ -462,7 +490,7 @@ def test_bibliography_entry(style: str, lang: str, source_id: str) -> None:
     assert marked(entry) == ENTRIES[style, lang, source_id]
 
 
-def test_an_original_source_names_the_works_it_is_cited_in_before_its_url() -> None:
+def test_an_original_source_gives_its_own_url_before_the_works_it_is_cited_in() -> None:
     page = source(
         id="page",
         type="article-newspaper",
@@ -472,11 +500,14 @@ def test_an_original_source_names_the_works_it_is_cited_in_before_its_url() -> N
     writer = NoteWriter(get_style("iso690"), "en", {**SOURCES, "page": page})
     cited_in = [writer.short_form("moreau"), writer.short_form("unsigned")]
     entry = get_style("iso690").bibliography_entry(page, "en", cited_in)
-    # The URL ends an ISO 690 reference, with no period after it.
+    # The work's own URL first: after "Cited in" it would read as the citing work's.
     assert marked(entry) == (
-        f"*The Daily Planet* [online]. N.d. Cited in {MOREAU_SHORT}; “Un pacte à haut risque”. "
-        "Available from: https://example.org/2024/story"
+        "*The Daily Planet* [online]. N.d. Available from: https://example.org/2024/story. "
+        f"Cited in {MOREAU_SHORT}; “Pacte à haut risque”."
     )
+    # Ending the reference, the URL takes no period.
+    alone = get_style("iso690").bibliography_entry(page, "en")
+    assert marked(alone).endswith("Available from: https://example.org/2024/story")
     chicago = NoteWriter(get_style("chicago"), "fr", {**SOURCES, "page": page})
     entry = get_style("chicago").bibliography_entry(page, "fr", [chicago.short_form("moreau")])
     assert marked(entry) == (
@@ -654,6 +685,23 @@ def test_works_alike_in_short_form_are_told_apart_by_the_first_element_that_diff
     assert f"{wsj}, {para('4', lang)}, https://example.org/wsj/1" in again, (note, again)
 
 
+@pytest.mark.parametrize("style", STYLE_NAMES)
+def test_both_works_of_an_outlet_are_told_apart_never_one_alone(style: str) -> None:
+    # One known by its URL, one by its name only: both undated, so only the URL differs.
+    reuters = {
+        "page": source(
+            id="page",
+            type="article-newspaper",
+            **{"container-title": "Reuters"},
+            URL="https://example.org/reuters/1",
+        ),
+        "named": source(id="named", type="article-newspaper", **{"container-title": "Reuters"}),
+    }
+    writer = NoteWriter(get_style(style), "en", reuters)
+    assert marked(writer.short_form("named")) == "*Reuters*, n.d."
+    assert marked(writer.short_form("page")) == "*Reuters*, n.d., https://example.org/reuters/1"
+
+
 def test_works_are_told_apart_only_from_the_works_the_document_cites() -> None:
     writer = NoteWriter(get_style("chicago"), "en", ALIKE, cited=["wsj-1", "seoul", "unsigned"])
     assert marked(writer.short_form("wsj-1")) == "*Wall Street Journal*"
@@ -758,7 +806,7 @@ def test_an_online_resource_without_title_or_host_says_online_after_its_creator(
     # Nothing but a URL: the medium starts the note and the reference.
     assert first_note_of("iso690", "en", bare) == "[Online], [s.n.], n.d., https://example.org/b."
     assert marked(iso.bibliography_entry(bare, "fr")) == (
-        f"[En ligne]. [S.{NBSP}n.], [s.{NBSP}d.]. Disponible à l'adresse{NBSP}: https://example.org/b"
+        f"[En ligne]. [S.{NBSP}n.], [s.{NBSP}d.]. Disponible à l’adresse{NBSP}: https://example.org/b"
     )
     assert marked(iso.bibliography_entry(signed, "en")) == (
         "SOUTHLAND [online]. N.d. Available from: https://example.org/s"
@@ -799,15 +847,42 @@ def test_headline_case(title: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({"title": "Un pacte à haut risque"}, "Un pacte à haut risque"),
-        ({"title": "Le pacte Nordland–Estland : une évaluation"}, "Le pacte Nordland–Estland"),
+        # Key words (CMOS 14.33): no initial article, the elided one too.
+        ({"title": "Un pacte à haut risque"}, "Pacte à haut risque"),
+        ({"title": "Le pacte Nordland–Estland : une évaluation"}, "Pacte Nordland–Estland"),
+        ({"title": "The political philosophy of Juche"}, "Political philosophy of Juche"),
+        (
+            {"title": "L’alliance stratégique qui défie l’ordre mondial"},
+            "Alliance stratégique qui défie",
+        ),
+        # Never ending on a function word, a possessive or an auxiliary.
         ({"title": "Eastland troops seen at the border"}, "Eastland troops seen"),
-        ({"title": "[La Corée du Nord apporte un soutien humain]"}, "[La Corée du Nord]"),
+        ({"title": "North Korea and Russia's dangerous partnership"}, "North Korea"),
+        ({"title": "North Korean weapons are killing Ukrainians"}, "North Korean weapons"),
+        # The rule cannot choose here: a source gives its own title-short.
+        ({"title": "Qu’est-ce que le droit international humanitaire ?"}, "Qu’est-ce que le droit"),
+        ({"title": "[La Corée du Nord apporte un soutien humain]"}, "[Corée du Nord apporte]"),
         ({"title": "A long title of many words", "title-short": "Long Title"}, "Long Title"),
     ],
 )
 def test_short_title(fields: dict[str, str], expected: str) -> None:
     assert short_title(source(id="s", type="book", **fields)) == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"title": "The long title of many words", "title-short": "The Long Title"}, "article"),
+        ({"title": "North Korea and Russia's war", "title-short": "Russia's"}, "possessive"),
+        ({"title": "What are the Russian losses?", "title-short": "What Are"}, "auxiliary"),
+        ({"title": "Qu’est-ce que le droit ?", "title-short": "Qu’est-ce que"}, "function word"),
+        ({"title": "North Korea and Russia's dangerous partnership"}, None),
+        ({"title": "A war", "title-short": "War"}, None),
+    ],
+)
+def test_short_title_problem(fields: dict[str, str], problem: str | None) -> None:
+    found = short_title_problem(source(id="s", type="book", **fields))
+    assert (found is None) if problem is None else (problem in (found or ""))
 
 
 # -- through the command line, on the fixture base ----------------------------------------
@@ -827,19 +902,19 @@ def test_chicago_notes_in_a_markdown_brief(run, pact) -> None:
     # One note per statement; full notes give a work in full at its first note and short
     # after; no "Ibid.", which Chicago 17 discourages (14.34).
     assert _notes_of(result.stdout) == [
-        "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* (Institut d'études fictives, "
+        "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* (Institut d’études fictives, "
         f"2025), {para('1', en)}, <https://example.org/moreau-2025>{NBSP}\\[B3\\].",
         f"Wire Agency, “Eastland Troops Seen at the Border,” October 2024, cited in {MOREAU_SHORT}, "
         f"{para('2', en)}{NBSP}\\[B3\\].",
         f"{MOREAU_SHORT}, {para('3', en)}{NBSP}\\[B2\\].",
         f"{MOREAU_SHORT}, {para('1', en)}{NBSP}\\[B2\\].",
         f"“Un pacte à haut risque,” n.d., {para('3', en)}{NBSP}\\[C4\\].",
-        f"{MOREAU_SHORT}, {para('3', en)}{NBSP}\\[B3\\]; “Un pacte à haut risque,” {para('4', en)}{NBSP}"
+        f"{MOREAU_SHORT}, {para('3', en)}{NBSP}\\[B3\\]; “Pacte à haut risque,” {para('4', en)}{NBSP}"
         "\\[C3\\].",
-        f"Northland Intelligence Service, n.d., cited in “Un pacte à haut risque,” {para('2', en)}"
+        f"Northland Intelligence Service, n.d., cited in “Pacte à haut risque,” {para('2', en)}"
         f"{NBSP}\\[C3\\].",
         # the key points that are an estimate and a side of a contradiction call notes 2 and 1
-        f"“Un pacte à haut risque,” {para('1', en)}{NBSP}\\[C4\\].",
+        f"“Pacte à haut risque,” {para('1', en)}{NBSP}\\[C4\\].",
     ]
 
 
@@ -859,7 +934,7 @@ def test_full_notes_cite_the_original_of_a_chain_in_full_at_first(run, pact) -> 
     notes = _notes_of(result.stdout)
     assert notes[1] == (
         "Wire Agency, “Eastland Troops Seen at the Border,” October 2024, cited in Moreau, "
-        f"*Le pacte Nordland–Estland*, {para('2', 'en')}{NBSP}\\[B3\\]."
+        f"*Pacte Nordland–Estland*, {para('2', 'en')}{NBSP}\\[B3\\]."
     )
     compact = run("--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--pages", "0",
                   "--notes", "compact")  # fmt: skip
@@ -880,7 +955,7 @@ def test_iso690_notes_in_french_are_the_default(run, pact) -> None:
     fr = "fr"
     assert notes[0] == (
         "Claire Moreau, *Le pacte Nordland–Estland : une évaluation* \\[en ligne\\], "
-        f"Institut d'études fictives, 3 février 2025, {para('1', fr)}, ISSN 1234-5679, "
+        f"Institut d’études fictives, 3 février 2025, {para('1', fr)}, ISSN 1234-5679, "
         "<https://example.org/moreau-2025>\u00a0\\[B3\\]."
     )
     assert notes[3] == f"*Ibid.*, {para('1', fr)}{NBSP}\\[B2\\]."
@@ -891,10 +966,10 @@ def test_iso690_notes_in_french_are_the_default(run, pact) -> None:
     )
     assert notes[5] == (
         f"{MOREAU_SHORT}, {para('3', fr)}{NBSP}\\[B3\\]{NBSP}; "
-        f"«{NBSP}Un pacte à haut risque{NBSP}», {para('4', fr)}{NBSP}\\[C3\\]."
+        f"«{NBSP}Pacte à haut risque{NBSP}», {para('4', fr)}{NBSP}\\[C3\\]."
     )
     assert notes[6] == (
-        f"Northland Intelligence Service, \\[{SD}\\], cité dans «{NBSP}Un pacte à haut risque{NBSP}», "
+        f"Northland Intelligence Service, \\[{SD}\\], cité dans «{NBSP}Pacte à haut risque{NBSP}», "
         f"{para('2', fr)}{NBSP}\\[C3\\]."
     )
 
@@ -917,9 +992,9 @@ def test_bibliography_lists_the_originals_with_the_works_that_cite_them(run, pac
     result = run("--facts-dir", pact, "brief", "--style", "chicago", "-f", "md", "--bibliography")
     bibliography = result.stdout.split("## Bibliography\n", 1)[1]
     assert bibliography.strip().split("\n\n") == [
-        "Moreau, Claire. *Le pacte Nordland–Estland : une évaluation*. Institut d'études "
+        "Moreau, Claire. *Le pacte Nordland–Estland : une évaluation*. Institut d’études "
         "fictives, 2025. <https://example.org/moreau-2025>.",
-        "Northland Intelligence Service. N.d. Cited in “Un pacte à haut risque.”",
+        "Northland Intelligence Service. N.d. Cited in “Pacte à haut risque.”",
         "“Un pacte à haut risque.” N.d.",
         "Wire Agency. “Eastland Troops Seen at the Border.” October 2024. "
         f"Cited in {MOREAU_SHORT}.",
@@ -927,7 +1002,7 @@ def test_bibliography_lists_the_originals_with_the_works_that_cite_them(run, pac
     french = run("--facts-dir", pact, "brief", "--lang", "fr", "-f", "md", "--bibliography")
     entries = french.stdout.split("## Bibliographie\n", 1)[1].strip().split("\n\n")
     assert (
-        f"NORTHLAND INTELLIGENCE SERVICE. \\[S.{NBSP}d.\\]. Cité dans «{NBSP}Un pacte à haut risque{NBSP}»."
+        f"NORTHLAND INTELLIGENCE SERVICE. \\[S.{NBSP}d.\\]. Cité dans «{NBSP}Pacte à haut risque{NBSP}»."
         in entries
     )
 
@@ -947,13 +1022,13 @@ def test_terminal_notes_have_grades_legend_and_bibliography(run, pact) -> None:
         r"^ *1\. Claire Moreau, Le pacte Nordland–Estland : une évaluation \(Institut", out, re.M
     )
     assert re.search(
-        rf"^ *4\. Moreau, Le pacte Nordland–Estland, {para('1', 'en')}{NBSP}\[B2\]\.", out, re.M
+        rf"^ *4\. Moreau, Pacte Nordland–Estland, {para('1', 'en')}{NBSP}\[B2\]\.", out, re.M
     )
     # the legend explains the grades the notes give, and only those
     assert "Grades [B2]: source B usually reliable, C fairly reliable; information 2" in out
     assert "A completely reliable" not in out
     assert "2 of 8 facts are second-hand" in out
-    assert out.rstrip().endswith("Cited in Moreau, Le pacte Nordland–Estland.")
+    assert out.rstrip().endswith("Cited in Moreau, Pacte Nordland–Estland.")
 
 
 @pytest.mark.parametrize("fmt", ["md", "term", "json"])
@@ -972,8 +1047,7 @@ def test_json_carries_note_texts_grades_and_bibliography(run, pact) -> None:
     data = json.loads(result.stdout)
     assert data["style"] == "chicago"
     assert (
-        data["notes"][3]["text"]
-        == f"Moreau, Le pacte Nordland–Estland, {para('1', 'en')}{NBSP}[B2]."
+        data["notes"][3]["text"] == f"Moreau, Pacte Nordland–Estland, {para('1', 'en')}{NBSP}[B2]."
     )
     assert [r["grade"] for r in data["notes"][3]["references"]] == ["B2"]
     assert [r["grade"] for r in data["notes"][5]["references"]] == ["B3", "C3"]
@@ -992,3 +1066,194 @@ def test_library_callers_get_a_clear_error_for_an_unknown_style() -> None:
 
     with pytest.raises(UsageError, match="known: iso690, chicago"):
         get_style("apa")
+
+
+# -- statements: speeches, interviews, personal communications, broadcasts -----------------
+
+STATEMENTS = {
+    s.id: s
+    for s in (
+        source(
+            id="speech",
+            type="speech",
+            author=[{"family": "Lind", "given": "Ada"}],
+            **{
+                "event-title": {
+                    "en": "annual meeting of defence ministers",
+                    "fr": "réunion annuelle des ministres de la Défense",
+                },
+                "event-place": "Tallinn",
+            },
+            issued="2024-10-23",
+        ),
+        source(
+            id="interview",
+            type="interview",
+            author=[{"family": "Sepp", "given": "Ivo"}],
+            **{"container-title": "Radio North"},
+            issued="2024-10-30",
+        ),
+        source(
+            id="communication",
+            type="personal_communication",
+            author=[
+                {"literal": {"en": "Unnamed Southland officials", "fr": "Responsables sudlandais"}}
+            ],
+            issued="2024-11",
+        ),
+        source(
+            id="broadcast",
+            type="broadcast",
+            author=[{"family": "Orlov", "given": "Igor"}],
+            genre={"en": "television broadcast", "fr": "émission de télévision"},
+            **{"container-title": "Channel Nord"},
+            issued="2022-08",
+        ),
+        source(id="undated", type="speech", author=[{"family": "Lind", "given": "Ada"}]),
+    )
+}
+
+# The kind (in brackets in ISO 690), the occasion or host, the place, the date (CMOS
+# 14.217-14.222; ISO 690): written from the rules, a note and an entry for each.
+STATEMENT_FORMS = {
+    ("chicago", "en"): {
+        "speech": (
+            "Ada Lind, speech, annual meeting of defence ministers, Tallinn, October 23, 2024.",
+            "Lind, Ada. Speech, annual meeting of defence ministers, Tallinn, October 23, 2024.",
+        ),
+        "interview": (
+            "Ivo Sepp, interview, Radio North, October 30, 2024.",
+            "Sepp, Ivo. Interview, Radio North, October 30, 2024.",
+        ),
+        "communication": (
+            "Unnamed Southland officials, personal communication, November 2024.",
+            "Unnamed Southland officials. Personal communication, November 2024.",
+        ),
+        "broadcast": (
+            "Igor Orlov, television broadcast, Channel Nord, August 2022.",
+            "Orlov, Igor. Television broadcast, Channel Nord, August 2022.",
+        ),
+        "undated": ("Ada Lind, speech, n.d.", "Lind, Ada. Speech, n.d."),
+    },
+    ("chicago", "fr"): {
+        "speech": (
+            "Ada Lind, discours, réunion annuelle des ministres de la Défense, Tallinn, "
+            "23 octobre 2024.",
+            "Lind, Ada. Discours, réunion annuelle des ministres de la Défense, Tallinn, "
+            "23 octobre 2024.",
+        ),
+        "interview": (
+            "Ivo Sepp, entretien, Radio North, 30 octobre 2024.",
+            "Sepp, Ivo. Entretien, Radio North, 30 octobre 2024.",
+        ),
+        "communication": (
+            "Responsables sudlandais, communication personnelle, novembre 2024.",
+            "Responsables sudlandais. Communication personnelle, novembre 2024.",
+        ),
+        "broadcast": (
+            "Igor Orlov, émission de télévision, Channel Nord, août 2022.",
+            "Orlov, Igor. Émission de télévision, Channel Nord, août 2022.",
+        ),
+        "undated": (f"Ada Lind, discours, {SD}", f"Lind, Ada. Discours, {SD}"),
+    },
+    ("iso690", "en"): {
+        "speech": (
+            "Ada Lind, [speech], annual meeting of defence ministers, Tallinn, 23 October 2024.",
+            "LIND, Ada. [Speech], annual meeting of defence ministers, Tallinn, 23 October 2024.",
+        ),
+        "interview": (
+            "Ivo Sepp, [interview], *Radio North*, 30 October 2024.",
+            "SEPP, Ivo. [Interview], *Radio North*, 30 October 2024.",
+        ),
+        "communication": (
+            "Unnamed Southland officials, [personal communication], November 2024.",
+            "UNNAMED SOUTHLAND OFFICIALS. [Personal communication], November 2024.",
+        ),
+        "broadcast": (
+            "Igor Orlov, [television broadcast], *Channel Nord*, August 2022.",
+            "ORLOV, Igor. [Television broadcast], *Channel Nord*, August 2022.",
+        ),
+        "undated": ("Ada Lind, [speech], n.d.", "LIND, Ada. [Speech], n.d."),
+    },
+    ("iso690", "fr"): {
+        "speech": (
+            "Ada Lind, [discours], réunion annuelle des ministres de la Défense, Tallinn, "
+            "23 octobre 2024.",
+            "LIND, Ada. [Discours], réunion annuelle des ministres de la Défense, Tallinn, "
+            "23 octobre 2024.",
+        ),
+        "interview": (
+            "Ivo Sepp, [entretien], *Radio North*, 30 octobre 2024.",
+            "SEPP, Ivo. [Entretien], *Radio North*, 30 octobre 2024.",
+        ),
+        "communication": (
+            "Responsables sudlandais, [communication personnelle], novembre 2024.",
+            "RESPONSABLES SUDLANDAIS. [Communication personnelle], novembre 2024.",
+        ),
+        "broadcast": (
+            "Igor Orlov, [émission de télévision], *Channel Nord*, août 2022.",
+            "ORLOV, Igor. [Émission de télévision], *Channel Nord*, août 2022.",
+        ),
+        "undated": (f"Ada Lind, [discours], [{SD}].", f"LIND, Ada. [Discours], [{SD}]."),
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("style", "lang", "kind"),
+    [(style, lang, kind) for (style, lang), forms in STATEMENT_FORMS.items() for kind in forms],
+)
+def test_statements_say_their_kind_occasion_place_and_date(
+    style: str, lang: str, kind: str
+) -> None:
+    note, entry = STATEMENT_FORMS[style, lang][kind]
+    writer = NoteWriter(get_style(style), lang, STATEMENTS)
+    assert marked(writer.note([ref(kind)])) == note.rstrip(".") + "."
+    (written,) = bibliography([STATEMENTS[kind]], get_style(style), lang)
+    assert marked(written) == entry.rstrip(".") + "."
+
+
+def test_a_titled_speech_gives_its_kind_and_date_in_parentheses_in_chicago() -> None:
+    # CMOS 14.217: "Title" (speech, occasion, place, date).
+    titled = source(
+        id="titled",
+        type="speech",
+        title="Security in the north",
+        author=[{"family": "Lind", "given": "Ada"}],
+        language="en",
+        **{"event-place": "Tallinn"},
+        issued="2024-10-23",
+    )
+    assert marked(get_style("chicago").full(titled, "en", "4")) == (
+        "Ada Lind, “Security in the North” (speech, Tallinn, October 23, 2024), 4"
+    )
+    assert marked(get_style("chicago").bibliography_entry(titled, "en")) == (
+        "Lind, Ada. “Security in the North.” Speech, Tallinn, October 23, 2024."
+    )
+
+
+def test_an_institution_is_named_in_the_language_of_the_brief(run, pact_copy) -> None:
+    sources = pact_copy / "sources.yaml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace(
+            '[{literal: "Northland Intelligence Service"}]',
+            "[{literal: {en: Northland Intelligence Service, fr: Service de renseignement "
+            "du Nordland}}]",
+        ),
+        encoding="utf-8",
+    )
+    french = run("--facts-dir", pact_copy, "brief", "--lang", "fr", "-f", "md", "--bibliography")
+    assert french.exit_code == 0, french.stderr
+    # In the notes and the estimates table, and in capitals in the bibliography.
+    assert french.stdout.count("Service de renseignement du Nordland") == 2, french.stdout
+    assert "SERVICE DE RENSEIGNEMENT DU NORDLAND. " in french.stdout
+    assert "northland intelligence service" not in french.stdout.casefold()
+    english = run("--facts-dir", pact_copy, "brief", "-f", "md", "--bibliography")
+    assert "Northland Intelligence Service" in english.stdout
+    assert "Service de renseignement du Nordland" not in english.stdout
+    # A bibliography file holds one language: the one asked for, else the first given.
+    exported = run("--facts-dir", pact_copy, "sources", "-f", "csl-json", "--lang", "fr")
+    (intel,) = [item for item in json.loads(exported.stdout) if item["id"] == "intel"]
+    assert intel["author"] == [{"literal": "Service de renseignement du Nordland"}]
+    bibtex = run("--facts-dir", pact_copy, "sources", "-f", "bibtex").stdout
+    assert "author = {{Northland Intelligence Service}}" in bibtex

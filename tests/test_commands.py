@@ -171,7 +171,7 @@ def test_unrelated_base_works_unchanged(run, fixtures):
     assert "## Harvests" in result.stdout
     # a note call, or (for a key point shown again) the number of the note it already has
     call = r"(\[\^\d+\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
-    assert re.search(rf"^\| 8 \| 2024 \| Growers' Federation{call} \|$", result.stdout, re.M)
+    assert re.search(rf"^\| 8 \| 2024 \| Growers’ Federation{call} \|$", result.stdout, re.M)
     assert re.search(rf"^\| 10 \| January 2025 \| Okafor & Lind{call} \|$", result.stdout, re.M)
     # a single-language base refuses other languages clearly
     french = run("--facts-dir", coffee, "brief", "--lang", "fr")

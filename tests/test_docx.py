@@ -85,7 +85,7 @@ def blocks_of(ast: dict[str, Any], kind: str) -> list[Any]:
 
 
 def expected_note(note: dict[str, Any], lang: str = "en") -> str:
-    label = "Analyst's comment:" if lang == "en" else "Commentaire de l’analyste :"
+    label = "Analyst’s comment:" if lang == "en" else "Commentaire de l’analyste :"
     text = note["text"]
     return f"{text} {label} {note['comment']}" if note["comment"] else text
 
@@ -112,7 +112,7 @@ def test_pandoc_reads_one_footnote_per_note_with_the_notes_text(run, pact_copy, 
     notes = notes_of(pandoc_ast(path))
     assert len(notes) == len(expected["notes"]) == 8
     assert notes == [expected_note(n) for n in expected["notes"]]
-    assert any("Analyst's comment: Signed in haste & <unread> by most." in n for n in notes)
+    assert any("Analyst’s comment: Signed in haste & <unread> by most." in n for n in notes)
 
     markdown = subprocess.run(
         ["pandoc", "-f", "docx", "-t", "markdown", "--wrap=none", str(path)],
@@ -130,7 +130,7 @@ def test_pandoc_reads_one_footnote_per_note_with_the_notes_text(run, pact_copy, 
     # A fact shown again calls the note it has: Word's cross-reference to a footnote.
     assert re.search(r"Wire Agency\^2\^", markdown)
     assert re.search(
-        r"^Jun\s2024 The pact\\'s assistance clause is automatic\. \\\[B3\\\]\^1\^$",
+        r"^Jun\s2024 The pact[’']s assistance clause is automatic\. \\\[B3\\\]\^1\^$",
         markdown,
         re.M,
     )
@@ -154,12 +154,12 @@ def test_headings_lists_and_the_estimates_table_are_word_structures(run, pact, t
         inlines_text(item[0]["c"]) for block in blocks_of(ast, "BulletList") for item in block["c"]
     ]
     # A bullet starts with its fact's date; a side of a contradiction ends with its grade.
-    assert bullets[0] == "Jun\u00a02024 The pact's assistance clause is automatic."
+    assert bullets[0] == "Jun\u00a02024 The pact’s assistance clause is automatic."
     assert "12\u00a0Jun\u00a02024 Northland and Eastland signed a mutual defence pact." in bullets
     # The two sides of a contradiction, one under the other (held by a rule on their left).
     paragraphs = [inlines_text(b["c"]) for b in blocks_of(ast, "Para")]
     # (ending in the call of the note it already has)
-    assert "Jun\u00a02024 The pact's assistance clause is automatic. [B3]1" in paragraphs
+    assert "Jun\u00a02024 The pact’s assistance clause is automatic. [B3]1" in paragraphs
     assert (
         "versus Assistance under the pact is not automatic but a political decision. [C4]"
         in paragraphs

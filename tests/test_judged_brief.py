@@ -210,7 +210,7 @@ def test_contradictions_put_the_better_supported_side_first_with_grades(run, pac
     md = brief(run, pact, "-f", "md")
     # clause-automatic is graded B3, clause-not-automatic C4: the first leads.
     section = md[md.index("## Contradictions") :]
-    assert re.search(r"^- .*The pact's assistance clause is automatic\. \\\[B3\\\]", section, re.M)
+    assert re.search(r"^- .*The pact’s assistance clause is automatic\. \\\[B3\\\]", section, re.M)
     assert re.search(r"^  - \*versus:\* Assistance under the pact .*\\\[C4\\\]", section, re.M)
     term = brief(run, pact, "-f", "term", "--width", "160")
     assert re.search(r"automatic\. \[B3\]¹ +versus +Assistance under the pact", term)

@@ -12,6 +12,7 @@ import pytest
 
 from briefgen.paths import package_data
 from briefgen.store import load
+from briefgen.typography import typeset
 
 SHIPPED = package_data("facts")
 THEMES = ("military", "economy", "china", "japan", "ihl")
@@ -179,11 +180,12 @@ def test_claims_the_record_contradicts_carry_a_comment_in_their_note(run, fact_i
     assert fact["credibility"] == 4
     assert set(fact["comment"]) == {"en", "fr"}
     theme, words = CONTRADICTED_BY_THE_RECORD[fact_id]
-    for lang, label in (("en", "*Analyst's comment:*"), ("fr", "*Commentaire de l'analyste :*")):
+    for lang, label in (("en", "*Analyst’s comment:*"), ("fr", "*Commentaire de l’analyste :*")):
         md = run("--facts-dir", SHIPPED, "brief", "-t", theme, "--lang", lang, "--pages", "0",
                  "-f", "md").stdout  # fmt: skip
         notes = [line for line in md.splitlines() if line.startswith("[^")]
-        comment = fact["comment"][lang]
+        # The base's plain marks, set as the brief's language sets them.
+        comment = typeset(fact["comment"][lang], lang)
         # French typesetting puts no-break spaces before colons: compare without spaces.
         wanted = _bare(f"{label} {_markdown_escaped(comment)}")
         assert any(wanted in _bare(note) for note in notes), lang

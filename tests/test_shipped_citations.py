@@ -124,3 +124,69 @@ def test_french_titles_follow_french_typography() -> None:
         assert "'" not in source.title, source.id
         assert not re.search(r"(?<!\u00a0)[:;?!]", source.title), source.id
         assert not re.search(r" [:;?!]", source.title), source.id
+
+
+def test_no_shipped_short_title_starts_with_an_article_or_ends_badly() -> None:
+    from briefgen.cite import short_title, short_title_problem
+
+    base = load(SHIPPED)
+    titled = [s for s in base.sources.values() if s.title]
+    assert titled
+    assert {s.id: short_title_problem(s) for s in titled if short_title_problem(s)} == {}
+    assert {s.id: short_title(s) for s in titled}["lee-2003"] == "Political philosophy of Juche"
+
+
+@pytest.mark.parametrize("style", ["iso690", "chicago"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_note_prints_no_date_for_a_statement_the_base_dates(run, style, lang) -> None:
+    """A speaker's dated statements are dated works: a statement of the base with a date
+    cites its speech, interview or communication with that date, never "n.d."."""
+    from briefgen.cite import STATEMENT_TYPES
+
+    base = load(SHIPPED)
+    brief = _brief(run, "--pages", "0", "--notes", "full", "--style", style, "--lang", lang)
+    notes = {note["fact"]: note["text"] for note in brief["notes"] if not note["judgment"]}
+    undated = {"en": "n.d.", "fr": f"s.{NBSP}d."}[lang]
+    checked = 0
+    for fact in base.facts:
+        if fact.kind != "statement" or fact.date is None or fact.id not in notes:
+            continue
+        for ref in fact.sources:
+            if base.sources[ref.origin].type not in STATEMENT_TYPES:
+                continue
+            assert base.sources[ref.origin].issued is not None, (fact.id, ref.origin)
+            # The original comes first in its chain: "Putin, …, cited in …".
+            said = re.split(r" (?:cited in|cité dans) ", notes[fact.id])[0]
+            assert undated not in said, (fact.id, said)
+            checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize(
+    ("lang", "names", "not_names"),
+    [
+        (
+            "fr",
+            [
+                "Sources sud-coréennes non nommées",
+                "Ministère de la Défense nationale (Corée du Sud)",
+            ],
+            ["Unnamed South Korean sources", "Ministry of National Defense"],
+        ),
+        (
+            "en",
+            ["Unnamed South Korean sources", "Ministry of National Defense (South Korea)"],
+            ["non nommées", "Ministère de la Défense"],
+        ),
+    ],
+)
+def test_briefs_name_the_sources_in_their_language(run, lang, names, not_names) -> None:
+    result = run(
+        "--facts-dir", SHIPPED, "brief", "--lang", lang, "-f", "md", "--pages", "0",
+        "--bibliography",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    for name in names:
+        assert name in result.stdout, name
+    for name in not_names:
+        assert name not in result.stdout, name

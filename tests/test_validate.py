@@ -19,6 +19,37 @@ def test_valid_base(run, pact):
     assert "8 facts, 3 themes, 4 sources: no problems" in result.stderr
 
 
+def test_a_short_title_that_breaks_the_key_word_rule_is_a_warning(run, pact_copy):
+    append(
+        pact_copy / "sources.yaml",
+        """
+- id: howell
+  type: article-magazine
+  title: "North Korea and Russia's dangerous partnership"
+  title-short: "The North Korea and Russia's"
+  reliability: B
+- id: sabbagh
+  type: article-newspaper
+  title: "North Korean arms more significant than troops"
+  title-short: "North Korean Arms Are"
+  reliability: B
+""",
+    )
+    result = run("--facts-dir", pact_copy, "validate")
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    f = f"{pact_copy}/sources.yaml"
+    lines = (pact_copy / "sources.yaml").read_text(encoding="utf-8").splitlines()
+    howell = lines.index("- id: howell") + 1
+    assert warnings == [
+        f"warning: {f}:{howell}: howell: short title 'The North Korea and Russia's' starts "
+        "with an article; give a 'title-short' of key words (CMOS 14.33)",
+        f"warning: {f}:{howell + 5}: sabbagh: short title 'North Korean Arms Are' ends on a "
+        "function word or an auxiliary ('Are'); give a 'title-short' of key words (CMOS 14.33)",
+    ]
+    assert "no problems" in result.stderr
+
+
 def test_broken_yaml_names_file_and_line(run, pact_copy):
     (pact_copy / "items" / "trade.yaml").write_text("- id: x\n  kind: [event\n  themes: [trade]\n")
     result = run("--facts-dir", pact_copy, "validate")

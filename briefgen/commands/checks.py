@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 @pass_settings
 def validate(settings: Settings) -> None:
     """Check the fact base; list every problem as file:line: id: message (exit 3 if any)."""
+    from briefgen.cite import short_title_warnings
     from briefgen.errors import InvalidFactBase
 
     try:
@@ -28,6 +29,8 @@ def validate(settings: Settings) -> None:
         count = len(exc.problems)
         settings.info(f"{count} problem{'s' if count != 1 else ''} found")
         sys.exit(ExitCode.INVALID)
+    for warning in short_title_warnings(base):
+        settings.info(f"warning: {printable(warning)}")
     settings.info(
         f"{base.path}: {len(base.facts)} facts, {len(base.themes)} themes, "
         f"{len(base.sources)} sources: no problems"

@@ -46,6 +46,7 @@ def import_sources(settings: Settings, file: Path, fmt: str | None, dry_run: boo
     """
     from briefgen import imports
     from briefgen.authoring import prepare_sources
+    from briefgen.cite import family_name
     from briefgen.commands.add import _base_root
     from briefgen.errors import InvalidFactBase, printable
     from briefgen.locking import base_lock
@@ -101,7 +102,7 @@ def import_sources(settings: Settings, file: Path, fmt: str | None, dry_run: boo
     width = max(len(source.id) for source in result.sources)
     for source, key in zip(result.sources, result.keys, strict=True):
         renamed = f" (key {key})" if key != source.id else ""
-        names = [name.literal or name.family or "" for name in source.author]
+        names = [family_name(name) for name in source.author]
         what = source.title or source.container_title or ", ".join(names) or source.URL or ""
         settings.info(f"  {source.id:<{width}}  {source.type:<18} {what[:60]}{renamed}")
     if result.left_out:

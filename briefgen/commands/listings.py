@@ -75,11 +75,12 @@ def sources(ctx: click.Context, settings: Settings, fmt: str, lang: str) -> None
     if fmt == "csl-json":
         from briefgen.export import render_csl_json
 
-        echo(render_csl_json(base.sources.values()))
+        # A file of one language: an institution named per language is named in ``lang``.
+        echo(render_csl_json(base.sources.values(), lang))
     elif fmt == "bibtex":
         from briefgen.export import render_bibtex
 
-        echo(render_bibtex(base.sources.values()))
+        echo(render_bibtex(base.sources.values(), lang))
     else:
         from briefgen.renderers.listing import render_sources
 

@@ -48,7 +48,12 @@ if TYPE_CHECKING:
 
 # Page size and the margins of the print template (templates/print.css), in millimetres.
 PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
-MARGINS_MM = (12.0, 15.0, 12.0, 15.0)  # top, right, bottom, left: the PDF's sides; its notes need more room
+MARGINS_MM = (
+    12.0,
+    15.0,
+    12.0,
+    15.0,
+)  # top, right, bottom, left: the PDF's sides; its notes need more room
 
 # Where the header and the footer sit, from the page's edge: the marking clear of the text.
 HEADER_MM, FOOTER_MM = 5.0, 5.0

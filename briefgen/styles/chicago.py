@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from briefgen.cite import (
     PERIODICAL_TYPES,
     STANDALONE_TYPES,
+    STATEMENT_TYPES,
     WEB_TYPES,
     Citation,
     Segment,
@@ -33,6 +35,8 @@ from briefgen.cite import (
     quoted,
     short_note,
     short_title,
+    statement_kind,
+    statement_setting,
     text,
 )
 from briefgen.labels import MINOR_WORDS_EN, format_date, label
@@ -58,6 +62,8 @@ class ChicagoStyle:
     name = "chicago"
     # Chicago 17 discourages "Ibid." in favour of short notes (14.34).
     ibid_by_default = False
+    # Successive entries by the same names: a 3-em dash for them (14.67).
+    repeated_names = "\u2014\u2014\u2014"
 
     def typography(self, lang: str) -> Typography:
         return Typography.of(lang, punctuation_inside_quotes=lang == "en")
@@ -89,6 +95,15 @@ class ChicagoStyle:
             else:
                 head = join([head, text(_year(source, lang))], ", ", typography)
             parts = [head, text(locator)]
+        elif source.type in STATEMENT_TYPES:
+            said = _statement(source, lang, typography)
+            if title:
+                # After a title, the kind, occasion and date go in parentheses (14.217).
+                said = (Segment("("), *said, Segment(")"))
+                parts = [join([creators, title], ", ", typography), said]
+                parts = [join(parts, " ", typography), text(locator)]
+            else:
+                parts = [creators, said, text(locator)]
         else:
             parts = [creators, title, _host(source, lang), text(_publisher(source))]
             parts += [text(_series(source, lang)), text(_date(source, lang)), text(locator)]
@@ -129,18 +144,23 @@ class ChicagoStyle:
             self.typography(lang),
         )
 
+    def bibliography_names(self, source: Source, lang: str) -> str:
+        return _with_role(_bibliography_names(source.author or source.editor, lang), source, lang)
+
     def bibliography_entry(
         self, source: Source, lang: str, cited_in: Sequence[Citation] = ()
     ) -> Citation:
         typography = self.typography(lang)
-        creators = _latin(
-            _with_role(_bibliography_names(source.author or source.editor, lang), source, lang),
-            lang,
-        )
+        creators = _latin(self.bibliography_names(source, lang), lang)
         title = _title(_cased(source.title, source), source, typography)
         host = _host(source, lang)
         access = text(_capitalized(_access(source, lang) or ""))
-        if not creators and host and source.type in PERIODICAL_TYPES:
+        if source.type in STATEMENT_TYPES:
+            # "Speech, first meeting of…, Naples, October 23, 2024." (14.217-14.222)
+            said = list(_statement(source, lang, typography))
+            said[0] = replace(said[0], text=_capitalized(said[0].text))
+            groups = [creators, title, tuple(said)]
+        elif not creators and host and source.type in PERIODICAL_TYPES:
             # An unsigned newspaper or magazine article is listed under the periodical (14.207).
             groups = [host, title, text(_capitalized(_date(source, lang) or ""))]
         elif source.type in ITALIC_TYPES:
@@ -167,6 +187,23 @@ class ChicagoStyle:
             # An original known through another work: "Cited in" that work (14.260).
             groups.append(cited_in_group(cited_in, lang, typography))
         return close(join(groups, ". ", typography), typography)
+
+
+def _statement(source: Source, lang: str, typography: Typography) -> Citation:
+    """A statement's kind, occasion, host, medium, place and date: "speech, first meeting
+    of G7 defence ministers, Naples, October 23, 2024"."""
+    occasion, setting = statement_setting(source, lang)
+    return join(
+        [
+            text(statement_kind(source, lang)),
+            text(occasion),
+            _host(source, lang),
+            *(text(value) for value in setting),
+            text(_date(source, lang)),
+        ],
+        ", ",
+        typography,
+    )
 
 
 def _latin(value: str, lang: str) -> Citation:

@@ -13,10 +13,12 @@ l'adresse : https://…``. docs/citations.md gives every rule with examples.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from briefgen.cite import (
     PERIODICAL_TYPES,
     STANDALONE_TYPES,
+    STATEMENT_TYPES,
     WEB_TYPES,
     Citation,
     Segment,
@@ -35,6 +37,8 @@ from briefgen.cite import (
     quoted,
     short_note,
     short_title,
+    statement_kind,
+    statement_setting,
     text,
 )
 from briefgen.labels import format_date, label
@@ -54,6 +58,8 @@ class Iso690Style:
     name = "iso690"
     # French usage, which the style follows, keeps "Ibid." for the work of the note before.
     ibid_by_default = True
+    # The standard repeats an author's name in each reference.
+    repeated_names = None
 
     def typography(self, lang: str) -> Typography:
         return Typography.of(lang)
@@ -64,6 +70,16 @@ class Iso690Style:
     def full(self, source: Source, lang: str, locator: str | None = None) -> Citation:
         typography = self.typography(lang)
         title, host = _title_and_host(source, lang, typography, bibliography=False)
+        if source.type in STATEMENT_TYPES:
+            # Kind in brackets, occasion, host or medium, place, date: "[speech], …".
+            parts = [
+                latin(_creators(source, lang, bibliography=False), lang, italic=True),
+                title,
+                _statement(source, lang, host),
+                text(locator),
+                link(source.URL),
+            ]
+            return join(parts, ", ", typography)
         parts = [
             *_identified(_creators(source, lang, bibliography=False), title, host, source, lang),
             text(_series(source, lang)),
@@ -110,6 +126,9 @@ class Iso690Style:
             self.typography(lang),
         )
 
+    def bibliography_names(self, source: Source, lang: str) -> str:
+        return _creators(source, lang, bibliography=True)
+
     def bibliography_entry(
         self, source: Source, lang: str, cited_in: Sequence[Citation] = ()
     ) -> Citation:
@@ -122,21 +141,29 @@ class Iso690Style:
         publication = f"{publisher}, {date}" if publisher else _capitalized(date)
         if publisher and not source.publisher_place and not source.publisher:
             publication = _capitalized(publication)
-        groups = [
-            *_identified(creators, title, host, source, lang),
-            text(_series(source, lang)),
-            text(publication),
-            text(f"ISSN {source.ISSN}" if source.ISSN else None),
-        ]
+        if source.type in STATEMENT_TYPES:
+            statement = list(_statement(source, lang, host))
+            statement[0] = replace(statement[0], text=_capitalized(statement[0].text))
+            groups = [latin(creators, lang, italic=True), title, tuple(statement)]
+        else:
+            groups = [
+                *_identified(creators, title, host, source, lang),
+                text(_series(source, lang)),
+                text(publication),
+                text(f"ISSN {source.ISSN}" if source.ISSN else None),
+            ]
+        if source.URL:
+            # The work's own address, before any work that cites it: after "Cited in" it
+            # would read as the citing work's.
+            groups.append((Segment(f"{label(lang, 'available_at')} "), *link(source.URL)))
         if cited_in:
             # An original known through other works names them (as CMOS 14.260 does).
             groups.append(cited_in_group(cited_in, lang, typography))
         entry = join(groups, ". ", typography)
-        if not source.URL:
-            return close(entry, typography)
-        # The URL comes last, with no period after it: it would read as part of the address.
-        available = (Segment(f"{label(lang, 'available_at')} "), *link(source.URL))
-        return join([entry, available], ". ", typography)
+        if source.URL and not cited_in:
+            # A URL ending the entry takes no period: it would read as part of the address.
+            return entry
+        return close(entry, typography)
 
 
 def _identified(
@@ -150,6 +177,23 @@ def _identified(
         # Starting the note or the reference, it takes a capital: "[Online]".
         names = (*names, Segment(f" {medium}")) if names else text(_capitalized(medium))
     return [names, title, host]
+
+
+def _statement(source: Source, lang: str, host: Citation) -> Citation:
+    """A statement's kind in brackets, its occasion, host (a channel), medium, place and
+    date: "[speech], first meeting of G7 defence ministers, Naples, 23 October 2024"."""
+    occasion, setting = statement_setting(source, lang)
+    return join(
+        [
+            text(f"[{statement_kind(source, lang)}]"),
+            text(occasion),
+            host,
+            *(text(value) for value in setting),
+            text(_date(source, lang)),
+        ],
+        ", ",
+        Typography.of(lang),
+    )
 
 
 def _untitled(source: Source) -> Citation:
@@ -208,18 +252,24 @@ def _series(source: Source, lang: str) -> str | None:
 
 
 def _publisher(source: Source, lang: str) -> str | None:
-    """``Place : Publisher``; "[s.n.]" where a publisher is expected and unknown.
+    """``Place : Publisher``; "[s.n.]" where a publisher is expected and unknown, and
+    "[s.l.]" too for a book without a place.
 
     A publisher is expected of a work standing on its own, unless an
     organisation wrote it; a periodical's title stands for its publisher.
     """
     publisher = source.publisher
+    place = source.publisher_place
     if source.type in PERIODICAL_TYPES and source.container_title:
         # The periodical's title identifies it; its publisher is not an element.
         publisher = None
     elif not publisher and _is_standalone(source) and not _by_organisation(source):
         publisher = label(lang, "sn")
-    return label(lang, "colon").join(p for p in (source.publisher_place, publisher) if p) or None
+        if not place and source.type in ITALIC_TYPES:
+            # A book with neither place nor publisher: "[s.l.] : [s.n.]", as ISO 690 has it;
+            # a web page has no place of publication.
+            place = label(lang, "sl")
+    return label(lang, "colon").join(p for p in (place, publisher) if p) or None
 
 
 def _by_organisation(source: Source) -> bool:
