@@ -232,8 +232,8 @@ def test_the_plain_part_reads_as_plain_text(run, pact):
     for markdown in ("[^", "\\[", "*", "**", "\\'"):
         assert markdown not in plain
     lines = plain.splitlines()
-    assert "[1] Moreau, Le pacte Nordland–Estland, para. 1 [B3]." in plain
-    assert "- Jun 2024 The pact's assistance clause is automatic. [1]" in lines
+    assert "[1] Moreau, Pacte Nordland–Estland, para. 1 [B3]." in plain
+    assert "- Jun 2024 The pact’s assistance clause is automatic. [1]" in lines
     assert "  versus: Assistance under the pact is not automatic but a political" in lines
     assert all(len(line) <= 72 for line in lines)
     # A note's call is never a line of its own.
