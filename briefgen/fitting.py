@@ -643,6 +643,30 @@ def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
 
 
 def _fit(recipe: BriefRecipe, pages: int, paper: str) -> Fit:
+    """The longest run of facts that fits; with fewer key points if need be, so that every
+    theme of a brief of several themes keeps a section of its own."""
+    chosen = _fit_run(recipe, pages, paper)
+    # Only where facts were left out: a theme whose every fact stands elsewhere (a key
+    # point, a table) on a page that holds them all needs no section.
+    while (
+        chosen.omitted and recipe.options.key_points > 0 and _themes_without_section(chosen.brief)
+    ):
+        recipe = replace(
+            recipe, options=replace(recipe.options, key_points=recipe.options.key_points - 1)
+        )
+        chosen = _fit_run(recipe, pages, paper)
+    return chosen
+
+
+def _themes_without_section(brief: Brief) -> bool:
+    """Whether a theme of the brief has facts but no section: they all stand elsewhere."""
+    if len(brief.themes) < 2:
+        return False
+    with_section = {s.theme.id for s in brief.sections}
+    return any(t.id not in with_section for t in brief.themes)
+
+
+def _fit_run(recipe: BriefRecipe, pages: int, paper: str) -> Fit:
     chooser = _Chooser(recipe, pages, paper)
     everything = frozenset(f.id for f in chooser.ranked)
     # Each fact takes a line at least: a long selection need not be measured whole.
