@@ -162,11 +162,17 @@ def fact_files(root: Path) -> list[Path]:
     items = root / "items"
     if items.is_dir() and _items_inside(root):
         found = []
-        for folder, directories, names in os.walk(items, followlinks=False):
+        # A directory that cannot be listed is one of the base's files that cannot be read:
+        # reading it says why, where walking on would lose its facts without a word.
+        unlisted: list[OSError] = []
+        for folder, directories, names in os.walk(
+            items, followlinks=False, onerror=unlisted.append
+        ):
             here = Path(folder)
             for name in names + [d for d in directories if (here / d).is_symlink()]:
                 if name.endswith(YAML_SUFFIXES):
                     found.append(here / name)
+        found += [Path(error.filename) for error in unlisted if error.filename]
         files += sorted(found, key=lambda p: p.relative_to(items).as_posix())
     return files
 

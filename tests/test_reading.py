@@ -226,3 +226,30 @@ def test_a_file_written_with_standard_output_closed_gets_only_its_own(pact, tmp_
     result = briefgen("--facts-dir", pact, "brief", "-o", output, preexec_fn=_closing(1))
     assert result.returncode == 0, result.stderr
     assert output.read_text(encoding="utf-8").startswith("# The Northland–Eastland pact\n")
+
+
+def test_a_directory_of_items_that_cannot_be_listed_is_a_problem(pact_copy):
+    # Without its facts, the base is not valid: it is never loaded short of them.
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    hidden = pact_copy / "items" / "more"
+    hidden.mkdir()
+    (pact_copy / "items" / "trade.yaml").rename(hidden / "trade.yaml")
+    hidden.chmod(0)
+    drop = (
+        ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+        if os.geteuid() == 0 and shutil.which("setpriv")
+        else []
+    )
+    try:
+        result = subprocess.run(
+            [*drop, sys.executable, "-m", "briefgen", "--facts-dir", str(pact_copy), "validate"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    finally:
+        hidden.chmod(0o755)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "items/more: cannot read: Permission denied" in result.stdout + result.stderr
