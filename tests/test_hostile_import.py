@@ -96,6 +96,7 @@ def _library(count: int) -> str:
     return json.dumps(items, indent=2)
 
 
+@pytest.mark.slow  # a timing: a busy machine makes it flaky; `pytest -m slow` runs it
 def test_reading_csl_json_takes_time_in_proportion_to_its_size():
     """Each item's line used to be counted from the start of the file: quadratic."""
     small, large = _library(2_500), _library(20_000)
