@@ -633,7 +633,7 @@ def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
     items = stated_items(shown.key_points, shown.sections, shown.contradictions)
     if len(dated_events(items)) < 2:
         return chosen
-    drawn = _timeline(recipe, True)
+    drawn = _timeline(chosen.recipe, True)
     brief = drawn.build(omit={f.id for f in chosen.omitted}, omitted=chosen.omitted)
     model = PageModel(paper)
     # Drawn where there is room, a timeline needs two events to say more than its bullets.
@@ -647,23 +647,27 @@ def _fit(recipe: BriefRecipe, pages: int, paper: str) -> Fit:
     theme of a brief of several themes keeps a section of its own."""
     chosen = _fit_run(recipe, pages, paper)
     # Only where facts were left out: a theme whose every fact stands elsewhere (a key
-    # point, a table) on a page that holds them all needs no section.
-    while (
-        chosen.omitted and recipe.options.key_points > 0 and _themes_without_section(chosen.brief)
-    ):
-        recipe = replace(
-            recipe, options=replace(recipe.options, key_points=recipe.options.key_points - 1)
-        )
-        chosen = _fit_run(recipe, pages, paper)
+    # point, a table) on a page that holds them all needs no section. And only while a
+    # key point fewer gives a section to a theme that had none.
+    missing = _themes_without_section(chosen.brief) if chosen.omitted else 0
+    while missing and recipe.options.key_points > 0:
+        options = replace(recipe.options, key_points=recipe.options.key_points - 1)
+        recipe = replace(recipe, options=options)
+        fewer = _fit_run(recipe, pages, paper)
+        now = _themes_without_section(fewer.brief)
+        if now >= missing:
+            break
+        chosen, missing = fewer, now
     return chosen
 
 
-def _themes_without_section(brief: Brief) -> bool:
-    """Whether a theme of the brief has facts but no section: they all stand elsewhere."""
+def _themes_without_section(brief: Brief) -> int:
+    """How many themes of a brief of several have facts but no section: their facts
+    stand elsewhere (the key points)."""
     if len(brief.themes) < 2:
-        return False
+        return 0
     with_section = {s.theme.id for s in brief.sections}
-    return any(t.id not in with_section for t in brief.themes)
+    return sum(t.id not in with_section for t in brief.themes)
 
 
 def _fit_run(recipe: BriefRecipe, pages: int, paper: str) -> Fit:
@@ -771,7 +775,7 @@ def fit_pdf(
         layout = typesetter.layout(brief)  # the estimate was short: no spreading
     if pages and len(layout.pages) > pages and recipe.options.timeline is None and brief.timeline:
         # A timeline drawn because there seemed to be room gives way before any fact.
-        recipe = _timeline(recipe, False)
+        recipe = _timeline(chosen.recipe, False)
         brief = recipe.build(omit={f.id for f in omitted}, omitted=omitted)
         layout = typesetter.layout(brief)
     else:
