@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     "-f",
     "fmt",
     type=click.Choice(FORMATS),
-    help="Output format [default: from -o's extension; else term on a terminal, md otherwise].",
+    help="Output format [default: from -o's extension (an unknown one is an error); "
+    "else term on a terminal, md otherwise].",
 )
 @click.option(
     "-o",
@@ -225,10 +226,22 @@ def brief_request(
 
 
 def _default_format(output: Path | None, to_stdout: bool) -> str:
+    """The format ``-o``'s extension names; without ``-o``, term on a terminal, else md.
+
+    An extension briefgen does not know is a usage error (a typo such as ``.pfd`` must
+    not quietly write Markdown); a name without one is Markdown.
+    """
     from briefgen.renderers import EXTENSIONS
 
-    if not to_stdout and output is not None and output.suffix.lower() in EXTENSIONS:
-        return EXTENSIONS[output.suffix.lower()]
+    if not to_stdout and output is not None and output.suffix:
+        suffix = output.suffix.lower()
+        if suffix not in EXTENSIONS:
+            known = ", ".join(EXTENSIONS)
+            raise UsageError(
+                f"cannot tell the format of {output.name!r} from its extension: "
+                f"use one of {known}, or say the format with -f"
+            )
+        return EXTENSIONS[suffix]
     return "term" if to_stdout and sys.stdout.isatty() else "md"
 
 
