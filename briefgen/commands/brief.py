@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from briefgen.brief import BriefRecipe
     from briefgen.digest import FactChanges
     from briefgen.model import FactBase
-    from briefgen.production import RenderOptions
+    from briefgen.production import Product, RenderOptions
 
 
 @click.command()
@@ -126,8 +126,10 @@ def brief(settings: Settings, **params: Any) -> None:
             product = produce(request.recipe, fmt, request.options)
     else:
         product = produce(request.recipe, fmt, request.options)
-    for line in product.warnings:
-        settings.info(line)
+    on_terminal = sys.stderr.isatty()
+    for warning in product.warnings:
+        for line in _wrapped(warning) if on_terminal else [warning]:
+            settings.info(line)
     # A link at the output is written through only if the user named it themselves.
     source = click.get_current_context().get_parameter_source("output")
     named = source in (
@@ -135,6 +137,36 @@ def brief(settings: Settings, **params: Any) -> None:
         click.core.ParameterSource.ENVIRONMENT,
     )
     write(product.data, None if to_stdout else output, named=named)
+    if on_terminal and not to_stdout and output is not None:
+        for line in _wrapped(written(output, product)):
+            settings.info(line)
+
+
+def written(output: Path, product: Product) -> str:
+    """``wrote military.pdf, 1 page``; for a format without pages, how many facts it holds."""
+    from briefgen.paths import display_path
+
+    if product.pages is not None:
+        amount = f"{product.pages} page{'s' if product.pages != 1 else ''}"
+    else:
+        facts = len(product.brief.facts)
+        amount = f"{facts} fact{'s' if facts != 1 else ''}"
+    return f"wrote {display_path(output)}, {amount}"
+
+
+def _wrapped(line: str) -> list[str]:
+    """``line`` wrapped to the terminal's width, the lines after the first indented; an
+    id or a path is never broken."""
+    import textwrap
+
+    try:
+        width = max(os.get_terminal_size(sys.stderr.fileno()).columns, 40)
+    except (OSError, ValueError):  # stderr is no longer a terminal
+        width = 80
+    lines = textwrap.wrap(
+        line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
+    return lines or [line]
 
 
 @dataclass(frozen=True)
