@@ -87,7 +87,7 @@ def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
     # Drop the spaces rich pads every line with (in colour, those before the closing codes).
     if color:
         return "\n".join(_PADDING.sub("", line) for line in output.split("\n"))
-    return "\n".join(line.rstrip(" ") for line in output.split("\n"))
+    return "\n".join(line.rstrip() for line in output.split("\n"))
 
 
 def _glued(text: Text) -> Text:
