@@ -361,8 +361,9 @@ class Brief:
             )
         if s.thinnest and len(self.judgments) > 1:
             note, strong, origins, grade = s.thinnest
-            key = "thinnest" + short
-            out.append(label(lang, key, note=note, k=strong, n=origins, grade=grade))
+            key = ("thinnest_one" if origins == 1 else "thinnest") + short
+            graded = label(lang, "graded" if strong else "not_graded")
+            out.append(label(lang, key, note=note, k=strong, n=origins, grade=grade, graded=graded))
         return out
 
     def legend(self) -> str:
@@ -741,6 +742,11 @@ class _Numbering:
         # The works read, and for each original source the works that cite it.
         self.read_sources: dict[str, None] = {}
         self.cited_in: dict[str, dict[str, None]] = {}
+        # Every work the brief may cite, to tell apart the works a judgment's note names.
+        self.cited_works = frozenset(
+            s for fact in (*shown, *basis) for ref in fact.sources for s in (ref.ref, *ref.via)
+        )
+        self.comments: dict[str, int] = {}  # an analyst's comment -> the note that gives it
         self.spreads = spreads or {}
         self.tabled = tabled or {}
         # Judgments' notes wait for the numbers of the notes of the facts they rest on.
@@ -759,6 +765,11 @@ class _Numbering:
         references, citation = self._cite([fact])
         comment = fact.comment_in(lang)
         number = self.numbers[fact.id] = len(self.notes) + 1
+        if comment is not None:
+            # Two facts the same remark bears on: the second note points to the first's.
+            first = self.comments.setdefault(comment, number)
+            if first != number:
+                comment = label(lang, "comment_see", n=first)
         self.notes.append(Note(number, fact.id, references, citation, comment))
         return Item(fact, text, number, status, False, date, grade, spread)
 
@@ -800,8 +811,8 @@ class _Numbering:
             for f in dict.fromkeys(judgment.basis)
             if f not in shown and f in self.base.fact_ids
         ]
-        # The facts the page does not show are named by the works they come from, in short
-        # form: their full notes are a longer brief's (or the JSON's) to give.
+        # The facts the page does not show are named by the works they come from, in as few
+        # words as tell them apart: their full notes are a longer brief's (or the JSON's).
         references = tuple(
             Reference(ref.ref, ref.via, ref.locator, self._grade(fact, ref))
             for fact in unshown
@@ -812,7 +823,7 @@ class _Numbering:
             self.cited_sources.setdefault(work)
             self.read_sources.setdefault(work)
         cited: Citation = join(
-            [self.writer.short_form(w) for w in works],
+            [self.writer.work_name(w, self.cited_works) for w in works],
             label(lang, "list_separator"),
             self.writer.typography,
         )

@@ -508,6 +508,21 @@ class NoteWriter:
             join(parts, label(self.lang, "list_separator"), self._typography), self._typography
         )
 
+    def work_name(self, source_id: str, among: Iterable[str]) -> Citation:
+        """The fewest words that name a work among the works ``among``: its authors'
+        family names where no other of them shares them, else its short form."""
+        source = self.sources[source_id]
+        names = self._authors(source)
+        if names and not any(
+            other != source_id and self._authors(self.sources[other]) == names for other in among
+        ):
+            return (Segment(names),)
+        return self.short_form(source_id)
+
+    def _authors(self, source: Source) -> str:
+        names = [family_name(name) for name in source.author]
+        return name_list(names, self.lang, serial_comma=False, most=2) if names else ""
+
     def short_form(self, source_id: str) -> Citation:
         """The short form of a source, told apart from the other works cited if need be."""
         source = self.sources[source_id]

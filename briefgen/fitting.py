@@ -80,10 +80,10 @@ class Paper:
     height: float
 
 
-# Page size less the margins of templates/print.css (15mm top, 16mm bottom, 18mm sides).
+# Page size less the margins of templates/print.css (13mm top, 14mm bottom, 15mm sides).
 PAPERS = {
-    "a4": Paper(595.28 - 36 * MM, 841.89 - 31 * MM),
-    "letter": Paper(612.0 - 36 * MM, 792.0 - 31 * MM),
+    "a4": Paper(595.28 - 30 * MM, 841.89 - 27 * MM),
+    "letter": Paper(612.0 - 30 * MM, 792.0 - 27 * MM),
 }
 
 
@@ -134,18 +134,20 @@ def _importance(recipe: BriefRecipe, paper: str) -> tuple[tuple[Fact, ...], int]
 
     order: dict[str, Fact] = {f.id: f for f in parts.key_points}
     # The facts the brief's judgments rest on: a judgment's note then calls theirs.
-    judgments = recipe.judgments()
-    # The judgments take turns: the first fact of each one's basis, then the second...
     candidates = {f.id: f for f in facts}
-    bases = [[f for f in dict.fromkeys(j.basis) if f in candidates] for j in judgments]
-    for turn_of in range(max(map(len, bases), default=0)):
-        order.update((b[turn_of], candidates[b[turn_of]]) for b in bases if turn_of < len(b))
+    bases = [[f for f in dict.fromkeys(j.basis) if f in candidates] for j in recipe.judgments()]
+    support = {f: i for i, f in enumerate(dict.fromkeys(f for b in bases for f in b))}
     for members in by_theme:
-        # A bullet of its own for every theme: a fact that no table or pair takes away.
-        own = next((f for f in members if f.id not in order and f.id not in linked), None)
-        own = own or next((f for f in members if f.id not in order), None)
+        # A bullet of its own for every theme: a fact that no table or pair takes away,
+        # one a judgment rests on if there is one.
+        free = [f for f in members if f.id not in order and f.id not in linked]
+        free = free or [f for f in members if f.id not in order]
+        own = min(free, key=lambda f: support.get(f.id, len(support)), default=None)
         if own is not None:
             order[own.id] = own
+    # Then the judgments take turns: the first fact of each one's basis, then the second...
+    for turn_of in range(max(map(len, bases), default=0)):
+        order.update((b[turn_of], candidates[b[turn_of]]) for b in bases if turn_of < len(b))
     rest = [f for f in facts if f.id not in order]
     covered = Coverage()
     for fact in order.values():
@@ -254,6 +256,10 @@ PAIR_INDENT = 1.5 + 7.0  # the rule joining the two sides of a contradiction, an
 PAIR_SPACE = 4.0  # margin below a pair
 ENTRY_GAP = 3.0
 ENTRY_INDENT = 1.5 * 9.0
+# Run-on notes are broken a little narrower than the page: now and then WeasyPrint breaks
+# a line of them a word early, at the edge of a note's inline box, which a line that the
+# estimate fills to the last point would otherwise not foresee.
+NOTES_ALLOWANCE = 2.0  # pt
 # A brief longer than a page loses a little at each page break (a bullet and
 # its note are kept together): the estimate counts this much per break.
 PAGE_BREAK_LOSS = 24.0
@@ -439,7 +445,7 @@ class PageModel:
             runs.append(Run(f"{note.number}.\u00a0", "sans-bold"))
             runs += _note_runs(note, brief.lang)
             runs.append(Run("\u2003"))  # the em space between two notes
-        return FOOTNOTE_AREA + height(runs, self.paper.width, NOTE)
+        return FOOTNOTE_AREA + height(runs, self.paper.width - NOTES_ALLOWANCE, NOTE)
 
 
 @lru_cache(maxsize=4096)

@@ -189,18 +189,28 @@ def sniff(text: str) -> str:
 
 
 def read_csl_json(text: str, file: str) -> Reading:
-    """The items of a CSL-JSON array (or a single item), each with its line."""
+    """The items of a CSL-JSON array (or a single item), each with its line.
+
+    JSON's numbers are read with limits: an integer of more than 20 digits, a
+    number too large for a float (``1e400``) and ``NaN`` or ``Infinity`` (which
+    are not JSON) are problems at the line of their item, as is nesting deeper
+    than Python can follow.
+    """
     reading = Reading()
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(
+        parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant
+    )
+    lines = _Lines(text)
     position = _skip(text, 0)
     items: list[tuple[int, Any]] = []
+    start = position
     try:
         if text[position : position + 1] == "[":
             position = _skip(text, position + 1)
             while text[position : position + 1] != "]":
                 start = position
                 item, position = decoder.raw_decode(text, position)
-                items.append((start, item))
+                items.append((lines.at(start), item))
                 position = _skip(text, position)
                 if text[position : position + 1] == ",":
                     position = _skip(text, position + 1)
@@ -209,15 +219,21 @@ def read_csl_json(text: str, file: str) -> Reading:
             end = _skip(text, position + 1)
         else:
             item, end = decoder.raw_decode(text, position)
-            items.append((position, item))
+            items.append((lines.at(position), item))
             end = _skip(text, end)
         if end < len(text):
             raise json.JSONDecodeError("extra data after the items", text, end)
     except json.JSONDecodeError as exc:
         reading.problems.append(Problem(file, exc.lineno, None, f"invalid JSON: {exc.msg}"))
         return reading
-    for start, item in items:
-        line = text.count("\n", 0, start) + 1
+    except Unreadable as exc:
+        reading.problems.append(Problem(file, lines.at(start), None, f"invalid JSON: {exc}"))
+        return reading
+    except RecursionError:
+        message = "invalid JSON: nested too deeply"
+        reading.problems.append(Problem(file, lines.at(start), None, message))
+        return reading
+    for line, item in items:
         if not isinstance(item, dict):
             reading.problems.append(Problem(file, line, None, "expected a CSL item (an object)"))
             continue
@@ -227,6 +243,50 @@ def read_csl_json(text: str, file: str) -> Reading:
         else:
             reading.entries.append(entry)
     return reading
+
+
+class Unreadable(ValueError):
+    """A value of a bibliography file that cannot be read: a problem at its entry's line."""
+
+
+class _Lines:
+    """The line of each position of ``text``, asked in increasing order: counted once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+        self.line = 1
+
+    def at(self, position: int) -> int:
+        if position < self.position:  # not expected; counted from the start then
+            self.position, self.line = 0, 1
+        self.line += self.text.count("\n", self.position, position)
+        self.position = position
+        return self.line
+
+
+# More digits than any year, report number or ISSN has; Python refuses to read or
+# write integers of more than 4,300 digits at all.
+MAX_DIGITS = 20
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise Unreadable(f"a number of more than {MAX_DIGITS} digits")
+    return int(text)
+
+
+def _json_float(text: str) -> float:
+    import math
+
+    value = float(text)
+    if not math.isfinite(value):
+        raise Unreadable(f"a number out of range ({text[:30]})")
+    return value
+
+
+def _json_constant(name: str) -> Any:
+    raise Unreadable(f"{name} is not a JSON value")
 
 
 def _skip(text: str, position: int) -> int:
@@ -295,10 +355,14 @@ def _csl_date(value: Any) -> str | None:
         return None
     parts = value.get("date-parts")
     if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-        try:
-            numbers = [int(p) for p in parts[0][:3]]
-        except (TypeError, ValueError):
+        # Numbers, or text of digits ("2025"): a float or a bool is no part of a date.
+        if not all(
+            (isinstance(p, int) and not isinstance(p, bool) and 0 <= p < 10_000)
+            or (isinstance(p, str) and re.fullmatch(r"[0-9]{1,4}", p))
+            for p in parts[0][:3]
+        ):
             return None
+        numbers = [int(p) for p in parts[0][:3]]
         return "-".join([f"{numbers[0]:04d}", *(f"{n:02d}" for n in numbers[1:])])
     raw = value.get("raw")
     return _csl_date(raw) if isinstance(raw, str) else None
@@ -317,10 +381,21 @@ def read_bibtex(text: str, file: str) -> Reading:
 
     # bibtexparser logs every block it cannot parse; each is reported here instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+    class MonthNumbers(middlewares.MonthIntMiddleware):
+        """bibtexparser's month names and numbers as numbers; but it takes whatever
+        ``str.isdigit`` takes (``²``, 5,000 digits) for a number it can read."""
+
+        def resolve_month_field_val(self, month_field: Any) -> tuple[str | int, str]:
+            value = month_field.value
+            if isinstance(value, str) and value.isdigit() and not _number(value):
+                return value, "month field unchanged"
+            return super().resolve_month_field_val(month_field)
+
     library = bibtexparser.parse_string(
         text,
         append_middleware=[
-            middlewares.MonthIntMiddleware(True),
+            MonthNumbers(True),
             middlewares.SeparateCoAuthors(),
             middlewares.SplitNameParts(),
         ],
@@ -337,7 +412,11 @@ def read_bibtex(text: str, file: str) -> Reading:
             reason = reason.strip().splitlines()[-1]
             reading.problems.append(Problem(file, line, None, f"invalid BibTeX: {reason}"))
     for entry in library.entries:
-        reading.entries.append(_from_bibtex(entry))
+        try:
+            reading.entries.append(_from_bibtex(entry))
+        except Unreadable as exc:
+            line = (entry.start_line or 0) + 1
+            reading.problems.append(Problem(file, line, entry.key, str(exc)))
     return reading
 
 
@@ -361,21 +440,27 @@ def _from_bibtex(entry: Any) -> Entry:
             continue
         if target in data:
             continue
-        text = value if name == "url" else _latex(str(value))
+        text = value if name == "url" else _field(name, value)
         if text:
             data[target] = text
     for role in ("author", "editor"):
         if fields.get(role):
-            data[role] = [_bibtex_name(parts) for parts in fields[role]]
-    issued = _bibtex_date(
-        fields.get("date"), fields.get("year"), fields.get("month"), fields.get("day")
-    )
+            try:
+                data[role] = [_bibtex_name(parts) for parts in fields[role]]
+            except Unreadable as exc:
+                raise Unreadable(f"{role}: {exc}") from None
+    try:
+        issued = _bibtex_date(
+            fields.get("date"), fields.get("year"), fields.get("month"), fields.get("day")
+        )
+    except Unreadable as exc:
+        raise Unreadable(f"date: {exc}") from None
     if issued:
         data["issued"] = issued
     if fields.get("urldate"):
-        data["accessed"] = _latex(str(fields["urldate"]))
+        data["accessed"] = _field("urldate", fields["urldate"])
     if "URL" not in data and fields.get("doi"):
-        data["URL"] = f"https://doi.org/{_latex(str(fields['doi']))}"
+        data["URL"] = f"https://doi.org/{_field('doi', fields['doi'])}"
     if "language" in data:
         data["language"] = language_code(data["language"])
     return Entry((entry.start_line or 0) + 1, entry.key, _tidy(data), sorted(left_out))
@@ -415,10 +500,22 @@ def _bibtex_date(date: Any, year: Any, month: Any, day: Any) -> str | None:
         return None
     parts = [_latex(str(year))]
     if month not in (None, ""):
-        parts.append(f"{int(month):02d}" if str(month).isdigit() else _latex(str(month)))
-        if day not in (None, "") and str(day).isdigit():
+        parts.append(f"{int(month):02d}" if _number(month) else _latex(str(month)))
+        if day not in (None, "") and _number(day):
             parts.append(f"{int(day):02d}")
     return "-".join(parts)
+
+
+def _number(value: Any) -> bool:
+    """Whether ``value`` is a month's or a day's number (``²`` is a digit, not a number)."""
+    return re.fullmatch(r"[0-9]{1,2}", str(value)) is not None
+
+
+def _field(name: str, value: Any) -> str:
+    try:
+        return _latex(str(value))
+    except Unreadable as exc:
+        raise Unreadable(f"{name}: {exc}") from None
 
 
 def _latex(text: str) -> str:
@@ -427,8 +524,35 @@ def _latex(text: str) -> str:
         return " ".join(text.split())
     from pylatexenc.latex2text import LatexNodes2Text
 
-    converted = LatexNodes2Text(math_mode="verbatim").latex_to_text(text)
+    if _depth(text) > MAX_DEPTH:
+        raise Unreadable(f"braces nested more than {MAX_DEPTH} deep")
+    try:
+        converted = LatexNodes2Text(math_mode="verbatim").latex_to_text(text)
+    except Exception:
+        # pylatexenc fails on a macro short of its arguments, each in a way of its
+        # own (\href{x}: IndexError, \textcolor{red}: KeyError).
+        raise Unreadable(f'cannot read the LaTeX "{_shortened(text)}"') from None
     return " ".join(converted.replace("\u00a0", " ").split())
+
+
+# As in fact files: no title needs more, and pylatexenc recurses once per level.
+MAX_DEPTH = 32
+
+
+def _depth(text: str) -> int:
+    """How deep the braces of ``text`` nest."""
+    depth = deepest = 0
+    for match in re.finditer(r"\\.|[{}]", text):
+        if match[0] == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif match[0] == "}":
+            depth -= 1
+    return deepest
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _tidy(data: dict[str, Any]) -> dict[str, Any]:

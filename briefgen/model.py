@@ -163,10 +163,33 @@ def needs_folding(text: str) -> bool:
     return "  " in text or _LINE_BREAK_OR_TAB.search(text) is not None
 
 
+# Noncharacters (U+FFFE, U+FFFF, U+FDD0-U+FDEF and the last two of every plane) and
+# lone surrogates are no text: XML 1.0 refuses them, so a Word brief could not be
+# written, and a lone surrogate cannot even be written as UTF-8. An escape in a
+# YAML or JSON string ("\uFFFE") is the only way to write one.
+NOT_TEXT = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(
+        f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+    )
+    + "]"
+)
+
+
+def _text(value: object) -> object:
+    """``value``, if it is a string, refused when it holds what is no character."""
+    if isinstance(value, str) and (match := NOT_TEXT.search(value)):
+        code = ord(match.group())
+        what = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a noncharacter"
+        raise ValueError(f"U+{code:04X} is {what}, not text (no Word brief could hold it)")
+    return value
+
+
 def _one_line(value: object) -> object:
     # Fact text is prose for a bullet: fold newlines and runs of spaces.
     if not isinstance(value, str):
         return value
+    _text(value)
     if needs_folding(value):
         value = FOLDABLE_SPACE.sub(" ", value)
     return value.strip(" ")
@@ -212,6 +235,8 @@ class Name(_Frozen):
     family: str | None = None
     given: str | None = None
     literal: str | None = None
+
+    _characters = field_validator("family", "given", "literal")(_text)
 
     @model_validator(mode="after")
     def _has_a_name(self) -> Name:
@@ -287,6 +312,8 @@ class Source(_Frozen):
     def _stringify(cls, value: object) -> object:
         return str(value) if isinstance(value, int) else value
 
+    _characters = field_validator("number", "ISSN", "note", "text")(_text)
+
     @field_validator("URL")
     @classmethod
     def _web_url(cls, value: str | None) -> str | None:
@@ -326,6 +353,8 @@ class SourceRef(_Frozen):
     def _stringify(cls, value: object) -> object:
         return str(value) if isinstance(value, int) else value
 
+    _characters = field_validator("locator")(_text)
+
     @property
     def origin(self) -> str:
         """The original source: the last of the ``via`` chain, else the source read."""
@@ -333,6 +362,10 @@ class SourceRef(_Frozen):
 
 
 Number = int | float
+# The largest number a quantity may have: every integer up to it is exact as a
+# float (2**53), so estimates compare and sort right, in JSON too. A larger one
+# is a mistake; a 400-digit one could not even be compared with a float.
+MAX_NUMBER = 2**53
 
 
 class Quantity(_Frozen):
@@ -343,6 +376,14 @@ class Quantity(_Frozen):
     low: Number | None = None
     high: Number | None = None
     unit: OneLine
+
+    @field_validator("value", "low", "high")
+    @classmethod
+    def _in_range(cls, value: Number | None) -> Number | None:
+        finite = isinstance(value, int) or (value is not None and math.isfinite(value))
+        if finite and abs(value) > MAX_NUMBER:  # type: ignore[arg-type]
+            raise ValueError(f"a quantity must be at most {MAX_NUMBER:,} (2**53) in magnitude")
+        return value
 
     @model_validator(mode="after")
     def _value_or_range(self) -> Quantity:
@@ -387,6 +428,13 @@ class Fact(_Frozen):
     # say), in every language of the base: printed with the fact's note, labelled as
     # the analyst's, never to be read as the source's words.
     comment: Localized | None = None
+
+    @field_validator("tags")
+    @classmethod
+    def _tag_characters(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
+        for tag in tags:
+            _text(tag)
+        return tags
 
     @model_validator(mode="after")
     def _figures_are_quoted(self) -> Fact:

@@ -13,11 +13,21 @@ GET and HEAD, nothing else; any other path is a 404, so nothing outside the
 base (and the local texts of its sources) can be read through it. It checks
 the ``Host`` header, so that a web page cannot reach it through a name of its
 own (DNS rebinding), and its pages may only load what it serves itself.
+
+It stays up whatever its clients do: at most :attr:`PreviewServer.max_connections`
+connections are served at once (one thread each), a connection that sends
+nothing for :data:`TIMEOUT` seconds is closed, and when every place is taken
+the connection that has waited longest without sending its request is closed
+to make room, so that idle connections cannot lock a browser out. A client
+that goes away is not an error. The watcher survives any exception: the page
+then says what went wrong, and the brief comes back once the problem is gone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sys
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
@@ -39,6 +49,8 @@ SCRIPT = "/__preview.js"
 VERSION = "/__version"
 # How long /__version holds a request open waiting for a new version.
 POLL_SECONDS = 30.0
+# How long a connection may wait for its client, at each read or write.
+TIMEOUT = 10.0
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; "
@@ -87,29 +99,56 @@ class Preview:
         self.changed = threading.Condition()
         self.build = Build(0, None, Page(503, b""))
         self.when = ""
-        self.fingerprint: tuple[tuple[str, int, int], ...] = ()
+        # None: not known (the base could not be read), so stale until it can.
+        self.fingerprint: tuple[tuple[str, int, int], ...] | None = None
         self.rebuild()
 
     def stale(self) -> bool:
-        """Whether a file of the base changed since the last build."""
-        return fingerprint(self.options.root) != self.fingerprint
+        """Whether a file of the base changed since the last build (or cannot be looked at)."""
+        try:
+            return fingerprint(self.options.root) != self.fingerprint
+        except Exception:
+            return True
 
     def rebuild(self) -> Build:
-        """Load the base again and build its brief; the version goes up by one."""
+        """Load the base again and build its brief.
+
+        The version goes up by one, unless the base still cannot be built for the same
+        problems as before: the page a browser shows is then still the right one.
+        """
         from briefgen.store import load
 
         version = self.build.version + 1
-        self.when = dt.datetime.now().strftime("%H:%M:%S")
-        self.fingerprint = fingerprint(self.options.root)
+        when = dt.datetime.now().strftime("%H:%M:%S")
         try:
+            self.fingerprint = fingerprint(self.options.root)
             base = load(self.options.root)
         except InvalidFactBase as exc:
             problems = tuple(str(p) for p in exc.problems)
-            build = Build(version, None, self.problems_page(problems, version), problems)
         except BriefgenError as exc:
-            build = Build(version, None, self.problems_page((str(exc),), version), (str(exc),))
+            problems = (str(exc),)
+        except Exception as exc:  # an unreadable directory, no file descriptor left, ...
+            self.fingerprint = None
+            problems = (f"cannot read the base: {describe(exc)}",)
         else:
-            build = Build(version, base, self.brief_page(base, version))
+            self.when = when
+            return self.publish(Build(version, base, self.brief_page(base, version)))
+        if self.build.base is None and self.build.problems == problems:
+            return self.build
+        self.when = when
+        return self.publish(Build(version, None, self.problems_page(problems, version), problems))
+
+    def fail(self, problem: str) -> Build:
+        """Show ``problem`` instead of the brief, until the next rebuild succeeds."""
+        self.fingerprint = None
+        if self.build.base is None and self.build.problems == (problem,):
+            return self.build
+        version = self.build.version + 1
+        self.when = dt.datetime.now().strftime("%H:%M:%S")
+        page = self.problems_page((problem,), version)
+        return self.publish(Build(version, None, page, (problem,)))
+
+    def publish(self, build: Build) -> Build:
         with self.changed:
             self.build = build
             self.changed.notify_all()
@@ -242,7 +281,7 @@ class Preview:
         path = (texts_dir / name).resolve()
         if not path.is_file() or not path.is_relative_to(texts_dir.resolve()):
             return None
-        return path
+        return texts_dir / name
 
     def source_page(self, source_id: str) -> Page | None:
         """A source's local text, its paragraphs numbered as locators count them."""
@@ -255,7 +294,17 @@ class Preview:
         if path is None:
             return None
         base = build.base
-        text = SourceText(path.read_text(encoding="utf-8", errors="replace"))
+        from briefgen.reading import Unreadable, read_text_inside
+
+        # Read as verify reads it: never through a link out of the texts directory, and
+        # no more than a fact file may hold.
+        try:
+            content = read_text_inside(path.parent, path.name, called="the texts directory")
+        except Unreadable:
+            return None
+        if content is None:
+            return None
+        text = SourceText(content)
         refs = [(f, r) for f in base.facts for r in f.sources if r.ref == source_id]
         anchors = text.anchors((r.locator, r.quote) for _, r in refs)
         citing: dict[int, list[str]] = {}
@@ -302,9 +351,22 @@ def with_source_links(html: str, brief: Any, text_path: Callable[[str], Path | N
 
 
 def fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """The name, modification time and size of every file of the base."""
+    """The name, modification time and size of every file of the base.
+
+    Raises :class:`OSError` if a directory of ``items/`` cannot be read: listing the
+    base's files passes over it, and the preview would show a base without its facts.
+    """
+    import os
+
     from briefgen.store import fact_files
 
+    def refuse(error: OSError) -> None:
+        raise error
+
+    items = root / "items"
+    if items.is_dir() and not items.is_symlink():  # a link is for the base's reader to refuse
+        for _ in os.walk(items, onerror=refuse):
+            pass
     found = []
     for path in fact_files(root):
         try:
@@ -313,6 +375,13 @@ def fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
             continue
         found.append((str(path), stat.st_mtime_ns, stat.st_size))
     return tuple(found)
+
+
+def describe(exc: BaseException) -> str:
+    """``exc`` in one line, as the user needs it: ``Permission denied: 'facts/items'``."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename!r}" if exc.filename else exc.strerror
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def with_script(html: str, version: int) -> str:
@@ -382,9 +451,15 @@ def fact_row(base: FactBase, fact: Any, lang: str) -> FactRow:
 
 
 class PreviewServer(ThreadingHTTPServer):
-    """Serves a :class:`Preview` on ``address``; long polls run in their own threads."""
+    """Serves a :class:`Preview` on ``address``; each connection in a thread of its own."""
 
     daemon_threads = True
+    # Connections wait in the kernel's queue, not in the process, until there is room.
+    request_queue_size = 1024
+    # At most this many connections at once, and of them at most max_polls long polls
+    # (a tab open on the preview holds one).
+    max_connections = 64
+    max_polls = 32
 
     def __init__(self, address: tuple[str, int], preview: Preview, script: bytes) -> None:
         if ":" in address[0]:
@@ -399,6 +474,69 @@ class PreviewServer(ThreadingHTTPServer):
         self.loopback = _is_loopback(str(host))
         names = {str(host), "localhost", "127.0.0.1", "[::1]", _url_host(str(host))}
         self.hosts = {f"{name}:{port}" for name in names}
+        if port == 80:  # a browser leaves the default port out of Host
+            self.hosts |= names
+        self.places = threading.BoundedSemaphore(self.max_connections)
+        self.polls = threading.BoundedSemaphore(self.max_polls)
+        # The connections whose request is not read yet, oldest first.
+        self.waiting: dict[Any, None] = {}
+        # The connections that hold a place.
+        self.holding: set[Any] = set()
+        self.waiting_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.places.acquire(blocking=False):
+            self.close_oldest_waiting()
+            while not self.places.acquire(timeout=0.1):
+                self.close_oldest_waiting()
+        with self.waiting_lock:
+            self.waiting[request] = None
+            self.holding.add(request)
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # Ctrl-C, or no thread could be started
+            self.forget(request)
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.forget(request)
+
+    def forget(self, request: Any) -> None:
+        """Give the place of ``request`` back (once, whoever asks first)."""
+        with self.waiting_lock:
+            self.waiting.pop(request, None)
+            if request not in self.holding:
+                return
+            self.holding.remove(request)
+        self.places.release()
+
+    def started(self, request: Any) -> None:
+        """The request of this connection is read: it is being answered."""
+        with self.waiting_lock:
+            self.waiting.pop(request, None)
+
+    def close_oldest_waiting(self) -> None:
+        """Make room: end the connection that has waited longest without a request."""
+        import socket
+
+        with self.waiting_lock:
+            if not self.waiting:
+                return
+            oldest = next(iter(self.waiting))
+            del self.waiting[oldest]
+        # Its thread, waiting to read, reads the end of the stream and finishes.
+        with contextlib.suppress(OSError):
+            oldest.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that closes its connection, or stalls past the timeout, is no
+        # error of the server's: a browser does it whenever a tab is closed.
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
 
     def respond(self, path: str, query: str) -> Page | None:
         """The page at ``path``, or None (404)."""
@@ -414,18 +552,34 @@ class PreviewServer(ThreadingHTTPServer):
         if path == SCRIPT:
             return Page(HTTPStatus.OK, self.script, "text/javascript; charset=utf-8")
         if path == VERSION:
-            since = urllib.parse.parse_qs(query).get("since", [""])[0]
-            current = preview.build.version
-            if since.isdigit() and int(since) == current:
-                current = preview.wait(current)
-            return Page(HTTPStatus.OK, str(current).encode(), "text/plain; charset=utf-8")
+            return self.version(urllib.parse.parse_qs(query).get("since", [""])[0])
         return None
+
+    def version(self, since: str) -> Page:
+        """The current version, once it is no longer ``since`` (a long poll)."""
+        current = self.preview.build.version
+        if since and not (since.isascii() and since.isdigit() and len(since) <= 20):
+            return Page(HTTPStatus.BAD_REQUEST, b"since: not a version\n", "text/plain")
+        if since and int(since) == current:
+            if not self.polls.acquire(blocking=False):
+                return Page(HTTPStatus.SERVICE_UNAVAILABLE, b"too many waiting\n", "text/plain")
+            try:
+                current = self.preview.wait(current)
+            finally:
+                self.polls.release()
+        return Page(HTTPStatus.OK, str(current).encode(), "text/plain; charset=utf-8")
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "briefgen-preview"
     sys_version = ""
+    timeout = TIMEOUT
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()
+        self.server.started(self.request)
+        return parsed
 
     def do_GET(self) -> None:
         self.answer(with_body=True)
@@ -443,8 +597,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def answer(self, with_body: bool) -> None:
         server = self.server
-        if server.loopback and self.headers.get("Host", "") not in server.hosts:
-            page: Page | None = Page(HTTPStatus.FORBIDDEN, b"unknown host\n", "text/plain")
+        hosts = self.headers.get_all("Host") or []
+        page: Page | None
+        if len(hosts) > 1:
+            page = Page(HTTPStatus.BAD_REQUEST, b"more than one Host\n", "text/plain")
+        elif server.loopback and (hosts[0] if hosts else "").lower() not in server.hosts:
+            page = Page(HTTPStatus.FORBIDDEN, b"unknown host\n", "text/plain")
         else:
             path, _, query = self.path.partition("?")
             page = server.respond(path, query)
@@ -483,27 +641,35 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def watch(preview: Preview, stop: threading.Event, on_change: Callable[[], None]) -> None:
-    """Call ``on_change`` after each batch of changes to a file of the previewed base.
+def watch(preview: Preview, stop: threading.Event, on_build: Callable[[Build], None]) -> None:
+    """Rebuild the preview after each batch of changes to a file of the previewed base,
+    and pass each build to ``on_build``.
 
     watchfiles reports changes; every half second without one, the files are also
     compared with the last build, which catches what changed before the watcher
-    started (or what a file system does not report).
+    started (or what a file system does not report). Whatever goes wrong (a
+    directory that cannot be read, no file descriptor left), the watcher goes on:
+    the preview shows the problem, and the watcher starts again a second later.
     """
     from watchfiles import watch as watch_files
 
     def wanted(change: Any, path: str) -> bool:
         return path.endswith((".yaml", ".yml"))
 
-    for changes in watch_files(
-        preview.options.root,
-        watch_filter=wanted,
-        stop_event=stop,
-        debounce=300,
-        step=50,
-        raise_interrupt=False,
-        rust_timeout=500,
-        yield_on_timeout=True,
-    ):
-        if changes or preview.stale():
-            on_change()
+    while not stop.is_set():
+        try:
+            for changes in watch_files(
+                preview.options.root,
+                watch_filter=wanted,
+                stop_event=stop,
+                debounce=300,
+                step=50,
+                raise_interrupt=False,
+                rust_timeout=500,
+                yield_on_timeout=True,
+            ):
+                if changes or preview.stale():
+                    on_build(preview.rebuild())
+        except Exception as exc:
+            on_build(preview.fail(f"cannot watch the base: {describe(exc)}"))
+            stop.wait(1.0)

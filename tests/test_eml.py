@@ -94,7 +94,10 @@ def test_the_same_inputs_and_epoch_give_the_same_bytes(run, pact, monkeypatch):
             ("--to", "desk@example.org\nBcc: all@example.org", "--from", "b@example.org"),
             "--to: an address is one line",
         ),
-        ((*ENVELOPE, "--subject", "Hello\r\nBcc: all@example.org"), "--subject: a subject is one"),
+        (
+            (*ENVELOPE, "--subject", "Hello\r\nBcc: all@example.org"),
+            "Invalid value for '--subject': character U+000D is not allowed",
+        ),
     ],
 )
 def test_an_envelope_sendmail_could_not_use_is_refused(run, pact, options, message):
@@ -153,3 +156,36 @@ def test_it_goes_through_a_sendmail_pipe_unchanged(pact, tmp_path):
     assert head == b"X-Envelope-To: desk@example.org, chief@example.org"
     assert rest == made
     assert message(rest)["Subject"] == "The Northland–Eastland pact – 1 December 2025"
+
+
+def _headers(data: bytes) -> bytes:
+    return data.split(b"\r\n\r\n")[0]
+
+
+def test_an_address_is_never_written_with_encoded_words(run, pact):
+    """RFC 2047 section 5 forbids encoded words in an address: the domain is written as
+    IDNA writes it, the display name may be encoded, and the message stays 7-bit."""
+    options = ("--to", "Zoë <desk@exämple.org>", "--cc", "chef@bücher.example")
+    result = run("--facts-dir", pact, "brief", "-f", "eml", *options, "--from", "b@example.org")
+    assert result.exit_code == 0, result.stderr
+    headers = _headers(result.stdout_bytes)
+    assert b"To: =?utf-8?q?Zo=C3=AB?= <desk@xn--exmple-cua.org>\r\n" in headers
+    assert b"Cc: chef@xn--bcher-kva.example\r\n" in headers
+    assert all(byte < 128 for byte in result.stdout_bytes)
+    msg = message(result.stdout_bytes)
+    assert msg["To"].addresses[0].domain == "xn--exmple-cua.org"
+
+
+def test_a_mailbox_name_that_is_not_ascii_makes_an_internationalized_message(run, pact):
+    """RFC 6532: the address is written in UTF-8 as it is, and so is every header."""
+    options = ("--to", "Zoë <zoë@exämple.org>", "--from", "b@example.org")
+    result = run("--facts-dir", pact, "brief", "-f", "eml", *options)
+    assert result.exit_code == 0, result.stderr
+    headers = _headers(result.stdout_bytes)
+    assert "To: Zoë <zoë@xn--exmple-cua.org>\r\n".encode() in headers
+    assert "Subject: The Northland–Eastland pact – 1 December 2025\r\n".encode() in headers
+    assert b"=?utf-8?" not in headers
+    text = result.stdout_bytes.decode("utf-8")  # a parser of bytes takes them for ASCII
+    msg = email.message_from_string(text, policy=email.policy.SMTPUTF8)
+    assert not msg.defects
+    assert msg["To"].addresses[0].username == "zoë"

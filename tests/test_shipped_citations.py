@@ -19,7 +19,7 @@ NBSP = "\u00a0"
 # How a note separates its sources, and a chain its works ("X, cited in Y").
 SEPARATOR = {"en": "; ", "fr": f"{NBSP}; "}
 JUDGMENT_WORKS = re.compile(
-    r" (?:and on facts from|et sur des faits tirés de|on facts from|sur des faits tirés de) "
+    r"(?:, and facts from |, et des faits tirés de |basis: facts from |fondement\u00a0: des faits tirés de )"
 )
 CITED_IN = re.compile(r",?(?P<inner>\u202f?[\u2019\u201d]*) (?:cited in|cité dans) ")
 # A locator ending the last work of a chain: "para. 7, n. 7", "§§ 1 et 15", "12n3".

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen.commands.options import (
+    LINE,
     OUTPUT,
     Settings,
     brief_options,
@@ -88,7 +89,7 @@ if TYPE_CHECKING:
     "--cc", "mail_cc", multiple=True, metavar="ADDRESS", help="eml: a recipient of a copy."
 )
 @click.option("--from", "mail_from", metavar="ADDRESS", help="eml: the sender.")
-@click.option("--subject", help="eml: the subject [default: the title and the date].")
+@click.option("--subject", type=LINE, help="eml: the subject [default: the title and the date].")
 @click.option("--attach-pdf", is_flag=True, help="eml: attach the PDF of the same brief.")
 @pass_settings
 def brief(settings: Settings, **params: Any) -> None:

@@ -53,6 +53,39 @@ pass_settings = click.make_pass_decorator(Settings)
 _RELATIVE = re.compile(r"^(\d+)([dwmy])$")
 
 
+class LineType(click.ParamType):
+    """A line of text for the brief (a title, a marking, a subject): checked as a string
+    of a fact file or of briefgen.toml is, and a line break refused too."""
+
+    name = "TEXT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        problem = line_problem(value)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return value
+
+
+def line_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a line of a brief, or None."""
+    from briefgen.model import NOT_TEXT
+    from briefgen.safe_yaml import FORBIDDEN
+
+    if re.search("[\udc80-\udcff]", text):  # how Python keeps bytes that are not UTF-8
+        return "not valid UTF-8"
+    match = FORBIDDEN.search(text) or NOT_TEXT.search(text) or _LINE_BREAK.search(text)
+    if match is None:
+        return None
+    code = f"U+{ord(match.group()):04X}"
+    return f"character {code} is not allowed (no control or bidirectional character, line break or noncharacter)"
+
+
+_LINE_BREAK = re.compile("[\n\u2028\u2029]")
+LINE = LineType()
+
+
 class DateType(click.ParamType):
     """An ISO date, possibly partial (``2024``, ``2024-10``), or relative (``7d``, ``2w``, ``3m``)."""
 
@@ -229,12 +262,17 @@ def brief_text_options(f: F) -> F:
             show_default=True,
             help="Citation style of the notes and bibliography (see docs/citations.md).",
         ),
-        click.option("--title", help="Title of the brief [default: the fact base's title]."),
-        click.option("--subtitle", help="A line under the title."),
         click.option(
-            "--marking", metavar="TEXT", help="Marking line, e.g. 'OFFICIAL – FOR INTERNAL USE'."
+            "--title", type=LINE, help="Title of the brief [default: the fact base's title]."
         ),
-        click.option("--author", help="Author or organisation named on the brief."),
+        click.option("--subtitle", type=LINE, help="A line under the title."),
+        click.option(
+            "--marking",
+            type=LINE,
+            metavar="TEXT",
+            help="Marking line, e.g. 'OFFICIAL – FOR INTERNAL USE'.",
+        ),
+        click.option("--author", type=LINE, help="Author or organisation named on the brief."),
         click.option(
             "--date",
             "brief_date",

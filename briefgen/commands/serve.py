@@ -80,11 +80,17 @@ def serve(
       briefgen serve                     http://127.0.0.1:8000/
       briefgen serve -t military --lang fr --port 8001 --open
     """
+    import gc
+
     from briefgen.paths import display_path, package_data
-    from briefgen.preview import Preview, PreviewOptions, PreviewServer, watch
+    from briefgen.preview import Build, Preview, PreviewOptions, PreviewServer, watch
     from briefgen.production import RenderOptions
     from briefgen.store import default_facts_dir
 
+    # main() turns the cyclic garbage collector off for a one-off command; a server
+    # runs for hours, and every request would leave its cycles behind. Reading the
+    # base still pauses it (store.load), where it costs time.
+    gc.enable()
     chosen = selection(kw)
     options = brief_options(kw, lang, pages, chosen.new_since)
     root = settings.facts_dir or default_facts_dir()
@@ -92,8 +98,10 @@ def serve(
         from briefgen.errors import UsageError
 
         raise UsageError(f"fact directory not found: {root}")
-    if texts_dir is None and (root / "texts").is_dir():
-        texts_dir = root / "texts"
+    if texts_dir is None:
+        from briefgen.store import texts_directory
+
+        texts_dir = texts_directory(root)  # a usage error if it links out of the base
     preview = Preview(
         PreviewOptions(
             root=root,
@@ -110,8 +118,12 @@ def serve(
         raise BriefgenError(f"cannot listen on {bind}:{port}: {exc.strerror or exc}") from None
     stop = threading.Event()
 
-    def rebuilt() -> None:
-        build = preview.rebuild()
+    shown = [preview.build.version]
+
+    def rebuilt(build: Build) -> None:
+        if build.version == shown[0]:
+            return  # the same problems as before: said already
+        shown[0] = build.version
         if build.problems:
             count = len(build.problems)
             settings.info(

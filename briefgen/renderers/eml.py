@@ -8,6 +8,14 @@ SMTP policy (CRLF line ends, lines of at most 78 characters, non-ASCII
 headers encoded): briefgen writes the message, a mail transfer agent sends
 it. Nothing here opens a network connection.
 
+An address is never written with RFC 2047's encoded words, which RFC 2047
+(section 5) forbids in it: a domain that is not ASCII (``exämple.org``) is
+written as IDNA writes it (``xn--exmple-cua.org``), which every mail system
+reads; a mailbox name that is not ASCII (``zoë@``) can only be written raw, in
+UTF-8, so the whole message is then an internationalized one (RFC 6532, the
+email package's SMTPUTF8 policy), which only a server offering SMTPUTF8
+(RFC 6531) accepts.
+
 ``Date`` is the time the message is made; with ``SOURCE_DATE_EPOCH`` it is
 that time instead, and ``Message-ID`` is then a digest of the message, so
 that the same inputs give the same bytes (without it, ``Message-ID`` is
@@ -20,6 +28,7 @@ import hashlib
 import re
 import unicodedata
 from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, localtime, make_msgid
 from typing import TYPE_CHECKING
@@ -51,12 +60,16 @@ def render_eml(brief: Brief, options: RenderOptions, pdf: bytes | None = None) -
     text = render_markdown(brief, options)
     html = render_html(brief, options)
 
-    message = EmailMessage(policy=policy.SMTP)
     assert mail.sender is not None  # check_mail
-    message["From"] = mail.sender
-    message["To"] = ", ".join(mail.to)
-    if mail.cc:
-        message["Cc"] = ", ".join(mail.cc)
+    sender = addresses("--from", mail.sender)
+    to = [a for value in mail.to for a in addresses("--to", value)]
+    cc = [a for value in mail.cc for a in addresses("--cc", value)]
+    international = any(not a.username.isascii() for a in (*sender, *to, *cc))
+    message = EmailMessage(policy=policy.SMTPUTF8 if international else policy.SMTP)
+    message["From"] = sender
+    message["To"] = to
+    if cc:
+        message["Cc"] = cc
     message["Subject"] = mail.subject or default_subject(brief)
     # With SOURCE_DATE_EPOCH, that time (in UTC); else now, in local time.
     epoch = source_date_epoch()
@@ -70,7 +83,7 @@ def render_eml(brief: Brief, options: RenderOptions, pdf: bytes | None = None) -
     # After the parts are made: making them moves the Content-* headers into the first part.
     message["Content-Language"] = brief.lang
     _name_boundaries(message)
-    domain = _domain(mail.sender)
+    domain = _domain(sender[0].domain)
     if epoch is not None:
         digest = hashlib.sha256(message.as_bytes()).hexdigest()[:32]
         message["Message-ID"] = f"<{digest}@{domain}>"
@@ -110,15 +123,29 @@ def check_mail(mail: Mail) -> None:
 
 
 def _check_addresses(option: str, value: str) -> None:
+    addresses(option, value)
+
+
+def addresses(option: str, value: str) -> list[Address]:
+    """The addresses of ``value`` (``Zoë <zoe@exämple.org>, desk@example.org``), each
+    domain as IDNA writes it in ASCII; :class:`UsageError` if one is not an address."""
     if _breaks_header(value):
         raise UsageError(f"{option}: an address is one line, without control characters: {value!r}")
     pairs = getaddresses([value])
-    for _, address in pairs:
+    found = []
+    for name, address in pairs:
         local, _, domain = address.rpartition("@")
         if not local or not domain or " " in address:
             raise UsageError(f"{option}: not an e-mail address: {value!r}")
-    if not pairs:
+        if not domain.isascii():
+            try:
+                domain = domain.encode("idna").decode("ascii")
+            except UnicodeError:
+                raise UsageError(f"{option}: not a domain IDNA can write: {value!r}") from None
+        found.append(Address(display_name=name, username=local, domain=domain))
+    if not found:
         raise UsageError(f"{option}: not an e-mail address: {value!r}")
+    return found
 
 
 def _breaks_header(value: str) -> bool:
@@ -141,7 +168,5 @@ def attachment_name(brief: Brief) -> str:
     return f"{slug}-{brief.date.isoformat()}.pdf"
 
 
-def _domain(sender: str) -> str:
-    pairs = getaddresses([sender])
-    domain = pairs[0][1].rpartition("@")[2] if pairs else ""
+def _domain(domain: str) -> str:
     return domain if re.fullmatch(r"[A-Za-z0-9.-]+", domain) else FALLBACK_DOMAIN

@@ -20,7 +20,10 @@
   }
   function poll() {
     fetch("/__version?since=" + version, { cache: "no-store" })
-      .then(function (response) { return response.text(); })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.statusText); }  // busy: try again later
+        return response.text();
+      })
       .then(function (current) {
         if (current.trim() !== version) {
           location.reload();
