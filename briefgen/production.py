@@ -159,14 +159,19 @@ def _produce_pdf(
     )
 
 
+# The facts an omission notice names; the others it counts.
+OMITTED_NAMED = 3
+
+
 def omitted_warning(omitted: tuple[Fact, ...], pages: int, pages_needed: int) -> str:
-    """``3 facts omitted to fit 1 page: a, b, c; use --pages 2 to include them`` ("" if none)."""
+    """``5 facts omitted to fit 1 page: a, b, c and 2 more (listed in --format json);
+    use --pages 2 to include them`` ("" if none): the least important named first."""
     if not omitted:
         return ""
     count = len(omitted)
-    shown = ", ".join(fact.id for fact in omitted[:10])
-    if count > 10:
-        shown += f" and {count - 10} more (listed in --format json)"
+    shown = ", ".join(fact.id for fact in omitted[:OMITTED_NAMED])
+    if count > OMITTED_NAMED:
+        shown += f" and {count - OMITTED_NAMED} more (listed in --format json)"
     return (
         f"{count} fact{'s' if count != 1 else ''} omitted to fit {pages} "
         f"page{'s' if pages != 1 else ''}: {shown}; use --pages {pages_needed} "

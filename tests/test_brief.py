@@ -120,6 +120,20 @@ def test_output_file_format_from_extension_and_atomic_write(run, pact, tmp_path)
     assert os.listdir(tmp_path) == ["brief.json"]  # no temporary file left behind
 
 
+def test_unknown_output_extension_is_a_usage_error_unless_the_format_is_given(run, pact, tmp_path):
+    target = tmp_path / "brief.pfd"  # a typo of .pdf
+    result = run("--facts-dir", pact, "brief", "-o", target)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("briefgen: error: cannot tell the format of 'brief.pfd'")
+    assert ".md, .markdown, .txt, .json, .html, .htm, .pdf, .docx, .eml" in result.stderr
+    assert "-f" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert os.listdir(tmp_path) == []  # nothing written
+    # -f says what the file is
+    forced = run("--facts-dir", pact, "brief", "-f", "md", "-o", target)
+    assert forced.exit_code == 0
+    assert target.read_text().startswith("# The Northland–Eastland pact\n")
+
+
 def test_same_inputs_give_byte_identical_output(run, pact):
     for fmt in ("md", "json", "term"):
         first = run("--facts-dir", pact, "brief", "-f", fmt, *DATE).stdout

@@ -44,16 +44,16 @@ def test_default_is_one_page_and_says_what_was_left_out(run, big_base):
     omitted, shown = data["omitted"], shown_facts(data)
     assert omitted and not shown & set(omitted)
     assert len(omitted) + len(shown) == 48
-    # the first ten facts left out are named, the others counted
+    # the first three facts left out are named, the others counted
     head, _, tail = result.stderr.partition(": ")
     assert head == f"{len(omitted)} facts omitted to fit 1 page"
-    assert tail.split(" and ")[0].split(", ") == omitted[:10]
+    assert tail.split(" and ")[0].split(", ") == omitted[:3]
     more = re.fullmatch(
         r".* and (\d+) more \(listed in --format json\); use --pages (\d+) to include them\n",
         tail,
         flags=re.S,
     )
-    assert more and int(more[1]) == len(omitted) - 10
+    assert more and int(more[1]) == len(omitted) - 3
     # what two pages hold does not all fit on one
     assert int(more[2]) >= 2
     two = json.loads(run("--facts-dir", big_base, "brief", "-f", "json", "--pages", more[2]).stdout)

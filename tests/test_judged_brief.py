@@ -213,7 +213,7 @@ def test_contradictions_put_the_better_supported_side_first_with_grades(run, pac
     assert re.search(r"^- .*The pact’s assistance clause is automatic\. \\\[B3\\\]", section, re.M)
     assert re.search(r"^  - \*versus:\* Assistance under the pact .*\\\[C4\\\]", section, re.M)
     term = brief(run, pact, "-f", "term", "--width", "160")
-    assert re.search(r"automatic\. \[B3\]¹ +versus +Assistance under the pact", term)
+    assert re.search(r"automatic\.\s\[B3\]¹ +versus +Assistance under the pact", term)
     assert "political decision. [C4]" in flat(term)
     html = brief(run, pact, "-f", "html")
     assert '<span class="side-grade">[B3]</span>' in html

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from briefgen.brief import BriefRecipe
     from briefgen.digest import FactChanges
     from briefgen.model import FactBase
-    from briefgen.production import RenderOptions
+    from briefgen.production import Product, RenderOptions
 
 
 @click.command()
@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     "-f",
     "fmt",
     type=click.Choice(FORMATS),
-    help="Output format [default: from -o's extension; else term on a terminal, md otherwise].",
+    help="Output format [default: from -o's extension (an unknown one is an error); "
+    "else term on a terminal, md otherwise].",
 )
 @click.option(
     "-o",
@@ -126,8 +127,10 @@ def brief(settings: Settings, **params: Any) -> None:
             product = produce(request.recipe, fmt, request.options)
     else:
         product = produce(request.recipe, fmt, request.options)
-    for line in product.warnings:
-        settings.info(line)
+    on_terminal = sys.stderr.isatty()
+    for warning in product.warnings:
+        for line in _wrapped(warning) if on_terminal else [warning]:
+            settings.info(line)
     # A link at the output is written through only if the user named it themselves.
     source = click.get_current_context().get_parameter_source("output")
     named = source in (
@@ -135,6 +138,36 @@ def brief(settings: Settings, **params: Any) -> None:
         click.core.ParameterSource.ENVIRONMENT,
     )
     write(product.data, None if to_stdout else output, named=named)
+    if on_terminal and not to_stdout and output is not None:
+        for line in _wrapped(written(output, product)):
+            settings.info(line)
+
+
+def written(output: Path, product: Product) -> str:
+    """``wrote military.pdf, 1 page``; for a format without pages, how many facts it holds."""
+    from briefgen.paths import display_path
+
+    if product.pages is not None:
+        amount = f"{product.pages} page{'s' if product.pages != 1 else ''}"
+    else:
+        facts = len(product.brief.facts)
+        amount = f"{facts} fact{'s' if facts != 1 else ''}"
+    return f"wrote {display_path(output)}, {amount}"
+
+
+def _wrapped(line: str) -> list[str]:
+    """``line`` wrapped to the terminal's width, the lines after the first indented; an
+    id or a path is never broken."""
+    import textwrap
+
+    try:
+        width = max(os.get_terminal_size(sys.stderr.fileno()).columns, 40)
+    except (OSError, ValueError):  # stderr is no longer a terminal
+        width = 80
+    lines = textwrap.wrap(
+        line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
+    return lines or [line]
 
 
 @dataclass(frozen=True)
@@ -226,10 +259,22 @@ def brief_request(
 
 
 def _default_format(output: Path | None, to_stdout: bool) -> str:
+    """The format ``-o``'s extension names; without ``-o``, term on a terminal, else md.
+
+    An extension briefgen does not know is a usage error (a typo such as ``.pfd`` must
+    not quietly write Markdown); a name without one is Markdown.
+    """
     from briefgen.renderers import EXTENSIONS
 
-    if not to_stdout and output is not None and output.suffix.lower() in EXTENSIONS:
-        return EXTENSIONS[output.suffix.lower()]
+    if not to_stdout and output is not None and output.suffix:
+        suffix = output.suffix.lower()
+        if suffix not in EXTENSIONS:
+            known = ", ".join(EXTENSIONS)
+            raise UsageError(
+                f"cannot tell the format of {output.name!r} from its extension: "
+                f"use one of {known}, or say the format with -f"
+            )
+        return EXTENSIONS[suffix]
     return "term" if to_stdout and sys.stdout.isatty() else "md"
 
 

@@ -146,8 +146,11 @@ def brief_html(
 
 
 def render_html(brief: Brief, options: RenderOptions | None = None) -> str:
-    """The brief as a standalone web page (styles inline, nothing to fetch)."""
-    return brief_html(brief, template_dir=options.template_dir if options else None)
+    """The brief as a standalone web page (styles inline, nothing to fetch); printed from
+    a browser, on the paper it was fitted to."""
+    if options is None:
+        return brief_html(brief)
+    return brief_html(brief, paper=options.paper, template_dir=options.template_dir)
 
 
 def document_subject(brief: Brief) -> str:

@@ -3,11 +3,18 @@
 Fact text is always added as :class:`rich.text.Text`, never parsed as rich
 markup, so ``[bold]`` in a fact is printed as written. Without a terminal
 (``color=False``) the output is plain text with no escape codes.
+
+What belongs together is never split at the end of a line: a locator and its
+number (``para. 8``), a grade and what it grades (``para. 8 [C3]``), a date,
+the range of a measure's estimates. Those spaces are no-break spaces (U+00A0),
+which rich would break at, as at any space: they are drawn as
+:data:`_UNBREAKABLE` while rich wraps, and written back as no-break spaces.
 """
 
 from __future__ import annotations
 
 import io
+import re
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -28,6 +35,30 @@ from briefgen.renderers import superscript
 HEADING = Style(bold=True)
 MUTED = Style(dim=True)
 CHART = Style(color="blue")
+# Below this width the two sides of a contradiction are stacked, not side by side.
+SIDE_BY_SIDE = 80
+
+NO_BREAK = "\u00a0"
+# Stand-ins for the no-break spaces while rich wraps (private-use characters, one cell
+# wide): rich breaks lines at every character Python calls a space, these included.
+# U+00A0 (no-break space), U+202F (narrow, in French numbers), U+2007 (figure space).
+_STAND_INS = {NO_BREAK: "\ue000", "\u202f": "\ue001", "\u2007": "\ue002"}
+_UNBREAKABLE = _STAND_INS[NO_BREAK]
+_TO_STAND_INS = str.maketrans(_STAND_INS)
+_FROM_STAND_INS = str.maketrans({v: k for k, v in _STAND_INS.items()})
+# Spaces a line must not break at: before a grade, within brackets of a few words (a
+# grade, a range of estimates), after a locator's term (``para. 8``, ``§ 3``, ``n. 12``),
+# around the ``and`` of a list of places (``paras. 2 and 5``), within a date.
+_GLUED = re.compile(
+    r" (?=\[[A-F][1-6]\])"
+    r"|\b\d{1,2} [^\W\d_]{3,9}\.? \d{4}\b"
+    r"|(?<=\[)[^\]\n]{0,32}(?=\])"
+    r"|(?<![\w.])(?:[A-Za-z]{1,6}\.|§§?|tables?|lines?) (?=[\dIVXivx])"
+    r"|(?<=\d) (?:and|et|&) (?=\d)"
+)
+# What a line of colour output ends with after its last character: spaces rich pads
+# the line with, among escape codes (SGR styles, OSC 8 links).
+_PADDING = re.compile(r" +(?=(?:\x1b\[[0-9;]*m|\x1b\][^\x1b]*\x1b\\| )*$)")
 
 
 def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
@@ -52,10 +83,22 @@ def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
     )
     for renderable in _document(brief, width):
         console.print(renderable)
+    output = buffer.getvalue().translate(_FROM_STAND_INS)
+    # Drop the spaces rich pads every line with (in colour, those before the closing codes).
     if color:
-        return buffer.getvalue()
-    # Plain text: drop the spaces rich pads every line with.
-    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+        return "\n".join(_PADDING.sub("", line) for line in output.split("\n"))
+    return "\n".join(line.rstrip() for line in output.split("\n"))
+
+
+def _glued(text: Text) -> Text:
+    """``text`` with the spaces a line must not break at made unbreakable (see above);
+    its styles stay where they are, every character keeping its place."""
+
+    def glue(match: re.Match[str]) -> str:
+        return match[0].replace(" ", _UNBREAKABLE)
+
+    text.plain = _GLUED.sub(glue, text.plain.translate(_TO_STAND_INS))
+    return text
 
 
 def _document(brief: Brief, width: int) -> list[RenderableType]:
@@ -73,7 +116,7 @@ def _document(brief: Brief, width: int) -> list[RenderableType]:
         parts.append(_heading(label(lang, "estimates")))
         parts += [_estimates(group, lang, width) for group in brief.estimates]
     if brief.contradictions:
-        parts += [_heading(label(lang, "contradictions")), _contradictions(brief)]
+        parts += [_heading(label(lang, "contradictions")), _contradictions(brief, width)]
     if brief.removed:
         parts += [_heading(label(lang, "removed")), _bullets(brief.removed, lang)]
     if brief.notes:
@@ -128,20 +171,33 @@ def _judgment(item: JudgmentItem, lang: str) -> Text:
     change = item.change()
     if change:
         text.append(" " + change, style=MUTED)
-    return text
+    return _glued(text)
 
 
-def _contradictions(brief: Brief) -> RenderableType:
-    """The two sides of each contradiction, side by side."""
+def _contradictions(brief: Brief, width: int) -> RenderableType:
+    """The two sides of each contradiction: side by side on a wide terminal, else one
+    under the other, the second led by "versus"."""
+    lang = brief.lang
+    if width < SIDE_BY_SIDE:
+        stacked = Table.grid(padding=(0, 1))
+        stacked.add_column(no_wrap=True)
+        stacked.add_column(ratio=1)
+        for number, pair in enumerate(brief.contradictions):
+            if number:
+                stacked.add_row("", "")
+            versus = Text(label(lang, "versus") + " ", style=MUTED)
+            stacked.add_row("•", _with_markers(pair.left, lang))
+            stacked.add_row("", versus.append_text(_with_markers(pair.right, lang)))
+        return stacked
     table = Table(box=box.SIMPLE, show_header=False, expand=True, pad_edge=False)
     table.add_column(ratio=1)
     table.add_column(justify="center", style=MUTED, no_wrap=True)
     table.add_column(ratio=1)
     for pair in brief.contradictions:
         table.add_row(
-            _with_markers(pair.left, brief.lang),
-            label(brief.lang, "versus"),
-            _with_markers(pair.right, brief.lang),
+            _with_markers(pair.left, lang),
+            label(lang, "versus"),
+            _with_markers(pair.right, lang),
         )
     return table
 
@@ -210,7 +266,7 @@ def _heading(title: str) -> RenderableType:
 def _with_markers(item: Item, lang: str, text_shown: str | None = None) -> Text:
     text = Text()
     if item.date and text_shown is None:
-        text.append(item.date + " ", style=MUTED)
+        text.append(item.date.replace(" ", NO_BREAK) + " ", style=MUTED)
     text.append(item.text if text_shown is None else text_shown)
     if item.spread and text_shown is None:
         text.append(f" [{item.spread}]", style=MUTED)
@@ -219,7 +275,7 @@ def _with_markers(item: Item, lang: str, text_shown: str | None = None) -> Text:
     text.append(superscript(item.notes), style=Style(bold=True))
     if item.status:
         text.append(f" ({label(lang, 'status_' + item.status)})", style=Style(italic=True))
-    return text
+    return _glued(text)
 
 
 def _bullets(items: tuple[Item, ...], lang: str) -> RenderableType:
@@ -236,4 +292,4 @@ def _citation(citation: Citation) -> Text:
     for segment in citation:
         style = Style(italic=segment.italic or None, link=segment.url, dim=segment.grade or None)
         text.append(segment.text, style=style)
-    return text
+    return _glued(text)
