@@ -735,16 +735,19 @@ class _Numbering:
         self.changes = changes
         self.style = get_style(options.style)
         basis = [base.fact(f) for j in judgments for f in j.basis if f in base.fact_ids]
+        # Every work the brief may cite: short forms need only tell these apart.
+        cited = tuple(
+            dict.fromkeys(
+                s for fact in (*shown, *basis) for ref in fact.sources for s in (ref.ref, *ref.via)
+            )
+        )
         self.writer = NoteWriter(
             self.style,
             options.lang,
             base.sources,
             compact=options.compact_notes,
             ibid=options.ibid,
-            # Short forms need only tell apart the works this brief cites.
-            cited=(
-                s for fact in (*shown, *basis) for ref in fact.sources for s in (ref.ref, *ref.via)
-            ),
+            cited=cited,
         )
         self.notes: list[Note] = []
         self.numbers: dict[str, int] = {}  # fact id -> its note
@@ -752,10 +755,7 @@ class _Numbering:
         # The works read, and for each original source the works that cite it.
         self.read_sources: dict[str, None] = {}
         self.cited_in: dict[str, dict[str, None]] = {}
-        # Every work the brief may cite, to tell apart the works a judgment's note names.
-        self.cited_works = frozenset(
-            s for fact in (*shown, *basis) for ref in fact.sources for s in (ref.ref, *ref.via)
-        )
+        self.cited_works = frozenset(cited)  # to tell apart the works a judgment's note names
         self.comments: dict[str, int] = {}  # an analyst's comment -> the note that gives it
         self.spreads = spreads or {}
         self.tabled = tabled or {}
@@ -791,10 +791,8 @@ class _Numbering:
             return None
         measure = fact.quantity.measure
         known = self.spreads.get(measure)
-        if known is None or self.tabled.get(measure, 0) >= known[0]:
-            return None
-        if measure in self.tabled:
-            return None  # its table says how many of the estimates it shows
+        if known is None or measure in self.tabled:
+            return None  # a table shows the estimates, and says how many of them it shows
         return label(self.options.lang, "spread", n=known[0], range=known[1])
 
     def _cite(self, facts: Sequence[Fact]) -> tuple[tuple[Reference, ...], Citation]:

@@ -696,7 +696,7 @@ class _Loading:
             report = placed.reporter(self)
             judgment = placed.obj
             for key, text in (("text", judgment.text), ("indicators", judgment.indicators)):
-                for missing in _missing_languages(text or {}, info.languages) if text else ():
+                for missing in _missing_languages(text, info.languages) if text else ():
                     report([key], f"{key} has no '{missing}' version")
             for theme_id in judgment.themes:
                 if problem := self.dangling(theme_id, "theme", themes):
