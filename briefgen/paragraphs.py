@@ -17,7 +17,10 @@ text is read from their shape, whatever the language:
 The shape cannot tell a cover page's prose from the article's (a biography,
 a legal notice). Where other facts of the base already cite the same text
 with ``§N`` and a quote, a paragraph is therefore counted from the nearest of
-those anchors, and from the start of the text only when there is none.
+those anchors, and from the start of the text only when there is none; a
+line the anchors put before §1 is the cover page's, not a paragraph of the
+body. A locator naming a note (``§2, n. 5``) whose quote stands in the note
+anchors nothing: the note is not §2.
 """
 
 from __future__ import annotations
