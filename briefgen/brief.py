@@ -369,7 +369,8 @@ class Brief:
 
     def legend(self) -> str:
         """What the brief's likelihood terms and grades mean: the legends that apply."""
-        return " ".join(t for t in (self.likelihood_legend(), self.grade_legend()) if t)
+        own = label(self.lang, "judgments_own") if self.judgments else ""
+        return " ".join(t for t in (own, self.likelihood_legend(), self.grade_legend()) if t)
 
     def grade_legend(self) -> str:
         """What the grades of this brief's notes mean (only the letters and digits used)."""
@@ -760,7 +761,7 @@ class _Numbering:
         self.spreads = spreads or {}
         self.tabled = tabled or {}
         # Judgments' notes wait for the numbers of the notes of the facts they rest on.
-        self._judgments: list[tuple[int, Judgment, Citation]] = []
+        self._judgments: list[tuple[int, Judgment, tuple[str, ...]]] = []
 
     def item(self, fact: Fact, *, graded: bool = False) -> Item:
         status = self.changes.status(fact.id) if self.changes else None
@@ -821,8 +822,8 @@ class _Numbering:
             for f in dict.fromkeys(judgment.basis)
             if f not in shown and f in self.base.fact_ids
         ]
-        # The facts the page does not show are named by the works they come from, in as few
-        # words as tell them apart: their full notes are a longer brief's (or the JSON's).
+        # The facts the page does not show are named by the works they come from (see
+        # _works_named), once the notes of those it shows are written.
         references = tuple(
             Reference(ref.ref, ref.via, ref.locator, self._grade(fact, ref))
             for fact in unshown
@@ -832,17 +833,10 @@ class _Numbering:
         for work in works:
             self.cited_sources.setdefault(work)
             self.read_sources.setdefault(work)
-        cited: Citation = join(
-            [self.writer.work_name(w, self.cited_works) for w in works],
-            label(lang, "list_separator"),
-            self.writer.typography,
-        )
-        if cited:
-            cited = typeset_citation(close(cited, self.writer.typography), lang)
         self.writer.interrupt()  # "Ibid." after this note would name no work of it
         number = len(self.notes) + 1
-        self.notes.append(Note(number, judgment.id, references, cited, judgment=True))
-        self._judgments.append((number, judgment, cited))
+        self.notes.append(Note(number, judgment.id, references, (), judgment=True))
+        self._judgments.append((number, judgment, tuple(works)))
         text = typeset(judgment.text_in(lang), lang)
         term = None
         span = None
@@ -867,7 +861,8 @@ class _Numbering:
     def finish(self) -> tuple[Note, ...]:
         """The notes, those of the judgments completed with the notes of their basis."""
         lang = self.options.lang
-        for number, judgment, cited in self._judgments:
+        for number, judgment, works in self._judgments:
+            cited = self._works_named(works)
             calls = sorted({self.numbers[f] for f in judgment.basis if f in self.numbers})
             if calls:
                 listed = _and_list([str(n) for n in calls], lang)
@@ -879,6 +874,22 @@ class _Numbering:
             citation = (Segment(lead), *cited)
             self.notes[number - 1] = replace(self.notes[number - 1], citation=citation)
         return tuple(self.notes)
+
+    def _works_named(self, works: Sequence[str]) -> Citation:
+        """The works of facts a page does not show, in as few words as tell them apart: a
+        work another note names by its short form, by its authors alone where they tell it
+        from the others; any other, by its short form (their full notes are a longer
+        brief's, or the JSON's)."""
+        writer = self.writer
+        named = join(
+            [
+                writer.work_name(w, self.cited_works) if writer.named(w) else writer.short_form(w)
+                for w in works
+            ],
+            label(self.options.lang, "list_separator"),
+            writer.typography,
+        )
+        return typeset_citation(close(named, writer.typography), self.options.lang) if named else ()
 
     def bibliography(self) -> tuple[Citation, ...]:
         """Every work the notes cite: the works read, and the original sources known through

@@ -609,6 +609,9 @@ class NoteWriter:
         )
         self._seen: set[str] = set()
         self._previous: _Place | None = None
+        self._by_authors = _named_by_authors(
+            style, lang, [sources[s] for s in dict.fromkeys(sources if cited is None else cited)]
+        )
 
     @property
     def typography(self) -> Typography:
@@ -632,11 +635,13 @@ class NoteWriter:
         places = _merged(refs, grades)
         single = places[0] if len(places) == 1 else None
         parts = []
-        for place in places:
+        for group in _sharing_chains(places):
+            if len(group) > 1:
+                parts.append(self._shared_chain(group))
+                continue
+            place = group[0]
             part = self._reference(place) if single is None else self._single(place)
-            if place.grade:
-                part = (*part, Segment(f"\u00a0[{place.grade}]", grade=True))
-            parts.append(part)
+            parts.append(_graded(part, place.grade))
         self._previous = single
         return close(
             join(parts, label(self.lang, "list_separator"), self._typography), self._typography
@@ -652,6 +657,10 @@ class NoteWriter:
         ):
             return (Segment(names),)
         return self.short_form(source_id)
+
+    def named(self, source_id: str) -> bool:
+        """Whether a note written so far names the work."""
+        return source_id in self._seen
 
     def _authors(self, source: Source) -> str:
         names = [family_name(name) for name in source.author]
@@ -681,6 +690,21 @@ class NoteWriter:
         chain.append(self._source(place.ref, self._locator(place), short=self.compact))
         return join(chain, f", {label(self.lang, 'cited_in')} ", self._typography)
 
+    def _shared_chain(self, places: Sequence[_Place]) -> Citation:
+        """Originals reported by the same chain, the chain written once: "Reuters [B3] and
+        Open Source Centre [C3], cited in *Soutien à la Russie*, para. 8"."""
+        typography = self._typography
+        originals = [
+            _graded(self._source(place.via[-1], short=self.compact), place.grade)
+            for place in places
+        ]
+        first = join(originals[:-1], ", ", typography)
+        named = join([first, originals[-1]], f" {label(self.lang, 'and')} ", typography)
+        place = places[0]
+        relays = [self._source(s, short=self.compact) for s in reversed(place.via[:-1])]
+        read = self._source(place.ref, self._locator(place), short=self.compact)
+        return join([named, *relays, read], f", {label(self.lang, 'cited_in')} ", typography)
+
     def _locator(self, place: _Place) -> str | None:
         return self.style.locator(place.locators, self.lang)
 
@@ -688,11 +712,29 @@ class NoteWriter:
         self, source_id: str, locator: str | None = None, *, short: bool = False
     ) -> Citation:
         source = self.sources[source_id]
+        if self.compact and source_id in self._seen and source_id in self._by_authors:
+            # Named on the page already: its authors tell it from every other work cited.
+            return self.style.short(_untitled(source), self.lang, locator)
         if short or source_id in self._seen:
+            self._seen.add(source_id)
             distinction = self._distinction.get(source_id, ())
             return self.style.short(source, self.lang, locator, distinction)
         self._seen.add(source_id)
         return self.style.full(source, self.lang, locator)
+
+
+def _graded(citation: Citation, grade: str | None) -> Citation:
+    return (*citation, Segment(f"\u00a0[{grade}]", grade=True)) if grade else citation
+
+
+def _sharing_chains(places: Sequence[_Place]) -> list[list[_Place]]:
+    """``places`` grouped where their originals reach the same place in the same work
+    by the same chain, each group where its first place stands."""
+    groups: dict[object, list[_Place]] = {}
+    for index, place in enumerate(places):
+        key = (place.ref, place.locators, place.via[:-1]) if place.via else index
+        groups.setdefault(key, []).append(place)
+    return list(groups.values())
 
 
 def _merged(refs: Sequence[SourceRef], grades: Sequence[str | None]) -> list[_Place]:
@@ -707,6 +749,20 @@ def _merged(refs: Sequence[SourceRef], grades: Sequence[str | None]) -> list[_Pl
     return [
         _Place(ref, via, tuple(locators), grade) for (ref, via, grade), locators in places.items()
     ]
+
+
+def _untitled(source: Source) -> Source:
+    return source.model_copy(update={"title": None, "title_short": None})
+
+
+def _named_by_authors(style: CitationStyle, lang: str, sources: Sequence[Source]) -> set[str]:
+    """The ``sources`` that have authors (or editors) whose names no other of them shares:
+    once a page has cited one in short form, its authors alone name it (MHRA 7.5)."""
+    forms: dict[str, list[str]] = {}
+    for source in sources:
+        if source.author or source.editor:
+            forms.setdefault(_as_read(style.short(_untitled(source), lang)), []).append(source.id)
+    return {ids[0] for ids in forms.values() if len(ids) == 1}
 
 
 def _distinctions(

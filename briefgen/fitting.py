@@ -259,7 +259,7 @@ ENTRY_INDENT = 1.5 * 9.0
 # Run-on notes are broken a little narrower than the page: now and then WeasyPrint breaks
 # a line of them a word early, at the edge of a note's inline box, which a line that the
 # estimate fills to the last point would otherwise not foresee.
-NOTES_ALLOWANCE = 2.0  # pt
+NOTES_ALLOWANCE = 4.0  # pt
 # A brief longer than a page loses a little at each page break (a bullet and
 # its note are kept together): the estimate counts this much per break.
 PAGE_BREAK_LOSS = 24.0
@@ -467,7 +467,8 @@ def _judgment(item: JudgmentItem, font: str = "serif") -> list[Run]:
     if after:
         runs.append(Run(after, font))
     runs += [
-        Run(" " + item.confidence_sentence(), "sans", scale=ASIDE),
+        # Kept on one line (print.css): "Moderate / confidence." would read as two asides.
+        Run(" " + item.confidence_sentence().replace(" ", "\u00a0"), "sans", scale=ASIDE),
         Run(str(item.note), "sans", scale=0.6, padding=0.6),
     ]
     if item.status:
@@ -719,10 +720,10 @@ MAX_SPREAD = 14.0
 def _spread(brief: Brief, paper: str) -> float:
     """What to add below each section so that the page ends at its foot (pt)."""
     model = PageModel(paper)
-    # Less a line of notes and a point: now and then WeasyPrint breaks a line of
+    # Less half a line of notes and a point: now and then WeasyPrint breaks a line of
     # run-on notes a word early (at the edge of an inline box), which the estimate
     # does not foresee; spread to the last point, the page would then overflow.
-    slack = model.room(1) - model.height(brief) - NOTE.line_height - 1.0
+    slack = model.room(1) - model.height(brief) - NOTE.line_height / 2 - 1.0
     gaps = bool(brief.judgments) + bool(brief.key_points) + len(brief.sections)
     gaps += bool(brief.estimates)
     gaps += bool(brief.contradictions) + bool(brief.removed) + bool(brief.timeline)

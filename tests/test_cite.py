@@ -1025,7 +1025,8 @@ def test_terminal_notes_have_grades_legend_and_bibliography(run, pact) -> None:
         rf"^ *4\. Moreau, Pacte Nordland–Estland, {para('1', 'en')}{NBSP}\[B2\]\.", out, re.M
     )
     # the legend explains the grades the notes give, and only those
-    assert "Grades [B2]: source B usually reliable, C fairly reliable; information 2" in out
+    # (the space before the example grade does not break: a grade keeps to what it grades)
+    assert f"Grades{NBSP}[B2]: source B usually reliable, C fairly reliable; information 2" in out
     assert "A completely reliable" not in out
     assert "2 of 8 facts are second-hand" in out
     assert out.rstrip().endswith("Cited in Moreau, Pacte Nordland–Estland.")
@@ -1046,9 +1047,8 @@ def test_json_carries_note_texts_grades_and_bibliography(run, pact) -> None:
     result = run("--facts-dir", pact, "brief", "-f", "json", "--style", "chicago", "--bibliography")
     data = json.loads(result.stdout)
     assert data["style"] == "chicago"
-    assert (
-        data["notes"][3]["text"] == f"Moreau, Pacte Nordland–Estland, {para('1', 'en')}{NBSP}[B2]."
-    )
+    # A note before named Moreau's work in short form: her name alone names it now.
+    assert data["notes"][3]["text"] == f"Moreau, {para('1', 'en')}{NBSP}[B2]."
     assert [r["grade"] for r in data["notes"][3]["references"]] == ["B2"]
     assert [r["grade"] for r in data["notes"][5]["references"]] == ["B3", "C3"]
     assert data["summary"]["second_hand"] == 2 and data["summary"]["facts"] == 8
@@ -1257,3 +1257,47 @@ def test_an_institution_is_named_in_the_language_of_the_brief(run, pact_copy) ->
     assert intel["author"] == [{"literal": "Service de renseignement du Nordland"}]
     bibtex = run("--facts-dir", pact_copy, "sources", "-f", "bibtex").stdout
     assert "author = {{Northland Intelligence Service}}" in bibtex
+
+
+def test_originals_reported_by_one_chain_share_it(run, pact_copy) -> None:
+    """Two originals that one work reports at one place: the chain is written once, each
+    original keeping its grade."""
+    items = pact_copy / "items" / "trade.yaml"
+    items.write_text(
+        items.read_text(encoding="utf-8")
+        + """
+- id: two-originals
+  kind: event
+  themes: [trade]
+  date: 2024-08
+  text: {en: Both the wire and the intelligence service report new crossings., fr: Deux sources signalent de nouveaux passages.}
+  sources:
+    - {ref: moreau-2025, via: [wire], locator: "§2"}
+    - {ref: moreau-2025, via: [intel], locator: "§2"}
+  credibility: 3
+""",
+        encoding="utf-8",
+    )
+    result = run("--facts-dir", pact_copy, "brief", "-f", "json", "--pages", "0", "-t", "trade")
+    assert result.exit_code == 0, result.stderr
+    notes = json.loads(result.stdout)["notes"]
+    (note,) = [n for n in notes if n["fact"] == "two-originals"]
+    text = note["text"]
+    assert text.count("cited in") == 1, text
+    assert re.fullmatch(
+        rf".+{NBSP}\[[A-F]3\] and .+{NBSP}\[[A-F]3\], cited in .+, para\.{NBSP}2\.", text
+    ), text
+    assert [r["via"] for r in note["references"]] == [["wire"], ["intel"]]
+
+
+def test_a_work_named_once_on_the_page_is_then_named_by_its_authors(run, pact) -> None:
+    """Compact notes (a page of set length): a work's first note gives its short form;
+    later ones its authors alone, where no other work cited shares them (MHRA 7.5)."""
+    data = json.loads(run("--facts-dir", pact, "brief", "-f", "json").stdout)
+    moreau = [n["text"] for n in data["notes"] if "Moreau" in n["text"]]
+    assert len(moreau) > 1
+    assert "Moreau, Pacte Nordland–Estland" in moreau[0]
+    assert all("Pacte Nordland–Estland" not in text for text in moreau[1:]), moreau
+    # The bibliography still gives the work in full.
+    data = json.loads(run("--facts-dir", pact, "brief", "-f", "json", "--bibliography").stdout)
+    assert any("Moreau" in entry and "Nordland" in entry for entry in data["bibliography"])

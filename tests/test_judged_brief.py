@@ -95,7 +95,9 @@ def test_markdown_opens_with_the_bottom_line_then_the_key_judgments(run, judged)
     basis = ("pact-signed", "troops-12000", "drills-announced")
     expected = sorted(fact_notes[f] for f in basis if f in fact_notes)
     note = dict(re.findall(r"^\[\^(\d+)\]: (.*)$", md, re.M))["1"]
-    assert note.startswith("Analysts’ judgment; basis: notes ")
+    assert note.startswith("Basis: notes ")
+    # Said once, for every judgment: they are the analysts' own, not a source's words.
+    assert "Judgments: the analysts’ own, on the facts their notes give." in md
     assert sorted(int(n) for n in re.findall(r"\d+", note)) == expected
     # The likelihood terms used are explained, with their bands and the yardstick.
     assert "Likelihood (ICD 203): likely 55–80" in md
@@ -142,7 +144,8 @@ def test_french_brief_states_the_judgments_in_french(run, judged):
     assert "Le pacte tiendra **probablement** en 2025" in md
     assert "*Confiance modérée.*" in md
     assert "## Jugements clés" in md
-    assert "Jugement des analystes\u00a0; fondement\u00a0: les notes" in md
+    assert "Fondement\u00a0: notes" in md
+    assert "Jugements\u00a0: ceux des analystes, sur les faits de leurs notes." in md
 
 
 def test_terminal_and_html_state_likelihood_and_confidence(run, judged):

@@ -19,7 +19,7 @@ NBSP = "\u00a0"
 # How a note separates its sources, and a chain its works ("X, cited in Y").
 SEPARATOR = {"en": "; ", "fr": f"{NBSP}; "}
 JUDGMENT_WORKS = re.compile(
-    r"(?:, and facts from |, et des faits tirés de |basis: facts from |fondement\u00a0: des faits tirés de )"
+    r"(?:, and facts from |, et faits tirés de |Basis: facts from |Fondement\u00a0: faits tirés de )"
 )
 CITED_IN = re.compile(r",?(?P<inner>\u202f?[\u2019\u201d]*) (?:cited in|cité dans) ")
 # A locator ending the last work of a chain: "para. 7, n. 7", "§§ 1 et 15", "12n3".
@@ -52,7 +52,11 @@ def short_forms(brief: dict) -> dict[str, set[str]]:
         cited = list(
             dict.fromkeys((r["source"], tuple(r["via"]), r["grade"]) for r in note["references"])
         )
-        citations = note["text"].removesuffix(".").split(SEPARATOR[brief["lang"]])
+        citations = [
+            one
+            for citation in note["text"].removesuffix(".").split(SEPARATOR[brief["lang"]])
+            for one in _one_per_original(citation)
+        ]
         assert len(citations) == len(cited), note["text"]
         for citation, (read, via, grade) in zip(citations, cited, strict=True):
             citation = citation.removesuffix(f" [{grade}]")
@@ -66,6 +70,26 @@ def short_forms(brief: dict) -> dict[str, set[str]]:
                     named[_as_read(LOCATOR.sub("", written))].add(source)
                 seen.add(source)
     return named
+
+
+# Originals reported by the same chain share it: "A [B3] and B [C3], cited in X, para. 8".
+SHARED_CHAIN = re.compile(
+    rf"^(?P<originals>.+?{NBSP}\[[A-F][1-6]\](?:(?:,| and| et) .+?{NBSP}\[[A-F][1-6]\])+)"
+    r"(?P<chain>, (?:cited in|cité dans) .+)$"
+)
+ORIGINAL = re.compile(rf"(.+?){NBSP}\[([A-F][1-6])\](?:(?:,| and| et) |$)")
+
+
+def _one_per_original(citation: str) -> list[str]:
+    """A citation of originals that share a chain, as one citation per original, each
+    with the chain and the original's grade at its end, as a note of one would print it."""
+    shared = SHARED_CHAIN.match(citation)
+    if not shared:
+        return [citation]
+    return [
+        f"{original}{shared['chain']}{NBSP}[{grade}]"
+        for original, grade in ORIGINAL.findall(shared["originals"])
+    ]
 
 
 def _as_read(text: str) -> str:

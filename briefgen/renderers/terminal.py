@@ -218,10 +218,10 @@ def _notes(brief: Brief) -> RenderableType:
 
 def _sources(brief: Brief) -> RenderableType:
     """The source summary and the legend of the grades."""
-    footer = [Text(brief.summary_text(), style=MUTED)]
+    footer = [_glued(Text(brief.summary_text(), style=MUTED))]
     legend = brief.legend()
     if legend:
-        footer.append(Text(legend, style=MUTED))
+        footer.append(_glued(Text(legend, style=MUTED)))
     return Padding(Group(*footer), (1, 0, 0, 0))
 
 
