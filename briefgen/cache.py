@@ -25,8 +25,8 @@ from pathlib import Path
 
 from pydantic import VERSION as PYDANTIC_VERSION
 
-from briefgen import __version__
 from briefgen.model import FactBase
+from briefgen.version import __version__
 
 # The code that decides what a loaded base holds.
 _CODE = [

@@ -17,9 +17,9 @@ from typing import Any, NoReturn
 
 import click
 
-from briefgen import __version__
 from briefgen.commands.options import Settings
 from briefgen.errors import BriefgenError, ExitCode, StreamClosed, printable
+from briefgen.version import __version__
 
 # Each command, by name: its module and the click command in it. A module is
 # imported when its command is asked for, so that a run loads only its own.

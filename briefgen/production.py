@@ -9,60 +9,18 @@ know. The command line only maps its flags to a :class:`RenderOptions`.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.brief import Brief, BriefRecipe
 from briefgen.model import Fact
+from briefgen.renderers.options import Mail, RenderOptions, Terminal
+
+__all__ = ["Mail", "Product", "RenderOptions", "Terminal", "omitted_warning", "produce"]
 
 if TYPE_CHECKING:
     from briefgen.renderers.pdf import Typesetter
-
-
-@dataclass(frozen=True)
-class Terminal:
-    """What the terminal a brief is drawn for can do: its width, and whether it takes colour.
-
-    Passed down to the renderer, which never reads the environment itself.
-    """
-
-    width: int = 80
-    color: bool = False
-
-
-@dataclass(frozen=True)
-class Mail:
-    """The envelope of a brief sent as a message (``eml``): who from, to whom, about what.
-
-    ``subject`` None means the brief's title and date; ``attach_pdf`` adds the
-    PDF of the same brief.
-    """
-
-    sender: str | None = None
-    to: tuple[str, ...] = ()
-    cc: tuple[str, ...] = ()
-    subject: str | None = None
-    attach_pdf: bool = False
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    """How to lay out and render a brief, whatever its format.
-
-    ``pages`` is the length the brief is fitted to (0: no limit), on pages
-    of ``paper`` in every format: a Markdown brief holds the facts of the
-    PDF of the same length. ``pdf_variant`` and ``template_dir`` concern
-    the PDF (and ``template_dir`` the HTML); ``terminal`` the terminal;
-    ``mail`` a message.
-    """
-
-    pages: int = 1
-    paper: str = "a4"
-    pdf_variant: str | None = None
-    template_dir: Path | None = None
-    terminal: Terminal = field(default_factory=Terminal)
-    mail: Mail = field(default_factory=Mail)
 
 
 @dataclass(frozen=True)

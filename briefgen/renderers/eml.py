@@ -46,7 +46,7 @@ from briefgen.model import FOLDABLE_SPACE
 
 if TYPE_CHECKING:
     from briefgen.brief import Brief, Estimates, Item, JudgmentItem
-    from briefgen.production import Mail, RenderOptions
+    from briefgen.renderers.options import Mail, RenderOptions
 
 # Where the digest of a reproducible Message-ID is made when the sender has no domain.
 FALLBACK_DOMAIN = "briefgen.invalid"

@@ -17,7 +17,7 @@ from briefgen.model import FOLDABLE_SPACE, needs_folding
 from briefgen.renderers import superscript
 
 if TYPE_CHECKING:
-    from briefgen.production import RenderOptions
+    from briefgen.renderers.options import RenderOptions
 
 # Characters with a meaning somewhere in CommonMark, GitHub or pandoc Markdown.
 # "&" only matters where it starts an entity (&amp; &#38;); "!" only before "[", escaped anyway.

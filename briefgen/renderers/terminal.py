@@ -29,8 +29,8 @@ from briefgen.brief import Brief, Estimates, Item, JudgmentItem
 from briefgen.charts import terminal_chart
 from briefgen.cite import Citation
 from briefgen.labels import label
-from briefgen.production import RenderOptions, Terminal
 from briefgen.renderers import superscript
+from briefgen.renderers.options import RenderOptions, Terminal
 
 HEADING = Style(bold=True)
 MUTED = Style(dim=True)
