@@ -190,10 +190,9 @@ def cli(
     """
     settings = Settings(facts_dir=facts_dir, debug=debug, quiet=quiet, profile=profile)
     ctx.obj = settings
-    from briefgen.config import default_map, load_settings
+    from briefgen.config import load_settings
 
-    brief_command = cli.load_command("brief")
-    configuration = load_settings(brief_command, profile)
+    configuration = load_settings(profile)
     settings.configured = configuration.settings
     settings.local_config = configuration.local
     from_user = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
@@ -214,6 +213,8 @@ def cli(
         click.echo(printable(notice), err=True)
     # serve previews the brief that brief would make: the same settings apply.
     if ctx.invoked_subcommand in ("brief", "serve"):
+        from briefgen.commands.options import default_map
+
         command = cli.load_command(ctx.invoked_subcommand)
         ctx.default_map = {ctx.invoked_subcommand: default_map(settings.configured, command)}
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.brief import Brief, BriefRecipe
 from briefgen.model import Fact
-from briefgen.renderers.options import Mail, RenderOptions, Terminal
+from briefgen.renderers.options import Mail, RenderOptions, Terminal, needs_layout
 
 __all__ = ["Mail", "Product", "RenderOptions", "Terminal", "omitted_warning", "produce"]
 
@@ -52,7 +52,7 @@ def produce(
     again: a run that makes many PDFs loads WeasyPrint's fonts once per paper.
     """
     options = options or RenderOptions()
-    if fmt == "pdf" or (fmt == "eml" and options.mail.attach_pdf):
+    if needs_layout(fmt, options):
         return _produce_pdf(recipe, fmt, options, typesetters)
     from briefgen.fitting import fit
     from briefgen.renderers import render

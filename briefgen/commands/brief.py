@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,29 +13,25 @@ from briefgen.commands.options import (
     LINE,
     OUTPUT,
     Settings,
-    brief_options,
     brief_text_options,
-    check_lang,
     lang_option,
     notes_option,
-    nothing_matched,
     pages_option,
     paper_option,
     pass_settings,
-    selection,
     selection_options,
     spinner,
     template_option,
     write,
 )
-from briefgen.errors import BriefgenError, UsageError
+from briefgen.errors import UsageError
 from briefgen.renderers import BINARY_FORMATS, FORMATS, PDF_VARIANTS
 
 if TYPE_CHECKING:
-    from briefgen.brief import BriefRecipe
     from briefgen.digest import FactChanges
     from briefgen.model import FactBase
-    from briefgen.production import Product, RenderOptions
+    from briefgen.production import Product
+    from briefgen.request import PreparedBrief
 
 
 @click.command()
@@ -170,35 +165,6 @@ def _wrapped(line: str) -> list[str]:
     return lines or [line]
 
 
-@dataclass(frozen=True)
-class BriefRequest:
-    """What the options of ``brief`` ask for: a recipe, a format, how to render it."""
-
-    recipe: BriefRecipe
-    fmt: str
-    options: RenderOptions
-    allow_empty: bool = False
-    changed_since: str | None = None
-
-    @property
-    def empty(self) -> bool:
-        """Nothing to say: no fact selected, nothing removed, no judgment to state."""
-        changes = self.recipe.changes
-        return (
-            not self.recipe.candidates()
-            and not (changes and changes.removed)
-            and not self.recipe.judgments()
-        )
-
-    @property
-    def typesets(self) -> bool:
-        """Whether WeasyPrint lays it out: a PDF, or a message with its PDF attached."""
-        return self.fmt == "pdf" or (self.fmt == "eml" and self.options.mail.attach_pdf)
-
-    def nothing_matched(self) -> BriefgenError:
-        return nothing_matched(self.changed_since, self.recipe.options.new_since)
-
-
 def brief_request(
     settings: Settings,
     base: FactBase,
@@ -206,56 +172,15 @@ def brief_request(
     params: dict[str, Any],
     color: bool = False,
     changes_made: dict[tuple[Path | None, str], FactChanges] | None = None,
-) -> BriefRequest:
-    """The request the values of ``brief``'s options make (``params``, by parameter name).
+) -> PreparedBrief:
+    """The values of ``brief``'s options (``params``, by parameter name) as a request,
+    made against ``base`` (see :meth:`briefgen.request.BriefRequest.prepare`)."""
+    from briefgen.renderers.options import Terminal
+    from briefgen.request import BriefRequest
 
-    ``briefgen build`` makes each of its briefs with this function, so that a
-    brief it writes is the very brief ``briefgen brief`` writes. ``changes_made``
-    holds what ``--changed-since`` found for ``base``, by fact directory and
-    revision: build hands the same one to every call, so that the old base is
-    read once for the run, not once per brief.
-    """
-    from briefgen.brief import BriefRecipe
-    from briefgen.production import Mail, RenderOptions, Terminal
-    from briefgen.query import select_facts
-
-    kw = dict(params)
-    lang, pages = kw["lang"], kw["pages"]
-    chosen = selection(kw)
-    options = brief_options(kw, lang, pages, chosen.new_since)
-    mail = Mail(
-        sender=kw["mail_from"],
-        to=tuple(kw["mail_to"]),
-        cc=tuple(kw["mail_cc"]),
-        subject=kw["subject"],
-        attach_pdf=kw["attach_pdf"],
-    )
-    if fmt == "eml":
-        from briefgen.renderers.eml import check_mail
-
-        check_mail(mail)
-    check_lang(base, lang)
-    selected = select_facts(base, chosen)
-    changed_since = kw["changed_since"]
-    changes = None
-    if changed_since is not None:
-        from briefgen.digest import changes_since
-
-        made = {} if changes_made is None else changes_made
-        key = (settings.facts_dir, changed_since)
-        if key not in made:
-            made[key] = changes_since(base, settings.facts_dir, changed_since)
-        changes = made[key]
-    recipe = BriefRecipe(base, tuple(selected), chosen.themes, options, changes)
-    render_options = RenderOptions(
-        pages=pages,
-        paper=kw["paper"],
-        pdf_variant=kw["pdf_variant"],
-        template_dir=kw["template_dir"],
-        terminal=Terminal(kw["width"] or _terminal_width(color), color),
-        mail=mail,
-    )
-    return BriefRequest(recipe, fmt, render_options, kw["allow_empty"], changed_since)
+    terminal = Terminal(params.get("width") or _terminal_width(color), color)
+    request = BriefRequest.from_values(params, fmt, terminal)
+    return request.prepare(base, settings.facts_dir, changes_made)
 
 
 def _default_format(output: Path | None, to_stdout: bool) -> str:

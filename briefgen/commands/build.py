@@ -15,7 +15,6 @@ from briefgen.errors import BriefgenError, ExitCode, UsageError
 if TYPE_CHECKING:
     from briefgen.build import BriefSpec, Job, Made, Tally
     from briefgen.digest import FactChanges
-    from briefgen.model import FactBase
 
 
 def _complete_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -82,19 +81,23 @@ def build(
       4  a brief had nothing to say and was skipped (the others are written;
          'allow-empty = true' writes it instead)
     """
-    from briefgen.build import read_specs
-    from briefgen.cli import cli
+    from briefgen.build import plan, read_specs
+    from briefgen.commands.brief import _terminal_width
     from briefgen.config import LOCAL_NAME
+    from briefgen.renderers.options import Terminal
 
     local = settings.local_config
     if local is None:
         raise UsageError(f"no {LOCAL_NAME} here: 'briefgen build' writes its [[brief]] tables")
-    brief_command = cli.load_command("brief")
-    specs = _chosen(read_specs(local, brief_command), names, local.path)
+    specs = _chosen(read_specs(local), names, local.path)
     base = settings.load()
     # A base --changed-since names is read once for the run, not once per brief.
     changes: dict[tuple[Path | None, str], FactChanges] = {}
-    planned = [_plan(settings, base, brief_command, spec, changes) for spec in specs]
+    terminal = Terminal(_terminal_width(False))
+    planned = [
+        plan(spec, base, settings.facts_dir, settings.configured, changes, terminal)
+        for spec in specs
+    ]
     _check_outputs([job for job, _ in planned])
     if dry_run:
         _list(planned)
@@ -113,68 +116,6 @@ def _chosen(specs: list[BriefSpec], names: tuple[str, ...], path: Path) -> list[
     if unknown:
         raise UsageError(f"unknown brief {unknown[0]!r}; {path} declares: {', '.join(known)}")
     return [known[name] for name in dict.fromkeys(names)] if names else specs
-
-
-def _plan(
-    settings: Settings,
-    base: FactBase,
-    brief_command: click.Command,
-    spec: BriefSpec,
-    changes: dict[tuple[Path | None, str], FactChanges],
-) -> tuple[Job, bool]:
-    """The job of one table, and whether it has nothing to say."""
-    from briefgen.brief import today
-    from briefgen.build import Job, confine, expand, output_fields
-    from briefgen.commands.brief import brief_request
-
-    try:
-        params = _params(settings, brief_command, spec)
-        fmt = _format(spec, params)
-        request = brief_request(settings, base, fmt, params, changes_made=changes)
-        # One date for the whole run, even one that passes midnight.
-        recipe = request.recipe
-        if recipe.options.date is None:
-            recipe = dataclasses.replace(
-                recipe, options=dataclasses.replace(recipe.options, date=today())
-            )
-        fields = output_fields(spec.name, recipe, fmt, request.options.paper)
-        # "~" is the home directory, as everywhere in briefgen.toml.
-        output = confine(Path(expand(spec.output, fields)).expanduser(), spec.root, spec.trusted)
-    except BriefgenError as exc:
-        if exc.exit_code == ExitCode.INVALID:
-            raise
-        raise UsageError(f"{spec.origin}: brief {spec.name!r}: {exc}") from None
-    within = None if spec.trusted else spec.root
-    job = Job(spec.name, dataclasses.replace(request, recipe=recipe), output, spec.origin, within)
-    return job, request.empty and not request.allow_empty
-
-
-def _params(settings: Settings, brief_command: click.Command, spec: BriefSpec) -> dict[str, Any]:
-    """The values of `briefgen brief`'s parameters for one table: the table's, then the
-    settings above the tables (and the profile's), then the defaults."""
-    from briefgen.config import _options, default_map
-
-    options = _options(brief_command)  # by long name, as the table's keys are (read_specs)
-    values = default_map(settings.configured, brief_command)
-    for key, value in spec.values.items():
-        values[options[key].name or key] = value
-    # Without a parent, the context reads no BRIEFGEN_BRIEF_* variable: a brief is
-    # what its table says, whatever the environment of the run.
-    context = brief_command.make_context("brief", [], default_map=values)
-    return dict(context.params)
-
-
-def _format(spec: BriefSpec, params: dict[str, Any]) -> str:
-    from briefgen.renderers import EXTENSIONS
-
-    if "format" in spec.values:
-        return str(spec.values["format"])
-    suffix = Path(spec.output).suffix.lower()
-    if suffix in EXTENSIONS:
-        return EXTENSIONS[suffix]
-    if params["fmt"]:
-        return str(params["fmt"])
-    raise UsageError(f"cannot tell the format of {spec.output!r}: set 'format' in the table")
 
 
 def _check_outputs(jobs: list[Job]) -> None:

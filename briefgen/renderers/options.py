@@ -54,3 +54,9 @@ class RenderOptions:
     template_dir: Path | None = None
     terminal: Terminal = field(default_factory=Terminal)
     mail: Mail = field(default_factory=Mail)
+
+
+def needs_layout(fmt: str, options: RenderOptions) -> bool:
+    """Whether a brief of ``fmt`` needs the PDF's own layout (WeasyPrint): a PDF, or a
+    message with its PDF attached. Said here once, for production, build and the CLI."""
+    return fmt == "pdf" or (fmt == "eml" and options.mail.attach_pdf)

@@ -1,0 +1,135 @@
+"""The package's layering, read from its source: every import counts, those inside
+functions and under ``TYPE_CHECKING`` too, for an import put off until a function
+runs still ties the two modules together."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Collection, Iterator
+from itertools import pairwise
+from pathlib import Path
+
+import briefgen
+
+PACKAGE = Path(briefgen.__file__).parent
+
+
+def modules(root: Path = PACKAGE) -> dict[str, Path]:
+    """``briefgen.renderers.pdf`` -> its file, for every module of the package at ``root``."""
+    found = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def imported(name: str, path: Path, known: Collection[str] = ()) -> Iterator[tuple[str, int]]:
+    """Every module ``name`` (at ``path``) imports, with the line, wherever the import is.
+
+    ``from briefgen import safe_yaml`` imports the module ``briefgen.safe_yaml`` (one
+    of ``known``), not the package's ``__init__``, unless it also takes a name that
+    is not a module.
+    """
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = parts[: len(parts) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            submodules = [f"{target}.{alias.name}" for alias in node.names]
+            inside = [module for module in submodules if module in known]
+            if len(inside) < len(submodules):
+                yield target, node.lineno
+            for module in inside:
+                yield module, node.lineno
+
+
+def import_graph(root: Path = PACKAGE) -> dict[str, dict[str, int]]:
+    """Module -> the package's modules it imports (not itself), each with a line that does."""
+    found = modules(root)
+    graph: dict[str, dict[str, int]] = {}
+    for name, path in found.items():
+        edges = graph[name] = {}
+        for target, line in imported(name, path, found):
+            if target in found and target != name:
+                edges.setdefault(target, line)
+    return graph
+
+
+def cycle(graph: dict[str, dict[str, int]]) -> list[str]:
+    """One import cycle of ``graph`` (its first module repeated at the end), or []."""
+    state: dict[str, int] = {}  # 1: on the path being walked, 2: done
+    path: list[str] = []
+
+    def walk(name: str) -> list[str]:
+        state[name] = 1
+        path.append(name)
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state:
+                found = walk(target)
+                if found:
+                    return found
+        state[name] = 2
+        path.pop()
+        return []
+
+    for name in sorted(graph):
+        if name not in state:
+            found = walk(name)
+            if found:
+                return found
+    return []
+
+
+def test_no_module_of_the_package_imports_one_that_imports_it_back():
+    graph = import_graph()
+    loop = cycle(graph)
+    steps = [f"{a} (line {graph[a][b]}) -> {b}" for a, b in pairwise(loop)]
+    assert not loop, "an import cycle: " + "; ".join(steps)
+
+
+def test_the_cycle_finder_finds_a_cycle_through_an_import_inside_a_function(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "low.py").write_text("def f():\n    from pkg.high import g\n    return g\n")
+    (package / "high.py").write_text("from pkg import low\n\ng = low.f\n")
+    assert cycle(import_graph(package)) == ["pkg.high", "pkg.low", "pkg.high"]
+
+
+def test_nothing_outside_the_command_line_imports_click():
+    cli = {"briefgen.cli"}
+    offenders = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}"
+        for name, path in modules().items()
+        if name not in cli and not name.startswith("briefgen.commands")
+        for target, line in imported(name, path)
+        if target == "click" or target.startswith("click.")
+    ]
+    assert offenders == []
+
+
+def test_the_request_takes_every_option_of_brief_by_the_same_name_and_default():
+    from briefgen.cli import cli
+    from briefgen.commands.options import command_options
+    from briefgen.request import BRIEF_KEYS
+
+    options = command_options(cli.load_command("brief"))
+    assert [key.name for key in BRIEF_KEYS] == list(options)
+    for key in BRIEF_KEYS:
+        option = options[key.name]
+        assert (key.param, key.multiple) == (option.name, option.multiple), key.name
+        default = option.to_info_dict()["default"]
+        if key.multiple:  # click reports no default of a repeated option as None
+            default = tuple(default or ())
+        assert key.default == default, key.name
