@@ -188,7 +188,11 @@ def cli(
     Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 invalid fact base,
     4 nothing matched.
     """
-    settings = Settings(facts_dir=facts_dir, debug=debug, quiet=quiet, profile=profile)
+    from briefgen.environment import Environment
+
+    # The environment is read here, once: tests may hand in one of their own as the obj.
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_os()
+    settings = Settings(facts_dir=facts_dir, debug=debug, quiet=quiet, profile=profile, env=env)
     ctx.obj = settings
     from briefgen.config import load_settings
 

@@ -5,6 +5,7 @@ runs still ties the two modules together."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Collection, Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 import briefgen
 
 PACKAGE = Path(briefgen.__file__).parent
+# Escape codes: SGR styles and OSC 8 links.
+ESCAPES = re.compile(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\")
 
 
 def modules(root: Path = PACKAGE) -> dict[str, Path]:
@@ -133,3 +136,40 @@ def test_the_request_takes_every_option_of_brief_by_the_same_name_and_default():
         if key.multiple:  # click reports no default of a repeated option as None
             default = tuple(default or ())
         assert key.default == default, key.name
+
+
+# What tells where a run is: read by briefgen.environment alone, once, at the top.
+ENVIRONMENT_READS = ("COLUMNS", "NO_COLOR", "isatty", "get_terminal_size")
+
+
+def test_the_terminal_environment_is_read_in_one_module():
+    readers = set()
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                called = node.func
+                word = getattr(called, "attr", None) or getattr(called, "id", None)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                word = node.value
+            else:
+                continue
+            if word in ENVIRONMENT_READS:
+                readers.add(name)
+    assert readers == {"briefgen.environment"}
+
+
+def test_a_made_up_environment_shows_what_a_terminal_would_get(pact):
+    from click.testing import CliRunner
+
+    from briefgen.cli import cli
+    from briefgen.environment import Environment
+
+    args = ["--facts-dir", str(pact), "brief"]
+    piped = CliRunner().invoke(cli, args)
+    terminal = Environment(stdout_isatty=True, stdout_columns=72)
+    shown = CliRunner().invoke(cli, args, obj=terminal)
+    assert piped.stdout.startswith("# ")  # Markdown, when piped
+    assert "\x1b[" in shown.stdout  # the terminal brief, in colour
+    assert max(len(line) for line in ESCAPES.sub("", shown.stdout).splitlines()) <= 72
+    plain = CliRunner().invoke(cli, args, obj=Environment(stdout_isatty=True, no_color=True))
+    assert not re.search(r"\x1b\[[0-9;]*3[0-9]m", plain.stdout)  # NO_COLOR: no colours

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
     from briefgen.authoring import Addition
+    from briefgen.environment import Environment
     from briefgen.model import FactBase
 
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
@@ -207,7 +207,7 @@ def add(
     draft = _read_document(document) if document is not None else {}
     draft = _merged(draft, _from_options(base, options))
     asking = interactive or (
-        not edit and document is None and sys.stdin.isatty() and bool(_missing(base, draft))
+        not edit and document is None and _env().stdin_isatty and bool(_missing(base, draft))
     )
     if edit:
         draft = _edited(base, draft, texts_dir)
@@ -735,7 +735,7 @@ def completing(words: Sequence[str]) -> Iterator[None]:
     except ImportError:  # pragma: no cover - not on every platform
         yield
         return
-    if not sys.stdin.isatty():
+    if not _env().stdin_isatty:
         yield
         return
     previous = readline.get_completer()
@@ -955,11 +955,16 @@ class Questions:
             )
 
 
+def _env() -> Environment:
+    """The environment the run started in (see :mod:`briefgen.environment`)."""
+    return click.get_current_context().ensure_object(Settings).env
+
+
 def _prompts_to_stderr() -> bool:
     # Questions go to the terminal the user types at. Line editing and Tab completion
     # (readline) work only on standard output, so that is where they go when it is
     # the terminal; otherwise standard output is kept for the new fact's id.
-    return not sys.stdout.isatty()
+    return not _env().stdout_isatty
 
 
 class _OptionalDate(click.ParamType):

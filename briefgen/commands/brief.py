@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,13 +104,14 @@ def brief(settings: Settings, **params: Any) -> None:
 
     output: Path | None = params["output"]
     to_stdout = output is None or str(output) == "-"
-    fmt = params["fmt"] or _default_format(output, to_stdout)
-    if fmt in BINARY_FORMATS and to_stdout and sys.stdout.isatty():
+    fmt = params["fmt"] or _default_format(output, to_stdout and settings.env.stdout_isatty)
+    env = settings.env
+    if fmt in BINARY_FORMATS and to_stdout and env.stdout_isatty:
         name = "a PDF" if fmt == "pdf" else "a Word document"
         raise UsageError(
             f"refusing to write {name} to the terminal; use -o FILE or redirect stdout"
         )
-    color = fmt == "term" and to_stdout and sys.stdout.isatty()
+    color = fmt == "term" and to_stdout and env.stdout_isatty
     request = brief_request(settings, settings.load(), fmt, params, color)
     if request.empty and not request.allow_empty:
         raise request.nothing_matched()
@@ -122,9 +121,9 @@ def brief(settings: Settings, **params: Any) -> None:
             product = produce(request.recipe, fmt, request.options)
     else:
         product = produce(request.recipe, fmt, request.options)
-    on_terminal = sys.stderr.isatty()
+    on_terminal = env.stderr_isatty
     for warning in product.warnings:
-        for line in _wrapped(warning) if on_terminal else [warning]:
+        for line in _wrapped(warning, env.stderr_width()) if on_terminal else [warning]:
             settings.info(line)
     # A link at the output is written through only if the user named it themselves.
     source = click.get_current_context().get_parameter_source("output")
@@ -134,7 +133,7 @@ def brief(settings: Settings, **params: Any) -> None:
     )
     write(product.data, None if to_stdout else output, named=named)
     if on_terminal and not to_stdout and output is not None:
-        for line in _wrapped(written(output, product)):
+        for line in _wrapped(written(output, product), env.stderr_width()):
             settings.info(line)
 
 
@@ -150,15 +149,11 @@ def written(output: Path, product: Product) -> str:
     return f"wrote {display_path(output)}, {amount}"
 
 
-def _wrapped(line: str) -> list[str]:
-    """``line`` wrapped to the terminal's width, the lines after the first indented; an
-    id or a path is never broken."""
+def _wrapped(line: str, width: int) -> list[str]:
+    """``line`` wrapped to ``width``, the lines after the first indented; an id or a path
+    is never broken."""
     import textwrap
 
-    try:
-        width = max(os.get_terminal_size(sys.stderr.fileno()).columns, 40)
-    except (OSError, ValueError):  # stderr is no longer a terminal
-        width = 80
     lines = textwrap.wrap(
         line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
     )
@@ -175,15 +170,13 @@ def brief_request(
 ) -> PreparedBrief:
     """The values of ``brief``'s options (``params``, by parameter name) as a request,
     made against ``base`` (see :meth:`briefgen.request.BriefRequest.prepare`)."""
-    from briefgen.renderers.options import Terminal
     from briefgen.request import BriefRequest
 
-    terminal = Terminal(params.get("width") or _terminal_width(color), color)
-    request = BriefRequest.from_values(params, fmt, terminal)
+    request = BriefRequest.from_values(params, fmt, settings.env.terminal(color))
     return request.prepare(base, settings.facts_dir, changes_made)
 
 
-def _default_format(output: Path | None, to_stdout: bool) -> str:
+def _default_format(output: Path | None, to_terminal: bool) -> str:
     """The format ``-o``'s extension names; without ``-o``, term on a terminal, else md.
 
     An extension briefgen does not know is a usage error (a typo such as ``.pfd`` must
@@ -191,7 +184,7 @@ def _default_format(output: Path | None, to_stdout: bool) -> str:
     """
     from briefgen.renderers import EXTENSIONS
 
-    if not to_stdout and output is not None and output.suffix:
+    if output is not None and str(output) != "-" and output.suffix:
         suffix = output.suffix.lower()
         if suffix not in EXTENSIONS:
             known = ", ".join(EXTENSIONS)
@@ -200,13 +193,4 @@ def _default_format(output: Path | None, to_stdout: bool) -> str:
                 f"use one of {known}, or say the format with -f"
             )
         return EXTENSIONS[suffix]
-    return "term" if to_stdout and sys.stdout.isatty() else "md"
-
-
-def _terminal_width(is_tty: bool) -> int:
-    import shutil
-
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit():
-        return int(columns)
-    return shutil.get_terminal_size().columns if is_tty else 80
+    return "term" if to_terminal else "md"

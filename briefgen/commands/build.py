@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,9 +81,7 @@ def build(
          'allow-empty = true' writes it instead)
     """
     from briefgen.build import plan, read_specs
-    from briefgen.commands.brief import _terminal_width
     from briefgen.config import LOCAL_NAME
-    from briefgen.renderers.options import Terminal
 
     local = settings.local_config
     if local is None:
@@ -93,7 +90,7 @@ def build(
     base = settings.load()
     # A base --changed-since names is read once for the run, not once per brief.
     changes: dict[tuple[Path | None, str], FactChanges] = {}
-    terminal = Terminal(_terminal_width(False))
+    terminal = settings.env.terminal(False)
     planned = [
         plan(spec, base, settings.facts_dir, settings.configured, changes, terminal)
         for spec in specs
@@ -159,7 +156,9 @@ def _run(
             settings.info(f"{job.name}: nothing to say; skipped (allow-empty = true writes it)")
         else:
             todo.append(job)
-    progress = _Progress(len(todo), not settings.quiet and sys.stderr.isatty() and bool(todo))
+    progress = _Progress(
+        len(todo), not settings.quiet and settings.env.stderr_isatty and bool(todo)
+    )
     # WeasyPrint's temporary fonts go in a directory removed however the run ends. The
     # batch forks its processes before the progress bar starts its thread.
     with temporary_directory(), Batch(todo, jobs or default_jobs()) as batch, progress:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +15,10 @@ from briefgen.vocabulary import KINDS
 if TYPE_CHECKING:
     from briefgen.config import ConfigFile
     from briefgen.config import Setting as Setting_
+    from briefgen.environment import Environment
     from briefgen.model import FactBase, PartialDate
     from briefgen.query import Selection
+    from briefgen.renderers.options import Terminal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,16 +33,28 @@ class Settings:
     profile: str | None = None
     configured: dict[str, Any] = field(default_factory=dict)
     local_config: ConfigFile | None = None  # the working directory's briefgen.toml, as read
+    # Streams, terminals, width, colour: read once, when the run starts (see cli.cli).
+    env: Environment = field(default_factory=lambda: _environment())
 
     def load(self) -> FactBase:
         from briefgen.store import load
 
         return load(self.facts_dir)
 
+    def listing_terminal(self) -> Terminal:
+        """The terminal a listing's table is drawn for (120 columns when piped)."""
+        return self.env.terminal(self.env.stdout_isatty, 120)
+
     def info(self, message: str) -> None:
         """A progress, summary or warning line on stderr, unless ``--quiet``."""
         if not self.quiet:
             click.echo(printable(message), err=True)
+
+
+def _environment() -> Environment:
+    from briefgen.environment import Environment
+
+    return Environment.from_os()
 
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -348,7 +361,7 @@ def write(data: str | bytes, output: Path | None, *, named: bool = False) -> Non
 
 def spinner(settings: Settings, message: str) -> Any:
     """A spinner on stderr while something slow runs, if stderr is a terminal."""
-    if settings.quiet or not sys.stderr.isatty():
+    if settings.quiet or not settings.env.stderr_isatty:
         import contextlib
 
         return contextlib.nullcontext()

@@ -20,6 +20,7 @@ class Terminal:
 
     width: int = 80
     color: bool = False
+    no_color: bool = False  # the reader asked for no colours ($NO_COLOR): styles only
 
 
 @dataclass(frozen=True)
