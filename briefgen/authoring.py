@@ -205,17 +205,25 @@ def _lines(value: Mapping[str, Any], indent: str, keys: Sequence[str] = ()) -> l
             lines += _lines(item, indent + "  ")
         else:
             lines.append(head)
-            for element in item:
-                flat = isinstance(element, Mapping) and all(_is_scalar(v) for v in element.values())
-                fits = len(indent) + 4 + len(_flow(element)) <= _FLOW_WIDTH
-                if flat and fits and key not in _BLOCK_KEYS:
-                    lines.append(f"{indent}  - {_flow(element)}")
-                elif isinstance(element, Mapping) and element:
-                    inner = _lines(element, indent + "    ")
-                    lines.append(f"{indent}  - {inner[0].lstrip()}")
-                    lines += inner[1:]
-                else:
-                    lines.append(f"{indent}  - {_flow(element)}")
+            lines += _sequence_lines(item, indent, block=key in _BLOCK_KEYS)
+    return lines
+
+
+def _sequence_lines(items: Sequence[Any], indent: str, block: bool) -> list[str]:
+    """The elements of a block sequence under a key; short flat mappings in flow style
+    unless the key is written in ``block`` style."""
+    lines = []
+    for element in items:
+        flat = isinstance(element, Mapping) and all(_is_scalar(v) for v in element.values())
+        fits = len(indent) + 4 + len(_flow(element)) <= _FLOW_WIDTH
+        if flat and fits and not block:
+            lines.append(f"{indent}  - {_flow(element)}")
+        elif isinstance(element, Mapping) and element:
+            inner = _lines(element, indent + "    ")
+            lines.append(f"{indent}  - {inner[0].lstrip()}")
+            lines += inner[1:]
+        else:
+            lines.append(f"{indent}  - {_flow(element)}")
     return lines
 
 

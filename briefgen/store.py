@@ -271,6 +271,17 @@ def load_revision(root: str | os.PathLike[str] | None, ref: str) -> FactBase:
         return _Loading(files, grades=False).run()
 
 
+def _refused(mode: str, kind: str, size: str) -> _Content | None:
+    """Why a file git lists is not read (a link, not a file, too large), or None."""
+    if mode == "120000":
+        return _Content(problem="a symbolic link: links are not read from a git revision")
+    if kind != "blob":
+        return _Content(problem=f"cannot read: a {kind}, not a file")
+    if int(size) > MAX_FILE_SIZE:
+        return _Content(problem=_too_large())
+    return None
+
+
 def read_revision(here: Path, ref: str) -> BaseFiles:
     """The files of the fact base in ``here`` as git revision ``ref`` has them."""
     import subprocess
@@ -321,14 +332,9 @@ def read_revision(here: Path, ref: str) -> BaseFiles:
             has_items = True
         if not (name in BASE_FILES or (name.startswith("items/") and name.endswith(YAML_SUFFIXES))):
             continue
-        if mode == "120000":
-            files[name] = _Content(
-                problem="a symbolic link: links are not read from a git revision"
-            )
-        elif kind != "blob":
-            files[name] = _Content(problem=f"cannot read: a {kind}, not a file")
-        elif int(size) > MAX_FILE_SIZE:
-            files[name] = _Content(problem=_too_large())
+        refused = _refused(mode, kind, size)
+        if refused is not None:
+            files[name] = refused
         else:
             blobs[name] = object_id
     if blobs:
