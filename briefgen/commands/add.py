@@ -10,8 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from briefgen.authoring import (
+    InvalidAddition,
+    base_root,
+    fill_locators,
+    measure_unit,
+    merged,
+    missing_fields,
+    ordered,
+    pruned,
+    suggested_id,
+)
 from briefgen.commands.options import DATE, Settings, complete_ids, echo, pass_settings
-from briefgen.errors import BriefgenError, ExitCode, UsageError, printable
+from briefgen.errors import BriefgenError, UsageError, printable
 from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
@@ -21,12 +32,6 @@ if TYPE_CHECKING:
 
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:-|–|\.\.|to)\s*({_NUMBER})\s*$")
-
-
-class InvalidAddition(BriefgenError):
-    """The fact would make the base invalid, or quotes a text that does not hold it."""
-
-    exit_code = ExitCode.INVALID
 
 
 class NumberType(click.ParamType):
@@ -200,26 +205,26 @@ def add(
             raise UsageError("--judgment reads the judgment from --from FILE alone")
         _add_judgment(settings, document, dry_run)
         return
-    root = _base_root(settings)
+    root = base_root(settings.facts_dir)
     base = settings.load()
     if texts_dir is None:
         texts_dir = texts_directory(root)
     draft = _read_document(document) if document is not None else {}
-    draft = _merged(draft, _from_options(base, options))
+    draft = merged(draft, _from_options(base, options))
     asking = interactive or (
-        not edit and document is None and _env().stdin_isatty and bool(_missing(base, draft))
+        not edit and document is None and _env().stdin_isatty and bool(missing_fields(base, draft))
     )
     if edit:
         draft = _edited(base, draft, texts_dir)
     elif asking:
         draft = Questions(base, texts_dir).ask(draft)
-    missing = _missing(base, draft)
+    missing = [_flag(field) for field in missing_fields(base, draft)]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or use --interactive, --edit or --from)")
     draft["added"] = today().isoformat()
     made_id = not draft.get("id")
     if made_id:
-        draft["id"] = _suggested_id(base, draft)
+        draft["id"] = suggested_id(base, draft)
     themes = draft.get("themes") or []
     first_theme = themes[0] if isinstance(themes, list) and themes else "facts"
     path = (
@@ -228,8 +233,8 @@ def add(
         else default_items_file(root, base, str(first_theme))
     )
     try:
-        warnings = _fill_locators(base, draft, texts_dir)
-        draft = _ordered(draft)
+        warnings = fill_locators(base, draft, texts_dir)
+        draft = ordered(draft)
         while True:
             try:
                 addition = _prepare(root, draft, path)
@@ -294,7 +299,7 @@ def _write(
         if digest(read_base(root)) != addition.read:
             if auto_id:
                 try:
-                    draft["id"] = _suggested_id(load(root), {**draft, "id": None})
+                    draft["id"] = suggested_id(load(root), {**draft, "id": None})
                 except InvalidFactBase as exc:
                     _print_problems(exc.problems)
                     raise _invalid(exc, "as it is now") from None
@@ -332,7 +337,7 @@ def _add_judgment(settings: Settings, document: Path | None, dry_run: bool) -> N
     from briefgen.locking import base_lock
     from briefgen.output import write_atomic
 
-    root = _base_root(settings)
+    root = base_root(settings.facts_dir)
     draft = _read_document(document)
     # One writer at a time: the base is read, checked and written holding its lock.
     with contextlib.nullcontext() if dry_run else base_lock(root):
@@ -390,20 +395,22 @@ def _keep(draft: dict[str, Any]) -> Path:
 # -- the draft ---------------------------------------------------------------------------
 
 
-def _base_root(settings: Settings) -> Path:
-    from briefgen.paths import package_data
-    from briefgen.store import default_facts_dir
+# The option that gives each field a draft may lack (see missing_fields).
+_FLAGS = {
+    "kind": "--kind",
+    "themes": "--theme",
+    "sources": "--source",
+    "measure": "--measure",
+    "value": "--value (or --low/--high)",
+    "unit": "--unit",
+    "quote": "--quote",
+}
 
-    root = settings.facts_dir or default_facts_dir()
-    try:
-        shipped = package_data("facts").resolve()
-    except FileNotFoundError:
-        shipped = None
-    if settings.facts_dir is None and root.resolve() == shipped:
-        raise UsageError(
-            "no fact base of yours to add to: give --facts-dir DIR (or BRIEFGEN_FACTS_DIR)"
-        )
-    return root
+
+def _flag(field: str) -> str:
+    if field.startswith("text."):
+        return f"--text {field.removeprefix('text.')}=..."
+    return _FLAGS[field]
 
 
 def _read_document(document: Path) -> dict[str, Any]:
@@ -434,17 +441,7 @@ def _read_document(document: Path) -> dict[str, Any]:
         raise UsageError(
             f"--from {name}: expected one fact (a mapping), found {type(data).__name__}"
         )
-    return _pruned(data)
-
-
-def _pruned(data: Any) -> Any:
-    """``data`` without empty values: a field left empty in a scaffold is a field not given."""
-    if isinstance(data, dict):
-        pruned = {k: _pruned(v) for k, v in data.items()}
-        return {k: v for k, v in pruned.items() if v not in (None, "", [], {})}
-    if isinstance(data, list):
-        return [v for v in (_pruned(v) for v in data) if v not in (None, "", [], {})]
-    return data.strip() if isinstance(data, str) else data
+    return pruned(data)
 
 
 def _localized(pairs: Sequence[str], option: str, languages: Sequence[str]) -> dict[str, str]:
@@ -501,137 +498,6 @@ def _from_options(base: FactBase, options: dict[str, Any]) -> dict[str, Any]:
     return draft
 
 
-def _merged(document: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """The document's fields, overridden by the command line's (the first source's key by key)."""
-    merged = {**document}
-    for key, value in options.items():
-        if key == "sources" and isinstance(merged.get("sources"), list) and merged["sources"]:
-            first = merged["sources"][0]
-            first = {**first, **value} if isinstance(first, dict) else value
-            merged["sources"] = [first, *merged["sources"][1:]]
-        elif key in ("text", "comment", "quantity") and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    return merged
-
-
-def _missing(base: FactBase, draft: dict[str, Any]) -> list[str]:
-    """The required fields the draft lacks, named by their option."""
-    missing = []
-    text = draft.get("text")
-    languages = base.info.languages
-    if not isinstance(text, dict) or any(not text.get(lang) for lang in languages):
-        have = text if isinstance(text, dict) else {}
-        missing += [f"--text {lang}=..." for lang in languages if not have.get(lang)]
-    if not draft.get("kind"):
-        missing.append("--kind")
-    if not draft.get("themes"):
-        missing.append("--theme")
-    sources = draft.get("sources")
-    if not sources or not all(isinstance(s, dict) and s.get("ref") for s in sources):
-        missing.append("--source")
-    if draft.get("kind") == "figure":
-        quantity = _mapping(draft.get("quantity"))
-        if not quantity.get("measure"):
-            missing.append("--measure")
-        if all(quantity.get(k) is None for k in ("value", "low", "high")):
-            missing.append("--value (or --low/--high)")
-        if not quantity.get("unit") and not _measure_unit(base, quantity.get("measure")):
-            missing.append("--unit")
-        if not any(isinstance(s, dict) and s.get("quote") for s in sources or []):
-            missing.append("--quote")
-    return missing
-
-
-def _measure_unit(base: FactBase, measure: Any) -> str | None:
-    """The unit other facts give the measure (one per measure)."""
-    for fact in base.facts:
-        if fact.quantity is not None and fact.quantity.measure == measure:
-            return fact.quantity.unit
-    return None
-
-
-def _suggested_id(base: FactBase, draft: dict[str, Any]) -> str:
-    from briefgen.authoring import slugify, unique_id
-
-    text = _mapping(draft.get("text"))
-    lang = "en" if text.get("en") else next(iter(text), None)
-    return unique_id(slugify(str(text.get(lang, "")) if lang else ""), (f.id for f in base.facts))
-
-
-def _ordered(draft: dict[str, Any]) -> dict[str, Any]:
-    """The draft's keys in the documented order (and those of its references and quantity)."""
-    from briefgen.authoring import FACT_KEYS
-
-    draft.setdefault("priority", 2)
-    if isinstance(draft.get("sources"), list):
-        draft["sources"] = [
-            _in_order(r, ("ref", "via", "locator", "quote")) if isinstance(r, dict) else r
-            for r in draft["sources"]
-        ]
-    if isinstance(draft.get("quantity"), dict):
-        draft["quantity"] = _in_order(
-            draft["quantity"], ("measure", "value", "low", "high", "unit")
-        )
-    return _in_order(draft, FACT_KEYS)
-
-
-def _in_order(data: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
-    order = [k for k in keys if k in data] + [k for k in data if k not in keys]
-    return {k: data[k] for k in order}
-
-
-def _fill_locators(base: FactBase, draft: dict[str, Any], texts_dir: Path | None) -> list[str]:
-    """Look every quote up in its source's local text and set its locator; refuse one not there.
-
-    Returns warnings: a quote that could not be checked, a locator that disagrees.
-    """
-    from briefgen.authoring import check_quote
-
-    quantity = draft.get("quantity")
-    if isinstance(quantity, dict) and not quantity.get("unit"):
-        unit = _measure_unit(base, quantity.get("measure"))
-        if unit:
-            quantity["unit"] = unit
-    warnings = []
-    for reference in draft.get("sources") or []:
-        if not isinstance(reference, dict):
-            continue
-        ref, quote = reference.get("ref"), reference.get("quote")
-        if not isinstance(quote, str) or not isinstance(ref, str) or ref not in base.sources:
-            continue
-        check = check_quote(base, ref, quote, texts_dir)
-        source = base.sources[ref]
-        if check.text_file is None:
-            where = f"no local text in {texts_dir}" if source.text else "no local text ('text:')"
-            if texts_dir is None and source.text:
-                where = "no --texts directory to find its local text in"
-            warnings.append(f"quote not checked: source {ref} has {where}")
-            continue
-        if check.located is None:
-            raise InvalidAddition(
-                f"quote not found in {_shown(check.text_file)} (source {ref}): {quote!r}"
-            )
-        found = check.located
-        given = reference.get("locator")
-        if not given:
-            reference["locator"] = found.locator
-        elif str(given).split(",")[0].strip() != found.locator:
-            warnings.append(f"locator {given!r}, but the quote is in {found.locator} of {ref}")
-        if found.anchor is None and not given:
-            warnings.append(
-                f"{found.locator} of {ref} was counted from the start of its text (no other fact "
-                "cites it by paragraph yet): check it"
-            )
-        if found.others:
-            also = ", ".join(f"§{n}" for n in found.others)
-            warnings.append(
-                f"the quote also stands in {also} of {ref}; {found.locator} is the first"
-            )
-    return warnings
-
-
 def _prepare(root: Path, draft: dict[str, Any], path: Path) -> Addition:
     from briefgen.authoring import prepare_fact
 
@@ -680,7 +546,7 @@ def _edited(base: FactBase, draft: dict[str, Any], texts_dir: Path | None) -> di
         raise UsageError(
             f"the edited fact{where}: {getattr(exc, 'problem', None) or exc}"
         ) from None
-    data = _pruned(data) if isinstance(data, dict) else data
+    data = pruned(data) if isinstance(data, dict) else data
     if not data:
         raise BriefgenError("nothing added: the fact is empty")
     if not isinstance(data, dict):
@@ -850,7 +716,7 @@ class Questions:
             fact["tags"] = [t for t in re.split(r"[,\s]+", tags) if t]
         if draft.get("comment"):
             fact["comment"] = draft["comment"]
-        suggested = draft.get("id") or _suggested_id(base, fact)
+        suggested = draft.get("id") or suggested_id(base, fact)
         fact["id"] = self.prompt("Id", default=suggested)
         return fact
 
@@ -918,7 +784,7 @@ class Questions:
                 break
             click.echo(printable(f"Not a number or a range: {answer}"), err=True)
         quantity["unit"] = self.prompt(
-            "Unit", default=given.get("unit") or _measure_unit(self.base, measure)
+            "Unit", default=given.get("unit") or measure_unit(self.base, measure)
         )
         return quantity
 
@@ -974,10 +840,6 @@ class _OptionalDate(click.ParamType):
         if not str(value).strip():
             return ""
         return str(DATE.convert(value, param, ctx))
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _as_list(value: Any) -> list[str]:

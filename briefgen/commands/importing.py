@@ -45,16 +45,15 @@ def import_sources(settings: Settings, file: Path, fmt: str | None, dry_run: boo
       briefgen sources import refs.bib --dry-run    see what would be added
     """
     from briefgen import imports
-    from briefgen.authoring import prepare_sources
+    from briefgen.authoring import base_root, prepare_sources
     from briefgen.cite import family_name
-    from briefgen.commands.add import _base_root
     from briefgen.errors import InvalidFactBase, printable
     from briefgen.locking import base_lock
     from briefgen.output import write_atomic
     from briefgen.paths import display_path
     from briefgen.reading import MAX_IMPORT_SIZE, Unreadable, read_input
 
-    root = _base_root(settings)
+    root = base_root(settings.facts_dir)
     name = "-" if str(file) == "-" else display_path(file)
     try:
         text = read_input(file, MAX_IMPORT_SIZE).decode("utf-8-sig")
