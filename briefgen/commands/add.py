@@ -194,62 +194,25 @@ def add(
     quote is not in the source, 1 the file cannot be written, or another command
     kept the base locked (see docs/safety.md).
     """
-    from briefgen.authoring import check_items_file, default_items_file
     from briefgen.brief import today
-    from briefgen.errors import InvalidFactBase
     from briefgen.store import texts_directory
 
     if judgment:
-        given = [name for name, value in options.items() if value not in (None, ())]
-        if edit or interactive or items_file or texts_dir or given:
-            raise UsageError("--judgment reads the judgment from --from FILE alone")
+        _refuse_with_judgment(options, edit, interactive, items_file, texts_dir)
         _add_judgment(settings, document, dry_run)
         return
     root = base_root(settings.facts_dir)
     base = settings.load()
     if texts_dir is None:
         texts_dir = texts_directory(root)
-    draft = _read_document(document) if document is not None else {}
-    draft = merged(draft, _from_options(base, options))
-    asking = interactive or (
-        not edit and document is None and _env().stdin_isatty and bool(missing_fields(base, draft))
-    )
-    if edit:
-        draft = _edited(base, draft, texts_dir)
-    elif asking:
-        draft = Questions(base, texts_dir).ask(draft)
-    missing = [_flag(field) for field in missing_fields(base, draft)]
-    if missing:
-        raise UsageError(f"missing {', '.join(missing)} (or use --interactive, --edit or --from)")
+    draft, asking = _drafted(base, document, options, edit, interactive, texts_dir)
     draft["added"] = today().isoformat()
     made_id = not draft.get("id")
     if made_id:
         draft["id"] = suggested_id(base, draft)
-    themes = draft.get("themes") or []
-    first_theme = themes[0] if isinstance(themes, list) and themes else "facts"
-    path = (
-        check_items_file(root, items_file)
-        if items_file is not None
-        else default_items_file(root, base, str(first_theme))
-    )
+    path = _items_file(root, base, draft, items_file)
     try:
-        warnings = fill_locators(base, draft, texts_dir)
-        draft = ordered(draft)
-        while True:
-            try:
-                addition = _prepare(root, draft, path)
-                break
-            except InvalidFactBase as exc:
-                _print_problems(exc.problems)
-                # On a terminal, a grade the rules refuse is asked again.
-                if asking and all(_on_grade(p, draft) for p in exc.problems):
-                    draft["credibility"] = Questions(base, texts_dir).prompt(
-                        "Credibility (1 confirmed ... 6 cannot be judged)",
-                        type=click.IntRange(1, 6),
-                    )
-                    continue
-                raise _invalid(exc) from None
-        warnings += _verified(addition, texts_dir)
+        addition, warnings = _checked(root, base, draft, path, texts_dir, asking)
     except InvalidAddition as exc:
         if asking or edit:
             raise _kept(exc, draft) from None
@@ -257,10 +220,7 @@ def add(
     for line in warnings:
         settings.info(f"warning: {line}")
     if asking and not dry_run:
-        click.echo(f"\n{addition.block}", err=_prompts_to_stderr())
-        question = f"Add it to {_shown(addition.path)}?"
-        if not click.confirm(question, default=True, err=_prompts_to_stderr()):
-            raise BriefgenError("nothing added")
+        _confirm(addition)
     if dry_run:
         echo(addition.block)
         settings.info(f"would add {addition.fact.id} to {_shown(addition.path)}:{addition.line}")
@@ -273,6 +233,95 @@ def add(
         raise
     echo(written.fact.id + "\n")
     settings.info(f"added {written.fact.id} to {_shown(written.path)}:{written.line}")
+
+
+def _refuse_with_judgment(
+    options: dict[str, Any],
+    edit: bool,
+    interactive: bool,
+    items_file: Path | None,
+    texts_dir: Path | None,
+) -> None:
+    given = [name for name, value in options.items() if value not in (None, ())]
+    if edit or interactive or items_file or texts_dir or given:
+        raise UsageError("--judgment reads the judgment from --from FILE alone")
+
+
+def _confirm(addition: Addition) -> None:
+    """Show the fact as it will be written, and ask whether to add it."""
+    click.echo(f"\n{addition.block}", err=_prompts_to_stderr())
+    question = f"Add it to {_shown(addition.path)}?"
+    if not click.confirm(question, default=True, err=_prompts_to_stderr()):
+        raise BriefgenError("nothing added")
+
+
+def _drafted(
+    base: FactBase,
+    document: Path | None,
+    options: dict[str, Any],
+    edit: bool,
+    interactive: bool,
+    texts_dir: Path | None,
+) -> tuple[dict[str, Any], bool]:
+    """The draft of the document and the options, edited or asked for where it should be,
+    every required field given; and whether its fields were asked for."""
+    draft = _read_document(document) if document is not None else {}
+    draft = merged(draft, _from_options(base, options))
+    asking = interactive or (
+        not edit and document is None and _env().stdin_isatty and bool(missing_fields(base, draft))
+    )
+    if edit:
+        draft = _edited(base, draft, texts_dir)
+    elif asking:
+        draft = Questions(base, texts_dir).ask(draft)
+    missing = [_flag(field) for field in missing_fields(base, draft)]
+    if missing:
+        raise UsageError(f"missing {', '.join(missing)} (or use --interactive, --edit or --from)")
+    return draft, asking
+
+
+def _items_file(root: Path, base: FactBase, draft: dict[str, Any], given: Path | None) -> Path:
+    """The items file the fact goes to: the one ``given``, else its first theme's."""
+    from briefgen.authoring import check_items_file, default_items_file
+
+    if given is not None:
+        return check_items_file(root, given)
+    themes = draft.get("themes") or []
+    first_theme = themes[0] if isinstance(themes, list) and themes else "facts"
+    return default_items_file(root, base, str(first_theme))
+
+
+def _checked(
+    root: Path,
+    base: FactBase,
+    draft: dict[str, Any],
+    path: Path,
+    texts_dir: Path | None,
+    asking: bool,
+) -> tuple[Addition, list[str]]:
+    """The addition of the draft, its quotes located and the base checked with it (on a
+    terminal, a grade the rules refuse is asked again); and its warnings."""
+    from briefgen.errors import InvalidFactBase
+
+    warnings = fill_locators(base, draft, texts_dir)
+    in_order = ordered(draft)
+    draft.clear()
+    draft.update(in_order)  # the caller's draft, in the documented order
+    while True:
+        try:
+            addition = _prepare(root, draft, path)
+            break
+        except InvalidFactBase as exc:
+            _print_problems(exc.problems)
+            if asking and all(_on_grade(p, draft) for p in exc.problems):
+                draft["credibility"] = Questions(base, texts_dir).prompt(
+                    "Credibility (1 confirmed ... 6 cannot be judged)",
+                    type=click.IntRange(1, 6),
+                )
+                continue
+            raise _invalid(exc) from None
+    warnings += _verified(addition, texts_dir)
+    return addition, warnings
 
 
 def _write(
@@ -681,7 +730,15 @@ class Questions:
         fact["sources"] = references
         if fact["kind"] == "figure" or draft.get("quantity"):
             fact["quantity"] = self.quantity(draft.get("quantity") or {})
-        first = base.sources[references[0]["ref"]]
+        self.ask_grades(draft, fact)
+        self.ask_links(draft, fact)
+        suggested = draft.get("id") or suggested_id(base, fact)
+        fact["id"] = self.prompt("Id", default=suggested)
+        return fact
+
+    def ask_grades(self, draft: dict[str, Any], fact: dict[str, Any]) -> None:
+        """The fact's date, credibility and priority, asked for into ``fact``."""
+        first = self.base.sources[fact["sources"][0]["ref"]]
         date_default = draft.get("date") or (
             str(first.issued) if fact["kind"] == "assessment" and first.issued else ""
         )
@@ -702,7 +759,10 @@ class Questions:
             default=draft.get("priority", 2),
             type=click.IntRange(1, 3),
         )
-        fact_ids = [f.id for f in base.facts]
+
+    def ask_links(self, draft: dict[str, Any], fact: dict[str, Any]) -> None:
+        """What the fact contradicts, its tags (and its comment, kept), into ``fact``."""
+        fact_ids = [f.id for f in self.base.facts]
         contradicts = self.prompt(
             "Contradicts (fact ids; empty: none)",
             default=", ".join(draft.get("contradicts", [])),
@@ -716,9 +776,6 @@ class Questions:
             fact["tags"] = [t for t in re.split(r"[,\s]+", tags) if t]
         if draft.get("comment"):
             fact["comment"] = draft["comment"]
-        suggested = draft.get("id") or suggested_id(base, fact)
-        fact["id"] = self.prompt("Id", default=suggested)
-        return fact
 
     def reference(self, given: dict[str, Any], check_quote: Callable[..., Any]) -> dict[str, Any]:
         base = self.base

@@ -102,16 +102,17 @@ def brief(settings: Settings, **params: Any) -> None:
     from briefgen.output import temporary_directory
     from briefgen.production import produce
 
+    env = settings.env
     output: Path | None = params["output"]
     to_stdout = output is None or str(output) == "-"
-    fmt = params["fmt"] or _default_format(output, to_stdout and settings.env.stdout_isatty)
-    env = settings.env
-    if fmt in BINARY_FORMATS and to_stdout and env.stdout_isatty:
+    on_tty = to_stdout and env.stdout_isatty  # the brief goes to the terminal
+    fmt = params["fmt"] or _default_format(output, on_tty)
+    if fmt in BINARY_FORMATS and on_tty:
         name = "a PDF" if fmt == "pdf" else "a Word document"
         raise UsageError(
             f"refusing to write {name} to the terminal; use -o FILE or redirect stdout"
         )
-    color = fmt == "term" and to_stdout and env.stdout_isatty
+    color = fmt == "term" and on_tty
     request = brief_request(settings, settings.load(), fmt, params, color)
     if request.empty and not request.allow_empty:
         raise request.nothing_matched()
@@ -125,16 +126,20 @@ def brief(settings: Settings, **params: Any) -> None:
     for warning in product.warnings:
         for line in _wrapped(warning, env.stderr_width()) if on_terminal else [warning]:
             settings.info(line)
-    # A link at the output is written through only if the user named it themselves.
-    source = click.get_current_context().get_parameter_source("output")
-    named = source in (
-        click.core.ParameterSource.COMMANDLINE,
-        click.core.ParameterSource.ENVIRONMENT,
-    )
-    write(product.data, None if to_stdout else output, named=named)
+    write(product.data, None if to_stdout else output, named=_named("output"))
     if on_terminal and not to_stdout and output is not None:
         for line in _wrapped(written(output, product), env.stderr_width()):
             settings.info(line)
+
+
+def _named(parameter: str) -> bool:
+    """Whether the user gave ``parameter`` themselves (a link at the output is written
+    through only then), on the command line or in the environment."""
+    source = click.get_current_context().get_parameter_source(parameter)
+    return source in (
+        click.core.ParameterSource.COMMANDLINE,
+        click.core.ParameterSource.ENVIRONMENT,
+    )
 
 
 def written(output: Path, product: Product) -> str:
