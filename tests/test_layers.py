@@ -173,3 +173,29 @@ def test_a_made_up_environment_shows_what_a_terminal_would_get(pact):
     assert max(len(line) for line in ESCAPES.sub("", shown.stdout).splitlines()) <= 72
     plain = CliRunner().invoke(cli, args, obj=Environment(stdout_isatty=True, no_color=True))
     assert not re.search(r"\x1b\[[0-9;]*3[0-9]m", plain.stdout)  # NO_COLOR: no colours
+
+
+# Functions still above the limit, in modules whose content is being rewritten on
+# another line of work: to be split there. Any other function above 20 fails.
+PENDING_SPLIT = {
+    "briefgen/brief.py:build_brief",
+    "briefgen/brief.py:select_judgments",
+    "briefgen/brief.py:_summary",
+    "briefgen/fitting.py:_importance",
+}
+
+
+def test_no_function_takes_more_than_20_paths_by_radon_count():
+    # radon counts `and`/`or` and the conditions of comprehensions, which ruff's
+    # mccabe check (also at 20, in pyproject.toml) does not.
+    from radon.complexity import cc_visit
+
+    above = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for block in cc_visit(path.read_text(encoding="utf-8")):
+            # a class's own figure is not a function's: its methods count one by one
+            for function in getattr(block, "methods", None) or [block]:
+                if function.complexity > 20:
+                    where = f"{path.relative_to(PACKAGE.parent)}:{function.fullname}"
+                    above.add(where)
+    assert above - PENDING_SPLIT == set()
