@@ -199,3 +199,25 @@ def test_no_function_takes_more_than_20_paths_by_radon_count():
                     where = f"{path.relative_to(PACKAGE.parent)}:{function.fullname}"
                     above.add(where)
     assert above - PENDING_SPLIT == set()
+
+
+def test_help_loads_no_heavy_library():
+    # What keeps `briefgen --help` under 150 ms: the commands import the library
+    # (the fact model, pydantic, rich, jinja2, WeasyPrint) only when they run.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from briefgen.cli import cli\n"
+        "try:\n"
+        "    cli.main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('pydantic', 'weasyprint', 'rich', 'jinja2', 'yaml', 'briefgen.model')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.stderr == "[]\n"

@@ -10,23 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from briefgen.authoring import (
-    InvalidAddition,
-    base_root,
-    fill_locators,
-    measure_unit,
-    merged,
-    missing_fields,
-    ordered,
-    pruned,
-    suggested_id,
-)
 from briefgen.commands.options import DATE, Settings, complete_ids, echo, pass_settings
 from briefgen.errors import BriefgenError, UsageError, printable
 from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
-    from briefgen.authoring import Addition
+    from briefgen.authoring import Addition, InvalidAddition
     from briefgen.environment import Environment
     from briefgen.model import FactBase
 
@@ -194,6 +183,7 @@ def add(
     quote is not in the source, 1 the file cannot be written, or another command
     kept the base locked (see docs/safety.md).
     """
+    from briefgen.authoring import InvalidAddition, base_root, suggested_id
     from briefgen.brief import today
     from briefgen.store import texts_directory
 
@@ -265,6 +255,8 @@ def _drafted(
 ) -> tuple[dict[str, Any], bool]:
     """The draft of the document and the options, edited or asked for where it should be,
     every required field given; and whether its fields were asked for."""
+    from briefgen.authoring import merged, missing_fields
+
     draft = _read_document(document) if document is not None else {}
     draft = merged(draft, _from_options(base, options))
     asking = interactive or (
@@ -301,6 +293,7 @@ def _checked(
 ) -> tuple[Addition, list[str]]:
     """The addition of the draft, its quotes located and the base checked with it (on a
     terminal, a grade the rules refuse is asked again); and its warnings."""
+    from briefgen.authoring import fill_locators, ordered
     from briefgen.errors import InvalidFactBase
 
     warnings = fill_locators(base, draft, texts_dir)
@@ -334,7 +327,7 @@ def _write(
     a new id, if its id was made from its text and is now taken), and refused if
     it would make that base invalid. The addition written is returned.
     """
-    from briefgen.authoring import digest, read_base
+    from briefgen.authoring import digest, read_base, suggested_id
     from briefgen.errors import InvalidFactBase, OutputError
     from briefgen.locking import base_lock
     from briefgen.output import write_atomic
@@ -367,6 +360,8 @@ def _print_problems(problems: Sequence[Any]) -> None:
 
 
 def _invalid(exc: Any, which: str = "") -> InvalidAddition:
+    from briefgen.authoring import InvalidAddition
+
     count = len(exc.problems)
     base = f"the base {which}" if which else "the base"
     return InvalidAddition(
@@ -377,6 +372,7 @@ def _invalid(exc: Any, which: str = "") -> InvalidAddition:
 
 def _add_judgment(settings: Settings, document: Path | None, dry_run: bool) -> None:
     """``add --judgment --from FILE``: append the judgment, checked as the base would be."""
+    from briefgen.authoring import InvalidAddition, base_root
     from briefgen.brief import today
     from briefgen.errors import InvalidFactBase
     from briefgen.judging import prepare_judgment
@@ -417,6 +413,8 @@ def _on_grade(problem: Any, draft: dict[str, Any]) -> bool:
 
 def _kept(exc: InvalidAddition, draft: dict[str, Any]) -> InvalidAddition:
     """``exc``, once what was typed is kept: it can be corrected and added again."""
+    from briefgen.authoring import InvalidAddition
+
     kept = _keep(draft)
     return InvalidAddition(
         f"{exc}; the fact is kept in {kept}: 'briefgen add --edit --from {kept}' to correct it"
@@ -464,6 +462,7 @@ def _flag(field: str) -> str:
 
 def _read_document(document: Path) -> dict[str, Any]:
     from briefgen import safe_yaml
+    from briefgen.authoring import pruned
     from briefgen.reading import MAX_FILE_SIZE, Unreadable, read_input
 
     name = "standard input" if str(document) == "-" else str(document)
@@ -555,7 +554,7 @@ def _prepare(root: Path, draft: dict[str, Any], path: Path) -> Addition:
 
 def _verified(addition: Addition, texts_dir: Path | None) -> list[str]:
     """``verify`` on the new base, for the new fact: failures refuse it, hedges warn."""
-    from briefgen.authoring import problems_of
+    from briefgen.authoring import InvalidAddition, problems_of
     from briefgen.verify import verify_quotes
 
     if texts_dir is None:
@@ -580,6 +579,7 @@ def _shown(path: Path) -> str:
 def _edited(base: FactBase, draft: dict[str, Any], texts_dir: Path | None) -> dict[str, Any]:
     """The draft, as the user leaves it in $EDITOR; aborts on an empty document."""
     from briefgen import safe_yaml
+    from briefgen.authoring import pruned
 
     scaffold = _scaffold(base, draft)
     result = click.edit(scaffold, extension=".yaml", require_save=True)
@@ -701,7 +701,7 @@ class Questions:
         self.base, self.texts_dir = base, texts_dir
 
     def ask(self, draft: dict[str, Any]) -> dict[str, Any]:
-        from briefgen.authoring import check_quote
+        from briefgen.authoring import check_quote, suggested_id
 
         base = self.base
         fact: dict[str, Any] = {}
@@ -819,6 +819,8 @@ class Questions:
         return reference
 
     def quantity(self, given: dict[str, Any]) -> dict[str, Any]:
+        from briefgen.authoring import measure_unit
+
         measures = sorted(
             {f.quantity.measure for f in self.base.facts if f.quantity} | set(self.base.measures)
         )
