@@ -29,6 +29,7 @@ _API = {
     "select_facts": "briefgen.query",
     "BriefOptions": "briefgen.brief",
     "BriefRecipe": "briefgen.brief",
+    "BriefRequest": "briefgen.request",
     "build_brief": "briefgen.brief",
     "render": "briefgen.renderers",
     "produce": "briefgen.production",
@@ -42,6 +43,7 @@ __all__ = [
     "Brief",
     "BriefOptions",
     "BriefRecipe",
+    "BriefRequest",
     "BriefgenError",
     "Fact",
     "FactBase",
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
     from briefgen.query import Selection, select_facts
     from briefgen.renderers import render
     from briefgen.renderers.options import RenderOptions, Terminal
+    from briefgen.request import BriefRequest
     from briefgen.store import load
 
 
