@@ -17,7 +17,10 @@ text is read from their shape, whatever the language:
 The shape cannot tell a cover page's prose from the article's (a biography,
 a legal notice). Where other facts of the base already cite the same text
 with ``§N`` and a quote, a paragraph is therefore counted from the nearest of
-those anchors, and from the start of the text only when there is none.
+those anchors, and from the start of the text only when there is none; a
+line the anchors put before §1 is the cover page's, not a paragraph of the
+body. A locator naming a note (``§2, n. 5``) whose quote stands in the note
+anchors nothing: the note is not §2.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ _INDENTED_NUMBER = re.compile(r"^\s+\d")
 _ADDRESS = re.compile(r"^\S+://\S+$")
 _SENTENCE_INSIDE = re.compile(r"[.!?…]\s")
 _LOCATOR = re.compile(r"^§\s*(\d+)")
+# A locator naming a note: "§2, n. 5".
+_NOTE = re.compile(r",\s*n\.\s*\d")
 
 
 def is_body(line: str) -> bool:
@@ -133,7 +138,8 @@ class SourceText:
             if number is None or not quote:
                 continue
             where = self.find(quote)
-            if where:
+            # "§2, n. 5" quoting note 5 does not say where §2 is.
+            if where and not (_NOTE.search(locator or "") and not self.paragraphs[where[0]].body):
                 found.add((where[0], number))
         return sorted(found)
 
@@ -142,6 +148,11 @@ class SourceText:
 
         The paragraph holding a quote counts, whatever its shape: a quote is body text.
         """
+        number, anchor = self._count(index, anchors)
+        return max(1, number), anchor
+
+    def _count(self, index: int, anchors: Sequence[tuple[int, int]]) -> tuple[int, int | None]:
+        """As :meth:`number`, but below 1 for a paragraph the anchors put before §1."""
         count = self._body_before
         before = [a for a in anchors if a[0] <= index]
         after = [a for a in anchors if a[0] > index]
@@ -152,7 +163,7 @@ class SourceText:
             return number + count[index] - count[at + 1] + 1, number
         if after:
             at, number = after[0]
-            return max(1, number - (count[at] - count[index + 1]) - 1), number
+            return number - (count[at] - count[index + 1]) - 1, number
         return count[index] + 1, None
 
     def locate(self, quote: str, anchors: Sequence[tuple[int, int]] = ()) -> Located | None:
@@ -169,8 +180,15 @@ class SourceText:
     def numbered(
         self, anchors: Sequence[tuple[int, int]] = ()
     ) -> list[tuple[Paragraph, int | None]]:
-        """Every paragraph with its N (None for a line that is not body text)."""
-        return [
-            (paragraph, self.number(i, anchors)[0] if paragraph.body else None)
-            for i, paragraph in enumerate(self.paragraphs)
-        ]
+        """Every paragraph with its N, or None for a line that is not body text.
+
+        A paragraph that another fact cites by its ``§N`` and a quote is body text,
+        whatever its shape; a body-shaped line that the anchors put before §1 is not
+        (a cover page's biography or legal notice, before the article).
+        """
+        cited = {at for at, _ in anchors}
+        numbered: list[tuple[Paragraph, int | None]] = []
+        for i, paragraph in enumerate(self.paragraphs):
+            number = self._count(i, anchors)[0] if paragraph.body or i in cited else None
+            numbered.append((paragraph, number if number is not None and number >= 1 else None))
+        return numbered

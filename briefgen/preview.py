@@ -263,7 +263,7 @@ class Preview:
             "sources",
             build.version,
             base=base,
-            sources=base.sources.values(),
+            sources=[s.in_language(self.options.brief.lang) for s in base.sources.values()],
             cited=cited,
             texts=texts,
         )
@@ -307,14 +307,31 @@ class Preview:
         text = SourceText(content)
         refs = [(f, r) for f in base.facts for r in f.sources if r.ref == source_id]
         anchors = text.anchors((r.locator, r.quote) for _, r in refs)
+        numbered = text.numbered(anchors)
+        # The paragraph a locator's §N names: the one holding the fact's quote when it is
+        # numbered N, else the first numbered N. A fact is listed there only.
+        first: dict[int, int] = {}
+        for index, (_, number) in enumerate(numbered):
+            if number is not None:
+                first.setdefault(number, index)
         citing: dict[int, list[str]] = {}
         for fact, ref in refs:
-            number = paragraph_number(ref.locator)
-            if number is not None:
-                citing.setdefault(number, []).append(fact.id)
+            named = paragraph_number(ref.locator)
+            if named is None:
+                continue
+            held = [i for i in text.find(ref.quote or "") if numbered[i][1] == named]
+            at = held[0] if held else first.get(named)
+            if at is not None and fact.id not in citing.get(at, []):
+                citing.setdefault(at, []).append(fact.id)
+        # (paragraph, its N, the facts citing it, whether it is the target of #p-N)
         paragraphs = [
-            (paragraph, number, citing.get(number, []) if number else [])
-            for paragraph, number in text.numbered(anchors)
+            (
+                paragraph,
+                number,
+                citing.get(index, []),
+                number is not None and first[number] == index,
+            )
+            for index, (paragraph, number) in enumerate(numbered)
         ]
         source = base.sources[source_id]
         body = self.page(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
+import json
 import os
 import re
 import select
@@ -274,6 +276,140 @@ def test_serve_says_when_the_port_is_taken(pact_copy, run):
 
 def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def cover_copy(tmp_path: Path, fixtures: Path) -> Path:
+    """A copy of the cover base: a report whose text opens with a biography and two legal
+    notices shaped like paragraphs, before its §1."""
+    target = tmp_path / "facts"
+    shutil.copytree(fixtures / "cover", target)
+    return target
+
+
+def _paragraphs(page: str) -> list[tuple[str, str, list[str]]]:
+    """(§N or "", text, ids of the facts listed) of each paragraph of a /sources/ID page."""
+    found = re.findall(
+        r'<div class="paragraph[^"]*"[^>]*>\s*<span class="n">([^<]*)</span>\s*'
+        r'<span>([^<]*)</span>\s*<span class="citing">(.*?)</span>\s*</div>',
+        page,
+        flags=re.S,
+    )
+    return [
+        (n, html.unescape(text), re.findall(r">([^<>]+)</a>", citing)) for n, text, citing in found
+    ]
+
+
+def test_serve_numbers_a_texts_paragraphs_as_its_locators_count_them(cover_copy):
+    """A biography and legal notices before the article are not §1; each fact is listed under
+    the paragraph its locator names, once."""
+    from briefgen.authoring import check_quote
+    from briefgen.paragraphs import paragraph_number
+    from briefgen.store import load
+
+    with serving(cover_copy) as served:
+        status, _, page = served.get("/sources/durand-2025")
+    assert status == 200
+    paragraphs = _paragraphs(page)
+    assert len(paragraphs) == 13  # every non-empty line of the text
+    numbered = [(n, text) for n, text, _ in paragraphs if n]
+    assert [n for n, _ in numbered] == ["§1", "§2", "§3", "§4"]
+    assert numbered[0][1].startswith("Le 12 juin 2024")
+    for n, text, _ in paragraphs:
+        if text.startswith(("Anne Durand est", "Le Code de la propriété", "Toute représentation")):
+            assert n == "", text
+    listed = {n: ids for n, _, ids in paragraphs if ids}
+    assert listed == {
+        "§1": ["pact-signed", "pact-signed-in-nordstadt"],
+        "§2": ["clause-automatic", "clause-published"],  # "§2, n. 1": under §2, not its note
+        "§3": ["troops-12000"],
+        "§4": ["trade-record"],  # no quote: the paragraph its locator names
+    }
+    # The same count as `briefgen add` makes of each quote, from the other facts' locators.
+    base = load(cover_copy)
+    texts = cover_copy / "texts"
+    for fact in base.facts:
+        for ref in fact.sources:
+            if ref.quote and ", n." not in (ref.locator or ""):
+                located = check_quote(base, ref.ref, ref.quote, texts).located
+                assert located is not None
+                assert located.number == paragraph_number(ref.locator)
+                shown = next(n for n, text, _ in paragraphs if text == located.paragraph.text)
+                assert shown == located.locator
+
+
+# Measures the page once it has loaded, and hands the measures to the frame around it.
+_MEASURE = r"""<script>
+addEventListener('load', () => {
+  const main = document.querySelector('main');
+  const right = Math.max(...[...main.querySelectorAll('*')].map(
+    e => e.getBoundingClientRect().right));
+  parent.postMessage(JSON.stringify({viewport: innerWidth,
+    scrollWidth: document.documentElement.scrollWidth, right: right,
+    column: main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight)}),
+    '*');
+});
+</script>"""
+
+
+@pytest.mark.skipif(_chromium() is None, reason="chromium is not installed")
+@pytest.mark.parametrize("width", [1280, 390])
+def test_serve_sources_fit_a_wide_screen_and_a_phone(cover_copy, tmp_path, width):
+    """/sources and a source's text, as Chromium lays them out at ``width`` px: nothing wider
+    than the window (a long id, URL or file name wraps).
+
+    Chromium's window is at least 500 px wide, so the page is in an iframe ``width`` px wide;
+    the page's policy allows no script of another origin, so it is measured from a copy.
+    """
+    chromium = _chromium()
+    assert chromium is not None
+    with serving(cover_copy) as served:
+        pages = {path: served.get(path)[2] for path in ("/sources", "/sources/durand-2025")}
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    try:
+        for path, page in pages.items():
+            name = path.strip("/").replace("/", "-")
+            measured = tmp_path / f"{name}.html"
+            measured.write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
+            frame = tmp_path / f"{name}-{width}.html"
+            frame.write_text(
+                f'<html><body style="margin:0"><iframe src="{measured.name}" '
+                f'style="border:0;width:{width}px;height:900px"></iframe><script>'
+                "addEventListener('message', e => { const p = document.createElement('pre');"
+                " p.id = 'measured'; p.textContent = e.data; document.body.append(p); });"
+                "</script></body></html>",
+                encoding="utf-8",
+            )
+            dom = subprocess.run(
+                [
+                    chromium,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    f"--user-data-dir={profile}",
+                    "--window-size=1400,900",
+                    "--virtual-time-budget=10000",
+                    "--dump-dom",
+                    frame.as_uri(),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=90,
+                check=True,
+            ).stdout
+            found = re.search(r'<pre id="measured">(.*?)</pre>', dom, flags=re.S)
+            assert found, "the page did not report its measures"
+            seen = json.loads(html.unescape(found[1]))
+            assert seen["viewport"] == width
+            assert seen["scrollWidth"] <= width, (path, seen)
+            # and nothing wider than the page's column
+            assert seen["right"] <= seen["column"] + 0.5, (path, seen)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.mark.skipif(_chromium() is None, reason="chromium is not installed")
