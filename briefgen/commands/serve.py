@@ -104,9 +104,7 @@ def serve(
     preview = Preview(
         PreviewOptions(
             root=root,
-            selection=request.selection,
-            brief=request.brief,
-            render=request.render,
+            request=request,
             texts_dir=texts_dir,
         )
     )
