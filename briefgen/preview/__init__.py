@@ -25,16 +25,32 @@ then says what went wrong, and the brief comes back once the problem is gone.
 
 from __future__ import annotations
 
-from briefgen.preview.server import PreviewServer
-from briefgen.preview.state import Build, Page, Preview, PreviewOptions, with_source_links
+from briefgen.preview.server import SECURITY_HEADERS, TIMEOUT, PreviewServer
+from briefgen.preview.state import (
+    POLL_SECONDS,
+    SCRIPT,
+    VERSION,
+    Build,
+    Page,
+    Preview,
+    PreviewOptions,
+    fingerprint,
+    with_source_links,
+)
 from briefgen.preview.watcher import watch
 
 __all__ = [
+    "POLL_SECONDS",
+    "SCRIPT",
+    "SECURITY_HEADERS",
+    "TIMEOUT",
+    "VERSION",
     "Build",
     "Page",
     "Preview",
     "PreviewOptions",
     "PreviewServer",
+    "fingerprint",
     "watch",
     "with_source_links",
 ]
