@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen import safe_yaml
-from briefgen.errors import BriefgenError, ExitCode, InvalidFactBase, Problem, UsageError
+from briefgen.errors import (
+    BriefgenError,
+    ExitCode,
+    InvalidFactBase,
+    Problem,
+    UsageError,
+    setting,
+)
 from briefgen.jsontext import source_to_dict
 from briefgen.model import Fact, FactBase, Source
 from briefgen.paragraphs import Located, SourceText
@@ -366,7 +373,9 @@ def check_items_file(root: Path, path: Path) -> Path:
     items = (root / "items").resolve()
     resolved = path.resolve() if path.is_absolute() else (Path.cwd() / path).resolve()
     if resolved.suffix not in (".yaml", ".yml") or not resolved.is_relative_to(items):
-        raise UsageError(f"--file {path}: must be a .yaml file in {display_path(root / 'items')}")
+        raise UsageError(
+            f"{setting('file', str(path))}: must be a .yaml file in {display_path(root / 'items')}"
+        )
     return resolved
 
 
@@ -513,7 +522,8 @@ def base_root(facts_dir: Path | None) -> Path:
         shipped = None
     if facts_dir is None and root.resolve() == shipped:
         raise UsageError(
-            "no fact base of yours to add to: give --facts-dir DIR (or BRIEFGEN_FACTS_DIR)"
+            f"no fact base of yours to add to: give {setting('facts-dir', 'DIR')} "
+            "(or BRIEFGEN_FACTS_DIR)"
         )
     return root
 
@@ -639,7 +649,7 @@ def _locate(
     if check.text_file is None:
         where = f"no local text in {texts_dir}" if source.text else "no local text ('text:')"
         if texts_dir is None and source.text:
-            where = "no --texts directory to find its local text in"
+            where = f"no {setting('texts')} directory to find its local text in"
         return [f"quote not checked: source {ref} has {where}"]
     if check.located is None:
         raise InvalidAddition(

@@ -94,7 +94,7 @@ class BriefgenGroup(click.Group):
                 raise
             if exc.exit_code == ExitCode.EMPTY and isinstance(ctx.obj, Settings) and ctx.obj.quiet:
                 sys.exit(exc.exit_code)  # an expected outcome a script tests for, not an error
-            _fail(str(exc), exc.exit_code)
+            _fail(exc.for_command_line(), exc.exit_code)
         except click.ClickException as exc:
             raise _printable_click_error(exc) from None
         except (click.exceptions.Exit, click.Abort):

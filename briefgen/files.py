@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefgen import safe_yaml
-from briefgen.errors import UsageError
+from briefgen.errors import UsageError, setting
 from briefgen.paths import display_path, package_data
 from briefgen.reading import MAX_FILE_SIZE, Unreadable, read_bytes, too_large
 
@@ -168,7 +168,7 @@ def texts_directory(root: Path) -> Path | None:
         return None
     if not texts.resolve().is_relative_to(root.resolve()):
         raise UsageError(
-            f"{display_path(texts)} links outside the fact directory: give --texts DIR"
+            f"{display_path(texts)} links outside the fact directory: give {setting('texts', 'DIR')}"
         )
     return texts
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.brief import Brief, BriefRecipe
+from briefgen.errors import as_flags, as_keys, setting
 from briefgen.model import Fact
 from briefgen.renderers.options import Mail, RenderOptions, Terminal, needs_layout
 
@@ -32,8 +33,18 @@ class Product:
     omitted: tuple[Fact, ...]  # least important first
     pages: int | None  # the PDF's pages; None for formats without pages
     pages_needed: int  # the pages every fact would take (0 when nothing was left out)
-    # Lines for the reader of stderr: what was left out, and anything amiss ("warning: …").
-    warnings: tuple[str, ...] = ()
+    # Lines for the reader of stderr: what was left out, and anything amiss ("warning: …"),
+    # naming settings as errors do (see briefgen.errors.setting).
+    notices: tuple[str, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The notices, settings named as keys of briefgen.toml (``pages = 2``)."""
+        return tuple(as_keys(notice) for notice in self.notices)
+
+    def warnings_for_command_line(self) -> tuple[str, ...]:
+        """The notices, settings named by their flags (``--pages 2``)."""
+        return tuple(as_flags(notice) for notice in self.notices)
 
 
 # Typesetters by paper, PDF variant and template directory: see :func:`produce`.
@@ -105,7 +116,8 @@ def _produce_pdf(
         )
     if options.pages and fitted.pages > options.pages:
         warnings.append(
-            f"warning: the brief takes {fitted.pages} pages, more than --pages {options.pages}"
+            f"warning: the brief takes {fitted.pages} pages, more than "
+            f"{setting('pages', str(options.pages))}"
         )
     return Product(
         data,
@@ -129,10 +141,10 @@ def omitted_warning(omitted: tuple[Fact, ...], pages: int, pages_needed: int) ->
     count = len(omitted)
     shown = ", ".join(fact.id for fact in omitted[:OMITTED_NAMED])
     if count > OMITTED_NAMED:
-        shown += f" and {count - OMITTED_NAMED} more (listed in --format json)"
+        shown += f" and {count - OMITTED_NAMED} more (listed in {setting('format', 'json')})"
     return (
         f"{count} fact{'s' if count != 1 else ''} omitted to fit {pages} "
-        f"page{'s' if pages != 1 else ''}: {shown}; use --pages {pages_needed} "
+        f"page{'s' if pages != 1 else ''}: {shown}; use {setting('pages', str(pages_needed))} "
         f"to include {'them' if count != 1 else 'it'}"
     )
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefgen.errors import BriefgenError, UsageError
+from briefgen.errors import BriefgenError, UsageError, setting
 from briefgen.paper import PAPER_SIZES
 from briefgen.paths import STDOUT_NAMES
 from briefgen.renderers import FORMATS, PDF_VARIANTS
@@ -292,7 +292,7 @@ class BriefRequest:
         )
         brief_date, pages = kw["brief_date"], kw["pages"]
         if brief_date is not None and brief_date.day is None:
-            raise UsageError("--date needs a full date (YYYY-MM-DD)")
+            raise UsageError(f"{setting('date')} needs a full date (YYYY-MM-DD)")
         options = BriefOptions(
             lang=kw["lang"],
             style=kw["style"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from briefgen.errors import UsageError
+from briefgen.errors import UsageError, setting
 from briefgen.files import (
     BASE_FILES,
     YAML_SUFFIXES,
@@ -62,7 +62,7 @@ def read_revision(here: Path, ref: str) -> BaseFiles:
         ).stdout
 
     unknown = UsageError(
-        f"--changed-since {ref!r}: neither a directory nor a git revision of {here}"
+        f"{setting('changed-since')} {ref!r}: neither a directory nor a git revision of {here}"
     )
     if ref.startswith("-"):
         raise unknown  # never an option of git's
@@ -78,7 +78,7 @@ def read_revision(here: Path, ref: str) -> BaseFiles:
         )
     except subprocess.CalledProcessError:
         raise UsageError(
-            f"--changed-since {ref!r}: {here} did not exist at that revision"
+            f"{setting('changed-since')} {ref!r}: {here} did not exist at that revision"
         ) from None
     except (OSError, subprocess.SubprocessError):
         raise unknown from None

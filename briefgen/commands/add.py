@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen.commands.options import DATE, Settings, complete_ids, echo, pass_settings
-from briefgen.errors import BriefgenError, UsageError, printable
+from briefgen.errors import BriefgenError, UsageError, as_flags, printable
 from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
@@ -208,7 +208,7 @@ def add(
             raise _kept(exc, draft) from None
         raise
     for line in warnings:
-        settings.info(f"warning: {line}")
+        settings.info(f"warning: {as_flags(line)}")
     if asking and not dry_run:
         _confirm(addition)
     if dry_run:

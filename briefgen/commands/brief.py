@@ -123,7 +123,7 @@ def brief(settings: Settings, **params: Any) -> None:
     else:
         product = produce(request.recipe, fmt, request.options)
     on_terminal = env.stderr_isatty
-    for warning in product.warnings:
+    for warning in product.warnings_for_command_line():
         for line in _wrapped(warning, env.stderr_width()) if on_terminal else [warning]:
             settings.info(line)
     write(product.data, None if to_stdout else output, named=_named("output"))
