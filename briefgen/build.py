@@ -171,7 +171,7 @@ def expand(pattern: str, fields: dict[str, str]) -> str:
 
 def output_fields(name: str, recipe: BriefRecipe, fmt: str, paper: str) -> dict[str, str]:
     """What the placeholders of an output pattern stand for, for one brief."""
-    from briefgen.brief import today
+    from briefgen.clock import today
 
     options = recipe.options
     return {
@@ -240,7 +240,7 @@ def plan(
     """The job of one table, and whether it has nothing to say: its values are the
     table's, then the ``configured`` ones above the tables (and the profile's), then
     the defaults. ``changes`` keeps what a ``changed-since`` found, for the next table."""
-    from briefgen.brief import today
+    from briefgen.clock import today
     from briefgen.request import BriefRequest
 
     try:

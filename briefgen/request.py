@@ -240,7 +240,7 @@ def parse_date(value: Any) -> PartialDate:
 
 
 def _days_ago(count: int, unit: str) -> PartialDate:
-    from briefgen.brief import today
+    from briefgen.clock import today
     from briefgen.model import PartialDate
 
     now = today()

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateError
 
-from briefgen.brief import source_date_epoch
+from briefgen.clock import source_date_epoch
 from briefgen.errors import RenderError, UsageError, setting
 from briefgen.labels import format_date, format_number, label
 from briefgen.model import FOLDABLE_SPACE
