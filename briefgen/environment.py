@@ -18,11 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from briefgen.clock import now, today
 from briefgen.renderers.options import Terminal
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,10 @@ class Environment:
     stdout_columns: int = 80  # the terminal's width, as standard output sees it
     stderr_columns: int = 80  # the same for standard error (80 when it is not a terminal)
     no_color: bool = False  # $NO_COLOR is set (https://no-color.org)
-    clock: Callable[[], dt.datetime] = field(default=_now, compare=False)
+    # The clock (SOURCE_DATE_EPOCH, else the system's, read by briefgen.clock): the
+    # time, and the day a fact added today is dated.
+    clock: Callable[[], dt.datetime] = field(default=now, compare=False)
+    today: Callable[[], dt.date] = field(default=today, compare=False)
 
     @classmethod
     def from_os(

@@ -184,7 +184,6 @@ def add(
     kept the base locked (see docs/safety.md).
     """
     from briefgen.authoring import InvalidAddition, base_root, suggested_id
-    from briefgen.brief import today
     from briefgen.store import texts_directory
 
     if judgment:
@@ -196,7 +195,7 @@ def add(
     if texts_dir is None:
         texts_dir = texts_directory(root)
     draft, asking = _drafted(base, document, options, edit, interactive, texts_dir)
-    draft["added"] = today().isoformat()
+    draft["added"] = settings.env.today().isoformat()
     made_id = not draft.get("id")
     if made_id:
         draft["id"] = suggested_id(base, draft)
@@ -373,7 +372,6 @@ def _invalid(exc: Any, which: str = "") -> InvalidAddition:
 def _add_judgment(settings: Settings, document: Path | None, dry_run: bool) -> None:
     """``add --judgment --from FILE``: append the judgment, checked as the base would be."""
     from briefgen.authoring import InvalidAddition, base_root
-    from briefgen.brief import today
     from briefgen.errors import InvalidFactBase
     from briefgen.judging import prepare_judgment
 
@@ -388,7 +386,7 @@ def _add_judgment(settings: Settings, document: Path | None, dry_run: bool) -> N
     with contextlib.nullcontext() if dry_run else base_lock(root):
         base = settings.load()
         try:
-            addition = prepare_judgment(root, base, draft, today())
+            addition = prepare_judgment(root, base, draft, settings.env.today())
         except InvalidFactBase as exc:
             _print_problems(exc.problems)
             count = len(exc.problems)
