@@ -101,7 +101,7 @@ def build(
         ctx.exit(ExitCode.EMPTY if any(empty for _, empty in planned) else ExitCode.OK)
     tally, results = _run(settings, planned, jobs, fail_fast)
     if not settings.quiet:
-        _summary(planned, results)
+        _summary(settings, planned, results)
     ctx.exit(tally.exit_code)
 
 
@@ -157,7 +157,7 @@ def _run(
         else:
             todo.append(job)
     progress = _Progress(
-        len(todo), not settings.quiet and settings.env.stderr_isatty and bool(todo)
+        len(todo), not settings.quiet and settings.env.stderr_isatty and bool(todo), settings
     )
     # WeasyPrint's temporary fonts go in a directory removed however the run ends. The
     # batch forks its processes before the progress bar starts its thread.
@@ -200,17 +200,16 @@ def _write(job: Job, result: Made) -> Made:
 class _Progress:
     """A progress bar on stderr while briefs are made, if stderr is a terminal."""
 
-    def __init__(self, total: int, shown: bool) -> None:
+    def __init__(self, total: int, shown: bool, settings: Settings) -> None:
         self.bar: Any = None
         if shown:
-            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self.bar = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                console=Console(stderr=True),
+                console=settings.stderr_console(),
                 transient=True,
             )
             self.task = self.bar.add_task("Making briefs", total=total)
@@ -236,9 +235,8 @@ class _Progress:
             self.bar.update(self.task, advance=1, description=f"Made {name}")
 
 
-def _summary(planned: list[tuple[Job, bool]], results: dict[str, Made]) -> None:
+def _summary(settings: Settings, planned: list[tuple[Job, bool]], results: dict[str, Made]) -> None:
     """What was written, brief by brief, on stderr."""
-    from rich.console import Console
     from rich.table import Table
 
     from briefgen.paths import display_path
@@ -263,4 +261,4 @@ def _summary(planned: list[tuple[Job, bool]], results: dict[str, Made]) -> None:
                 str(result.omitted),
                 f"{result.seconds:.2f} s",
             )
-    Console(stderr=True, highlight=False, soft_wrap=True).print(table)
+    settings.stderr_console(highlight=False, soft_wrap=True).print(table)

@@ -45,6 +45,20 @@ class Settings:
         """The terminal a listing's table is drawn for (120 columns when piped)."""
         return self.env.terminal(self.env.stdout_isatty, 120)
 
+    def stderr_console(self, **options: Any) -> Any:
+        """A rich console on stderr, told what the environment says of it (a terminal or
+        not, its width, NO_COLOR) rather than asking again."""
+        from rich.console import Console
+
+        env = self.env
+        return Console(
+            stderr=True,
+            force_terminal=env.stderr_isatty,
+            no_color=env.no_color,
+            width=env.columns or env.stderr_columns,
+            **options,
+        )
+
     def info(self, message: str) -> None:
         """A progress, summary or warning line on stderr, unless ``--quiet``."""
         if not self.quiet:
@@ -365,9 +379,7 @@ def spinner(settings: Settings, message: str) -> Any:
         import contextlib
 
         return contextlib.nullcontext()
-    from rich.console import Console
-
-    return Console(stderr=True).status(message)
+    return settings.stderr_console().status(message)
 
 
 # -- configuration, as click sees it ------------------------------------------
