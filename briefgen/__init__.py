@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from briefgen.version import __version__
 
 _API = {
     "Brief": "briefgen.brief",
@@ -29,12 +29,13 @@ _API = {
     "select_facts": "briefgen.query",
     "BriefOptions": "briefgen.brief",
     "BriefRecipe": "briefgen.brief",
+    "BriefRequest": "briefgen.request",
     "build_brief": "briefgen.brief",
     "render": "briefgen.renderers",
     "produce": "briefgen.production",
     "Product": "briefgen.production",
-    "RenderOptions": "briefgen.production",
-    "Terminal": "briefgen.production",
+    "RenderOptions": "briefgen.renderers.options",
+    "Terminal": "briefgen.renderers.options",
     "BriefgenError": "briefgen.errors",
 }
 
@@ -42,6 +43,7 @@ __all__ = [
     "Brief",
     "BriefOptions",
     "BriefRecipe",
+    "BriefRequest",
     "BriefgenError",
     "Fact",
     "FactBase",
@@ -64,9 +66,11 @@ if TYPE_CHECKING:
     from briefgen.brief import Brief, BriefOptions, BriefRecipe, build_brief
     from briefgen.errors import BriefgenError
     from briefgen.model import Fact, FactBase, PartialDate, Source, Theme
-    from briefgen.production import Product, RenderOptions, Terminal, produce
+    from briefgen.production import Product, produce
     from briefgen.query import Selection, select_facts
     from briefgen.renderers import render
+    from briefgen.renderers.options import RenderOptions, Terminal
+    from briefgen.request import BriefRequest
     from briefgen.store import load
 
 

@@ -232,32 +232,65 @@ def _check_text(
     stick: Yardstick,
     others: list[Yardstick],
 ) -> Iterator[JudgmentProblem]:
-    def problem(message: str) -> JudgmentProblem:
-        return JudgmentProblem(judgment.id, ("text", lang), message)
+    found: list[Found] = []
+    qualified: set[str] = set()
+    yield from _terms_used(judgment, lang, text, stick, others, found, qualified)
+    yield from _likelihood_stated(judgment, lang, text, stick, found, qualified)
+    yield from _sentences_apart(judgment, lang, text, stick, found)
 
-    def quoted(found: Found) -> str:
-        return " ".join(text[found.start : found.end].split())
 
+def _quoted(text: str, found: Found) -> str:
+    return " ".join(text[found.start : found.end].split())
+
+
+def _terms_used(
+    judgment: Judgment,
+    lang: str,
+    text: str,
+    stick: Yardstick,
+    others: list[Yardstick],
+    found: list[Found],
+    qualified: set[str],
+) -> Iterator[JudgmentProblem]:
+    """Terms of another yardstick, and qualified terms; the others go in ``found``."""
     # The terms of every yardstick at once, longest first: "hautement probable" is
     # PHIA's, even though "probable" is ICD 203's too.
     own_forms = {form.lower() for t in stick.terms for form in t.forms.get(lang, ())}
-    found: list[Found] = []
-    qualified: set[str] = set()
     for f in find_terms(text, lang, [stick, *others]):
-        if quoted(f).lower() not in own_forms:
-            owner = _owner(quoted(f).lower(), lang, others)
-            yield problem(
-                f"'{quoted(f)}' is a term of the {owner} yardstick, but the base uses "
-                f"{stick.id} (base.yaml): one base, one yardstick"
+        quoted = _quoted(text, f)
+        if quoted.lower() not in own_forms:
+            owner = _owner(quoted.lower(), lang, others)
+            yield JudgmentProblem(
+                judgment.id,
+                ("text", lang),
+                f"'{quoted}' is a term of the {owner} yardstick, but the base uses "
+                f"{stick.id} (base.yaml): one base, one yardstick",
             )
         elif (word := qualifier(text, lang, f)) is not None:
             qualified.add(f.what)
-            yield problem(
-                f"'{word} {quoted(f)}' qualifies a term of the yardstick: state the likelihood "
-                f"with one of its terms, as it stands"
+            yield JudgmentProblem(
+                judgment.id,
+                ("text", lang),
+                f"'{word} {quoted}' qualifies a term of the yardstick: state the likelihood "
+                f"with one of its terms, as it stands",
             )
         else:
             found.append(f)
+
+
+def _likelihood_stated(
+    judgment: Judgment,
+    lang: str,
+    text: str,
+    stick: Yardstick,
+    found: list[Found],
+    qualified: set[str],
+) -> Iterator[JudgmentProblem]:
+    """The text states the judgment's likelihood, and only it."""
+
+    def problem(message: str) -> JudgmentProblem:
+        return JudgmentProblem(judgment.id, ("text", lang), message)
+
     stated = list(dict.fromkeys(f.what for f in found))
     term = stick.term(judgment.likelihood) if judgment.likelihood else None
     if term is not None:
@@ -265,13 +298,26 @@ def _check_text(
             if term.id not in qualified:  # a qualified term is reported above
                 yield problem(f"text does not state its likelihood '{term.name(lang)}'")
         elif len(stated) > 1:
-            names = ", ".join(f"'{quoted(f)}'" for f in found)
+            names = ", ".join(f"'{_quoted(text, f)}'" for f in found)
             yield problem(f"text states more than one likelihood ({names}): a judgment states one")
     elif judgment.likelihood is None and found:
         yield problem(
-            f"text uses the likelihood term '{quoted(found[0])}' but the judgment sets no"
+            f"text uses the likelihood term '{_quoted(text, found[0])}' but the judgment sets no"
             " 'likelihood'"
         )
+
+
+def _sentences_apart(
+    judgment: Judgment, lang: str, text: str, stick: Yardstick, found: list[Found]
+) -> Iterator[JudgmentProblem]:
+    """Likelihood and confidence in sentences of their own; no vague hedge."""
+
+    def problem(message: str) -> JudgmentProblem:
+        return JudgmentProblem(judgment.id, ("text", lang), message)
+
+    def quoted(found: Found) -> str:
+        return _quoted(text, found)
+
     confidence = find_words(text, lang, "confidence")
     starts = set()
     for start, end in sentences(text):

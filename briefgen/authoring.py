@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen import safe_yaml
-from briefgen.errors import InvalidFactBase, Problem, UsageError
+from briefgen.errors import (
+    BriefgenError,
+    ExitCode,
+    InvalidFactBase,
+    Problem,
+    UsageError,
+    setting,
+)
 from briefgen.jsontext import source_to_dict
 from briefgen.model import Fact, FactBase, Source
 from briefgen.paragraphs import Located, SourceText
@@ -205,17 +212,25 @@ def _lines(value: Mapping[str, Any], indent: str, keys: Sequence[str] = ()) -> l
             lines += _lines(item, indent + "  ")
         else:
             lines.append(head)
-            for element in item:
-                flat = isinstance(element, Mapping) and all(_is_scalar(v) for v in element.values())
-                fits = len(indent) + 4 + len(_flow(element)) <= _FLOW_WIDTH
-                if flat and fits and key not in _BLOCK_KEYS:
-                    lines.append(f"{indent}  - {_flow(element)}")
-                elif isinstance(element, Mapping) and element:
-                    inner = _lines(element, indent + "    ")
-                    lines.append(f"{indent}  - {inner[0].lstrip()}")
-                    lines += inner[1:]
-                else:
-                    lines.append(f"{indent}  - {_flow(element)}")
+            lines += _sequence_lines(item, indent, block=key in _BLOCK_KEYS)
+    return lines
+
+
+def _sequence_lines(items: Sequence[Any], indent: str, block: bool) -> list[str]:
+    """The elements of a block sequence under a key; short flat mappings in flow style
+    unless the key is written in ``block`` style."""
+    lines = []
+    for element in items:
+        flat = isinstance(element, Mapping) and all(_is_scalar(v) for v in element.values())
+        fits = len(indent) + 4 + len(_flow(element)) <= _FLOW_WIDTH
+        if flat and fits and not block:
+            lines.append(f"{indent}  - {_flow(element)}")
+        elif isinstance(element, Mapping) and element:
+            inner = _lines(element, indent + "    ")
+            lines.append(f"{indent}  - {inner[0].lstrip()}")
+            lines += inner[1:]
+        else:
+            lines.append(f"{indent}  - {_flow(element)}")
     return lines
 
 
@@ -358,7 +373,9 @@ def check_items_file(root: Path, path: Path) -> Path:
     items = (root / "items").resolve()
     resolved = path.resolve() if path.is_absolute() else (Path.cwd() / path).resolve()
     if resolved.suffix not in (".yaml", ".yml") or not resolved.is_relative_to(items):
-        raise UsageError(f"--file {path}: must be a .yaml file in {display_path(root / 'items')}")
+        raise UsageError(
+            f"{setting('file', str(path))}: must be a .yaml file in {display_path(root / 'items')}"
+        )
     return resolved
 
 
@@ -481,3 +498,180 @@ def _error_text(error: Any) -> str:
     if error["type"] == "literal_error" and where == "type":
         return f"type: {error['input']!r} is not a CSL type (article-journal, report, webpage, ...)"
     return f"{where}: {message}" if where else message
+
+
+# -- drafts: a fact being written, before it is checked and added --------------------
+
+
+class InvalidAddition(BriefgenError):
+    """The fact would make the base invalid, or quotes a text that does not hold it."""
+
+    exit_code = ExitCode.INVALID
+
+
+def base_root(facts_dir: Path | None) -> Path:
+    """The fact directory to add to: ``facts_dir``, or the default one unless it is the
+    base shipped with briefgen (which is not the user's to change)."""
+    from briefgen.paths import package_data
+    from briefgen.store import default_facts_dir
+
+    root = facts_dir or default_facts_dir()
+    try:
+        shipped = package_data("facts").resolve()
+    except FileNotFoundError:
+        shipped = None
+    if facts_dir is None and root.resolve() == shipped:
+        raise UsageError(
+            f"no fact base of yours to add to: give {setting('facts-dir', 'DIR')} "
+            "(or BRIEFGEN_FACTS_DIR)"
+        )
+    return root
+
+
+def pruned(data: Any) -> Any:
+    """``data`` without empty values: a field left empty in a scaffold is a field not given."""
+    if isinstance(data, dict):
+        kept = {k: pruned(v) for k, v in data.items()}
+        return {k: v for k, v in kept.items() if v not in (None, "", [], {})}
+    if isinstance(data, list):
+        return [v for v in (pruned(v) for v in data) if v not in (None, "", [], {})]
+    return data.strip() if isinstance(data, str) else data
+
+
+def merged(document: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The document's fields, overridden by those ``given`` (the first source's key by key)."""
+    result = {**document}
+    for key, value in given.items():
+        if key == "sources" and isinstance(result.get("sources"), list) and result["sources"]:
+            first = result["sources"][0]
+            first = {**first, **value} if isinstance(first, dict) else value
+            result["sources"] = [first, *result["sources"][1:]]
+        elif key in ("text", "comment", "quantity") and isinstance(result.get(key), dict):
+            result[key] = {**result[key], **value}
+        else:
+            result[key] = value
+    return result
+
+
+def missing_fields(base: FactBase, draft: dict[str, Any]) -> list[str]:
+    """The required fields the draft lacks: ``text.LANG``, ``kind``, ``themes``,
+    ``sources``, and for a figure ``measure``, ``value``, ``unit`` and ``quote``."""
+    missing = []
+    text = draft.get("text")
+    have = text if isinstance(text, dict) else {}
+    missing += [f"text.{lang}" for lang in base.info.languages if not have.get(lang)]
+    missing += [key for key in ("kind", "themes") if not draft.get(key)]
+    sources = draft.get("sources")
+    if not sources or not all(isinstance(s, dict) and s.get("ref") for s in sources):
+        missing.append("sources")
+    if draft.get("kind") == "figure":
+        missing += _missing_of_figure(base, draft)
+    return missing
+
+
+def _missing_of_figure(base: FactBase, draft: dict[str, Any]) -> list[str]:
+    missing = []
+    quantity = _mapping(draft.get("quantity"))
+    if not quantity.get("measure"):
+        missing.append("measure")
+    if all(quantity.get(k) is None for k in ("value", "low", "high")):
+        missing.append("value")
+    if not quantity.get("unit") and not measure_unit(base, quantity.get("measure")):
+        missing.append("unit")
+    if not any(isinstance(s, dict) and s.get("quote") for s in draft.get("sources") or []):
+        missing.append("quote")
+    return missing
+
+
+def measure_unit(base: FactBase, measure: Any) -> str | None:
+    """The unit other facts give the measure (one per measure)."""
+    for fact in base.facts:
+        if fact.quantity is not None and fact.quantity.measure == measure:
+            return fact.quantity.unit
+    return None
+
+
+def suggested_id(base: FactBase, draft: dict[str, Any]) -> str:
+    """An id for the draft, made from its text (English if it has it), unique in ``base``."""
+    text = _mapping(draft.get("text"))
+    lang = "en" if text.get("en") else next(iter(text), None)
+    return unique_id(slugify(str(text.get(lang, "")) if lang else ""), (f.id for f in base.facts))
+
+
+def ordered(draft: dict[str, Any]) -> dict[str, Any]:
+    """The draft's keys in the documented order (and those of its references and quantity)."""
+    draft.setdefault("priority", 2)
+    if isinstance(draft.get("sources"), list):
+        draft["sources"] = [
+            _in_order(r, ("ref", "via", "locator", "quote")) if isinstance(r, dict) else r
+            for r in draft["sources"]
+        ]
+    if isinstance(draft.get("quantity"), dict):
+        draft["quantity"] = _in_order(
+            draft["quantity"], ("measure", "value", "low", "high", "unit")
+        )
+    return _in_order(draft, FACT_KEYS)
+
+
+def _in_order(data: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    order = [k for k in keys if k in data] + [k for k in data if k not in keys]
+    return {k: data[k] for k in order}
+
+
+def fill_locators(base: FactBase, draft: dict[str, Any], texts_dir: Path | None) -> list[str]:
+    """Look every quote up in its source's local text and set its locator; refuse one not
+    there (:class:`InvalidAddition`).
+
+    Returns warnings: a quote that could not be checked, a locator that disagrees.
+    """
+    quantity = draft.get("quantity")
+    if isinstance(quantity, dict) and not quantity.get("unit"):
+        unit = measure_unit(base, quantity.get("measure"))
+        if unit:
+            quantity["unit"] = unit
+    warnings = []
+    for reference in draft.get("sources") or []:
+        if not isinstance(reference, dict):
+            continue
+        ref, quote = reference.get("ref"), reference.get("quote")
+        if not isinstance(quote, str) or not isinstance(ref, str) or ref not in base.sources:
+            continue
+        warnings += _locate(base, reference, ref, quote, texts_dir)
+    return warnings
+
+
+def _locate(
+    base: FactBase, reference: dict[str, Any], ref: str, quote: str, texts_dir: Path | None
+) -> list[str]:
+    """Set the locator of one reference from where its quote is; the warnings it gives."""
+    check = check_quote(base, ref, quote, texts_dir)
+    source = base.sources[ref]
+    if check.text_file is None:
+        where = f"no local text in {texts_dir}" if source.text else "no local text ('text:')"
+        if texts_dir is None and source.text:
+            where = f"no {setting('texts')} directory to find its local text in"
+        return [f"quote not checked: source {ref} has {where}"]
+    if check.located is None:
+        raise InvalidAddition(
+            f"quote not found in {display_path(check.text_file)} (source {ref}): {quote!r}"
+        )
+    warnings = []
+    found = check.located
+    given = reference.get("locator")
+    if not given:
+        reference["locator"] = found.locator
+    elif str(given).split(",")[0].strip() != found.locator:
+        warnings.append(f"locator {given!r}, but the quote is in {found.locator} of {ref}")
+    if found.anchor is None and not given:
+        warnings.append(
+            f"{found.locator} of {ref} was counted from the start of its text (no other fact "
+            "cites it by paragraph yet): check it"
+        )
+    if found.others:
+        also = ", ".join(f"§{n}" for n in found.others)
+        warnings.append(f"the quote also stands in {also} of {ref}; {found.locator} is the first")
+    return warnings
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

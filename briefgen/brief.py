@@ -10,12 +10,13 @@ repeated as a bullet.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from briefgen.cite import Citation, NoteWriter, Segment, bibliography, close, join, source_label
+from briefgen.clock import source_date_epoch as source_date_epoch
+from briefgen.clock import today
 from briefgen.digest import FactChanges, Status
 from briefgen.labels import format_date, format_number, label, short_date
 from briefgen.model import (
@@ -386,21 +387,6 @@ class Brief:
             f"{g} {label(lang, 'credibility_' + g)}" for g in sorted({g[1:] for g in grades})
         )
         return label(lang, "grades", sources=sources, information=information)
-
-
-def source_date_epoch() -> dt.datetime | None:
-    """``SOURCE_DATE_EPOCH`` (reproducible builds) as a time in UTC; None if it is not
-    set to a number of seconds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-
-
-def today() -> dt.date:
-    """The brief's default date: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else today."""
-    epoch = source_date_epoch()
-    return epoch.date() if epoch is not None else dt.date.today()
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ import string
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,12 +42,13 @@ from briefgen.errors import BriefgenError, ExitCode, UsageError
 from briefgen.paths import display_path
 
 if TYPE_CHECKING:
-    import click
-
     from briefgen.brief import BriefRecipe
-    from briefgen.commands.brief import BriefRequest
-    from briefgen.config import ConfigFile
+    from briefgen.config import ConfigFile, Setting
+    from briefgen.digest import FactChanges
+    from briefgen.model import FactBase
     from briefgen.production import Typesetters
+    from briefgen.renderers.options import Terminal
+    from briefgen.request import PreparedBrief
 
 # What an output pattern may name: {name}, {theme}, ...
 OUTPUT_FIELDS = ("name", "theme", "lang", "date", "format", "paper", "style")
@@ -73,20 +74,19 @@ class BriefSpec:
     trusted: bool = False  # the user trusts that directory: outputs may go elsewhere
 
 
-def read_specs(file: ConfigFile, brief_command: click.Command) -> list[BriefSpec]:
+def read_specs(file: ConfigFile) -> list[BriefSpec]:
     """The ``[[brief]]`` tables of the configuration ``file``, checked: every
     problem is a :class:`UsageError` naming the file and line."""
     # The values are converted and checked by the configuration's own code, so
     # a key means in a [[brief]] table what it means at the top of the file,
     # and a file in an untrusted directory may set in a table no more than there.
-    from briefgen.config import _convert, _line_of, _options
+    from briefgen.config import convert_setting, line_of
 
     path, text = file.path, file.text
     tables = file.data.get("brief", [])
     where = display_path(path)
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise UsageError(f"{where}:{_header_line(text, 0)}: brief: must be [[brief]] tables")
-    options = _options(brief_command)
     specs: list[BriefSpec] = []
     for index, table in enumerate(tables):
         start = _header_line(text, index)
@@ -96,8 +96,8 @@ def read_specs(file: ConfigFile, brief_command: click.Command) -> list[BriefSpec
         def problem(
             key: str | None, message: str, start: int = start, table_text: str = table_file.text
         ) -> UsageError:
-            # The key's line in the table, else the table's first (_line_of would say 1).
-            line = max(start, _line_of(table_text, key, None)) if key else start
+            # The key's line in the table, else the table's first (line_of would say 1).
+            line = max(start, line_of(table_text, key, None)) if key else start
             return UsageError(f"{where}:{line}: {key + ': ' if key else ''}{message}")
 
         name = table.get("name")
@@ -121,7 +121,7 @@ def read_specs(file: ConfigFile, brief_command: click.Command) -> list[BriefSpec
                 continue
             if key in RUN_KEYS:
                 raise problem(raw_key, "is set for the whole run, above the [[brief]] tables")
-            values[key] = _convert(table_file, raw_key, key, value, options, None)
+            values[key] = convert_setting(table_file, raw_key, key, value, None)
         root = path.resolve().parent
         specs.append(BriefSpec(name, values, output, f"{where}:{start}", root, file.trusted))
     return specs
@@ -171,7 +171,7 @@ def expand(pattern: str, fields: dict[str, str]) -> str:
 
 def output_fields(name: str, recipe: BriefRecipe, fmt: str, paper: str) -> dict[str, str]:
     """What the placeholders of an output pattern stand for, for one brief."""
-    from briefgen.brief import today
+    from briefgen.clock import today
 
     options = recipe.options
     return {
@@ -226,6 +226,74 @@ def _check_final(path: Path, final: Path) -> None:
         raise UsageError(f"output {path} is not a regular file")
 
 
+# -- planning ------------------------------------------------------------------
+
+
+def plan(
+    spec: BriefSpec,
+    base: FactBase,
+    facts_dir: Path | None,
+    configured: Mapping[str, Setting],
+    changes: MutableMapping[tuple[Path | None, str], FactChanges],
+    terminal: Terminal | None = None,
+) -> tuple[Job, bool]:
+    """The job of one table, and whether it has nothing to say: its values are the
+    table's, then the ``configured`` ones above the tables (and the profile's), then
+    the defaults. ``changes`` keeps what a ``changed-since`` found, for the next table."""
+    from briefgen.clock import today
+    from briefgen.request import BriefRequest
+
+    try:
+        values = request_values(configured, spec)
+        fmt = _format(spec, values)
+        request = BriefRequest.from_values(values, fmt, terminal)
+        prepared = request.prepare(base, facts_dir, changes)
+        # One date for the whole run, even one that passes midnight.
+        recipe = prepared.recipe
+        if recipe.options.date is None:
+            recipe = dataclasses.replace(
+                recipe, options=dataclasses.replace(recipe.options, date=today())
+            )
+        fields = output_fields(spec.name, recipe, fmt, prepared.options.paper)
+        # "~" is the home directory, as everywhere in briefgen.toml.
+        output = confine(Path(expand(spec.output, fields)).expanduser(), spec.root, spec.trusted)
+    except BriefgenError as exc:
+        if exc.exit_code == ExitCode.INVALID:
+            raise
+        raise UsageError(f"{spec.origin}: brief {spec.name!r}: {exc}") from None
+    within = None if spec.trusted else spec.root
+    job = Job(spec.name, dataclasses.replace(prepared, recipe=recipe), output, spec.origin, within)
+    return job, prepared.empty and not prepared.allow_empty
+
+
+def request_values(configured: Mapping[str, Setting], spec: BriefSpec) -> dict[str, Any]:
+    """The values of one table's request by their Python names: the table's, then the
+    ``configured`` ones, then the defaults. A brief is what its table and the files
+    say, whatever the environment of the run (no ``BRIEFGEN_BRIEF_*`` variable)."""
+    from briefgen.request import KEYS, defaults
+
+    values = defaults()
+    for key, setting in configured.items():
+        if key in KEYS:
+            values[KEYS[key].param] = setting.value
+    for key, value in spec.values.items():
+        values[KEYS[key].param] = value
+    return values
+
+
+def _format(spec: BriefSpec, values: Mapping[str, Any]) -> str:
+    from briefgen.renderers import EXTENSIONS
+
+    if "format" in spec.values:
+        return str(spec.values["format"])
+    suffix = Path(spec.output).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    if values["fmt"]:
+        return str(values["fmt"])
+    raise UsageError(f"cannot tell the format of {spec.output!r}: set 'format' in the table")
+
+
 # -- making briefs ----------------------------------------------------------------
 
 
@@ -234,7 +302,7 @@ class Job:
     """One brief to make: what ``briefgen brief`` would be asked for, and where it goes."""
 
     name: str
-    request: BriefRequest
+    request: PreparedBrief
     output: Path
     origin: str = ""
     within: Path | None = None  # the directory the output must stay in (None: trusted)

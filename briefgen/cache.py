@@ -25,13 +25,22 @@ from pathlib import Path
 
 from pydantic import VERSION as PYDANTIC_VERSION
 
-from briefgen import __version__
 from briefgen.model import FactBase
+from briefgen.version import __version__
 
 # The code that decides what a loaded base holds.
 _CODE = [
     Path(__file__).with_name(name)
-    for name in ("model.py", "store.py", "safe_yaml.py", "grading.py", "cache.py")
+    for name in (
+        "model.py",
+        "store.py",
+        "files.py",
+        "revisions.py",
+        "validation.py",
+        "safe_yaml.py",
+        "grading.py",
+        "cache.py",
+    )
 ]
 
 

@@ -17,9 +17,9 @@ from typing import Any, NoReturn
 
 import click
 
-from briefgen import __version__
 from briefgen.commands.options import Settings
 from briefgen.errors import BriefgenError, ExitCode, StreamClosed, printable
+from briefgen.version import __version__
 
 # Each command, by name: its module and the click command in it. A module is
 # imported when its command is asked for, so that a run loads only its own.
@@ -94,7 +94,7 @@ class BriefgenGroup(click.Group):
                 raise
             if exc.exit_code == ExitCode.EMPTY and isinstance(ctx.obj, Settings) and ctx.obj.quiet:
                 sys.exit(exc.exit_code)  # an expected outcome a script tests for, not an error
-            _fail(str(exc), exc.exit_code)
+            _fail(exc.for_command_line(), exc.exit_code)
         except click.ClickException as exc:
             raise _printable_click_error(exc) from None
         except (click.exceptions.Exit, click.Abort):
@@ -188,12 +188,15 @@ def cli(
     Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 invalid fact base,
     4 nothing matched.
     """
-    settings = Settings(facts_dir=facts_dir, debug=debug, quiet=quiet, profile=profile)
-    ctx.obj = settings
-    from briefgen.config import default_map, load_settings
+    from briefgen.environment import Environment
 
-    brief_command = cli.load_command("brief")
-    configuration = load_settings(brief_command, profile)
+    # The environment is read here, once: tests may hand in one of their own as the obj.
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_os()
+    settings = Settings(facts_dir=facts_dir, debug=debug, quiet=quiet, profile=profile, env=env)
+    ctx.obj = settings
+    from briefgen.config import load_settings
+
+    configuration = load_settings(profile)
     settings.configured = configuration.settings
     settings.local_config = configuration.local
     from_user = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
@@ -214,6 +217,8 @@ def cli(
         click.echo(printable(notice), err=True)
     # serve previews the brief that brief would make: the same settings apply.
     if ctx.invoked_subcommand in ("brief", "serve"):
+        from briefgen.commands.options import default_map
+
         command = cli.load_command(ctx.invoked_subcommand)
         ctx.default_map = {ctx.invoked_subcommand: default_map(settings.configured, command)}
 

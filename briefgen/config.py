@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
-
 from briefgen.errors import UsageError, did_you_mean
 from briefgen.paths import STDOUT_NAMES, display_path, toml_reader
 
@@ -118,9 +116,8 @@ class Configuration:
         )
 
 
-def load_settings(brief_command: click.Command, profile: str | None) -> Configuration:
+def load_settings(profile: str | None) -> Configuration:
     """Every configured key with its value (checked and converted) and origin."""
-    options = _options(brief_command)
     # (file, profile name or None, table): plain tables first, then profiles.
     plain: list[tuple[ConfigFile, str | None, dict[str, Any]]] = []
     chosen: list[tuple[ConfigFile, str | None, dict[str, Any]]] = []
@@ -141,30 +138,13 @@ def load_settings(brief_command: click.Command, profile: str | None) -> Configur
     for file, section, table in plain + chosen:
         for raw_key, raw_value in table.items():
             key = ALIASES.get(raw_key, raw_key)
-            where = f"{display_path(file.path)}:{_line_of(file.text, raw_key, section)}"
+            where = f"{display_path(file.path)}:{line_of(file.text, raw_key, section)}"
             if section:
                 where += f" [profile.{section}]"
-            value = _convert(file, raw_key, key, raw_value, options, section)
+            value = convert_setting(file, raw_key, key, raw_value, section)
             settings[key] = Setting(key, value, where, file.trusted)
     local = next((file for file, _, _ in plain if file.local), None)
     return Configuration(settings, local)
-
-
-def default_map(settings: dict[str, Setting], brief_command: click.Command) -> dict[str, Any]:
-    """The settings as click's ``default_map`` for the ``brief`` command."""
-    names = {_long_name(p): p.name for p in brief_command.params if isinstance(p, click.Option)}
-    return {names[k]: s.value for k, s in settings.items() if k in names}
-
-
-def _options(command: click.Command) -> dict[str, click.Option]:
-    options = {_long_name(p): p for p in command.params if isinstance(p, click.Option)}
-    options.pop("help", None)
-    return options
-
-
-def _long_name(param: click.Parameter) -> str:
-    longs = [o for o in param.opts if o.startswith("--")] if isinstance(param, click.Option) else []
-    return (longs[0] if longs else f"--{param.name}")[2:]
 
 
 def _read(path: Path) -> tuple[str, dict[str, Any]]:
@@ -254,14 +234,14 @@ def _check_trust(file: ConfigFile, key: str, raw_key: str, value: Any, section: 
             raise _error(file.path, file.text, raw_key, message, section)
 
 
-def _convert(
-    file: ConfigFile,
-    raw_key: str,
-    key: str,
-    value: Any,
-    options: dict[str, click.Option],
-    section: str | None,
+def convert_setting(
+    file: ConfigFile, raw_key: str, key: str, value: Any, section: str | None
 ) -> Any:
+    """The value of ``key`` (written ``raw_key``) set in ``file``, checked and converted
+    by the request's own types (:data:`briefgen.request.BRIEF_KEYS`); a
+    :class:`UsageError` naming the file, line and key if it cannot be."""
+    from briefgen.request import KEYS, convert
+
     path, text = file.path, file.text
     _refuse_controls(path, text, raw_key, value, section)
     _check_trust(file, key, raw_key, value, section)
@@ -273,23 +253,14 @@ def _convert(
                 raise _error(path, text, raw_key, "must be a path (a string)", section)
             return str(_relative_to(path, value))
         return value
-    option = options.get(key)
-    if option is None:
-        hint = did_you_mean(key, [*GLOBAL_KEYS, *options])
+    spec = KEYS.get(key)
+    if spec is None:
+        hint = did_you_mean(key, [*GLOBAL_KEYS, *KEYS])
         raise _error(path, text, raw_key, f"unknown key{hint}", section)
-    if option.multiple and isinstance(value, str):
-        value = [value]
-    if option.multiple and not isinstance(value, list):
-        raise _error(path, text, raw_key, "must be a list", section)
-    if option.is_flag and not isinstance(value, bool):
-        raise _error(path, text, raw_key, "must be true or false", section)
     try:
-        if option.multiple:
-            converted: Any = [option.type.convert(v, option, None) for v in value]
-        else:
-            converted = value if option.is_flag else option.type.convert(value, option, None)
-    except click.BadParameter as exc:
-        raise _error(path, text, raw_key, exc.format_message(), section) from None
+        converted = convert(spec, value)
+    except ValueError as exc:
+        raise _error(path, text, raw_key, str(exc), section) from None
     if key in PATH_KEYS and isinstance(converted, (str, Path)) and str(converted) != "-":
         converted = _relative_to(path, str(converted))
     return converted
@@ -301,10 +272,10 @@ def _relative_to(config: Path, value: str) -> Path:
 
 
 def _error(path: Path, text: str, key: str, message: str, section: str | None = None) -> UsageError:
-    return UsageError(f"{display_path(path)}:{_line_of(text, key, section)}: {key}: {message}")
+    return UsageError(f"{display_path(path)}:{line_of(text, key, section)}: {key}: {message}")
 
 
-def _line_of(text: str, key: str, section: str | None) -> int:
+def line_of(text: str, key: str, section: str | None) -> int:
     """The line a key is set on (in its profile's table when given)."""
     lines = text.splitlines()
     start = 0
@@ -316,27 +287,3 @@ def _line_of(text: str, key: str, section: str | None) -> int:
         if pattern.match(line):
             return number
     return start + 1
-
-
-def effective_settings(
-    group: click.Group, brief_command: click.Command, configured: dict[str, Setting]
-) -> list[Setting]:
-    """Every setting of ``brief`` (and the global ones): value and origin, as a run would see them."""
-    group_options = {_long_name(p): p for p in group.params if isinstance(p, click.Option)}
-    rows = [_effective(key, group_options[key], "BRIEFGEN", configured) for key in GLOBAL_KEYS]
-    for key, option in _options(brief_command).items():
-        rows.append(_effective(key, option, "BRIEFGEN_BRIEF", configured))
-    return rows
-
-
-def _effective(
-    key: str, option: click.Option, prefix: str, configured: dict[str, Setting]
-) -> Setting:
-    envvar = option.envvar if isinstance(option.envvar, str) else None
-    envvar = envvar or f"{prefix}_{(option.name or key).upper()}"
-    if os.environ.get(envvar):
-        return Setting(key, os.environ[envvar], f"env {envvar}")
-    if key in configured:
-        return configured[key]
-    # to_info_dict() reports an option without a default as None (get_default gives a sentinel).
-    return Setting(key, option.to_info_dict()["default"], "default")

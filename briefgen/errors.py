@@ -20,10 +20,54 @@ class ExitCode(IntEnum):
     TERMINATED = 143  # SIGTERM
 
 
+# A setting named in a message of the library: ``{setting:pages=2}``. Where the message
+# is shown decides how: the command line writes its flag (``--pages 2``), elsewhere it
+# reads as a key of briefgen.toml (``pages = 2``). ``setting+`` names both.
+_SETTING = re.compile(r"\{setting(\+?):([a-z][a-z-]*)(?:=([^{}]*))?\}")
+
+
+def setting(key: str, value: str | None = None, both: bool = False) -> str:
+    """How a message of the library names the setting ``key`` (with a ``value``): see
+    :func:`as_flags` and :func:`as_keys`."""
+    return f"{{setting{'+' if both else ''}:{key}{'' if value is None else '=' + value}}}"
+
+
+def as_keys(message: str) -> str:
+    """``message`` with its settings written as keys of briefgen.toml (``pages = 2``)."""
+
+    def key(match: re.Match[str]) -> str:
+        return match[2] + ("" if match[3] is None else f" = {match[3]}")
+
+    return _SETTING.sub(key, message)
+
+
+def as_flags(message: str) -> str:
+    """``message`` with its settings written as flags of the command line (``--pages 2``)."""
+
+    def flag(match: re.Match[str]) -> str:
+        written = f"--{match[2]}" + ("" if match[3] is None else f" {match[3]}")
+        return written + (f" (or '{match[2]}' in briefgen.toml)" if match[1] else "")
+
+    return _SETTING.sub(flag, message)
+
+
 class BriefgenError(Exception):
-    """Base of every error briefgen reports to the user as one line."""
+    """Base of every error briefgen reports to the user as one line.
+
+    Its message may name settings (:func:`setting`): ``str()`` writes them as keys of
+    briefgen.toml, :meth:`for_command_line` as flags.
+    """
 
     exit_code: ExitCode = ExitCode.ERROR
+
+    def __str__(self) -> str:
+        return as_keys(super().__str__())
+
+    def for_command_line(self) -> str:
+        """The message as the command line says it: settings named by their flags."""
+        if type(self).__str__ is not BriefgenError.__str__:
+            return as_flags(str(self))
+        return as_flags(super().__str__())
 
 
 class UsageError(BriefgenError):

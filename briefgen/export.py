@@ -146,10 +146,8 @@ def source_to_bibtex(source: Source, lang: str | None = None) -> str:
     if short:
         fields.append(("shorttitle", protect_capitals(escape(short))))
     if source.container_title:
-        container = CONTAINER_FIELDS.get(kind)
-        if container is None and kind in ("online", "misc") and not source.publisher:
-            container = "organization"
-        fields.append((container or "titleaddon", protect_capitals(escape(source.container_title))))
+        container = _container_field(source, kind)
+        fields.append((container, protect_capitals(escape(source.container_title))))
     if source.type in ENTRY_SUBTYPES:
         fields.append(("entrysubtype", ENTRY_SUBTYPES[source.type]))
     if source.collection_title:
@@ -168,15 +166,22 @@ def source_to_bibtex(source: Source, lang: str | None = None) -> str:
         fields.append(("url", _url(source.URL)))
     if source.accessed:
         fields.append(("urldate", str(source.accessed)))
-    if source.language:
-        langid = LANGIDS.get(source.language.split("-")[0])
-        if langid:
-            fields.append(("langid", langid))
+    langid = LANGIDS.get(source.language.split("-")[0]) if source.language else None
+    if langid:
+        fields.append(("langid", langid))
     if source.note:
         # "annotation" is for the reader; biblatex styles do not print it, as they would "note".
         fields.append(("annotation", escape(source.note)))
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
     return f"@{kind}{{{source.id},\n{body}}}\n"
+
+
+def _container_field(source: Source, kind: str) -> str:
+    """The field a biblatex entry of ``kind`` names its container in."""
+    container = CONTAINER_FIELDS.get(kind)
+    if container is None and kind in ("online", "misc") and not source.publisher:
+        container = "organization"
+    return container or "titleaddon"
 
 
 def render_bibtex(sources: Iterable[Source], lang: str | None = None) -> str:

@@ -310,6 +310,27 @@ def _from_csl(item: Mapping[str, Any], line: int) -> Entry | Problem:
             value = item.get("shortTitle")
         if value not in (None, ""):
             data[name] = value if isinstance(value, str) else str(value)
+    problem = _csl_people_and_dates(item, data, line)
+    if problem is not None:
+        return problem
+    if "URL" not in data and item.get("DOI"):
+        data["URL"] = f"https://doi.org/{item['DOI']}"
+    custom = item.get("custom")
+    if isinstance(custom, dict):
+        for name in ("descriptor", "text"):
+            if custom.get(name):
+                data[name] = custom[name]
+    if "language" in data:
+        data["language"] = language_code(data["language"])
+    left_out = sorted(k for k in item if k not in _CSL_FIELDS and k not in _CSL_SILENT)
+    return Entry(line, key, _tidy(data), left_out)
+
+
+def _csl_people_and_dates(
+    item: Mapping[str, Any], data: dict[str, Any], line: int
+) -> Problem | None:
+    """The names and dates of a CSL item put in ``data``, or the problem of the first
+    that cannot be read."""
     for role in ("author", "editor"):
         names = item.get(role)
         if isinstance(names, list) and names:
@@ -322,17 +343,7 @@ def _from_csl(item: Mapping[str, Any], line: int) -> Entry | Problem:
             if date is None:
                 return Problem("", line, data["id"], f"{role}: cannot read the date {item[role]!r}")
             data[role] = date
-    if "URL" not in data and item.get("DOI"):
-        data["URL"] = f"https://doi.org/{item['DOI']}"
-    custom = item.get("custom")
-    if isinstance(custom, dict):
-        for name in ("descriptor", "text"):
-            if custom.get(name):
-                data[name] = custom[name]
-    if "language" in data:
-        data["language"] = language_code(data["language"])
-    left_out = sorted(k for k in item if k not in _CSL_FIELDS and k not in _CSL_SILENT)
-    return Entry(line, key, _tidy(data), left_out)
+    return None
 
 
 def _csl_name(name: Any) -> Any:
@@ -432,21 +443,7 @@ def _from_bibtex(entry: Any) -> Entry:
         subtype = _latex(fields.get("entrysubtype", "")).lower()
         csl_type = ENTRY_SUBTYPES.get(subtype, csl_type)
     data: dict[str, Any] = {"id": slug(entry.key) or entry.key, "type": csl_type}
-    left_out = []
-    for name, value in fields.items():
-        target = _BIBTEX_FIELDS.get(name)
-        if target is None:
-            if name not in _BIBTEX_SILENT:
-                left_out.append(name)
-            continue
-        if kind == "article" and name == "number":
-            left_out.append(name)  # an issue number, not the number of a report
-            continue
-        if target in data:
-            continue
-        text = value if name == "url" else _field(name, value)
-        if text:
-            data[target] = text
+    left_out = _bibtex_fields(fields, kind, data)
     for role in ("author", "editor"):
         if fields.get(role):
             try:
@@ -468,6 +465,27 @@ def _from_bibtex(entry: Any) -> Entry:
     if "language" in data:
         data["language"] = language_code(data["language"])
     return Entry((entry.start_line or 0) + 1, entry.key, _tidy(data), sorted(left_out))
+
+
+def _bibtex_fields(fields: Mapping[str, Any], kind: str, data: dict[str, Any]) -> list[str]:
+    """The fields of an entry of ``kind`` that have a CSL name put in ``data``; the names
+    of those left out."""
+    left_out = []
+    for name, value in fields.items():
+        target = _BIBTEX_FIELDS.get(name)
+        if target is None:
+            if name not in _BIBTEX_SILENT:
+                left_out.append(name)
+            continue
+        if kind == "article" and name == "number":
+            left_out.append(name)  # an issue number, not the number of a report
+            continue
+        if target in data:
+            continue
+        text = value if name == "url" else _field(name, value)
+        if text:
+            data[target] = text
+    return left_out
 
 
 def _bibtex_name(parts: Any) -> dict[str, str]:

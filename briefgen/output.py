@@ -84,23 +84,7 @@ def _write_in(folder: int, path: Path, payload: bytes, named: bool, follow: bool
     except OSError as exc:
         raise failed(exc) from None
     if info is not None and stat.S_ISLNK(info.st_mode):
-        if not follow:
-            raise OutputError(
-                f"cannot write {path}: it is a symbolic link, and briefgen writes through "
-                "a link only when it is yours and named on the command line"
-            )
-        if info.st_uid != os.geteuid():
-            raise OutputError(f"cannot write {path}: a symbolic link that belongs to another user")
-        # The file it leads to, written as if named itself: through no further link.
-        target = Path(os.path.realpath(_opened_path(folder, str(path.parent)) / name))
-        try:
-            inner = os.open(target.parent, os.O_RDONLY | _DIRECTORY | os.O_CLOEXEC)
-        except OSError as exc:
-            raise failed(exc) from None
-        try:
-            _write_in(inner, target, payload, named, follow=False)
-        finally:
-            os.close(inner)
+        _write_through_link(folder, path, payload, named, follow, info)
         return
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise OutputError(f"cannot write {path}: it is a directory")
@@ -138,6 +122,29 @@ def _write_in(folder: int, path: Path, payload: bytes, named: bool, follow: bool
         if isinstance(exc, OSError):
             raise failed(exc) from None
         raise
+
+
+def _write_through_link(
+    folder: int, path: Path, payload: bytes, named: bool, follow: bool, info: os.stat_result
+) -> None:
+    """Write the file the link at ``path`` leads to, if the user may: see :func:`_write_in`."""
+    if not follow:
+        raise OutputError(
+            f"cannot write {path}: it is a symbolic link, and briefgen writes through "
+            "a link only when it is yours and named on the command line"
+        )
+    if info.st_uid != os.geteuid():
+        raise OutputError(f"cannot write {path}: a symbolic link that belongs to another user")
+    # The file it leads to, written as if named itself: through no further link.
+    target = Path(os.path.realpath(_opened_path(folder, str(path.parent)) / path.name))
+    try:
+        inner = os.open(target.parent, os.O_RDONLY | _DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        _write_in(inner, target, payload, named, follow=False)
+    finally:
+        os.close(inner)
 
 
 def _writable(name: str, folder: int) -> bool:

@@ -9,60 +9,19 @@ know. The command line only maps its flags to a :class:`RenderOptions`.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.brief import Brief, BriefRecipe
+from briefgen.errors import as_flags, as_keys, setting
 from briefgen.model import Fact
+from briefgen.renderers.options import Mail, RenderOptions, Terminal, needs_layout
+
+__all__ = ["Mail", "Product", "RenderOptions", "Terminal", "omitted_warning", "produce"]
 
 if TYPE_CHECKING:
     from briefgen.renderers.pdf import Typesetter
-
-
-@dataclass(frozen=True)
-class Terminal:
-    """What the terminal a brief is drawn for can do: its width, and whether it takes colour.
-
-    Passed down to the renderer, which never reads the environment itself.
-    """
-
-    width: int = 80
-    color: bool = False
-
-
-@dataclass(frozen=True)
-class Mail:
-    """The envelope of a brief sent as a message (``eml``): who from, to whom, about what.
-
-    ``subject`` None means the brief's title and date; ``attach_pdf`` adds the
-    PDF of the same brief.
-    """
-
-    sender: str | None = None
-    to: tuple[str, ...] = ()
-    cc: tuple[str, ...] = ()
-    subject: str | None = None
-    attach_pdf: bool = False
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    """How to lay out and render a brief, whatever its format.
-
-    ``pages`` is the length the brief is fitted to (0: no limit), on pages
-    of ``paper`` in every format: a Markdown brief holds the facts of the
-    PDF of the same length. ``pdf_variant`` and ``template_dir`` concern
-    the PDF (and ``template_dir`` the HTML); ``terminal`` the terminal;
-    ``mail`` a message.
-    """
-
-    pages: int = 1
-    paper: str = "a4"
-    pdf_variant: str | None = None
-    template_dir: Path | None = None
-    terminal: Terminal = field(default_factory=Terminal)
-    mail: Mail = field(default_factory=Mail)
 
 
 @dataclass(frozen=True)
@@ -74,8 +33,18 @@ class Product:
     omitted: tuple[Fact, ...]  # least important first
     pages: int | None  # the PDF's pages; None for formats without pages
     pages_needed: int  # the pages every fact would take (0 when nothing was left out)
-    # Lines for the reader of stderr: what was left out, and anything amiss ("warning: …").
-    warnings: tuple[str, ...] = ()
+    # Lines for the reader of stderr: what was left out, and anything amiss ("warning: …"),
+    # naming settings as errors do (see briefgen.errors.setting).
+    notices: tuple[str, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The notices, settings named as keys of briefgen.toml (``pages = 2``)."""
+        return tuple(as_keys(notice) for notice in self.notices)
+
+    def warnings_for_command_line(self) -> tuple[str, ...]:
+        """The notices, settings named by their flags (``--pages 2``)."""
+        return tuple(as_flags(notice) for notice in self.notices)
 
 
 # Typesetters by paper, PDF variant and template directory: see :func:`produce`.
@@ -94,7 +63,7 @@ def produce(
     again: a run that makes many PDFs loads WeasyPrint's fonts once per paper.
     """
     options = options or RenderOptions()
-    if fmt == "pdf" or (fmt == "eml" and options.mail.attach_pdf):
+    if needs_layout(fmt, options):
         return _produce_pdf(recipe, fmt, options, typesetters)
     from briefgen.fitting import fit
     from briefgen.renderers import render
@@ -147,7 +116,8 @@ def _produce_pdf(
         )
     if options.pages and fitted.pages > options.pages:
         warnings.append(
-            f"warning: the brief takes {fitted.pages} pages, more than --pages {options.pages}"
+            f"warning: the brief takes {fitted.pages} pages, more than "
+            f"{setting('pages', str(options.pages))}"
         )
     return Product(
         data,
@@ -171,10 +141,10 @@ def omitted_warning(omitted: tuple[Fact, ...], pages: int, pages_needed: int) ->
     count = len(omitted)
     shown = ", ".join(fact.id for fact in omitted[:OMITTED_NAMED])
     if count > OMITTED_NAMED:
-        shown += f" and {count - OMITTED_NAMED} more (listed in --format json)"
+        shown += f" and {count - OMITTED_NAMED} more (listed in {setting('format', 'json')})"
     return (
         f"{count} fact{'s' if count != 1 else ''} omitted to fit {pages} "
-        f"page{'s' if pages != 1 else ''}: {shown}; use --pages {pages_needed} "
+        f"page{'s' if pages != 1 else ''}: {shown}; use {setting('pages', str(pages_needed))} "
         f"to include {'them' if count != 1 else 'it'}"
     )
 

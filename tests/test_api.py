@@ -91,3 +91,30 @@ def test_build_brief_and_render_make_the_whole_brief(pact) -> None:
     items += [row.item for group in brief.estimates for row in group.rows]
     items += [side for pair in brief.contradictions for side in (pair.left, pair.right)]
     assert [i.note for i in items if not i.repeated] == [n.number for n in brief.notes]
+
+
+def test_the_library_names_settings_as_briefgen_toml_does_and_the_command_line_by_flag(
+    pact_copy, run
+) -> None:
+    from briefgen import BriefgenError, BriefRequest, PartialDate
+
+    with pytest.raises(BriefgenError) as raised:
+        BriefRequest.from_values({"brief_date": PartialDate.parse("2025-12")})
+    assert str(raised.value) == "date needs a full date (YYYY-MM-DD)"
+    assert raised.value.for_command_line() == "--date needs a full date (YYYY-MM-DD)"
+    more = "".join(
+        f"- id: extra-{n:02d}\n  kind: event\n  themes: [trade]\n  priority: 3\n"
+        f"  text: {{en: Extra fact {n} of a long list of facts., fr: Fait {n}.}}\n"
+        f"  sources: [{{ref: anon-news}}]\n"
+        for n in range(60)
+    )
+    (pact_copy / "items" / "more.yaml").write_text(more)
+    request = BriefRequest.from_values({"pages": 1})
+    prepared = request.prepare(load(pact_copy, cache=False))
+    product = produce(prepared.recipe, "md", prepared.options)
+    notice = product.warnings[0]
+    assert "(listed in format = json)" in notice and "--" not in notice
+    assert notice.endswith(f"use pages = {product.pages_needed} to include them")
+    flags = product.warnings_for_command_line()[0]
+    assert flags.endswith(f"use --pages {product.pages_needed} to include them")
+    assert run("--facts-dir", pact_copy, "brief", "-f", "md").stderr == flags + "\n"

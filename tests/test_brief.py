@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 
 import pytest
 
@@ -225,20 +224,15 @@ def test_relative_dates(run, pact, monkeypatch):
 
 @pytest.mark.parametrize("fmt, name", [("pdf", "a PDF"), ("docx", "a Word document")])
 def test_binary_formats_are_refused_on_a_terminal(pact, fmt, name):
-    import pty
-    import sys
+    from click.testing import CliRunner
 
-    primary, secondary = pty.openpty()
-    result = subprocess.run(
-        [sys.executable, "-m", "briefgen", "--facts-dir", str(pact), "brief", "-f", fmt],
-        stdout=secondary,
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=60,
-    )
-    os.close(secondary)
-    os.close(primary)
-    assert result.returncode == 2
+    from briefgen.cli import cli
+    from briefgen.environment import Environment
+
+    # Standard output on a terminal, as the environment a run starts in says.
+    terminal = Environment(stdout_isatty=True)
+    result = CliRunner().invoke(cli, ["--facts-dir", str(pact), "brief", "-f", fmt], obj=terminal)
+    assert result.exit_code == 2
     assert f"refusing to write {name} to the terminal" in result.stderr
 
 

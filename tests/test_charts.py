@@ -350,7 +350,8 @@ def test_pdf_charts_use_the_embedded_fonts_and_carry_alternate_text(
 def test_the_page_model_counts_the_charts_to_a_tenth_of_a_point() -> None:
     """The one-page fitting relies on it: estimates tables and timeline, as WeasyPrint lays them out."""
     from briefgen import BriefOptions, BriefRecipe, Selection, load, select_facts
-    from briefgen.fitting import H2, PX, SECTION_GAP, PageModel
+    from briefgen.fitting import PX
+    from briefgen.pagemodel import H2, SECTION_GAP, PageModel
     from briefgen.renderers.pdf import Typesetter
 
     base = load(BIRDS)

@@ -189,9 +189,9 @@ def test_a_base_of_bad_items_is_reported_up_to_a_limit(pact_copy):
 
 
 def test_a_base_is_read_up_to_a_size_in_all(run, pact_copy, monkeypatch):
-    from briefgen import store
+    from briefgen import files  # where the base is read
 
-    monkeypatch.setattr(store, "MAX_BASE_SIZE", 3000)
+    monkeypatch.setattr(files, "MAX_BASE_SIZE", 3000)
     result = run("--facts-dir", pact_copy, "validate")
     assert result.exit_code == 3
     assert result.stdout.endswith(

@@ -112,3 +112,25 @@ def test_sources_import_prints_what_the_readme_shows(clone):
         code = result.returncode
         assert result.stdout + result.stderr == output, f"$ {command}"
     assert code == 3
+
+
+def test_the_python_api_examples_run_as_written(clone):
+    project, env = clone
+    blocks = re.findall(r"```python\n(.*?)```", _section("Python API"), flags=re.S)
+    assert len(blocks) >= 2
+    five = blocks[0].strip().splitlines()
+    assert len([line for line in five if line.strip()]) <= 5  # "a brief in five lines"
+    outputs = []
+    for block in blocks:
+        result = subprocess.run(
+            [sys.executable, "-c", block],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0].startswith("# ") and "[^1]:" in outputs[0]  # a brief, in Markdown
+    assert (project / "military.pdf").read_bytes().startswith(b"%PDF-")

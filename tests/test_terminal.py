@@ -4,10 +4,7 @@ contradictions readable at any width, and stderr that says what happened."""
 from __future__ import annotations
 
 import os
-import pty
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -77,38 +74,25 @@ def test_contradictions_are_stacked_below_80_columns_and_side_by_side_from_80():
 
 
 def _briefgen_on_a_terminal(args: list[str], cwd: Path, columns: int) -> tuple[int, str]:
-    """Run briefgen with stderr on a pseudo-terminal of ``columns``; its exit code and stderr."""
-    import fcntl
-    import struct
-    import termios
+    """Run briefgen with stderr on a terminal of ``columns`` (a made-up environment that
+    says so); its exit code and stderr."""
+    from click.testing import CliRunner
 
-    main, secondary = pty.openpty()
-    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    env["SOURCE_DATE_EPOCH"] = "1764547200"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", *args],
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=secondary,
-        env=env,
-    )
-    os.close(secondary)
-    received = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # the other end closed
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(main)
-    return process.wait(timeout=120), ESCAPES.sub("", received.decode()).replace("\r\n", "\n")
+    from briefgen.cli import cli
+    from briefgen.environment import Environment
+
+    terminal = Environment(stderr_isatty=True, stderr_columns=columns)
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(
+            cli, args, obj=terminal, env={"SOURCE_DATE_EPOCH": "1764547200"}
+        )
+    finally:
+        os.chdir(previous)
+    return result.exit_code, ESCAPES.sub("", result.stderr)
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_on_a_terminal_stderr_is_wrapped_and_says_what_was_written(tmp_path):
     code, stderr = _briefgen_on_a_terminal(
         ["brief", "-t", "military", "-f", "md", "-o", "military.md"], tmp_path, 60

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,21 +11,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen.commands.options import DATE, Settings, complete_ids, echo, pass_settings
-from briefgen.errors import BriefgenError, ExitCode, UsageError, printable
+from briefgen.errors import BriefgenError, UsageError, as_flags, printable
 from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
-    from briefgen.authoring import Addition
+    from briefgen.authoring import Addition, InvalidAddition
+    from briefgen.environment import Environment
     from briefgen.model import FactBase
 
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:-|–|\.\.|to)\s*({_NUMBER})\s*$")
-
-
-class InvalidAddition(BriefgenError):
-    """The fact would make the base invalid, or quotes a text that does not hold it."""
-
-    exit_code = ExitCode.INVALID
 
 
 class NumberType(click.ParamType):
@@ -189,73 +183,33 @@ def add(
     quote is not in the source, 1 the file cannot be written, or another command
     kept the base locked (see docs/safety.md).
     """
-    from briefgen.authoring import check_items_file, default_items_file
-    from briefgen.brief import today
-    from briefgen.errors import InvalidFactBase
+    from briefgen.authoring import InvalidAddition, base_root, suggested_id
     from briefgen.store import texts_directory
 
     if judgment:
-        given = [name for name, value in options.items() if value not in (None, ())]
-        if edit or interactive or items_file or texts_dir or given:
-            raise UsageError("--judgment reads the judgment from --from FILE alone")
+        _refuse_with_judgment(options, edit, interactive, items_file, texts_dir)
         _add_judgment(settings, document, dry_run)
         return
-    root = _base_root(settings)
+    root = base_root(settings.facts_dir)
     base = settings.load()
     if texts_dir is None:
         texts_dir = texts_directory(root)
-    draft = _read_document(document) if document is not None else {}
-    draft = _merged(draft, _from_options(base, options))
-    asking = interactive or (
-        not edit and document is None and sys.stdin.isatty() and bool(_missing(base, draft))
-    )
-    if edit:
-        draft = _edited(base, draft, texts_dir)
-    elif asking:
-        draft = Questions(base, texts_dir).ask(draft)
-    missing = _missing(base, draft)
-    if missing:
-        raise UsageError(f"missing {', '.join(missing)} (or use --interactive, --edit or --from)")
-    draft["added"] = today().isoformat()
+    draft, asking = _drafted(base, document, options, edit, interactive, texts_dir)
+    draft["added"] = settings.env.today().isoformat()
     made_id = not draft.get("id")
     if made_id:
-        draft["id"] = _suggested_id(base, draft)
-    themes = draft.get("themes") or []
-    first_theme = themes[0] if isinstance(themes, list) and themes else "facts"
-    path = (
-        check_items_file(root, items_file)
-        if items_file is not None
-        else default_items_file(root, base, str(first_theme))
-    )
+        draft["id"] = suggested_id(base, draft)
+    path = _items_file(root, base, draft, items_file)
     try:
-        warnings = _fill_locators(base, draft, texts_dir)
-        draft = _ordered(draft)
-        while True:
-            try:
-                addition = _prepare(root, draft, path)
-                break
-            except InvalidFactBase as exc:
-                _print_problems(exc.problems)
-                # On a terminal, a grade the rules refuse is asked again.
-                if asking and all(_on_grade(p, draft) for p in exc.problems):
-                    draft["credibility"] = Questions(base, texts_dir).prompt(
-                        "Credibility (1 confirmed ... 6 cannot be judged)",
-                        type=click.IntRange(1, 6),
-                    )
-                    continue
-                raise _invalid(exc) from None
-        warnings += _verified(addition, texts_dir)
+        addition, warnings = _checked(root, base, draft, path, texts_dir, asking)
     except InvalidAddition as exc:
         if asking or edit:
             raise _kept(exc, draft) from None
         raise
     for line in warnings:
-        settings.info(f"warning: {line}")
+        settings.info(f"warning: {as_flags(line)}")
     if asking and not dry_run:
-        click.echo(f"\n{addition.block}", err=_prompts_to_stderr())
-        question = f"Add it to {_shown(addition.path)}?"
-        if not click.confirm(question, default=True, err=_prompts_to_stderr()):
-            raise BriefgenError("nothing added")
+        _confirm(addition)
     if dry_run:
         echo(addition.block)
         settings.info(f"would add {addition.fact.id} to {_shown(addition.path)}:{addition.line}")
@@ -270,6 +224,98 @@ def add(
     settings.info(f"added {written.fact.id} to {_shown(written.path)}:{written.line}")
 
 
+def _refuse_with_judgment(
+    options: dict[str, Any],
+    edit: bool,
+    interactive: bool,
+    items_file: Path | None,
+    texts_dir: Path | None,
+) -> None:
+    given = [name for name, value in options.items() if value not in (None, ())]
+    if edit or interactive or items_file or texts_dir or given:
+        raise UsageError("--judgment reads the judgment from --from FILE alone")
+
+
+def _confirm(addition: Addition) -> None:
+    """Show the fact as it will be written, and ask whether to add it."""
+    click.echo(f"\n{addition.block}", err=_prompts_to_stderr())
+    question = f"Add it to {_shown(addition.path)}?"
+    if not click.confirm(question, default=True, err=_prompts_to_stderr()):
+        raise BriefgenError("nothing added")
+
+
+def _drafted(
+    base: FactBase,
+    document: Path | None,
+    options: dict[str, Any],
+    edit: bool,
+    interactive: bool,
+    texts_dir: Path | None,
+) -> tuple[dict[str, Any], bool]:
+    """The draft of the document and the options, edited or asked for where it should be,
+    every required field given; and whether its fields were asked for."""
+    from briefgen.authoring import merged, missing_fields
+
+    draft = _read_document(document) if document is not None else {}
+    draft = merged(draft, _from_options(base, options))
+    asking = interactive or (
+        not edit and document is None and _env().stdin_isatty and bool(missing_fields(base, draft))
+    )
+    if edit:
+        draft = _edited(base, draft, texts_dir)
+    elif asking:
+        draft = Questions(base, texts_dir).ask(draft)
+    missing = [_flag(field) for field in missing_fields(base, draft)]
+    if missing:
+        raise UsageError(f"missing {', '.join(missing)} (or use --interactive, --edit or --from)")
+    return draft, asking
+
+
+def _items_file(root: Path, base: FactBase, draft: dict[str, Any], given: Path | None) -> Path:
+    """The items file the fact goes to: the one ``given``, else its first theme's."""
+    from briefgen.authoring import check_items_file, default_items_file
+
+    if given is not None:
+        return check_items_file(root, given)
+    themes = draft.get("themes") or []
+    first_theme = themes[0] if isinstance(themes, list) and themes else "facts"
+    return default_items_file(root, base, str(first_theme))
+
+
+def _checked(
+    root: Path,
+    base: FactBase,
+    draft: dict[str, Any],
+    path: Path,
+    texts_dir: Path | None,
+    asking: bool,
+) -> tuple[Addition, list[str]]:
+    """The addition of the draft, its quotes located and the base checked with it (on a
+    terminal, a grade the rules refuse is asked again); and its warnings."""
+    from briefgen.authoring import fill_locators, ordered
+    from briefgen.errors import InvalidFactBase
+
+    warnings = fill_locators(base, draft, texts_dir)
+    in_order = ordered(draft)
+    draft.clear()
+    draft.update(in_order)  # the caller's draft, in the documented order
+    while True:
+        try:
+            addition = _prepare(root, draft, path)
+            break
+        except InvalidFactBase as exc:
+            _print_problems(exc.problems)
+            if asking and all(_on_grade(p, draft) for p in exc.problems):
+                draft["credibility"] = Questions(base, texts_dir).prompt(
+                    "Credibility (1 confirmed ... 6 cannot be judged)",
+                    type=click.IntRange(1, 6),
+                )
+                continue
+            raise _invalid(exc) from None
+    warnings += _verified(addition, texts_dir)
+    return addition, warnings
+
+
 def _write(
     root: Path, addition: Addition, draft: dict[str, Any], path: Path, auto_id: bool
 ) -> Addition:
@@ -280,7 +326,7 @@ def _write(
     a new id, if its id was made from its text and is now taken), and refused if
     it would make that base invalid. The addition written is returned.
     """
-    from briefgen.authoring import digest, read_base
+    from briefgen.authoring import digest, read_base, suggested_id
     from briefgen.errors import InvalidFactBase, OutputError
     from briefgen.locking import base_lock
     from briefgen.output import write_atomic
@@ -294,7 +340,7 @@ def _write(
         if digest(read_base(root)) != addition.read:
             if auto_id:
                 try:
-                    draft["id"] = _suggested_id(load(root), {**draft, "id": None})
+                    draft["id"] = suggested_id(load(root), {**draft, "id": None})
                 except InvalidFactBase as exc:
                     _print_problems(exc.problems)
                     raise _invalid(exc, "as it is now") from None
@@ -313,6 +359,8 @@ def _print_problems(problems: Sequence[Any]) -> None:
 
 
 def _invalid(exc: Any, which: str = "") -> InvalidAddition:
+    from briefgen.authoring import InvalidAddition
+
     count = len(exc.problems)
     base = f"the base {which}" if which else "the base"
     return InvalidAddition(
@@ -323,7 +371,7 @@ def _invalid(exc: Any, which: str = "") -> InvalidAddition:
 
 def _add_judgment(settings: Settings, document: Path | None, dry_run: bool) -> None:
     """``add --judgment --from FILE``: append the judgment, checked as the base would be."""
-    from briefgen.brief import today
+    from briefgen.authoring import InvalidAddition, base_root
     from briefgen.errors import InvalidFactBase
     from briefgen.judging import prepare_judgment
 
@@ -332,13 +380,13 @@ def _add_judgment(settings: Settings, document: Path | None, dry_run: bool) -> N
     from briefgen.locking import base_lock
     from briefgen.output import write_atomic
 
-    root = _base_root(settings)
+    root = base_root(settings.facts_dir)
     draft = _read_document(document)
     # One writer at a time: the base is read, checked and written holding its lock.
     with contextlib.nullcontext() if dry_run else base_lock(root):
         base = settings.load()
         try:
-            addition = prepare_judgment(root, base, draft, today())
+            addition = prepare_judgment(root, base, draft, settings.env.today())
         except InvalidFactBase as exc:
             _print_problems(exc.problems)
             count = len(exc.problems)
@@ -363,6 +411,8 @@ def _on_grade(problem: Any, draft: dict[str, Any]) -> bool:
 
 def _kept(exc: InvalidAddition, draft: dict[str, Any]) -> InvalidAddition:
     """``exc``, once what was typed is kept: it can be corrected and added again."""
+    from briefgen.authoring import InvalidAddition
+
     kept = _keep(draft)
     return InvalidAddition(
         f"{exc}; the fact is kept in {kept}: 'briefgen add --edit --from {kept}' to correct it"
@@ -390,24 +440,27 @@ def _keep(draft: dict[str, Any]) -> Path:
 # -- the draft ---------------------------------------------------------------------------
 
 
-def _base_root(settings: Settings) -> Path:
-    from briefgen.paths import package_data
-    from briefgen.store import default_facts_dir
+# The option that gives each field a draft may lack (see missing_fields).
+_FLAGS = {
+    "kind": "--kind",
+    "themes": "--theme",
+    "sources": "--source",
+    "measure": "--measure",
+    "value": "--value (or --low/--high)",
+    "unit": "--unit",
+    "quote": "--quote",
+}
 
-    root = settings.facts_dir or default_facts_dir()
-    try:
-        shipped = package_data("facts").resolve()
-    except FileNotFoundError:
-        shipped = None
-    if settings.facts_dir is None and root.resolve() == shipped:
-        raise UsageError(
-            "no fact base of yours to add to: give --facts-dir DIR (or BRIEFGEN_FACTS_DIR)"
-        )
-    return root
+
+def _flag(field: str) -> str:
+    if field.startswith("text."):
+        return f"--text {field.removeprefix('text.')}=..."
+    return _FLAGS[field]
 
 
 def _read_document(document: Path) -> dict[str, Any]:
     from briefgen import safe_yaml
+    from briefgen.authoring import pruned
     from briefgen.reading import MAX_FILE_SIZE, Unreadable, read_input
 
     name = "standard input" if str(document) == "-" else str(document)
@@ -434,17 +487,7 @@ def _read_document(document: Path) -> dict[str, Any]:
         raise UsageError(
             f"--from {name}: expected one fact (a mapping), found {type(data).__name__}"
         )
-    return _pruned(data)
-
-
-def _pruned(data: Any) -> Any:
-    """``data`` without empty values: a field left empty in a scaffold is a field not given."""
-    if isinstance(data, dict):
-        pruned = {k: _pruned(v) for k, v in data.items()}
-        return {k: v for k, v in pruned.items() if v not in (None, "", [], {})}
-    if isinstance(data, list):
-        return [v for v in (_pruned(v) for v in data) if v not in (None, "", [], {})]
-    return data.strip() if isinstance(data, str) else data
+    return pruned(data)
 
 
 def _localized(pairs: Sequence[str], option: str, languages: Sequence[str]) -> dict[str, str]:
@@ -501,137 +544,6 @@ def _from_options(base: FactBase, options: dict[str, Any]) -> dict[str, Any]:
     return draft
 
 
-def _merged(document: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """The document's fields, overridden by the command line's (the first source's key by key)."""
-    merged = {**document}
-    for key, value in options.items():
-        if key == "sources" and isinstance(merged.get("sources"), list) and merged["sources"]:
-            first = merged["sources"][0]
-            first = {**first, **value} if isinstance(first, dict) else value
-            merged["sources"] = [first, *merged["sources"][1:]]
-        elif key in ("text", "comment", "quantity") and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    return merged
-
-
-def _missing(base: FactBase, draft: dict[str, Any]) -> list[str]:
-    """The required fields the draft lacks, named by their option."""
-    missing = []
-    text = draft.get("text")
-    languages = base.info.languages
-    if not isinstance(text, dict) or any(not text.get(lang) for lang in languages):
-        have = text if isinstance(text, dict) else {}
-        missing += [f"--text {lang}=..." for lang in languages if not have.get(lang)]
-    if not draft.get("kind"):
-        missing.append("--kind")
-    if not draft.get("themes"):
-        missing.append("--theme")
-    sources = draft.get("sources")
-    if not sources or not all(isinstance(s, dict) and s.get("ref") for s in sources):
-        missing.append("--source")
-    if draft.get("kind") == "figure":
-        quantity = _mapping(draft.get("quantity"))
-        if not quantity.get("measure"):
-            missing.append("--measure")
-        if all(quantity.get(k) is None for k in ("value", "low", "high")):
-            missing.append("--value (or --low/--high)")
-        if not quantity.get("unit") and not _measure_unit(base, quantity.get("measure")):
-            missing.append("--unit")
-        if not any(isinstance(s, dict) and s.get("quote") for s in sources or []):
-            missing.append("--quote")
-    return missing
-
-
-def _measure_unit(base: FactBase, measure: Any) -> str | None:
-    """The unit other facts give the measure (one per measure)."""
-    for fact in base.facts:
-        if fact.quantity is not None and fact.quantity.measure == measure:
-            return fact.quantity.unit
-    return None
-
-
-def _suggested_id(base: FactBase, draft: dict[str, Any]) -> str:
-    from briefgen.authoring import slugify, unique_id
-
-    text = _mapping(draft.get("text"))
-    lang = "en" if text.get("en") else next(iter(text), None)
-    return unique_id(slugify(str(text.get(lang, "")) if lang else ""), (f.id for f in base.facts))
-
-
-def _ordered(draft: dict[str, Any]) -> dict[str, Any]:
-    """The draft's keys in the documented order (and those of its references and quantity)."""
-    from briefgen.authoring import FACT_KEYS
-
-    draft.setdefault("priority", 2)
-    if isinstance(draft.get("sources"), list):
-        draft["sources"] = [
-            _in_order(r, ("ref", "via", "locator", "quote")) if isinstance(r, dict) else r
-            for r in draft["sources"]
-        ]
-    if isinstance(draft.get("quantity"), dict):
-        draft["quantity"] = _in_order(
-            draft["quantity"], ("measure", "value", "low", "high", "unit")
-        )
-    return _in_order(draft, FACT_KEYS)
-
-
-def _in_order(data: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
-    order = [k for k in keys if k in data] + [k for k in data if k not in keys]
-    return {k: data[k] for k in order}
-
-
-def _fill_locators(base: FactBase, draft: dict[str, Any], texts_dir: Path | None) -> list[str]:
-    """Look every quote up in its source's local text and set its locator; refuse one not there.
-
-    Returns warnings: a quote that could not be checked, a locator that disagrees.
-    """
-    from briefgen.authoring import check_quote
-
-    quantity = draft.get("quantity")
-    if isinstance(quantity, dict) and not quantity.get("unit"):
-        unit = _measure_unit(base, quantity.get("measure"))
-        if unit:
-            quantity["unit"] = unit
-    warnings = []
-    for reference in draft.get("sources") or []:
-        if not isinstance(reference, dict):
-            continue
-        ref, quote = reference.get("ref"), reference.get("quote")
-        if not isinstance(quote, str) or not isinstance(ref, str) or ref not in base.sources:
-            continue
-        check = check_quote(base, ref, quote, texts_dir)
-        source = base.sources[ref]
-        if check.text_file is None:
-            where = f"no local text in {texts_dir}" if source.text else "no local text ('text:')"
-            if texts_dir is None and source.text:
-                where = "no --texts directory to find its local text in"
-            warnings.append(f"quote not checked: source {ref} has {where}")
-            continue
-        if check.located is None:
-            raise InvalidAddition(
-                f"quote not found in {_shown(check.text_file)} (source {ref}): {quote!r}"
-            )
-        found = check.located
-        given = reference.get("locator")
-        if not given:
-            reference["locator"] = found.locator
-        elif str(given).split(",")[0].strip() != found.locator:
-            warnings.append(f"locator {given!r}, but the quote is in {found.locator} of {ref}")
-        if found.anchor is None and not given:
-            warnings.append(
-                f"{found.locator} of {ref} was counted from the start of its text (no other fact "
-                "cites it by paragraph yet): check it"
-            )
-        if found.others:
-            also = ", ".join(f"§{n}" for n in found.others)
-            warnings.append(
-                f"the quote also stands in {also} of {ref}; {found.locator} is the first"
-            )
-    return warnings
-
-
 def _prepare(root: Path, draft: dict[str, Any], path: Path) -> Addition:
     from briefgen.authoring import prepare_fact
 
@@ -640,7 +552,7 @@ def _prepare(root: Path, draft: dict[str, Any], path: Path) -> Addition:
 
 def _verified(addition: Addition, texts_dir: Path | None) -> list[str]:
     """``verify`` on the new base, for the new fact: failures refuse it, hedges warn."""
-    from briefgen.authoring import problems_of
+    from briefgen.authoring import InvalidAddition, problems_of
     from briefgen.verify import verify_quotes
 
     if texts_dir is None:
@@ -665,6 +577,7 @@ def _shown(path: Path) -> str:
 def _edited(base: FactBase, draft: dict[str, Any], texts_dir: Path | None) -> dict[str, Any]:
     """The draft, as the user leaves it in $EDITOR; aborts on an empty document."""
     from briefgen import safe_yaml
+    from briefgen.authoring import pruned
 
     scaffold = _scaffold(base, draft)
     result = click.edit(scaffold, extension=".yaml", require_save=True)
@@ -680,7 +593,7 @@ def _edited(base: FactBase, draft: dict[str, Any], texts_dir: Path | None) -> di
         raise UsageError(
             f"the edited fact{where}: {getattr(exc, 'problem', None) or exc}"
         ) from None
-    data = _pruned(data) if isinstance(data, dict) else data
+    data = pruned(data) if isinstance(data, dict) else data
     if not data:
         raise BriefgenError("nothing added: the fact is empty")
     if not isinstance(data, dict):
@@ -735,7 +648,7 @@ def completing(words: Sequence[str]) -> Iterator[None]:
     except ImportError:  # pragma: no cover - not on every platform
         yield
         return
-    if not sys.stdin.isatty():
+    if not _env().stdin_isatty:
         yield
         return
     previous = readline.get_completer()
@@ -786,7 +699,7 @@ class Questions:
         self.base, self.texts_dir = base, texts_dir
 
     def ask(self, draft: dict[str, Any]) -> dict[str, Any]:
-        from briefgen.authoring import check_quote
+        from briefgen.authoring import check_quote, suggested_id
 
         base = self.base
         fact: dict[str, Any] = {}
@@ -815,7 +728,15 @@ class Questions:
         fact["sources"] = references
         if fact["kind"] == "figure" or draft.get("quantity"):
             fact["quantity"] = self.quantity(draft.get("quantity") or {})
-        first = base.sources[references[0]["ref"]]
+        self.ask_grades(draft, fact)
+        self.ask_links(draft, fact)
+        suggested = draft.get("id") or suggested_id(base, fact)
+        fact["id"] = self.prompt("Id", default=suggested)
+        return fact
+
+    def ask_grades(self, draft: dict[str, Any], fact: dict[str, Any]) -> None:
+        """The fact's date, credibility and priority, asked for into ``fact``."""
+        first = self.base.sources[fact["sources"][0]["ref"]]
         date_default = draft.get("date") or (
             str(first.issued) if fact["kind"] == "assessment" and first.issued else ""
         )
@@ -836,7 +757,10 @@ class Questions:
             default=draft.get("priority", 2),
             type=click.IntRange(1, 3),
         )
-        fact_ids = [f.id for f in base.facts]
+
+    def ask_links(self, draft: dict[str, Any], fact: dict[str, Any]) -> None:
+        """What the fact contradicts, its tags (and its comment, kept), into ``fact``."""
+        fact_ids = [f.id for f in self.base.facts]
         contradicts = self.prompt(
             "Contradicts (fact ids; empty: none)",
             default=", ".join(draft.get("contradicts", [])),
@@ -850,9 +774,6 @@ class Questions:
             fact["tags"] = [t for t in re.split(r"[,\s]+", tags) if t]
         if draft.get("comment"):
             fact["comment"] = draft["comment"]
-        suggested = draft.get("id") or _suggested_id(base, fact)
-        fact["id"] = self.prompt("Id", default=suggested)
-        return fact
 
     def reference(self, given: dict[str, Any], check_quote: Callable[..., Any]) -> dict[str, Any]:
         base = self.base
@@ -896,6 +817,8 @@ class Questions:
         return reference
 
     def quantity(self, given: dict[str, Any]) -> dict[str, Any]:
+        from briefgen.authoring import measure_unit
+
         measures = sorted(
             {f.quantity.measure for f in self.base.facts if f.quantity} | set(self.base.measures)
         )
@@ -918,7 +841,7 @@ class Questions:
                 break
             click.echo(printable(f"Not a number or a range: {answer}"), err=True)
         quantity["unit"] = self.prompt(
-            "Unit", default=given.get("unit") or _measure_unit(self.base, measure)
+            "Unit", default=given.get("unit") or measure_unit(self.base, measure)
         )
         return quantity
 
@@ -955,11 +878,16 @@ class Questions:
             )
 
 
+def _env() -> Environment:
+    """The environment the run started in (see :mod:`briefgen.environment`)."""
+    return click.get_current_context().ensure_object(Settings).env
+
+
 def _prompts_to_stderr() -> bool:
     # Questions go to the terminal the user types at. Line editing and Tab completion
     # (readline) work only on standard output, so that is where they go when it is
     # the terminal; otherwise standard output is kept for the new fact's id.
-    return not sys.stdout.isatty()
+    return not _env().stdout_isatty
 
 
 class _OptionalDate(click.ParamType):
@@ -969,10 +897,6 @@ class _OptionalDate(click.ParamType):
         if not str(value).strip():
             return ""
         return str(DATE.convert(value, param, ctx))
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _as_list(value: Any) -> list[str]:

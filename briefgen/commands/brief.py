@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,29 +11,25 @@ from briefgen.commands.options import (
     LINE,
     OUTPUT,
     Settings,
-    brief_options,
     brief_text_options,
-    check_lang,
     lang_option,
     notes_option,
-    nothing_matched,
     pages_option,
     paper_option,
     pass_settings,
-    selection,
     selection_options,
     spinner,
     template_option,
     write,
 )
-from briefgen.errors import BriefgenError, UsageError
+from briefgen.errors import UsageError
 from briefgen.renderers import BINARY_FORMATS, FORMATS, PDF_VARIANTS
 
 if TYPE_CHECKING:
-    from briefgen.brief import BriefRecipe
     from briefgen.digest import FactChanges
     from briefgen.model import FactBase
-    from briefgen.production import Product, RenderOptions
+    from briefgen.production import Product
+    from briefgen.request import PreparedBrief
 
 
 @click.command()
@@ -109,15 +102,17 @@ def brief(settings: Settings, **params: Any) -> None:
     from briefgen.output import temporary_directory
     from briefgen.production import produce
 
+    env = settings.env
     output: Path | None = params["output"]
     to_stdout = output is None or str(output) == "-"
-    fmt = params["fmt"] or _default_format(output, to_stdout)
-    if fmt in BINARY_FORMATS and to_stdout and sys.stdout.isatty():
+    on_tty = to_stdout and env.stdout_isatty  # the brief goes to the terminal
+    fmt = params["fmt"] or _default_format(output, on_tty)
+    if fmt in BINARY_FORMATS and on_tty:
         name = "a PDF" if fmt == "pdf" else "a Word document"
         raise UsageError(
             f"refusing to write {name} to the terminal; use -o FILE or redirect stdout"
         )
-    color = fmt == "term" and to_stdout and sys.stdout.isatty()
+    color = fmt == "term" and on_tty
     request = brief_request(settings, settings.load(), fmt, params, color)
     if request.empty and not request.allow_empty:
         raise request.nothing_matched()
@@ -127,20 +122,24 @@ def brief(settings: Settings, **params: Any) -> None:
             product = produce(request.recipe, fmt, request.options)
     else:
         product = produce(request.recipe, fmt, request.options)
-    on_terminal = sys.stderr.isatty()
-    for warning in product.warnings:
-        for line in _wrapped(warning) if on_terminal else [warning]:
+    on_terminal = env.stderr_isatty
+    for warning in product.warnings_for_command_line():
+        for line in _wrapped(warning, env.stderr_width()) if on_terminal else [warning]:
             settings.info(line)
-    # A link at the output is written through only if the user named it themselves.
-    source = click.get_current_context().get_parameter_source("output")
-    named = source in (
+    write(product.data, None if to_stdout else output, named=_named("output"))
+    if on_terminal and not to_stdout and output is not None:
+        for line in _wrapped(written(output, product), env.stderr_width()):
+            settings.info(line)
+
+
+def _named(parameter: str) -> bool:
+    """Whether the user gave ``parameter`` themselves (a link at the output is written
+    through only then), on the command line or in the environment."""
+    source = click.get_current_context().get_parameter_source(parameter)
+    return source in (
         click.core.ParameterSource.COMMANDLINE,
         click.core.ParameterSource.ENVIRONMENT,
     )
-    write(product.data, None if to_stdout else output, named=named)
-    if on_terminal and not to_stdout and output is not None:
-        for line in _wrapped(written(output, product)):
-            settings.info(line)
 
 
 def written(output: Path, product: Product) -> str:
@@ -155,48 +154,15 @@ def written(output: Path, product: Product) -> str:
     return f"wrote {display_path(output)}, {amount}"
 
 
-def _wrapped(line: str) -> list[str]:
-    """``line`` wrapped to the terminal's width, the lines after the first indented; an
-    id or a path is never broken."""
+def _wrapped(line: str, width: int) -> list[str]:
+    """``line`` wrapped to ``width``, the lines after the first indented; an id or a path
+    is never broken."""
     import textwrap
 
-    try:
-        width = max(os.get_terminal_size(sys.stderr.fileno()).columns, 40)
-    except (OSError, ValueError):  # stderr is no longer a terminal
-        width = 80
     lines = textwrap.wrap(
         line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
     )
     return lines or [line]
-
-
-@dataclass(frozen=True)
-class BriefRequest:
-    """What the options of ``brief`` ask for: a recipe, a format, how to render it."""
-
-    recipe: BriefRecipe
-    fmt: str
-    options: RenderOptions
-    allow_empty: bool = False
-    changed_since: str | None = None
-
-    @property
-    def empty(self) -> bool:
-        """Nothing to say: no fact selected, nothing removed, no judgment to state."""
-        changes = self.recipe.changes
-        return (
-            not self.recipe.candidates()
-            and not (changes and changes.removed)
-            and not self.recipe.judgments()
-        )
-
-    @property
-    def typesets(self) -> bool:
-        """Whether WeasyPrint lays it out: a PDF, or a message with its PDF attached."""
-        return self.fmt == "pdf" or (self.fmt == "eml" and self.options.mail.attach_pdf)
-
-    def nothing_matched(self) -> BriefgenError:
-        return nothing_matched(self.changed_since, self.recipe.options.new_since)
 
 
 def brief_request(
@@ -206,59 +172,16 @@ def brief_request(
     params: dict[str, Any],
     color: bool = False,
     changes_made: dict[tuple[Path | None, str], FactChanges] | None = None,
-) -> BriefRequest:
-    """The request the values of ``brief``'s options make (``params``, by parameter name).
+) -> PreparedBrief:
+    """The values of ``brief``'s options (``params``, by parameter name) as a request,
+    made against ``base`` (see :meth:`briefgen.request.BriefRequest.prepare`)."""
+    from briefgen.request import BriefRequest
 
-    ``briefgen build`` makes each of its briefs with this function, so that a
-    brief it writes is the very brief ``briefgen brief`` writes. ``changes_made``
-    holds what ``--changed-since`` found for ``base``, by fact directory and
-    revision: build hands the same one to every call, so that the old base is
-    read once for the run, not once per brief.
-    """
-    from briefgen.brief import BriefRecipe
-    from briefgen.production import Mail, RenderOptions, Terminal
-    from briefgen.query import select_facts
-
-    kw = dict(params)
-    lang, pages = kw["lang"], kw["pages"]
-    chosen = selection(kw)
-    options = brief_options(kw, lang, pages, chosen.new_since)
-    mail = Mail(
-        sender=kw["mail_from"],
-        to=tuple(kw["mail_to"]),
-        cc=tuple(kw["mail_cc"]),
-        subject=kw["subject"],
-        attach_pdf=kw["attach_pdf"],
-    )
-    if fmt == "eml":
-        from briefgen.renderers.eml import check_mail
-
-        check_mail(mail)
-    check_lang(base, lang)
-    selected = select_facts(base, chosen)
-    changed_since = kw["changed_since"]
-    changes = None
-    if changed_since is not None:
-        from briefgen.digest import changes_since
-
-        made = {} if changes_made is None else changes_made
-        key = (settings.facts_dir, changed_since)
-        if key not in made:
-            made[key] = changes_since(base, settings.facts_dir, changed_since)
-        changes = made[key]
-    recipe = BriefRecipe(base, tuple(selected), chosen.themes, options, changes)
-    render_options = RenderOptions(
-        pages=pages,
-        paper=kw["paper"],
-        pdf_variant=kw["pdf_variant"],
-        template_dir=kw["template_dir"],
-        terminal=Terminal(kw["width"] or _terminal_width(color), color),
-        mail=mail,
-    )
-    return BriefRequest(recipe, fmt, render_options, kw["allow_empty"], changed_since)
+    request = BriefRequest.from_values(params, fmt, settings.env.terminal(color))
+    return request.prepare(base, settings.facts_dir, changes_made)
 
 
-def _default_format(output: Path | None, to_stdout: bool) -> str:
+def _default_format(output: Path | None, to_terminal: bool) -> str:
     """The format ``-o``'s extension names; without ``-o``, term on a terminal, else md.
 
     An extension briefgen does not know is a usage error (a typo such as ``.pfd`` must
@@ -266,7 +189,7 @@ def _default_format(output: Path | None, to_stdout: bool) -> str:
     """
     from briefgen.renderers import EXTENSIONS
 
-    if not to_stdout and output is not None and output.suffix:
+    if output is not None and str(output) != "-" and output.suffix:
         suffix = output.suffix.lower()
         if suffix not in EXTENSIONS:
             known = ", ".join(EXTENSIONS)
@@ -275,13 +198,4 @@ def _default_format(output: Path | None, to_stdout: bool) -> str:
                 f"use one of {known}, or say the format with -f"
             )
         return EXTENSIONS[suffix]
-    return "term" if to_stdout and sys.stdout.isatty() else "md"
-
-
-def _terminal_width(is_tty: bool) -> int:
-    import shutil
-
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit():
-        return int(columns)
-    return shutil.get_terminal_size().columns if is_tty else 80
+    return "term" if to_terminal else "md"

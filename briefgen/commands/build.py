@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,6 @@ from briefgen.errors import BriefgenError, ExitCode, UsageError
 if TYPE_CHECKING:
     from briefgen.build import BriefSpec, Job, Made, Tally
     from briefgen.digest import FactChanges
-    from briefgen.model import FactBase
 
 
 def _complete_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -82,26 +80,28 @@ def build(
       4  a brief had nothing to say and was skipped (the others are written;
          'allow-empty = true' writes it instead)
     """
-    from briefgen.build import read_specs
-    from briefgen.cli import cli
+    from briefgen.build import plan, read_specs
     from briefgen.config import LOCAL_NAME
 
     local = settings.local_config
     if local is None:
         raise UsageError(f"no {LOCAL_NAME} here: 'briefgen build' writes its [[brief]] tables")
-    brief_command = cli.load_command("brief")
-    specs = _chosen(read_specs(local, brief_command), names, local.path)
+    specs = _chosen(read_specs(local), names, local.path)
     base = settings.load()
     # A base --changed-since names is read once for the run, not once per brief.
     changes: dict[tuple[Path | None, str], FactChanges] = {}
-    planned = [_plan(settings, base, brief_command, spec, changes) for spec in specs]
+    terminal = settings.env.terminal(False)
+    planned = [
+        plan(spec, base, settings.facts_dir, settings.configured, changes, terminal)
+        for spec in specs
+    ]
     _check_outputs([job for job, _ in planned])
     if dry_run:
         _list(planned)
         ctx.exit(ExitCode.EMPTY if any(empty for _, empty in planned) else ExitCode.OK)
     tally, results = _run(settings, planned, jobs, fail_fast)
     if not settings.quiet:
-        _summary(planned, results)
+        _summary(settings, planned, results)
     ctx.exit(tally.exit_code)
 
 
@@ -113,68 +113,6 @@ def _chosen(specs: list[BriefSpec], names: tuple[str, ...], path: Path) -> list[
     if unknown:
         raise UsageError(f"unknown brief {unknown[0]!r}; {path} declares: {', '.join(known)}")
     return [known[name] for name in dict.fromkeys(names)] if names else specs
-
-
-def _plan(
-    settings: Settings,
-    base: FactBase,
-    brief_command: click.Command,
-    spec: BriefSpec,
-    changes: dict[tuple[Path | None, str], FactChanges],
-) -> tuple[Job, bool]:
-    """The job of one table, and whether it has nothing to say."""
-    from briefgen.brief import today
-    from briefgen.build import Job, confine, expand, output_fields
-    from briefgen.commands.brief import brief_request
-
-    try:
-        params = _params(settings, brief_command, spec)
-        fmt = _format(spec, params)
-        request = brief_request(settings, base, fmt, params, changes_made=changes)
-        # One date for the whole run, even one that passes midnight.
-        recipe = request.recipe
-        if recipe.options.date is None:
-            recipe = dataclasses.replace(
-                recipe, options=dataclasses.replace(recipe.options, date=today())
-            )
-        fields = output_fields(spec.name, recipe, fmt, request.options.paper)
-        # "~" is the home directory, as everywhere in briefgen.toml.
-        output = confine(Path(expand(spec.output, fields)).expanduser(), spec.root, spec.trusted)
-    except BriefgenError as exc:
-        if exc.exit_code == ExitCode.INVALID:
-            raise
-        raise UsageError(f"{spec.origin}: brief {spec.name!r}: {exc}") from None
-    within = None if spec.trusted else spec.root
-    job = Job(spec.name, dataclasses.replace(request, recipe=recipe), output, spec.origin, within)
-    return job, request.empty and not request.allow_empty
-
-
-def _params(settings: Settings, brief_command: click.Command, spec: BriefSpec) -> dict[str, Any]:
-    """The values of `briefgen brief`'s parameters for one table: the table's, then the
-    settings above the tables (and the profile's), then the defaults."""
-    from briefgen.config import _options, default_map
-
-    options = _options(brief_command)  # by long name, as the table's keys are (read_specs)
-    values = default_map(settings.configured, brief_command)
-    for key, value in spec.values.items():
-        values[options[key].name or key] = value
-    # Without a parent, the context reads no BRIEFGEN_BRIEF_* variable: a brief is
-    # what its table says, whatever the environment of the run.
-    context = brief_command.make_context("brief", [], default_map=values)
-    return dict(context.params)
-
-
-def _format(spec: BriefSpec, params: dict[str, Any]) -> str:
-    from briefgen.renderers import EXTENSIONS
-
-    if "format" in spec.values:
-        return str(spec.values["format"])
-    suffix = Path(spec.output).suffix.lower()
-    if suffix in EXTENSIONS:
-        return EXTENSIONS[suffix]
-    if params["fmt"]:
-        return str(params["fmt"])
-    raise UsageError(f"cannot tell the format of {spec.output!r}: set 'format' in the table")
 
 
 def _check_outputs(jobs: list[Job]) -> None:
@@ -218,7 +156,9 @@ def _run(
             settings.info(f"{job.name}: nothing to say; skipped (allow-empty = true writes it)")
         else:
             todo.append(job)
-    progress = _Progress(len(todo), not settings.quiet and sys.stderr.isatty() and bool(todo))
+    progress = _Progress(
+        len(todo), not settings.quiet and settings.env.stderr_isatty and bool(todo), settings
+    )
     # WeasyPrint's temporary fonts go in a directory removed however the run ends. The
     # batch forks its processes before the progress bar starts its thread.
     with temporary_directory(), Batch(todo, jobs or default_jobs()) as batch, progress:
@@ -260,17 +200,16 @@ def _write(job: Job, result: Made) -> Made:
 class _Progress:
     """A progress bar on stderr while briefs are made, if stderr is a terminal."""
 
-    def __init__(self, total: int, shown: bool) -> None:
+    def __init__(self, total: int, shown: bool, settings: Settings) -> None:
         self.bar: Any = None
         if shown:
-            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self.bar = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                console=Console(stderr=True),
+                console=settings.stderr_console(),
                 transient=True,
             )
             self.task = self.bar.add_task("Making briefs", total=total)
@@ -296,9 +235,8 @@ class _Progress:
             self.bar.update(self.task, advance=1, description=f"Made {name}")
 
 
-def _summary(planned: list[tuple[Job, bool]], results: dict[str, Made]) -> None:
+def _summary(settings: Settings, planned: list[tuple[Job, bool]], results: dict[str, Made]) -> None:
     """What was written, brief by brief, on stderr."""
-    from rich.console import Console
     from rich.table import Table
 
     from briefgen.paths import display_path
@@ -323,4 +261,4 @@ def _summary(planned: list[tuple[Job, bool]], results: dict[str, Made]) -> None:
                 str(result.omitted),
                 f"{result.seconds:.2f} s",
             )
-    Console(stderr=True, highlight=False, soft_wrap=True).print(table)
+    settings.stderr_console(highlight=False, soft_wrap=True).print(table)

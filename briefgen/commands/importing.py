@@ -5,11 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from briefgen.commands.options import Settings, echo, pass_settings
 from briefgen.errors import BriefgenError, ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from briefgen.authoring import SourceImport
 
 
 class InvalidImport(BriefgenError):
@@ -44,17 +48,37 @@ def import_sources(settings: Settings, file: Path, fmt: str | None, dry_run: boo
       briefgen sources import library.json          exported from Zotero as CSL JSON
       briefgen sources import refs.bib --dry-run    see what would be added
     """
-    from briefgen import imports
-    from briefgen.authoring import prepare_sources
-    from briefgen.cite import family_name
-    from briefgen.commands.add import _base_root
+    from briefgen.authoring import base_root, prepare_sources
     from briefgen.errors import InvalidFactBase, printable
     from briefgen.locking import base_lock
     from briefgen.output import write_atomic
+
+    root = base_root(settings.facts_dir)
+    name, reading = _read(file, fmt)
+    # One writer at a time: the base is read, checked and written holding its lock.
+    with contextlib.nullcontext() if dry_run else base_lock(root):
+        base = settings.load()
+        try:
+            result = prepare_sources(root, base, reading, name)
+        except InvalidFactBase as exc:
+            for problem in exc.problems:
+                click.echo(printable(str(problem)), err=True)
+            count = len(exc.problems)
+            raise InvalidImport(
+                f"{count} problem{'s' if count != 1 else ''} in {name}; nothing imported"
+            ) from None
+        if not dry_run:
+            write_atomic(result.path, result.text, within=root.resolve())
+    _report(settings, result, dry_run)
+
+
+def _read(file: Path, fmt: str | None) -> tuple[str, Any]:
+    """The name to show of ``file``, and its entries read as ``fmt`` (by default, the
+    format its extension or its text says)."""
+    from briefgen import imports
     from briefgen.paths import display_path
     from briefgen.reading import MAX_IMPORT_SIZE, Unreadable, read_input
 
-    root = _base_root(settings)
     name = "-" if str(file) == "-" else display_path(file)
     try:
         text = read_input(file, MAX_IMPORT_SIZE).decode("utf-8-sig")
@@ -74,20 +98,14 @@ def import_sources(settings: Settings, file: Path, fmt: str | None, dry_run: boo
     )
     if not reading.entries and not reading.problems:
         raise UsageError(f"{name}: no entries found (is it {fmt}?)")
-    # One writer at a time: the base is read, checked and written holding its lock.
-    with contextlib.nullcontext() if dry_run else base_lock(root):
-        base = settings.load()
-        try:
-            result = prepare_sources(root, base, reading, name)
-        except InvalidFactBase as exc:
-            for problem in exc.problems:
-                click.echo(printable(str(problem)), err=True)
-            count = len(exc.problems)
-            raise InvalidImport(
-                f"{count} problem{'s' if count != 1 else ''} in {name}; nothing imported"
-            ) from None
-        if not dry_run:
-            write_atomic(result.path, result.text, within=root.resolve())
+    return name, reading
+
+
+def _report(settings: Settings, result: SourceImport, dry_run: bool) -> None:
+    """The ids added on stdout (or the entries that would be); what they are on stderr."""
+    from briefgen.cite import family_name
+    from briefgen.paths import display_path
+
     shown = display_path(result.path)
     if dry_run:
         echo(result.blocks)

@@ -30,7 +30,7 @@ def themes(settings: Settings, fmt: str, lang: str) -> None:
 
     base = settings.load()
     check_lang(base, lang)
-    echo(render_themes(base, fmt, lang))
+    echo(render_themes(base, fmt, lang, settings.listing_terminal()))
 
 
 @click.command()
@@ -49,7 +49,7 @@ def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
     selected = select_facts(base, selection(kw))
     if not selected:
         raise nothing_matched()
-    write_stdout(iter_facts(base, selected, fmt, lang))
+    write_stdout(iter_facts(base, selected, fmt, lang, settings.listing_terminal()))
 
 
 @click.group(invoke_without_command=True)
@@ -84,7 +84,7 @@ def sources(ctx: click.Context, settings: Settings, fmt: str, lang: str) -> None
     else:
         from briefgen.renderers.listing import render_sources
 
-        echo(render_sources(base, fmt, lang))
+        echo(render_sources(base, fmt, lang, settings.listing_terminal()))
 
 
 sources.add_command(import_sources)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,14 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from briefgen.errors import BriefgenError, UsageError, printable
+from briefgen.errors import BriefgenError, printable
 from briefgen.vocabulary import KINDS
 
 if TYPE_CHECKING:
-    from briefgen.brief import BriefOptions
     from briefgen.config import ConfigFile
+    from briefgen.config import Setting as Setting_
+    from briefgen.environment import Environment
     from briefgen.model import FactBase, PartialDate
     from briefgen.query import Selection
+    from briefgen.renderers.options import Terminal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,11 +33,31 @@ class Settings:
     profile: str | None = None
     configured: dict[str, Any] = field(default_factory=dict)
     local_config: ConfigFile | None = None  # the working directory's briefgen.toml, as read
+    # Streams, terminals, width, colour: read once, when the run starts (see cli.cli).
+    env: Environment = field(default_factory=lambda: _environment())
 
     def load(self) -> FactBase:
         from briefgen.store import load
 
         return load(self.facts_dir)
+
+    def listing_terminal(self) -> Terminal:
+        """The terminal a listing's table is drawn for (120 columns when piped)."""
+        return self.env.terminal(self.env.stdout_isatty, 120)
+
+    def stderr_console(self, **options: Any) -> Any:
+        """A rich console on stderr, told what the environment says of it (a terminal or
+        not, its width, NO_COLOR) rather than asking again."""
+        from rich.console import Console
+
+        env = self.env
+        return Console(
+            stderr=True,
+            force_terminal=env.stderr_isatty,
+            no_color=env.no_color,
+            width=env.columns or env.stderr_columns,
+            **options,
+        )
 
     def info(self, message: str) -> None:
         """A progress, summary or warning line on stderr, unless ``--quiet``."""
@@ -45,12 +65,16 @@ class Settings:
             click.echo(printable(message), err=True)
 
 
+def _environment() -> Environment:
+    from briefgen.environment import Environment
+
+    return Environment.from_os()
+
+
 pass_settings = click.make_pass_decorator(Settings)
 
 
 # -- option types ----------------------------------------------------------
-
-_RELATIVE = re.compile(r"^(\d+)([dwmy])$")
 
 
 class LineType(click.ParamType):
@@ -62,27 +86,14 @@ class LineType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if not isinstance(value, str):
             return value
+        from briefgen.request import line_problem
+
         problem = line_problem(value)
         if problem is not None:
             self.fail(problem, param, ctx)
         return value
 
 
-def line_problem(text: str) -> str | None:
-    """Why ``text`` cannot be a line of a brief, or None."""
-    from briefgen.model import NOT_TEXT
-    from briefgen.safe_yaml import FORBIDDEN
-
-    if re.search("[\udc80-\udcff]", text):  # how Python keeps bytes that are not UTF-8
-        return "not valid UTF-8"
-    match = FORBIDDEN.search(text) or NOT_TEXT.search(text) or _LINE_BREAK.search(text)
-    if match is None:
-        return None
-    code = f"U+{ord(match.group()):04X}"
-    return f"character {code} is not allowed (no control or bidirectional character, line break or noncharacter)"
-
-
-_LINE_BREAK = re.compile("[\n\u2028\u2029]")
 LINE = LineType()
 
 
@@ -92,41 +103,12 @@ class DateType(click.ParamType):
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from briefgen.model import PartialDate
+        from briefgen.request import parse_date
 
-        if isinstance(value, PartialDate):
-            return value
-        text = str(value).strip()
-        relative = _RELATIVE.match(text)
-        if relative:
-            try:
-                return _days_ago(int(relative[1]), relative[2])
-            except (OverflowError, ValueError):  # before the year 1, or past any calendar
-                self.fail(f"{value!r} is too far back: the earliest date is the year 1", param, ctx)
         try:
-            return PartialDate.parse(text)
-        except ValueError:
-            self.fail(
-                f"{value!r} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD or 7d, 2w, 3m, 1y",
-                param,
-                ctx,
-            )
-
-
-def _days_ago(count: int, unit: str) -> PartialDate:
-    import datetime as dt
-
-    from briefgen.brief import today
-    from briefgen.model import PartialDate
-
-    now = today()
-    if unit in "dw":
-        day = now - dt.timedelta(days=count * (7 if unit == "w" else 1))
-    else:
-        months = now.year * 12 + now.month - 1 - count * (12 if unit == "y" else 1)
-        year, month = divmod(months, 12)
-        day = dt.date(year, month + 1, min(now.day, 28))
-    return PartialDate(day.year, day.month, day.day)
+            return parse_date(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 DATE = DateType()
@@ -356,38 +338,10 @@ def template_option(f: F) -> F:
     )(f)
 
 
-def brief_options(kw: dict[str, Any], lang: str, pages: int, new_since: Any) -> BriefOptions:
-    """The :class:`~briefgen.brief.BriefOptions` of :func:`brief_text_options` and
-    :func:`notes_option`, taken out of ``kw``."""
-    from briefgen.brief import BriefOptions
-
-    brief_date = kw.pop("brief_date")
-    if brief_date is not None and brief_date.day is None:
-        raise UsageError("--date needs a full date (YYYY-MM-DD)")
-    notes = kw.pop("notes")
-    return BriefOptions(
-        lang=lang,
-        style=kw.pop("style"),
-        title=kw.pop("title"),
-        subtitle=kw.pop("subtitle"),
-        marking=kw.pop("marking"),
-        author=kw.pop("author"),
-        date=brief_date.first_day() if brief_date else None,
-        key_points=kw.pop("key_points"),
-        grades=not kw.pop("no_grades"),
-        new_since=new_since,
-        bibliography=kw.pop("with_bibliography"),
-        compact_notes=(notes or ("compact" if pages else "full")) == "compact",
-        ibid=kw.pop("ibid"),
-        timeline=kw.pop("timeline"),
-    )
-
-
 def check_lang(base: FactBase, lang: str) -> None:
-    if lang not in base.info.languages:
-        raise UsageError(
-            f"unknown language {lang!r}; this fact base has: {', '.join(base.info.languages)}"
-        )
+    from briefgen.request import check_lang as check
+
+    check(base, lang)
 
 
 # -- output ----------------------------------------------------------------
@@ -396,13 +350,9 @@ def check_lang(base: FactBase, lang: str) -> None:
 def nothing_matched(
     changed_since: str | None = None, new_since: PartialDate | None = None
 ) -> BriefgenError:
-    from briefgen.errors import NothingMatched
+    from briefgen.request import nothing_matched as nothing
 
-    if changed_since is not None:
-        return NothingMatched(f"nothing new, changed or removed since {changed_since}")
-    if new_since is not None:
-        return NothingMatched(f"nothing added to the fact base since {new_since}")
-    return NothingMatched("no facts match the selection")
+    return nothing(changed_since, new_since)
 
 
 def echo(text: str) -> None:
@@ -425,10 +375,60 @@ def write(data: str | bytes, output: Path | None, *, named: bool = False) -> Non
 
 def spinner(settings: Settings, message: str) -> Any:
     """A spinner on stderr while something slow runs, if stderr is a terminal."""
-    if settings.quiet or not sys.stderr.isatty():
+    if settings.quiet or not settings.env.stderr_isatty:
         import contextlib
 
         return contextlib.nullcontext()
-    from rich.console import Console
+    return settings.stderr_console().status(message)
 
-    return Console(stderr=True).status(message)
+
+# -- configuration, as click sees it ------------------------------------------
+
+
+def long_name(param: click.Parameter) -> str:
+    """The long name of an option (``key-points``): its key in a configuration file."""
+    longs = [o for o in param.opts if o.startswith("--")] if isinstance(param, click.Option) else []
+    return (longs[0] if longs else f"--{param.name}")[2:]
+
+
+def command_options(command: click.Command) -> dict[str, click.Option]:
+    """The options of ``command`` by long name (``--help`` left out)."""
+    options = {long_name(p): p for p in command.params if isinstance(p, click.Option)}
+    options.pop("help", None)
+    return options
+
+
+def default_map(settings: dict[str, Setting_], command: click.Command) -> dict[str, Any]:
+    """The configured ``settings`` as click's ``default_map`` for ``command``."""
+    names = {long_name(p): p.name for p in command.params if isinstance(p, click.Option)}
+    return {names[k]: s.value for k, s in settings.items() if k in names}
+
+
+def effective_settings(
+    group: click.Group, brief_command: click.Command, configured: dict[str, Setting_]
+) -> list[Setting_]:
+    """Every setting of ``brief`` (and the global ones): value and origin, as a run would see them."""
+    from briefgen.config import GLOBAL_KEYS
+
+    group_options = {long_name(p): p for p in group.params if isinstance(p, click.Option)}
+    rows = [_effective(key, group_options[key], "BRIEFGEN", configured) for key in GLOBAL_KEYS]
+    for key, option in command_options(brief_command).items():
+        rows.append(_effective(key, option, "BRIEFGEN_BRIEF", configured))
+    return rows
+
+
+def _effective(
+    key: str, option: click.Option, prefix: str, configured: dict[str, Setting_]
+) -> Setting_:
+    import os
+
+    from briefgen.config import Setting
+
+    envvar = option.envvar if isinstance(option.envvar, str) else None
+    envvar = envvar or f"{prefix}_{(option.name or key).upper()}"
+    if os.environ.get(envvar):
+        return Setting(key, os.environ[envvar], f"env {envvar}")
+    if key in configured:
+        return configured[key]
+    # to_info_dict() reports an option without a default as None (get_default gives a sentinel).
+    return Setting(key, option.to_info_dict()["default"], "default")

@@ -10,14 +10,12 @@ import click
 
 from briefgen.commands.options import (
     Settings,
-    brief_options,
     brief_text_options,
     lang_option,
     notes_option,
     pages_option,
     paper_option,
     pass_settings,
-    selection,
     selection_options,
     template_option,
 )
@@ -84,15 +82,16 @@ def serve(
 
     from briefgen.paths import display_path, package_data
     from briefgen.preview import Build, Preview, PreviewOptions, PreviewServer, watch
-    from briefgen.production import RenderOptions
+    from briefgen.request import BriefRequest
     from briefgen.store import default_facts_dir
 
     # main() turns the cyclic garbage collector off for a one-off command; a server
     # runs for hours, and every request would leave its cycles behind. Reading the
     # base still pauses it (store.load), where it costs time.
     gc.enable()
-    chosen = selection(kw)
-    options = brief_options(kw, lang, pages, chosen.new_since)
+    # The brief that 'briefgen brief -f html' makes of the same values.
+    values = {**kw, "lang": lang, "pages": pages, "paper": paper, "template_dir": template_dir}
+    request = BriefRequest.from_values(values, "html")
     root = settings.facts_dir or default_facts_dir()
     if not root.is_dir():
         from briefgen.errors import UsageError
@@ -105,9 +104,7 @@ def serve(
     preview = Preview(
         PreviewOptions(
             root=root,
-            selection=chosen,
-            brief=options,
-            render=RenderOptions(pages=pages, paper=paper, template_dir=template_dir),
+            request=request,
             texts_dir=texts_dir,
         )
     )

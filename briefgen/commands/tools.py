@@ -53,7 +53,8 @@ def config_command(settings: Settings, fmt: str) -> None:
       BRIEFGEN_TRUSTED_DIRECTORIES=~/briefs:/srv/reports
     """
     from briefgen.cli import cli
-    from briefgen.config import Setting, effective_settings
+    from briefgen.commands.options import effective_settings
+    from briefgen.config import Setting
     from briefgen.renderers.settings import render_settings
     from briefgen.store import default_facts_dir
 

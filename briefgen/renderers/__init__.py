@@ -10,9 +10,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from briefgen.paper import PAPER_SIZES as PAPER_SIZES
+
 if TYPE_CHECKING:
     from briefgen.brief import Brief
-    from briefgen.production import RenderOptions
+    from briefgen.renderers.options import RenderOptions
 
 # format name -> (module, function); binary formats return bytes
 RENDERERS = {
@@ -25,7 +27,6 @@ RENDERERS = {
     "eml": ("briefgen.renderers.eml", "render_eml"),
 }
 FORMATS = tuple(RENDERERS)
-PAPER_SIZES = ("a4", "letter")
 # WeasyPrint's names: tagged and accessible; archival.
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 EXTENSIONS = {
@@ -48,7 +49,7 @@ SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 def render(brief: Brief, fmt: str, options: RenderOptions | None = None) -> str | bytes:
     """Render ``brief`` as ``fmt`` (one of :data:`FORMATS`), whole: fitting a length is
     done before (see :func:`briefgen.production.produce`)."""
-    from briefgen.production import RenderOptions
+    from briefgen.renderers.options import RenderOptions
 
     module, function = RENDERERS[fmt]
     renderer: Any = getattr(import_module(module), function)

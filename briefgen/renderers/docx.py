@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.brief import Brief, Item, JudgmentItem, Note
 from briefgen.labels import label
+from briefgen.paper import sheet
 from briefgen.renderers.html import document_keywords, document_subject
 
 if TYPE_CHECKING:
@@ -44,10 +45,9 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
     from briefgen.cite import Citation
-    from briefgen.production import RenderOptions
+    from briefgen.renderers.options import RenderOptions
 
-# Page size and the margins of the print template (templates/print.css), in millimetres.
-PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
+# The margins of the print template (templates/print.css), in millimetres.
 MARGINS_MM = (
     12.0,
     15.0,
@@ -172,7 +172,7 @@ class _DocxWriter:
 
         document, brief = self.document, self.brief
         section = document.sections[0]
-        width, height = PAPER_MM.get(self.options.paper, PAPER_MM["a4"])
+        width, height = sheet(self.options.paper).mm
         section.page_width, section.page_height = Mm(width), Mm(height)
         top, right, bottom, left = MARGINS_MM
         section.top_margin, section.right_margin = Mm(top), Mm(right)
@@ -221,7 +221,7 @@ class _DocxWriter:
         _field(footer, "NUMPAGES", PAGE_NUMBER)
 
     def _text_width_mm(self) -> float:
-        width, _ = PAPER_MM.get(self.options.paper, PAPER_MM["a4"])
+        width, _ = sheet(self.options.paper).mm
         return width - MARGINS_MM[1] - MARGINS_MM[3]
 
     def _title(self) -> None:

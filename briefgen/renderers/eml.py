@@ -39,14 +39,14 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateError
 
-from briefgen.brief import source_date_epoch
-from briefgen.errors import RenderError, UsageError
+from briefgen.clock import source_date_epoch
+from briefgen.errors import RenderError, UsageError, setting
 from briefgen.labels import format_date, format_number, label
 from briefgen.model import FOLDABLE_SPACE
 
 if TYPE_CHECKING:
     from briefgen.brief import Brief, Estimates, Item, JudgmentItem
-    from briefgen.production import Mail, RenderOptions
+    from briefgen.renderers.options import Mail, RenderOptions
 
 # Where the digest of a reproducible Message-ID is made when the sender has no domain.
 FALLBACK_DOMAIN = "briefgen.invalid"
@@ -65,9 +65,9 @@ def render_eml(brief: Brief, options: RenderOptions, pdf: bytes | None = None) -
     html = mail_html(brief, options)
 
     assert mail.sender is not None  # check_mail
-    sender = addresses("--from", mail.sender)
-    to = [a for value in mail.to for a in addresses("--to", value)]
-    cc = [a for value in mail.cc for a in addresses("--cc", value)]
+    sender = addresses("from", mail.sender)
+    to = [a for value in mail.to for a in addresses("to", value)]
+    cc = [a for value in mail.cc for a in addresses("cc", value)]
     international = any(not a.username.isascii() for a in (*sender, *to, *cc))
     message = EmailMessage(policy=policy.SMTPUTF8 if international else policy.SMTP)
     message["From"] = sender
@@ -113,27 +113,25 @@ def _name_boundaries(message: EmailMessage) -> None:
 def check_mail(mail: Mail) -> None:
     """Refuse an envelope ``sendmail -t`` could not send, or whose headers a value would break."""
     if not mail.to:
-        raise UsageError(
-            "a message needs a recipient: give --to ADDRESS (or 'to' in briefgen.toml)"
-        )
+        raise UsageError(f"a message needs a recipient: give {setting('to', 'ADDRESS', both=True)}")
     if not mail.sender:
-        raise UsageError(
-            "a message needs a sender: give --from ADDRESS (or 'from' in briefgen.toml)"
-        )
-    for option, values in (("--from", (mail.sender,)), ("--to", mail.to), ("--cc", mail.cc)):
+        raise UsageError(f"a message needs a sender: give {setting('from', 'ADDRESS', both=True)}")
+    for option, values in (("from", (mail.sender,)), ("to", mail.to), ("cc", mail.cc)):
         for value in values:
             _check_addresses(option, value)
     if mail.subject is not None and _breaks_header(mail.subject):
-        raise UsageError("--subject: a subject is one line, without control characters")
+        raise UsageError(f"{setting('subject')}: a subject is one line, without control characters")
 
 
 def _check_addresses(option: str, value: str) -> None:
     addresses(option, value)
 
 
-def addresses(option: str, value: str) -> list[Address]:
-    """The addresses of ``value`` (``Zoë <zoe@exämple.org>, desk@example.org``), each
-    domain as IDNA writes it in ASCII; :class:`UsageError` if one is not an address."""
+def addresses(key: str, value: str) -> list[Address]:
+    """The addresses of ``value`` (``Zoë <zoe@exämple.org>, desk@example.org``), the
+    setting ``key``, each domain as IDNA writes it in ASCII; :class:`UsageError` if one
+    is not an address."""
+    option = setting(key)
     if _breaks_header(value):
         raise UsageError(f"{option}: an address is one line, without control characters: {value!r}")
     pairs = getaddresses([value])

@@ -28,18 +28,19 @@ from jinja2 import (
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
-from briefgen import __version__
 from briefgen.brief import Brief
 from briefgen.errors import RenderError, UsageError
 from briefgen.labels import format_date, label
 from briefgen.model import FOLDABLE_SPACE
+from briefgen.pagemodel import PageModel
+from briefgen.paper import sheet
 from briefgen.paths import package_data
+from briefgen.version import __version__
 
 if TYPE_CHECKING:
-    from briefgen.production import RenderOptions
+    from briefgen.renderers.options import RenderOptions
 
 TEMPLATE = "brief.html.j2"
-CSS_PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 def template_environment(template_dir: Path | None = None) -> SandboxedEnvironment:
@@ -181,14 +182,12 @@ def _template_position(error: Exception) -> str:
 
 
 def _context(brief: Brief, paged: bool, paper: str) -> dict[str, Any]:
-    from briefgen.fitting import PageModel
-
     lang = brief.lang
     themes = brief.theme_titles()
     return {
         "brief": brief,
         "paged": paged,
-        "paper": CSS_PAPER_SIZES[paper],
+        "paper": sheet(paper).css,
         "charts": PageModel(paper).charts(brief),
         "notes": {note.number: note for note in brief.notes},
         "date": format_date(brief.date, lang),

@@ -15,7 +15,7 @@ from briefgen.model import localized
 from briefgen.vocabulary import Kind
 
 if TYPE_CHECKING:
-    from briefgen.production import RenderOptions
+    from briefgen.renderers.options import RenderOptions
 
 
 class ThemeJSON(TypedDict):

@@ -12,9 +12,10 @@ from briefgen.cite import person
 from briefgen.jsontext import LISTING_SCHEMA, dumps, fact_to_dict, iter_listing, source_to_dict
 from briefgen.model import Fact, FactBase, localized
 from briefgen.renderers.markdown import escape
+from briefgen.renderers.options import Terminal
 
 
-def render_themes(base: FactBase, fmt: str, lang: str) -> str:
+def render_themes(base: FactBase, fmt: str, lang: str, terminal: Terminal | None = None) -> str:
     counts = Counter(t for fact in base.facts for t in fact.themes)
     if fmt == "json":
         rows = [
@@ -32,10 +33,16 @@ def render_themes(base: FactBase, fmt: str, lang: str) -> str:
         lines = ["| Theme | Title | Facts |", "|---|---|---:|"]
         lines += [f"| `{i}` | {escape(title)} | {n} |" for i, title, n in cells]
         return "\n".join(lines) + "\n"
-    return table(["Theme", "Title", "Facts"], cells, right={2})
+    return table(["Theme", "Title", "Facts"], cells, right={2}, terminal=terminal)
 
 
-def iter_facts(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> Iterator[str]:
+def iter_facts(
+    base: FactBase,
+    facts: Sequence[Fact],
+    fmt: str,
+    lang: str,
+    terminal: Terminal | None = None,
+) -> Iterator[str]:
     """The facts listed as ``fmt`` (table, json, jsonl, md or csv), in pieces: a fact at a
     time for JSON and JSON Lines."""
     if fmt == "json":
@@ -44,10 +51,12 @@ def iter_facts(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> It
         for fact in facts:
             yield json.dumps(fact_to_dict(fact), ensure_ascii=False) + "\n"
     else:
-        yield _render_facts_whole(base, facts, fmt, lang)
+        yield _render_facts_whole(base, facts, fmt, lang, terminal)
 
 
-def _render_facts_whole(base: FactBase, facts: Sequence[Fact], fmt: str, lang: str) -> str:
+def _render_facts_whole(
+    base: FactBase, facts: Sequence[Fact], fmt: str, lang: str, terminal: Terminal | None
+) -> str:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -105,10 +114,11 @@ def _render_facts_whole(base: FactBase, facts: Sequence[Fact], fmt: str, lang: s
             for f in facts
         ],
         wide={4},
+        terminal=terminal,
     )
 
 
-def render_sources(base: FactBase, fmt: str, lang: str) -> str:
+def render_sources(base: FactBase, fmt: str, lang: str, terminal: Terminal | None = None) -> str:
     """The sources as a table, JSON or Markdown listing."""
     cited: Counter[str] = Counter()
     for fact in base.facts:
@@ -126,7 +136,13 @@ def render_sources(base: FactBase, fmt: str, lang: str) -> str:
         lines = ["| Id | Grade | Author | Title | Date | Facts |", "|---|---|---|---|---|---:|"]
         lines += ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
-    return table(["Id", "Grade", "Author", "Title", "Date", "Facts"], rows, right={5}, wide={3})
+    return table(
+        ["Id", "Grade", "Author", "Title", "Date", "Facts"],
+        rows,
+        right={5},
+        wide={3},
+        terminal=terminal,
+    )
 
 
 # A spreadsheet reads a cell starting with one of these as a formula, which can run
@@ -150,22 +166,15 @@ def table(
     rows: list[list[str]],
     right: frozenset[int] | set[int] = frozenset(),
     wide: frozenset[int] | set[int] = frozenset(),
+    terminal: Terminal | None = None,
 ) -> str:
-    """A rich table as text: plain when piped, sized to the terminal when interactive."""
-    import os
-    import shutil
-    import sys
-
+    """A rich table as text: plain when piped, sized to the ``terminal`` when interactive
+    (``terminal.color``); 120 columns wide by default."""
     from rich.console import Console
     from rich.table import Table
 
-    is_tty = sys.stdout.isatty()
-    columns = os.environ.get("COLUMNS", "")
-    width = (
-        int(columns)
-        if columns.isdigit()
-        else (shutil.get_terminal_size().columns if is_tty else 120)
-    )
+    terminal = terminal or Terminal(120)
+    is_tty, width = terminal.color, terminal.width
     table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
     for i, header in enumerate(headers):
         table.add_column(
@@ -181,7 +190,7 @@ def table(
         file=buffer,
         width=width,
         force_terminal=is_tty,
-        no_color=not is_tty or None,
+        no_color=not is_tty or terminal.no_color,
         highlight=False,
         markup=False,
         emoji=False,

@@ -17,7 +17,7 @@ from briefgen.model import FOLDABLE_SPACE, needs_folding
 from briefgen.renderers import superscript
 
 if TYPE_CHECKING:
-    from briefgen.production import RenderOptions
+    from briefgen.renderers.options import RenderOptions
 
 # Characters with a meaning somewhere in CommonMark, GitHub or pandoc Markdown.
 # "&" only matters where it starts an entity (&amp; &#38;); "!" only before "[", escaped anyway.
@@ -129,23 +129,7 @@ def render_markdown(brief: Brief, options: RenderOptions | None = None) -> str:
     for section in brief.sections:
         lines += [f"## {escape(section.title)}", ""]
         lines += [_bullet(item, lang) for item in section.items] + [""]
-    if brief.estimates:
-        lines += [f"## {label(lang, 'estimates')}", ""]
-        for group in brief.estimates:
-            spread = f" \\[{escape(group.spread)}\\]" if group.spread else ""
-            lines += [f"### {escape(group.title)} ({escape(group.unit)}){spread}", ""]
-            lines += [
-                f"| {label(lang, 'value')} | {label(lang, 'as_of')} | {label(lang, 'source')} |",
-                "|---:|---|---|",
-            ]
-            for row in group.rows:
-                cells = [
-                    escape(row.value),
-                    escape(row.as_of),
-                    escape(row.source) + _markers(row.item) + _status(row.item, lang),
-                ]
-                lines.append("| " + " | ".join(cells) + " |")
-            lines.append("")
+    lines += _estimates(brief)
     if brief.contradictions:
         lines += [f"## {label(lang, 'contradictions')}", ""]
         for pair in brief.contradictions:
@@ -172,3 +156,27 @@ def render_markdown(brief: Brief, options: RenderOptions | None = None) -> str:
         for entry in brief.bibliography_entries:
             lines += [citation(entry), ""]
     return "\n".join(lines)
+
+
+def _estimates(brief: Brief) -> list[str]:
+    """The competing estimates: a table of each measure's values."""
+    lang = brief.lang
+    lines: list[str] = []
+    if brief.estimates:
+        lines += [f"## {label(lang, 'estimates')}", ""]
+        for group in brief.estimates:
+            spread = f" \\[{escape(group.spread)}\\]" if group.spread else ""
+            lines += [f"### {escape(group.title)} ({escape(group.unit)}){spread}", ""]
+            lines += [
+                f"| {label(lang, 'value')} | {label(lang, 'as_of')} | {label(lang, 'source')} |",
+                "|---:|---|---|",
+            ]
+            for row in group.rows:
+                cells = [
+                    escape(row.value),
+                    escape(row.as_of),
+                    escape(row.source) + _markers(row.item) + _status(row.item, lang),
+                ]
+                lines.append("| " + " | ".join(cells) + " |")
+            lines.append("")
+    return lines

@@ -20,7 +20,7 @@ from briefgen.renderers.html import brief_html
 
 if TYPE_CHECKING:
     from briefgen.brief import Brief
-    from briefgen.production import RenderOptions
+    from briefgen.renderers.options import RenderOptions
 
 PANGO_MISSING = (
     "PDF output needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"

@@ -29,8 +29,8 @@ from briefgen.brief import Brief, Estimates, Item, JudgmentItem
 from briefgen.charts import terminal_chart
 from briefgen.cite import Citation
 from briefgen.labels import label
-from briefgen.production import RenderOptions, Terminal
 from briefgen.renderers import superscript
+from briefgen.renderers.options import RenderOptions, Terminal
 
 HEADING = Style(bold=True)
 MUTED = Style(dim=True)
@@ -64,8 +64,8 @@ _PADDING = re.compile(r" +(?=(?:\x1b\[[0-9;]*m|\x1b\][^\x1b]*\x1b\\| )*$)")
 def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
     """The brief as terminal text, as wide as ``options.terminal`` says (default 80).
 
-    With colour, the text carries styles and OSC 8 hyperlinks; rich also
-    honours ``NO_COLOR``.
+    With colour, the text carries styles and OSC 8 hyperlinks, without colours when
+    the terminal says ``no_color`` (``NO_COLOR``).
     """
     terminal = options.terminal if options else Terminal()
     width, color = terminal.width or 80, terminal.color
@@ -74,7 +74,7 @@ def render_terminal(brief: Brief, options: RenderOptions | None = None) -> str:
         file=buffer,
         width=width,
         force_terminal=color,
-        no_color=not color or None,
+        no_color=not color or terminal.no_color,
         color_system="standard" if color else None,
         highlight=False,
         emoji=False,
