@@ -472,24 +472,10 @@ def build_brief(
         _spreads([*facts, *omitted] if selection is None else selection, lang),
         tabled,
     )
-    shown = {f.id for f in parts.shown}
-    judgment_items = tuple(numbering.judgment(j, shown) for j in judgments)
-    key_points = tuple(numbering.item(f) for f in parts.key_points)
-    sections = tuple(
-        Section(
-            theme,
-            typeset(localized(theme.title, lang), lang),
-            tuple(numbering.item(f) for f in members),
-        )
-        for theme, members in parts.sections
-    )
-    estimates = tuple(numbering.estimates(group) for group in parts.estimates)
-    contradictions = tuple(
-        Contradiction(numbering.item(a, graded=True), numbering.item(b, graded=True))
-        for a, b in (_better_first(base, pair) for pair in parts.contradictions)
+    judgment_items, key_points, sections, estimates, contradictions = _numbered(
+        numbering, parts, judgments, lang
     )
     notes = numbering.finish()
-    dates = [f.date for f in parts.shown if f.date is not None]
     return Brief(
         title=options.title or typeset(_default_title(base, lang, theme_ids), lang),
         subtitle=_subtitle(options, changes),
@@ -510,26 +496,71 @@ def build_brief(
         grades=options.grades,
         bibliography=options.bibliography,
         compact=options.compact_notes,
-        removed=tuple(
-            Item(f, typeset(f.text_in(lang), lang), None, "removed")
-            for f in (changes.removed if changes else ())
-        ),
+        removed=_removed(changes, lang),
         omitted=tuple(omitted),
         empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
         bibliography_entries=numbering.bibliography() if options.bibliography else (),
         timeline=_timeline(options.timeline, stated_items(key_points, sections, contradictions)),
         judgments=judgment_items,
         yardstick=yardstick(base.info.yardstick) if judgment_items else None,
-        cutoff=max(dates, key=lambda d: d.last_day()) if dates else None,
-        base_title=(
-            typeset(localized(base.info.title, lang), lang)
-            if theme_ids and base.info.title
-            else None
-        ),
-        names_themes=bool(parts.themes)
-        and not theme_ids
-        and {t.id for t in parts.themes} != {t.id for t in base.themes},
+        cutoff=_cutoff(parts.shown),
+        base_title=_base_title(base, lang, theme_ids),
+        names_themes=_names_themes(base, parts.themes, theme_ids),
     )
+
+
+def _numbered(
+    numbering: _Numbering, parts: Arrangement, judgments: Sequence[Judgment], lang: str
+) -> tuple[
+    tuple[JudgmentItem, ...],
+    tuple[Item, ...],
+    tuple[Section, ...],
+    tuple[Estimates, ...],
+    tuple[Contradiction, ...],
+]:
+    """The judgments, key points, sections, tables and contradictions of a brief, their
+    notes numbered in the order they are read."""
+    shown = {f.id for f in parts.shown}
+    judgment_items = tuple(numbering.judgment(j, shown) for j in judgments)
+    key_points = tuple(numbering.item(f) for f in parts.key_points)
+    sections = tuple(
+        Section(
+            theme,
+            typeset(localized(theme.title, lang), lang),
+            tuple(numbering.item(f) for f in members),
+        )
+        for theme, members in parts.sections
+    )
+    estimates = tuple(numbering.estimates(group) for group in parts.estimates)
+    contradictions = tuple(
+        Contradiction(numbering.item(a, graded=True), numbering.item(b, graded=True))
+        for a, b in (_better_first(numbering.base, pair) for pair in parts.contradictions)
+    )
+    return judgment_items, key_points, sections, estimates, contradictions
+
+
+def _removed(changes: FactChanges | None, lang: str) -> tuple[Item, ...]:
+    """The facts a digest lists as removed since its revision."""
+    removed = changes.removed if changes else ()
+    return tuple(Item(f, typeset(f.text_in(lang), lang), None, "removed") for f in removed)
+
+
+def _cutoff(shown: Sequence[Fact]) -> PartialDate | None:
+    """The information cut-off: the latest date of the facts shown."""
+    dates = [f.date for f in shown if f.date is not None]
+    return max(dates, key=lambda d: d.last_day()) if dates else None
+
+
+def _base_title(base: FactBase, lang: str, theme_ids: Sequence[str]) -> str | None:
+    """The base's title, for the byline of a brief titled by its themes."""
+    if theme_ids and base.info.title:
+        return typeset(localized(base.info.title, lang), lang)
+    return None
+
+
+def _names_themes(base: FactBase, themes: Sequence[Theme], theme_ids: Sequence[str]) -> bool:
+    """Whether a brief of the whole base names its themes: when it holds only some."""
+    return bool(themes) and not theme_ids and {t.id for t in themes} != {t.id for t in base.themes}
 
 
 # Key judgments in a brief of one theme (the bottom line included).
@@ -556,26 +587,40 @@ def select_judgments(
     # A brief of no theme in particular is on all of them, even a digest with no fact.
     themes = [base.theme(t) for t in dict.fromkeys(theme_ids)] if theme_ids else base.themes
     wanted = {t.id for t in themes}
-    candidates = [j for j in base.judgments if wanted & set(j.themes)]
-    if changes is not None:
-        candidates = [j for j in candidates if changes.judgment_status(j.id)]
-    elif options.new_since is not None:
-        since = options.new_since.first_day()
-        candidates = [j for j in candidates if j.added and j.added.last_day() >= since]
     order = {j.id: i for i, j in enumerate(base.judgments)}
 
     def rank(j: Judgment) -> tuple[int, int, int, int]:
         inside = len(wanted & set(j.themes))
         return (j.priority, len(set(j.themes) - wanted), -inside, order[j.id])
 
-    ranked = sorted(candidates, key=rank)
+    ranked = sorted(_judgment_candidates(base, wanted, options, changes), key=rank)
     limit = options.judgments
     if limit is None:
         limit = max(JUDGMENTS, 1 + len(themes))
     if not ranked or limit <= 0:
         return ()
+    chosen = _taking_turns(ranked, [t.id for t in themes], limit)
+    return tuple(sorted(chosen, key=lambda j: (j.id != ranked[0].id, rank(j))))
+
+
+def _judgment_candidates(
+    base: FactBase, wanted: set[str], options: BriefOptions, changes: FactChanges | None
+) -> list[Judgment]:
+    """The judgments on the ``wanted`` themes; of a digest, those new or changed in it."""
+    candidates = [j for j in base.judgments if wanted & set(j.themes)]
+    if changes is not None:
+        return [j for j in candidates if changes.judgment_status(j.id)]
+    if options.new_since is not None:
+        since = options.new_since.first_day()
+        return [j for j in candidates if j.added and j.added.last_day() >= since]
+    return candidates
+
+
+def _taking_turns(ranked: Sequence[Judgment], themes: Sequence[str], limit: int) -> list[Judgment]:
+    """Up to ``limit`` of the ``ranked`` judgments: the first, then one of each theme in
+    turn, each theme's best not yet chosen."""
     chosen: dict[str, Judgment] = {ranked[0].id: ranked[0]}
-    queues = [[j for j in ranked if t.id in j.themes] for t in themes]
+    queues = [[j for j in ranked if theme in j.themes] for theme in themes]
     while len(chosen) < limit and any(queues):
         for queue in queues:
             while queue and queue[0].id in chosen:
@@ -583,7 +628,7 @@ def select_judgments(
             if queue and len(chosen) < limit:
                 taken = queue.pop(0)
                 chosen[taken.id] = taken
-    return tuple(sorted(chosen.values(), key=lambda j: (j.id != ranked[0].id, rank(j))))
+    return list(chosen.values())
 
 
 def _better_first(base: FactBase, pair: tuple[Fact, Fact]) -> tuple[Fact, Fact]:
@@ -1037,27 +1082,41 @@ def _summary(
 ) -> SourceSummary:
     references = [r for n in notes for r in n.references]
     cited = dict.fromkeys(s for r in references for s in (r.source_id, *r.via))
+    facts_notes = [n for n in notes if not n.judgment]
+    # A fact can have several notes (a key point also in an estimates table): count it once.
+    facts = dict.fromkeys(n.fact_id for n in facts_notes)
+    second_hand = {n.fact_id for n in facts_notes if any(r.via for r in n.references)}
+    reliability, credibility = _grade_ranges([r.grade for r in references if r.grade])
+    return SourceSummary(
+        total=len(cited),
+        by_descriptor=_by_descriptor(base, cited, lang),
+        second_hand=len(second_hand),
+        facts=len(facts),
+        reliability=reliability,
+        credibility=credibility,
+        thinnest=_thinnest(base, judgments),
+    )
+
+
+def _by_descriptor(base: FactBase, cited: Iterable[str], lang: str) -> tuple[tuple[str, int], ...]:
+    """How many of the ``cited`` sources are of each kind, the commonest first."""
     descriptors: Counter[str] = Counter()
     for source_id in cited:
         source = base.sources[source_id]
         descriptor = localized(source.descriptor, lang) if source.descriptor else source.type
         descriptors[typeset(descriptor, lang)] += 1
-    facts_notes = [n for n in notes if not n.judgment]
-    # A fact can have several notes (a key point also in an estimates table): count it once.
-    facts = dict.fromkeys(n.fact_id for n in facts_notes)
-    second_hand = {n.fact_id for n in facts_notes if any(r.via for r in n.references)}
-    grades = [r.grade for r in references if r.grade]
-    return SourceSummary(
-        total=len(cited),
-        by_descriptor=tuple(sorted(descriptors.items(), key=lambda kv: (-kv[1], kv[0]))),
-        second_hand=len(second_hand),
-        facts=len(facts),
-        reliability=(min(g[0] for g in grades), max(g[0] for g in grades)) if grades else None,
-        credibility=(
-            (min(int(g[1:]) for g in grades), max(int(g[1:]) for g in grades)) if grades else None
-        ),
-        thinnest=_thinnest(base, judgments),
-    )
+    return tuple(sorted(descriptors.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _grade_ranges(
+    grades: Sequence[str],
+) -> tuple[tuple[str, str] | None, tuple[int, int] | None]:
+    """The range of the sources' letters and of the information's digits among ``grades``."""
+    if not grades:
+        return None, None
+    letters = [g[0] for g in grades]
+    digits = [int(g[1:]) for g in grades]
+    return (min(letters), max(letters)), (min(digits), max(digits))
 
 
 def _thinnest(

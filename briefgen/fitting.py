@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,7 +47,7 @@ from briefgen.brief import (
     estimate_groups,
     stated_items,
 )
-from briefgen.model import Fact
+from briefgen.model import Fact, Theme
 from briefgen.pagemodel import (
     BODY,
     BULLET_INDENT,
@@ -68,10 +68,15 @@ if TYPE_CHECKING:
 def importance_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]:
     """The facts the brief may show, most important first (see the module's docstring).
 
-    Within a priority, the facts that take less room come first: of two facts
-    an analyst rated alike, the page then holds the one and the next.
+    The key points, then a bullet of its own for each theme, then the facts the
+    judgments rest on, taking turns; then the others by priority, and within a
+    priority first those that bring a tag or a month not yet on the page, then
+    the more recent, the kinds that say most and, last, the shorter.
     """
     return _importance(recipe, paper)[0]
+
+
+Weight = tuple[int, int, int, float, str]
 
 
 def _importance(recipe: BriefRecipe, paper: str) -> tuple[tuple[Fact, ...], int]:
@@ -79,59 +84,85 @@ def _importance(recipe: BriefRecipe, paper: str) -> tuple[tuple[Fact, ...], int]
     facts = recipe.candidates()
     parts = arrange(recipe.base, facts, recipe.theme_ids, recipe.options.key_points)
     priority = _linked_priority(recipe, facts)
-    linked = {f.id for group in parts.estimates for f in group}
-    linked |= {f.id for pair in parts.contradictions for f in pair}
-    room = PageModel(paper).isolated_height
-    lang = recipe.options.lang
-    # Of equals, the more recent first, then the kinds that say most, then the shorter.
-    weights = {
-        f.id: (
-            priority[f.id],
-            -date_ordinal(f),
-            KIND_RANK[f.kind],
-            round(room(f, lang), 1),
-            f.id,
-        )
-        for f in facts
-    }
-
-    def weight(fact: Fact) -> tuple[int, int, int, float, str]:
-        return weights[fact.id]
-
-    # Each fact counts for the first theme of the brief it belongs to, where its bullet stands.
-    home = {t.id: i for i, t in enumerate(parts.themes)}
-    by_theme: list[list[Fact]] = [[] for _ in parts.themes]
-    for fact in sorted(facts, key=weight):
-        first = min((home[t] for t in fact.themes if t in home), default=None)
-        if first is not None:
-            by_theme[first].append(fact)
+    weights = _weights(facts, priority, PageModel(paper).isolated_height, recipe.options.lang)
+    by_theme = _by_theme(parts.themes, sorted(facts, key=lambda f: weights[f.id]))
     turn = {f.id: i for members in by_theme for i, f in enumerate(members)}
 
     order: dict[str, Fact] = {f.id: f for f in parts.key_points}
     # The facts the brief's judgments rest on: a judgment's note then calls theirs.
     candidates = {f.id: f for f in facts}
     bases = [[f for f in dict.fromkeys(j.basis) if f in candidates] for j in recipe.judgments()]
+    linked = {f.id for group in parts.estimates for f in group}
+    linked |= {f.id for pair in parts.contradictions for f in pair}
+    _own_bullets(order, by_theme, linked, bases)
+    # Then the judgments take turns: the first fact of each one's basis, then the second...
+    for turn_of in range(max(map(len, bases), default=0)):
+        order.update((b[turn_of], candidates[b[turn_of]]) for b in bases if turn_of < len(b))
+    rest = [f for f in facts if f.id not in order]
+    order.update((f.id, f) for f in _by_coverage(order.values(), rest, priority, turn, weights))
+    return tuple(order.values()), len(parts.key_points)
+
+
+def _by_coverage(
+    placed: Iterable[Fact],
+    rest: Sequence[Fact],
+    priority: dict[str, int],
+    turn: dict[str, int],
+    weights: dict[str, Weight],
+) -> list[Fact]:
+    """The ``rest`` by priority; within one, the themes taking turns, each next the fact
+    that adds most to what the ``placed`` facts cover (see :class:`Coverage`)."""
+    covered = Coverage()
+    for fact in placed:
+        covered.add(fact)
+    out: list[Fact] = []
+    for tier in sorted({priority[f.id] for f in rest}):
+        members = [f for f in rest if priority[f.id] == tier]
+        out += covered.ranked(members, key=lambda f: (turn.get(f.id, 0), *weights[f.id][1:]))
+    return out
+
+
+def _weights(
+    facts: Sequence[Fact],
+    priority: dict[str, int],
+    room: Callable[[Fact, str], float],
+    lang: str,
+) -> dict[str, Weight]:
+    """Each fact's place among its equals: its priority, then the more recent, then the
+    kinds that say most, then the shorter."""
+    return {
+        f.id: (priority[f.id], -date_ordinal(f), KIND_RANK[f.kind], round(room(f, lang), 1), f.id)
+        for f in facts
+    }
+
+
+def _by_theme(themes: Sequence[Theme], ranked: Sequence[Fact]) -> list[list[Fact]]:
+    """The ``ranked`` facts of each theme of the brief: each counts for the first theme it
+    belongs to, where its bullet stands."""
+    home = {t.id: i for i, t in enumerate(themes)}
+    by_theme: list[list[Fact]] = [[] for _ in themes]
+    for fact in ranked:
+        first = min((home[t] for t in fact.themes if t in home), default=None)
+        if first is not None:
+            by_theme[first].append(fact)
+    return by_theme
+
+
+def _own_bullets(
+    order: dict[str, Fact],
+    by_theme: Sequence[Sequence[Fact]],
+    linked: set[str],
+    bases: Sequence[Sequence[str]],
+) -> None:
+    """Add to ``order`` a bullet of its own for every theme: a fact that no table or pair
+    takes away, one a judgment rests on if there is one."""
     support = {f: i for i, f in enumerate(dict.fromkeys(f for b in bases for f in b))}
     for members in by_theme:
-        # A bullet of its own for every theme: a fact that no table or pair takes away,
-        # one a judgment rests on if there is one.
         free = [f for f in members if f.id not in order and f.id not in linked]
         free = free or [f for f in members if f.id not in order]
         own = min(free, key=lambda f: support.get(f.id, len(support)), default=None)
         if own is not None:
             order[own.id] = own
-    # Then the judgments take turns: the first fact of each one's basis, then the second...
-    for turn_of in range(max(map(len, bases), default=0)):
-        order.update((b[turn_of], candidates[b[turn_of]]) for b in bases if turn_of < len(b))
-    rest = [f for f in facts if f.id not in order]
-    covered = Coverage()
-    for fact in order.values():
-        covered.add(fact)
-    for tier in sorted({priority[f.id] for f in rest}):
-        members = [f for f in rest if priority[f.id] == tier]
-        ranked = covered.ranked(members, key=lambda f: (turn.get(f.id, 0), *weight(f)[1:]))
-        order.update((f.id, f) for f in ranked)
-    return tuple(order.values()), len(parts.key_points)
 
 
 class Coverage:
