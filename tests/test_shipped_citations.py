@@ -214,3 +214,24 @@ def test_briefs_name_the_sources_in_their_language(run, lang, names, not_names) 
         assert name in result.stdout, name
     for name in not_names:
         assert name not in result.stdout, name
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_one_page_notes_write_each_chain_once_and_no_url(run, lang: str) -> None:
+    """A one-pager's note writes a chain once for the originals it reports at one place
+    ("A [B3] and B [C3], cited in X, para. 8"), and no note prints a URL."""
+    cited_in = "cited in" if lang == "en" else "cité dans"
+    checked = 0
+    for args in [*(["-t", theme] for theme in THEMES), []]:
+        brief = _brief(run, "--lang", lang, *args)
+        for note in brief["notes"]:
+            assert "http" not in note["text"], note["text"]
+            if note["judgment"]:
+                continue
+            chains = {
+                (r["source"], tuple(r["via"][:-1]), r["locator"]): len(r["via"])
+                for r in note["references"]
+            }
+            assert note["text"].count(cited_in) == sum(chains.values()), note["text"]
+            checked += any(len(r["via"]) for r in note["references"])
+    assert checked > 20  # the test reads notes with chains
