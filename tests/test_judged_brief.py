@@ -97,7 +97,7 @@ def test_markdown_opens_with_the_bottom_line_then_the_key_judgments(run, judged)
     note = dict(re.findall(r"^\[\^(\d+)\]: (.*)$", md, re.M))["1"]
     assert note.startswith("Basis: notes ")
     # Said once, for every judgment: they are the analysts' own, not a source's words.
-    assert "Judgments: the analysts’ own, on the facts their notes give." in md
+    assert "Judgments: the analysts’ own." in md
     assert sorted(int(n) for n in re.findall(r"\d+", note)) == expected
     # The likelihood terms used are explained, with their bands and the yardstick.
     assert "Likelihood (ICD 203): likely 55–80" in md
@@ -145,7 +145,7 @@ def test_french_brief_states_the_judgments_in_french(run, judged):
     assert "*Confiance modérée.*" in md
     assert "## Jugements clés" in md
     assert "Fondement\u00a0: notes" in md
-    assert "Jugements\u00a0: ceux des analystes, sur les faits de leurs notes." in md
+    assert "Jugements\u00a0: ceux des analystes." in md
 
 
 def test_terminal_and_html_state_likelihood_and_confidence(run, judged):
