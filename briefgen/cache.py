@@ -19,7 +19,7 @@ import os
 import pickle
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -146,4 +146,43 @@ def put(entry: str, base: FactBase) -> None:
                     with suppress(FileNotFoundError):
                         os.unlink(name, dir_fd=folder)
         except (OSError, pickle.PicklingError):
+            return
+
+
+def read_entry(name: str) -> bytes | None:
+    """The bytes of the cache file ``name`` (of another cache kept beside the bases), or None."""
+    with _opened() as (_, folder):
+        if folder is None:
+            return None
+        try:
+            fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+            with os.fdopen(fd, "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
+
+
+def write_entry(name: str, data: bytes, drop: Callable[[str], bool] = lambda _: False) -> None:
+    """Write the cache file ``name`` whole (or not at all), then delete the files ``drop``
+    says are stale. Failures are ignored."""
+    with _opened() as (_, folder):
+        if folder is None:
+            return
+        tmp = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | os.O_CLOEXEC
+        try:
+            fd = os.open(tmp, flags, 0o600, dir_fd=folder)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+            except BaseException:
+                with suppress(OSError):
+                    os.unlink(tmp, dir_fd=folder)
+                raise
+            for other in os.listdir(folder):
+                if other != name and drop(other):
+                    with suppress(FileNotFoundError):
+                        os.unlink(other, dir_fd=folder)
+        except OSError:
             return
