@@ -42,7 +42,8 @@ OUT = HERE / "out"
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
 MIB = 1024 * 1024
-MEMORY_BUDGET = 500 * MIB
+MEMORY_BUDGET = 1024 * MIB
+LISTING_MEMORY_BUDGET = 500 * MIB  # `facts -f json` of 100,000 facts
 # Marginal cost per fact may grow this much from the smaller to the larger
 # bases and still count as linear (timings on a shared machine are noisy).
 LINEAR_TOLERANCE = 1.5
@@ -433,15 +434,26 @@ def scaling(results: list[Result]) -> tuple[list[str], bool]:
 
 
 def memory(results: list[Result]) -> tuple[list[str], bool]:
+    """Peak memory at 100,000 facts: under 500 MiB for the listing, 1 GiB for any command."""
     biggest = max((r.case.facts or 0 for r in results if not r.missing), default=0)
-    peaks = [r.peak_rss for r in results if r.case.facts == biggest and not r.missing]
-    if biggest < 100_000 or not peaks:
+    rows = [r for r in results if r.case.facts == biggest and not r.missing]
+    if biggest < 100_000 or not rows:
         return [], True
-    ok = max(peaks) < MEMORY_BUDGET
-    mark = "✓" if ok else "✗"
-    return [
-        f"- peak RSS at {biggest:,} facts: {max(peaks) / MIB:,.0f} MiB (budget 500 MiB) {mark}"
-    ], ok
+    lines, ok = [], True
+    listing = [r.peak_rss for r in rows if r.case.label == "facts -f json"]
+    for what, peaks, budget, name in (
+        ("`facts -f json`", listing, LISTING_MEMORY_BUDGET, "500 MiB"),
+        ("any command", [r.peak_rss for r in rows], MEMORY_BUDGET, "1 GiB"),
+    ):
+        if not peaks:
+            continue
+        within = max(peaks) < budget
+        ok &= within
+        lines.append(
+            f"- peak RSS at {biggest:,} facts, {what}: {max(peaks) / MIB:,.0f} MiB "
+            f"(budget {name}) {'✓' if within else '✗'}"
+        )
+    return lines, ok
 
 
 def comparison(pdf: Result, markdown: Result, peers: list[Result]) -> tuple[list[str], bool]:
