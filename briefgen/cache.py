@@ -186,3 +186,23 @@ def write_entry(name: str, data: bytes, drop: Callable[[str], bool] = lambda _: 
                         os.unlink(other, dir_fd=folder)
         except OSError:
             return
+
+
+# The key of each base read through the cache, by the base's id (the base is kept alive
+# with its key, so that its id is not given to another); the latest few only. The
+# cache of the fitting's choices (briefgen.fitcache) is keyed on it.
+_KEYS: dict[int, tuple[FactBase, str]] = {}
+_KEPT = 8
+
+
+def remember(base: FactBase, entry: str) -> None:
+    """Note that ``base`` was read from (or stored as) the entry ``entry``."""
+    _KEYS[id(base)] = (base, entry)
+    while len(_KEYS) > _KEPT:
+        del _KEYS[next(iter(_KEYS))]
+
+
+def key_of(base: FactBase) -> str | None:
+    """The entry ``base`` was read from or stored as, or None (not read through the cache)."""
+    known = _KEYS.get(id(base))
+    return known[1] if known is not None and known[0] is base else None

@@ -31,20 +31,8 @@ from briefgen.version import __version__
 if TYPE_CHECKING:
     from briefgen.brief import Brief, BriefRecipe
     from briefgen.fitting import Fit
-    from briefgen.model import FactBase
 
-# The key of each base read through the cache, by the base's id (a base is kept alive
-# with its key, so the id cannot be reused); the latest few only.
-_KEYS: dict[int, tuple[FactBase, str]] = {}
-_KEPT = 8
 _PACKAGE = Path(__file__).resolve().parent
-
-
-def remember(base: FactBase, key: str) -> None:
-    """Note that ``base`` was read with the cache key ``key``."""
-    _KEYS[id(base)] = (base, key)
-    while len(_KEYS) > _KEPT:
-        del _KEYS[next(iter(_KEYS))]
 
 
 def _code() -> str:
@@ -60,12 +48,12 @@ def _code() -> str:
 
 
 def _entry(recipe: BriefRecipe, pages: int, paper: str) -> str | None:
-    known = _KEYS.get(id(recipe.base))
-    if known is None or known[0] is not recipe.base or recipe.changes is not None:
+    known = cache.key_of(recipe.base)
+    if known is None or recipe.changes is not None:
         return None
     digest = hashlib.blake2b(digest_size=20)
     for part in (
-        known[1],
+        known,
         _code(),
         "\0".join(f.id for f in recipe.facts),
         "\0".join(recipe.theme_ids),
@@ -75,7 +63,7 @@ def _entry(recipe: BriefRecipe, pages: int, paper: str) -> str | None:
     ):
         digest.update(part.encode())
         digest.update(b"\0\0")
-    where, contents = known[1].split("-", 1)
+    where, contents = known.split("-", 1)
     # Named after the base's directory and content: a new content replaces the old entries.
     return f"fit-{where}-{contents[:12]}-{digest.hexdigest()}"
 
@@ -150,4 +138,4 @@ def _write(entry: str, data: bytes) -> None:
     )
 
 
-__all__ = ["fit", "remember"]
+__all__ = ["fit"]
