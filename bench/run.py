@@ -25,6 +25,7 @@ import importlib.util
 import math
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -42,6 +43,7 @@ SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
 MIB = 1024 * 1024
 MEMORY_BUDGET = 1024 * MIB
+LISTING_MEMORY_BUDGET = 500 * MIB  # `facts -f json` of 100,000 facts
 # Marginal cost per fact may grow this much from the smaller to the larger
 # bases and still count as linear (timings on a shared machine are noisy).
 LINEAR_TOLERANCE = 1.5
@@ -166,10 +168,16 @@ def generated_base(size: int, seed: int) -> Path:
     return path
 
 
+def brief_command(bench: Bench, facts_dir: Path | None) -> tuple[str, ...]:
+    """``briefgen brief`` of the brief compared with its peers: the military brief of the
+    shipped base, or the whole of another base."""
+    base = ("--facts-dir", str(facts_dir)) if facts_dir else ("--theme", "military")
+    return (*bench.briefgen, *base, "brief") if facts_dir else (*bench.briefgen, "brief", *base)
+
+
 def shipped_cases(bench: Bench, facts_dir: Path | None, runs: int) -> list[Case]:
-    base = ("--facts-dir", str(facts_dir)) if facts_dir else ()
-    name = str(facts_dir) if facts_dir else "shipped"
-    brief = (*bench.briefgen, *base, "brief")
+    name = str(facts_dir) if facts_dir else "shipped (military)"
+    brief = brief_command(bench, facts_dir)
     pdf = str(bench.workdir / "brief.pdf")
     return [
         Case("--help", "", (*bench.briefgen, "--help"), runs=runs, budget=0.150),
@@ -183,7 +191,10 @@ def shipped_cases(bench: Bench, facts_dir: Path | None, runs: int) -> list[Case]
 
 
 # What `briefgen build` may take, against one `brief -f pdf` of the same rounds.
-BUILD_RATIO_BUDGET = 2.5
+BUILD_RATIO_BUDGET = 1.5
+# What briefgen may take against the tool a user would pick instead, in the same rounds.
+PDF_RATIO_BUDGET = 0.7  # the one-page PDF, against pandoc + WeasyPrint on the same Markdown
+MARKDOWN_RATIO_BUDGET = 3.0  # the Markdown brief, against pandoc turning it into HTML
 
 
 def build_cases(bench: Bench, facts_dir: Path | None, runs: int) -> list[Case]:
@@ -216,29 +227,54 @@ def build_cases(bench: Bench, facts_dir: Path | None, runs: int) -> list[Case]:
     ]
 
 
+def round_ratio(ours: Result, peer: Result) -> float:
+    """The median over the rounds of ``ours`` / ``peer`` timed in the same round.
+
+    Both ran within seconds of each other in every round, so a slow minute of a
+    shared machine slows both alike; the ratio of two medians or of two fastest
+    runs could pair runs taken minutes apart.
+    """
+    rounds = range(min(len(ours.times), len(peer.times)))
+    return statistics.median(ours.times[i] / peer.times[i] for i in rounds)
+
+
+def ratio_line(what: str, ours: Result, peer: Result, budget: float | None) -> tuple[str, bool]:
+    """``- what: 612 ms against 880 ms: 0.70× (budget ≤ 0.7×) ✓``, and whether it is within."""
+    for r in (ours, peer):
+        if r.missing:
+            return f"- {what}: `{r.case.label}` {r.missing}", True
+    ratio = round_ratio(ours, peer)
+    line = (
+        f"- {what}: {ms(ours.median)} against {ms(peer.median)} (medians); "
+        f"median of the rounds' ratios {ratio:.2f}×"
+    )
+    if budget is None:
+        return line, True
+    within = ratio <= budget
+    return line + f" (budget ≤ {budget}×) {'✓' if within else '✗'}", within
+
+
 def build_ratio(builds: list[Result], brief: Result) -> tuple[list[str], bool]:
     """How long each build takes against one brief of a PDF, in the same rounds."""
     if brief.missing:
         return [f"- build: no `brief -f pdf` to compare with ({brief.missing})"], True
     lines, ok = [], True
     for r in builds:
-        if r.missing:
-            lines.append(f"- `{r.case.label}`: {r.missing}")
-            continue
-        fastest = r.minimum / brief.minimum
-        rounds = range(min(len(r.times), len(brief.times)))
-        typical = statistics.median(r.times[i] / brief.times[i] for i in rounds)
-        line = (
-            f"- `{r.case.label}`: {ms(r.minimum)} fastest, {fastest:.2f}× the fastest "
-            f"`brief -f pdf` ({ms(brief.minimum)}); median of the rounds' ratios {typical:.2f}×"
-        )
         # The budget is the default run's; the one-process run is shown for comparison.
-        if "--jobs" not in r.case.command:
-            within = fastest <= BUILD_RATIO_BUDGET
-            ok &= within
-            line += f" (budget ≤ {BUILD_RATIO_BUDGET}×) {'✓' if within else '✗'}"
+        budget = None if "--jobs" in r.case.command else BUILD_RATIO_BUDGET
+        line, within = ratio_line(f"`{r.case.label}` against `brief -f pdf`", r, brief, budget)
+        ok &= within
         lines.append(line)
     return lines, ok
+
+
+def json_budget(size: int, cache: str) -> float | None:
+    """``facts -f json``: 2 s at 10,000 facts, and 1 s at 100,000 once the base is cached."""
+    if size == 10_000:
+        return 2.0
+    if size == 100_000 and cache == "warm":
+        return 1.0
+    return None
 
 
 def generated_cases(bench: Bench, sizes: tuple[int, ...], seed: int, runs: int) -> list[Case]:
@@ -248,10 +284,10 @@ def generated_cases(bench: Bench, sizes: tuple[int, ...], seed: int, runs: int) 
         base = (*bench.briefgen, "--facts-dir", str(path))
         name = f"{size:,} facts"
         n = runs if size <= 1_000 else max(3, runs // 2) if size <= 10_000 else max(3, runs // 5)
-        json_budget = 2.0 if size == 10_000 else None
         for cache in ("cold", "warm"):
             command = (*base, "facts", "--format", "json")
-            cases.append(Case("facts -f json", name, command, cache, n, json_budget, size))
+            budget = json_budget(size, cache)
+            cases.append(Case("facts -f json", name, command, cache, n, budget, size))
         for cache in ("cold", "warm"):
             command = (*base, "brief", "-f", "md")
             cases.append(Case("brief -f md (1 page)", name, command, cache, n, facts=size))
@@ -266,22 +302,63 @@ def pdf_renderer_missing() -> str | None:
     return None
 
 
-def pandoc_case(bench: Bench, facts_dir: Path | None, runs: int) -> tuple[Case, str | None]:
-    """pandoc turning the Markdown brief into a PDF with WeasyPrint, as a user would."""
-    markdown = bench.workdir / "brief.md"
-    pdf = bench.workdir / "pandoc.pdf"
-    command = ("pandoc", str(markdown), "-o", str(pdf), "--pdf-engine=weasyprint")
-    case = Case("pandoc brief.md -o brief.pdf", "shipped", command, runs=runs, output=str(pdf))
+def pandoc_version() -> tuple[int, ...] | None:
+    """pandoc's version, ``(2, 17, 1, 1)``, or None when it is not installed."""
     if shutil.which("pandoc") is None:
-        return case, "not available: pandoc is not installed"
-    if shutil.which("weasyprint", path=bench.env["PATH"]) is None:
-        return case, "not available: the weasyprint command is not installed"
-    base = ("--facts-dir", str(facts_dir)) if facts_dir else ()
+        return None
+    first = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout
+    words = first.split("\n", 1)[0].split()
     try:
-        bench.run_once((*bench.briefgen, *base, "brief", "-f", "md", "-o", str(markdown)), "warm")
+        return tuple(int(part) for part in words[-1].split("."))
+    except (IndexError, ValueError):
+        return (0,)
+
+
+# Typst compiled by the `typst` Python package (not a dependency of briefgen).
+TYPST_COMPILE = "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])"
+
+
+def pandoc_cases(bench: Bench, facts_dir: Path | None, runs: int) -> list[tuple[Case, str | None]]:
+    """The peers, each given the Markdown of the brief the PDF and Markdown rows make:
+    pandoc to a PDF by WeasyPrint, to HTML, and (pandoc 3) to Typst compiled by typst."""
+    markdown = bench.workdir / "brief.md"
+    pdf, html = bench.workdir / "pandoc.pdf", bench.workdir / "pandoc.html"
+    typ, typst_pdf = bench.workdir / "pandoc.typ", bench.workdir / "typst.pdf"
+    weasyprint = ("pandoc", str(markdown), "-o", str(pdf), "--pdf-engine=weasyprint")
+    to_html = ("pandoc", str(markdown), "-o", str(html))
+    to_typst = (
+        f"pandoc {shlex.quote(str(markdown))} -t typst -o {shlex.quote(str(typ))} && "
+        f"{shlex.quote(sys.executable)} -c {shlex.quote(TYPST_COMPILE)} "
+        f"{shlex.quote(str(typ))} {shlex.quote(str(typst_pdf))}"
+    )
+    cases = [
+        Case("pandoc brief.md -o brief.pdf", "", weasyprint, runs=runs, output=str(pdf)),
+        Case("pandoc brief.md -o brief.html", "", to_html, runs=runs),
+        Case(
+            "pandoc -t typst, typst.compile",
+            "",
+            ("sh", "-c", to_typst),
+            runs=runs,
+            output=str(typst_pdf),
+        ),
+    ]
+    version = pandoc_version()
+    if version is None:
+        return [(case, "not available: pandoc is not installed") for case in cases]
+    missing: list[str | None] = [None, None, None]
+    if shutil.which("weasyprint", path=bench.env["PATH"]) is None:
+        missing[0] = "not available: the weasyprint command is not installed"
+    if version < (3,):
+        missing[2] = (
+            f"not available: pandoc {'.'.join(map(str, version))} has no Typst writer (3 has)"
+        )
+    elif importlib.util.find_spec("typst") is None:
+        missing[2] = "not available: the typst Python package is not installed (pip install typst)"
+    try:
+        bench.run_once((*brief_command(bench, facts_dir), "-f", "md", "-o", str(markdown)), "warm")
     except RuntimeError as exc:
-        return case, f"failed: {exc}"
-    return case, None
+        return [(case, f"failed: {exc}") for case in cases]
+    return list(zip(cases, missing, strict=True))
 
 
 def pdf_pages(path: str | None) -> str:
@@ -357,37 +434,49 @@ def scaling(results: list[Result]) -> tuple[list[str], bool]:
 
 
 def memory(results: list[Result]) -> tuple[list[str], bool]:
+    """Peak memory at 100,000 facts: under 500 MiB for the listing, 1 GiB for any command."""
     biggest = max((r.case.facts or 0 for r in results if not r.missing), default=0)
-    peaks = [r.peak_rss for r in results if r.case.facts == biggest and not r.missing]
-    if biggest < 100_000 or not peaks:
+    rows = [r for r in results if r.case.facts == biggest and not r.missing]
+    if biggest < 100_000 or not rows:
         return [], True
-    ok = max(peaks) < MEMORY_BUDGET
-    mark = "✓" if ok else "✗"
-    return [
-        f"- peak RSS at {biggest:,} facts: {max(peaks) / MIB:,.0f} MiB (budget 1 GiB) {mark}"
-    ], ok
-
-
-def comparison(ours: list[Result], theirs: Result, markdown: Result) -> list[str]:
-    if theirs.missing:
-        return [f"- pandoc: {theirs.missing}"]
-    lines = [
-        f"- pandoc + WeasyPrint on the Markdown brief: {ms(theirs.median)} (median), "
-        f"{theirs.pages} page(s)"
-    ]
-    pipeline = theirs.median + (markdown.median if not markdown.missing else 0.0)
-    if not markdown.missing:
-        lines.append(f"- the whole pipeline, `brief -f md` then pandoc: {ms(pipeline)}")
-    done = [r for r in ours if not r.missing]
-    if not done:
-        reason = ours[0].missing if ours else "no PDF row"
-        return [*lines, f"- ratio: {reason}"]
-    for r in done:
+    lines, ok = [], True
+    listing = [r.peak_rss for r in rows if r.case.label == "facts -f json"]
+    for what, peaks, budget, name in (
+        ("`facts -f json`", listing, LISTING_MEMORY_BUDGET, "500 MiB"),
+        ("any command", [r.peak_rss for r in rows], MEMORY_BUDGET, "1 GiB"),
+    ):
+        if not peaks:
+            continue
+        within = max(peaks) < budget
+        ok &= within
         lines.append(
-            f"- `brief -f pdf` ({r.case.cache}): {ms(r.median)}, {r.pages} page(s); "
-            f"the pandoc pipeline takes {pipeline / r.median:.1f}× as long"
+            f"- peak RSS at {biggest:,} facts, {what}: {max(peaks) / MIB:,.0f} MiB "
+            f"(budget {name}) {'✓' if within else '✗'}"
         )
-    return lines
+    return lines, ok
+
+
+def comparison(pdf: Result, markdown: Result, peers: list[Result]) -> tuple[list[str], bool]:
+    """briefgen against the peers of the same rounds, with the ratios and their budgets."""
+    weasyprint, html, typst = peers
+    lines, ok = [], True
+    for what, ours, peer, budget in (
+        (
+            "one-page PDF, `brief -f pdf` against pandoc → WeasyPrint",
+            pdf,
+            weasyprint,
+            PDF_RATIO_BUDGET,
+        ),
+        ("Markdown, `brief -f md` against pandoc md → html", markdown, html, MARKDOWN_RATIO_BUDGET),
+        ("one-page PDF, `brief -f pdf` against pandoc → Typst", pdf, typst, None),
+    ):
+        line, within = ratio_line(what, ours, peer, budget)
+        ok &= within
+        lines.append(line)
+    for r in (weasyprint, typst):
+        if not r.missing:
+            lines.append(f"- `{r.case.label}` made {r.pages} page(s); `brief -f pdf` {pdf.pages}")
+    return lines, ok
 
 
 def main() -> int:
@@ -420,12 +509,14 @@ def main() -> int:
             Result(case, missing=no_pdf if case.output else None)
             for case in shipped_cases(bench, args.facts_dir, runs)
         ]
-        pandoc_row, pandoc_missing = pandoc_case(bench, args.facts_dir, runs)
-        pandoc = Result(pandoc_row, missing=pandoc_missing)
+        peers = [
+            Result(case, missing=missing)
+            for case, missing in pandoc_cases(bench, args.facts_dir, runs)
+        ]
         builds = [Result(case, missing=no_pdf) for case in build_cases(bench, args.facts_dir, runs)]
         generated = [Result(case) for case in generated_cases(bench, sizes, args.seed, runs)]
-        bench.measure([*shipped, *builds, pandoc, *generated])
-    results = [*shipped, *builds, pandoc, *generated]
+        bench.measure([*shipped, *builds, *peers, *generated])
+    results = [*shipped, *builds, *peers, *generated]
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
     print(
@@ -433,11 +524,11 @@ def main() -> int:
         f"load average {load:.2f}, {time.perf_counter() - started:.0f} s\n"
     )
     print("\n".join(table(results)))
-    pdfs = [r for r in shipped if r.case.output]
+    warm_pdf = next(r for r in shipped if r.case.output and r.case.cache == "warm")
     markdown = next(r for r in shipped if r.case.label == "brief -f md" and r.case.cache == "warm")
     print("\nAgainst pandoc:\n")
-    print("\n".join(comparison(pdfs, pandoc, markdown)))
-    warm_pdf = next(r for r in pdfs if r.case.cache == "warm")
+    peer_lines, peers_ok = comparison(warm_pdf, markdown, peers)
+    print("\n".join(peer_lines))
     ratio_lines, build_ok = build_ratio(builds, warm_pdf)
     print("\nbuild against brief:\n")
     print("\n".join(ratio_lines))
@@ -447,7 +538,9 @@ def main() -> int:
         print("\nScaling:\n")
         print("\n".join(scale_lines + memory_lines))
     failed = any(r.missing and r.missing.startswith("failed") for r in results)
-    missed = not (linear and small and build_ok) or any("✗" in verdict(r) for r in results)
+    missed = not (linear and small and build_ok and peers_ok) or any(
+        "✗" in verdict(r) for r in results
+    )
     return 1 if failed or (args.check and missed) else 0
 
 

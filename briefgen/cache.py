@@ -19,7 +19,7 @@ import os
 import pickle
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -147,3 +147,62 @@ def put(entry: str, base: FactBase) -> None:
                         os.unlink(name, dir_fd=folder)
         except (OSError, pickle.PicklingError):
             return
+
+
+def read_entry(name: str) -> bytes | None:
+    """The bytes of the cache file ``name`` (of another cache kept beside the bases), or None."""
+    with _opened() as (_, folder):
+        if folder is None:
+            return None
+        try:
+            fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+            with os.fdopen(fd, "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
+
+
+def write_entry(name: str, data: bytes, drop: Callable[[str], bool] = lambda _: False) -> None:
+    """Write the cache file ``name`` whole (or not at all), then delete the files ``drop``
+    says are stale. Failures are ignored."""
+    with _opened() as (_, folder):
+        if folder is None:
+            return
+        tmp = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | os.O_CLOEXEC
+        try:
+            fd = os.open(tmp, flags, 0o600, dir_fd=folder)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+            except BaseException:
+                with suppress(OSError):
+                    os.unlink(tmp, dir_fd=folder)
+                raise
+            for other in os.listdir(folder):
+                if other != name and drop(other):
+                    with suppress(FileNotFoundError):
+                        os.unlink(other, dir_fd=folder)
+        except OSError:
+            return
+
+
+# The key of each base read through the cache, by the base's id (the base is kept alive
+# with its key, so that its id is not given to another); the latest few only. The
+# cache of the fitting's choices (briefgen.fitcache) is keyed on it.
+_KEYS: dict[int, tuple[FactBase, str]] = {}
+_KEPT = 8
+
+
+def remember(base: FactBase, entry: str) -> None:
+    """Note that ``base`` was read from (or stored as) the entry ``entry``."""
+    _KEYS[id(base)] = (base, entry)
+    while len(_KEYS) > _KEPT:
+        del _KEYS[next(iter(_KEYS))]
+
+
+def key_of(base: FactBase) -> str | None:
+    """The entry ``base`` was read from or stored as, or None (not read through the cache)."""
+    known = _KEYS.get(id(base))
+    return known[1] if known is not None and known[0] is base else None

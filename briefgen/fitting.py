@@ -236,6 +236,7 @@ class Fit:
     pages_needed: int  # the pages the brief would take with every fact
     # What the brief was built from, with the timeline decided: to build it again.
     recipe: BriefRecipe
+    omit: frozenset[str] = frozenset()  # the ids the brief was built without
 
 
 class _Chooser:
@@ -334,11 +335,12 @@ def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
     if len(dated_events(items)) < 2:
         return chosen
     drawn = _timeline(chosen.recipe, True)
-    brief = drawn.build(omit={f.id for f in chosen.omitted}, omitted=chosen.omitted)
+    omit = frozenset(f.id for f in chosen.omitted)
+    brief = drawn.build(omit=omit, omitted=chosen.omitted)
     model = PageModel(paper)
     # Drawn where there is room, a timeline needs two events to say more than its bullets.
     if len(brief.timeline) > 1 and model.height(brief) <= model.room(pages):
-        return Fit(brief, chosen.omitted, chosen.pages_needed, drawn)
+        return Fit(brief, chosen.omitted, chosen.pages_needed, drawn, omit)
     return chosen
 
 
@@ -379,7 +381,8 @@ def _fit_run(recipe: BriefRecipe, pages: int, paper: str) -> Fit:
         return Fit(chooser.brief(everything), (), pages, recipe)
     kept = chooser.fill(chooser.prefix())
     brief = _with_omitted(chooser.brief(kept), chooser.ranked)
-    return Fit(brief, brief.omitted, chooser.pages_needed(pages, kept), recipe)
+    omit = frozenset(f.id for f in chooser.ranked if f.id not in kept)
+    return Fit(brief, brief.omitted, chooser.pages_needed(pages, kept), recipe, omit)
 
 
 def _timeline(recipe: BriefRecipe, drawn: bool) -> BriefRecipe:

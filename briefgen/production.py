@@ -65,7 +65,7 @@ def produce(
     options = options or RenderOptions()
     if needs_layout(fmt, options):
         return _produce_pdf(recipe, fmt, options, typesetters)
-    from briefgen.fitting import fit
+    from briefgen.fitcache import fit
     from briefgen.renderers import render
 
     fitted = fit(recipe, options.pages, options.paper)

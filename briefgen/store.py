@@ -84,4 +84,5 @@ def load(path: str | os.PathLike[str] | None = None, *, cache: bool = True) -> F
         if base is None or base.path != files.display:
             base = Loading(files).run()
             base_cache.put(key, base)
+        base_cache.remember(base, key)
         return base

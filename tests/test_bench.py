@@ -77,8 +77,13 @@ def test_the_benchmark_prints_its_table(tmp_path):
     )
     assert sum(row.startswith("| `build --jobs 1 (4 PDFs)` |") for row in rows) == 1
     ratios = [line for line in lines if line.startswith("- `build")]
-    assert len(ratios) == 2 and "× the fastest `brief -f pdf`" in ratios[0]
-    assert "(budget ≤ 2.5×)" in ratios[0] and "budget" not in ratios[1]
+    assert len(ratios) == 2 and "against `brief -f pdf`" in ratios[0]
+    assert "(budget ≤ 1.5×)" in ratios[0] and "budget" not in ratios[1]
+    peers = [line for line in lines if line.startswith(("- one-page PDF", "- Markdown"))]
+    assert len(peers) == 3
+    assert "against pandoc → WeasyPrint" in peers[0] and "(budget ≤ 0.7×)" in peers[0]
+    assert "against pandoc md → html" in peers[1] and "(budget ≤ 3.0×)" in peers[1]
+    assert "against pandoc → Typst" in peers[2]  # measured, or why not
 
 
 def bench_module(monkeypatch):
@@ -114,3 +119,16 @@ def test_a_cost_per_fact_that_grows_is_reported(monkeypatch):
     line, linear = growth(monkeypatch, [(0.20, 0.47, 6.0), (0.22, 0.50, 6.5), (0.21, 0.48, 6.2)])
     assert not linear
     assert line.endswith("grows faster ✗")
+
+
+def test_a_ratio_is_judged_on_runs_of_the_same_round(monkeypatch):
+    bench = bench_module(monkeypatch)
+    ours = bench.Result(bench.Case("brief -f pdf", "", ()), times=[0.60, 0.90, 0.48])
+    peer = bench.Result(bench.Case("pandoc", "", ()), times=[0.90, 1.20, 0.80])
+    line, within = bench.ratio_line("PDF", ours, peer, 0.7)
+    assert within and "median of the rounds' ratios 0.67×" in line and line.endswith("✓")
+    line, within = bench.ratio_line("PDF", peer, ours, 0.7)
+    assert not within and line.endswith("✗")
+    peer.missing = "not available: pandoc is not installed"
+    line, within = bench.ratio_line("PDF", ours, peer, 0.7)
+    assert within and "not available" in line
