@@ -121,32 +121,19 @@ def put(entry: str, base: FactBase) -> None:
     """Store ``base`` and drop older entries of the same directory.
 
     Failures are ignored (the cache is only an optimisation). The entry is
-    written to a temporary file and renamed, so that a reader, even in
-    another process, sees a whole entry or none.
+    written whole or not at all (:func:`write_entry`), so that a reader, even
+    in another process, sees a whole entry or none.
     """
-    with _opened() as (_, folder):
-        if folder is None:
-            return
-        target = f"{entry}.pickle"
-        tmp = f".{entry}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | os.O_CLOEXEC
-        try:
-            fd = os.open(tmp, flags, 0o600, dir_fd=folder)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(base, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, target, src_dir_fd=folder, dst_dir_fd=folder)
-            except BaseException:
-                with suppress(OSError):
-                    os.unlink(tmp, dir_fd=folder)
-                raise
-            where = entry.split("-", 1)[0]
-            for name in os.listdir(folder):
-                if name.startswith(f"{where}-") and name.endswith(".pickle") and name != target:
-                    with suppress(FileNotFoundError):
-                        os.unlink(name, dir_fd=folder)
-        except (OSError, pickle.PicklingError):
-            return
+    try:
+        data = pickle.dumps(base, protocol=pickle.HIGHEST_PROTOCOL)
+    except pickle.PicklingError:
+        return
+    where = entry.split("-", 1)[0]
+    write_entry(
+        f"{entry}.pickle",
+        data,
+        drop=lambda name: name.startswith(f"{where}-") and name.endswith(".pickle"),
+    )
 
 
 def read_entry(name: str) -> bytes | None:
