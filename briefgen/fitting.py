@@ -455,6 +455,7 @@ def fit_pdf(
     variant: str | None = None,
     template_dir: Path | None = None,
     typesetter: Typesetter,
+    chosen: Fit | None = None,
 ) -> FittedPdf:
     """Typeset the brief of ``recipe`` on at most ``pages`` pages of ``paper`` (0: no limit).
 
@@ -463,39 +464,33 @@ def fit_pdf(
     ``variant`` is a WeasyPrint PDF variant, e.g. ``pdf/ua-1`` (tagged,
     accessible) or ``pdf/a-3b``. A ``typesetter`` made for the same paper,
     variant and templates may be shared by many PDFs: its fonts are loaded once.
+    ``chosen`` is the estimate's choice when the caller has it already (from
+    :mod:`briefgen.fitcache`).
     """
     refused_before = len(typesetter.fetcher.refused)
-    chosen = fit(recipe, pages, paper)
+    if chosen is None:
+        chosen = fit(recipe, pages, paper)
     brief, omitted = chosen.brief, chosen.omitted
     spread = _spread(brief, paper) if pages == 1 and omitted and template_dir is None else 0.0
-    layout = typesetter.layout(brief, spread)
-    trimmed = 0
+    # A brief of one page has all its notes at its foot: one footnote, laid out once.
+    one_page = pages == 1
+    layout = typesetter.layout(brief, spread, one_page)
+    trimmed = 0  # facts the layout left out beyond the estimate's choice
     if pages and len(layout.pages) > pages and spread:
-        layout = typesetter.layout(brief)  # the estimate was short: no spreading
+        layout = typesetter.layout(brief, one_page=one_page)  # the estimate was short: no spreading
     if pages and len(layout.pages) > pages and recipe.options.timeline is None and brief.timeline:
         # A timeline drawn because there seemed to be room gives way before any fact.
         recipe = _timeline(chosen.recipe, False)
         brief = recipe.build(omit={f.id for f in omitted}, omitted=omitted)
-        layout = typesetter.layout(brief)
+        layout = typesetter.layout(brief, one_page=one_page)
     else:
         recipe = chosen.recipe
     if pages and len(layout.pages) > pages:
-        # The layout overflows after all: the least important facts give way.
-        ranked = importance_order(recipe, paper)
-        shown = {f.id for f in brief.facts}
-        kept = [f for f in ranked if f.id in shown]
-        tries = 1
-        while len(layout.pages) > pages and tries < _MAX_LAYOUTS and len(kept) > 1:
-            # Drop at least one fact, more if the overflow is large.
-            overflow = typesetter.overflow(layout, pages) * PX
-            drop = max(1, int(len(kept) * overflow / PageModel(paper).room(pages)))
-            drop = min(drop, len(kept) - 1)
-            kept = kept[:-drop]
-            trimmed += drop
-            brief = _with_omitted(recipe.build(omit=_others(ranked, kept)), ranked)
-            layout = typesetter.layout(brief)
-            tries += 1
+        brief, layout, trimmed = _trim(recipe, brief, layout, pages, paper, typesetter)
         omitted = brief.omitted
+    if one_page and len(layout.pages) > 1:
+        # Still more than a page: each note goes to the foot of the page that calls it.
+        layout = typesetter.layout(brief)
     data = typesetter.write(layout)
     return FittedPdf(
         data,
@@ -506,3 +501,25 @@ def fit_pdf(
         tuple(dict.fromkeys(typesetter.fetcher.refused[refused_before:])),
         trimmed,
     )
+
+
+def _trim(
+    recipe: BriefRecipe, brief: Brief, layout: Any, pages: int, paper: str, typesetter: Typesetter
+) -> tuple[Brief, Any, int]:
+    """The layout overflows after all: the least important facts give way until it fits
+    (or :data:`_MAX_LAYOUTS` layouts were made). The brief, its layout and the facts dropped."""
+    ranked = importance_order(recipe, paper)
+    shown = {f.id for f in brief.facts}
+    kept = [f for f in ranked if f.id in shown]
+    trimmed, tries = 0, 1
+    while len(layout.pages) > pages and tries < _MAX_LAYOUTS and len(kept) > 1:
+        # Drop at least one fact, more if the overflow is large.
+        overflow = typesetter.overflow(layout, pages) * PX
+        drop = max(1, int(len(kept) * overflow / PageModel(paper).room(pages)))
+        drop = min(drop, len(kept) - 1)
+        kept = kept[:-drop]
+        trimmed += drop
+        brief = _with_omitted(recipe.build(omit=_others(ranked, kept)), ranked)
+        layout = typesetter.layout(brief, one_page=pages == 1)
+        tries += 1
+    return brief, layout, trimmed

@@ -555,7 +555,8 @@ class KindsGrading(_Frozen):
 class Grading(_Frozen):
     """Stricter grading rules a base declares in ``base.yaml`` (see :mod:`briefgen.grading`)."""
 
-    kinds: KindsGrading = KindsGrading()
+    # Factories, not instances: an instance made here would build the schema on import.
+    kinds: KindsGrading = Field(default_factory=KindsGrading)
 
 
 class BaseInfo(_Frozen):
@@ -563,7 +564,7 @@ class BaseInfo(_Frozen):
 
     title: Localized | None = None
     languages: tuple[Annotated[str, Field(pattern=LANG_PATTERN)], ...] = ("en", "fr")
-    grading: Grading = Grading()
+    grading: Grading = Field(default_factory=Grading)
     # The probability yardstick of the base's judgments (see briefgen.yardsticks).
     yardstick: Slug = "icd-203"
 

@@ -81,6 +81,7 @@ def _produce_pdf(
 ) -> Product:
     """A PDF, or a message with the PDF attached: its text and HTML parts are the
     brief as the PDF prints it."""
+    from briefgen.fitcache import fit
     from briefgen.fitting import fit_pdf
 
     key = (options.paper, options.pdf_variant, options.template_dir)
@@ -98,6 +99,8 @@ def _produce_pdf(
         variant=options.pdf_variant,
         template_dir=options.template_dir,
         typesetter=typesetter,
+        # The estimate's choice, kept as for the other formats: the layout confirms it.
+        chosen=fit(recipe, options.pages, options.paper),
     )
     data: str | bytes = fitted.data
     if fmt == "eml":

@@ -457,6 +457,26 @@ def test_a_template_cannot_make_the_pdf_read_files(make_pdf: Any, tmp_path: Path
     assert "warning: not read: https://example.org/tracker.png" in pdf.result.stderr
 
 
+def test_a_one_page_brief_that_cannot_fit_keeps_each_note_on_the_page_that_calls_it(
+    make_pdf: Any, tmp_path: Path
+) -> None:
+    # A one-page brief has all its notes in one footnote, called from its title. A template
+    # that leaves no room for any fact on the first page makes it two pages all the same:
+    # the notes then go, one by one, to the foot of the page that calls them.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "brief.css").write_text(".title-block { margin-bottom: 240mm; }\n")
+    pdf = make_pdf(FIXTURES / "pact", "--theme", "trade", "--template", str(templates))
+    assert pdf.info["Pages"] == "2"
+    assert "warning: the brief takes 2 pages, more than --pages 1" in pdf.result.stderr
+    first, second = (no_spaces(page) for page in pdf.pages)
+    # The layout left out more facts than the estimate did: note 1 is that of the fact kept.
+    kept = no_spaces(pdf.shown["key_points"][0]["text"])
+    assert kept in second and kept not in first
+    note = no_spaces(f"1. {pdf.shown['notes'][0]['text']}")
+    assert note in second and note not in first
+
+
 # -- options and failures ---------------------------------------------------------
 
 

@@ -129,14 +129,22 @@ def brief_html(
     paper: str = "a4",
     template_dir: Path | None = None,
     spread: float = 0.0,
+    notes_block: bool = False,
 ) -> str:
     """The brief as an HTML document: for a screen, or (``paged``) for WeasyPrint.
 
     ``spread`` (in pt) is added below each section of a printed page, to share
-    out the room the page has left (see :mod:`briefgen.fitting`).
+    out the room the page has left (see :mod:`briefgen.fitting`). With
+    ``notes_block``, for a brief on one page, the notes are one footnote at the
+    foot of the page rather than one each: the same page, laid out in far less
+    time.
     """
     environment = template_environment(template_dir)
-    context = {**_context(brief, paged, paper), "spread": round(spread, 2)}
+    context = {
+        **_context(brief, paged, paper),
+        "spread": round(spread, 2),
+        "notes_block": paged and notes_block,
+    }
     try:
         return environment.get_template(TEMPLATE).render(context)
     except TemplateError as exc:

@@ -1,7 +1,8 @@
 """PDF: the brief on paper, typeset by WeasyPrint from the paged HTML.
 
 Notes are CSS footnotes at the bottom of the page that calls them, numbered
-as the brief numbered them. Which facts a brief of a given length holds is
+as the brief numbered them; on a brief of one page they are one footnote,
+which WeasyPrint lays out once rather than once per note. Which facts a brief of a given length holds is
 decided by :mod:`briefgen.fitting`, the same for every format; this module
 only lays out and writes.
 
@@ -52,13 +53,20 @@ class Typesetter:
         self.variant = variant
         self.template_dir = template_dir
 
-    def layout(self, brief: Brief, spread: float = 0.0) -> Any:
+    def layout(self, brief: Brief, spread: float = 0.0, one_page: bool = False) -> Any:
         """WeasyPrint's Document: the brief laid out in pages, not yet written.
 
-        ``spread`` pt are added below each section (see :func:`brief_html`).
+        ``spread`` pt are added below each section; ``one_page`` lays the notes
+        out as one footnote, for a brief that is to fit one page (see
+        :func:`brief_html`): should it take more, lay it out again without.
         """
         html = brief_html(
-            brief, paged=True, paper=self.paper, template_dir=self.template_dir, spread=spread
+            brief,
+            paged=True,
+            paper=self.paper,
+            template_dir=self.template_dir,
+            spread=spread,
+            notes_block=one_page,
         )
         document = self.weasyprint.HTML(
             string=html, base_url=self.base_url, url_fetcher=self.fetcher
