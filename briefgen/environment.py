@@ -50,8 +50,6 @@ class Environment:
         stderr: IO[Any] | None = None,
     ) -> Environment:
         """The environment of this process (or of the streams given)."""
-        import shutil
-
         environ = os.environ if environ is None else environ
         stdin = sys.stdin if stdin is None else stdin
         stdout = sys.stdout if stdout is None else stdout
@@ -65,7 +63,8 @@ class Environment:
             stdout_isatty=_isatty(stdout),
             stderr_isatty=_isatty(stderr),
             columns=int(columns) if columns.isdigit() else None,
-            stdout_columns=shutil.get_terminal_size().columns,
+            # The process's own standard output, as shutil.get_terminal_size() asks.
+            stdout_columns=_stream_columns(sys.__stdout__),
             stderr_columns=_stream_columns(stderr),
             no_color=environ.get("NO_COLOR", "") != "",
         )
@@ -96,6 +95,7 @@ def _isatty(stream: IO[Any] | None) -> bool:
 
 def _stream_columns(stream: IO[Any] | None) -> int:
     try:
-        return os.get_terminal_size(stream.fileno()).columns if stream is not None else 80
+        columns = os.get_terminal_size(stream.fileno()).columns if stream is not None else 0
     except (AttributeError, OSError, ValueError):  # not a terminal, or no file descriptor
-        return 80
+        columns = 0
+    return columns if columns > 0 else 80  # a terminal of unknown width says 0

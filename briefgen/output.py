@@ -13,11 +13,8 @@ from __future__ import annotations
 import errno
 import io
 import os
-import secrets
-import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -95,7 +92,7 @@ def _write_in(folder: int, path: Path, payload: bytes, named: bool, follow: bool
         return
     if info is not None and not _writable(name, folder):
         raise OutputError(f"cannot write {path}: {os.strerror(errno.EACCES)}")
-    tmp = f".{name}.{secrets.token_hex(4)}.tmp"
+    tmp = f".{name}.{os.urandom(4).hex()}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | os.O_CLOEXEC
     try:
         fd = os.open(tmp, flags, 0o600, dir_fd=folder)
@@ -349,6 +346,9 @@ def temporary_directory() -> Iterator[None]:
     run never gets to. This changes where the whole process puts temporary files:
     it is for a command-line run, around the rendering.
     """
+    import shutil
+    import tempfile
+
     folder = tempfile.mkdtemp(prefix="briefgen-")
     previous, tempfile.tempdir = tempfile.tempdir, folder
     try:
