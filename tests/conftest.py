@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,33 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
         assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
 
     return check
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Callable[..., str]]:
+    """``chromium(*args, timeout=90)``: run headless Chromium, with a profile of its own and
+    nothing fetched behind the page's back, and return what it prints. Skips the test
+    where Chromium is not installed (CI installs it)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.skip("chromium is not installed")
+    profile = tempfile.mkdtemp(prefix="chromium-")
+
+    def run(*args: str, timeout: float = 90) -> str:
+        command = [
+            found,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            *args,
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True)
+        return done.stdout
+
+    yield run
+    shutil.rmtree(profile, ignore_errors=True)

@@ -7,7 +7,6 @@ import email.policy
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from email.message import EmailMessage
@@ -249,11 +248,7 @@ def test_the_subject_names_the_selection_and_the_date(run, pact):
     assert msg["Subject"] == "Commerce et sanctions — 1er décembre 2025"
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
-def test_the_html_part_holds_at_600_pixels(run, pact, tmp_path):
+def test_the_html_part_holds_at_600_pixels(chromium, run, pact, tmp_path):
     """Laid out by a browser 600 px wide, nothing runs past the right edge."""
     from PIL import Image
 
@@ -261,11 +256,7 @@ def test_the_html_part_holds_at_600_pixels(run, pact, tmp_path):
     page = tmp_path / "mail.html"
     page.write_text(html, encoding="utf-8")
     shot = tmp_path / "mail.png"
-    subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-         f"--screenshot={shot}", "--window-size=600,1600", page.as_uri()],
-        capture_output=True, check=True, timeout=120,
-    )  # fmt: skip
+    chromium("--hide-scrollbars", f"--screenshot={shot}", "--window-size=600,1600", page.as_uri())
     image = Image.open(shot).convert("L")
     assert image.size == (600, 1600)
     width, height = image.size

@@ -10,17 +10,11 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 
 # Measures what a reader sees, once the page has loaded, and hands it to the frame.
 MEASURE = r"""<script>
@@ -48,33 +42,6 @@ addEventListener('load', () => {
   parent.postMessage(JSON.stringify(out), '*');
 });
 </script>"""
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """``chromium(*args)``: run headless Chromium with a profile of its own."""
-    profile = Path(tempfile.mkdtemp(prefix="chromium-"))
-
-    def run(*args: str) -> str:
-        assert CHROMIUM is not None
-        command = [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            *args,
-        ]
-        return subprocess.run(
-            command, capture_output=True, text=True, timeout=90, check=True
-        ).stdout
-
-    yield run
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -274,10 +273,6 @@ def test_serve_says_when_the_port_is_taken(pact_copy, run):
         )
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.fixture
 def cover_copy(tmp_path: Path, fixtures: Path) -> Path:
     """A copy of the cover base: a report whose text opens with a biography and two legal
@@ -352,114 +347,59 @@ addEventListener('load', () => {
 </script>"""
 
 
-@pytest.mark.skipif(_chromium() is None, reason="chromium is not installed")
 @pytest.mark.parametrize("width", [1280, 390])
-def test_serve_sources_fit_a_wide_screen_and_a_phone(cover_copy, tmp_path, width):
+def test_serve_sources_fit_a_wide_screen_and_a_phone(chromium, cover_copy, tmp_path, width):
     """/sources and a source's text, as Chromium lays them out at ``width`` px: nothing wider
     than the window (a long id, URL or file name wraps).
 
     Chromium's window is at least 500 px wide, so the page is in an iframe ``width`` px wide;
     the page's policy allows no script of another origin, so it is measured from a copy.
     """
-    chromium = _chromium()
-    assert chromium is not None
     with serving(cover_copy) as served:
         pages = {path: served.get(path)[2] for path in ("/sources", "/sources/durand-2025")}
-    profile = tempfile.mkdtemp(prefix="chromium-")
-    try:
-        for path, page in pages.items():
-            name = path.strip("/").replace("/", "-")
-            measured = tmp_path / f"{name}.html"
-            measured.write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
-            frame = tmp_path / f"{name}-{width}.html"
-            frame.write_text(
-                f'<html><body style="margin:0"><iframe src="{measured.name}" '
-                f'style="border:0;width:{width}px;height:900px"></iframe><script>'
-                "addEventListener('message', e => { const p = document.createElement('pre');"
-                " p.id = 'measured'; p.textContent = e.data; document.body.append(p); });"
-                "</script></body></html>",
-                encoding="utf-8",
-            )
-            dom = subprocess.run(
-                [
-                    chromium,
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                    f"--user-data-dir={profile}",
-                    "--window-size=1400,900",
-                    "--virtual-time-budget=10000",
-                    "--dump-dom",
-                    frame.as_uri(),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=90,
-                check=True,
-            ).stdout
-            found = re.search(r'<pre id="measured">(.*?)</pre>', dom, flags=re.S)
-            assert found, "the page did not report its measures"
-            seen = json.loads(html.unescape(found[1]))
-            assert seen["viewport"] == width
-            assert seen["scrollWidth"] <= width, (path, seen)
-            # and nothing wider than the page's column
-            assert seen["right"] <= seen["column"] + 0.5, (path, seen)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    for path, page in pages.items():
+        name = path.strip("/").replace("/", "-")
+        measured = tmp_path / f"{name}.html"
+        measured.write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
+        frame = tmp_path / f"{name}-{width}.html"
+        frame.write_text(
+            f'<html><body style="margin:0"><iframe src="{measured.name}" '
+            f'style="border:0;width:{width}px;height:900px"></iframe><script>'
+            "addEventListener('message', e => { const p = document.createElement('pre');"
+            " p.id = 'measured'; p.textContent = e.data; document.body.append(p); });"
+            "</script></body></html>",
+            encoding="utf-8",
+        )
+        dom = chromium(
+            "--window-size=1400,900", "--virtual-time-budget=10000", "--dump-dom", frame.as_uri()
+        )
+        found = re.search(r'<pre id="measured">(.*?)</pre>', dom, flags=re.S)
+        assert found, "the page did not report its measures"
+        seen = json.loads(html.unescape(found[1]))
+        assert seen["viewport"] == width
+        assert seen["scrollWidth"] <= width, (path, seen)
+        # and nothing wider than the page's column
+        assert seen["right"] <= seen["column"] + 0.5, (path, seen)
 
 
-@pytest.mark.skipif(_chromium() is None, reason="chromium is not installed")
-def test_serve_in_a_real_browser(pact_copy, tmp_path):
+def test_serve_in_a_real_browser(chromium, pact_copy, tmp_path):
     """Headless Chromium runs the page's script (allowed by the page's own policy) and draws it.
 
     The screenshots are kept in $BRIEFGEN_SCREENSHOTS when it is set, to look at.
     """
-    chromium = _chromium()
-    assert chromium is not None
     keep = Path(os.environ.get("BRIEFGEN_SCREENSHOTS") or tmp_path)
     keep.mkdir(parents=True, exist_ok=True)
     with serving(pact_copy) as served:
         base_url = f"http://{served.host}:{served.port}"
         for name, path in (("brief", "/"), ("facts", "/facts?theme=security")):
-            profile = tempfile.mkdtemp(prefix="chromium-")
-            common = [
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                f"--user-data-dir={profile}",
-                "--window-size=1000,1200",
-            ]
-            try:
-                shot = keep / f"serve-{name}.png"
-                subprocess.run(
-                    [*common, f"--screenshot={shot}", base_url + path],
-                    capture_output=True,
-                    timeout=90,
-                    check=True,
-                )
-                assert shot.stat().st_size > 20_000
-                if name == "brief":
-                    dom = subprocess.run(
-                        [*common, "--dump-dom", base_url + path],
-                        capture_output=True,
-                        text=True,
-                        timeout=90,
-                        check=True,
-                    ).stdout
-                    # The bar of links exists only if the script ran, as the page's policy allows.
-                    assert '<nav class="preview"' in dom
-                    assert "The Northland–Eastland pact" in dom
-            finally:
-                shutil.rmtree(profile, ignore_errors=True)
+            shot = keep / f"serve-{name}.png"
+            chromium("--window-size=1000,1200", f"--screenshot={shot}", base_url + path)
+            assert shot.stat().st_size > 20_000
+            if name == "brief":
+                dom = chromium("--window-size=1000,1200", "--dump-dom", base_url + path)
+                # The bar of links exists only if the script ran, as the page's policy allows.
+                assert '<nav class="preview"' in dom
+                assert "The Northland–Eastland pact" in dom
 
 
 # -- a server that stays up ------------------------------------------------------------
