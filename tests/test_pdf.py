@@ -477,6 +477,31 @@ def test_a_one_page_brief_that_cannot_fit_keeps_each_note_on_the_page_that_calls
     assert note in second and note not in first
 
 
+def test_a_print_css_of_ones_own_keeps_a_footnote_per_note(make_pdf: Any, tmp_path: Path) -> None:
+    # A print.css written before one-page briefs had their notes as one footnote (here,
+    # briefgen's own without the rules for it) still gets its notes at the foot of the page.
+    css = (package_data("templates") / "print.css").read_text(encoding="utf-8")
+    start = css.index("/* On a page of set length every note is on the page")
+    end = css.index(".footnotes::footnote-call")
+    own = css[:start] + css[css.index("\n", end) + 1 :]
+    for shared in (", .footnotes .note::after", ", .footnotes .note::before"):
+        own = own.replace(shared, "")
+    assert ".footnotes" not in own
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "print.css").write_text(own, encoding="utf-8")
+    pdf = make_pdf(FIXTURES / "pact", "--theme", "trade", "--template", str(templates))
+    assert pdf.info["Pages"] == "1"
+    page = one_line(pdf.pages[0])
+    title = pdf.shown["title"]
+    first_note = pdf.shown["notes"][0]["text"]
+    # The title stands alone; the notes follow the statements, below them.
+    assert no_spaces(first_note) in no_spaces(page)
+    assert "1. " in page, "the notes lost their numbers"
+    assert page.index(pdf.shown["key_points"][0]["text"]) < page.index("1. ")
+    assert page.startswith(title) and first_note not in page[: len(title) + 40]
+
+
 # -- options and failures ---------------------------------------------------------
 
 

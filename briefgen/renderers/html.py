@@ -137,13 +137,13 @@ def brief_html(
     out the room the page has left (see :mod:`briefgen.fitting`). With
     ``notes_block``, for a brief on one page, the notes are one footnote at the
     foot of the page rather than one each: the same page, laid out in far less
-    time.
+    time (unless ``template_dir`` has a template of its own that lays notes out).
     """
     environment = template_environment(template_dir)
     context = {
         **_context(brief, paged, paper),
         "spread": round(spread, 2),
-        "notes_block": paged and notes_block,
+        "notes_block": paged and notes_block and not _overrides_notes(template_dir),
     }
     try:
         return environment.get_template(TEMPLATE).render(context)
@@ -152,6 +152,17 @@ def brief_html(
     except Exception as exc:  # what Python itself raises: {{ 1 / 0 }}, {{ "{0}".format_map({}) }}
         where = _template_position(exc)
         raise RenderError(f"template {where}: {type(exc).__name__}: {exc}") from exc
+
+
+# The templates that lay the notes out: one of a user's own may know nothing of the
+# one-footnote notes of a one-page brief (older than them, or written without them).
+NOTES_TEMPLATES = (TEMPLATE, "print.css")
+
+
+def _overrides_notes(template_dir: Path | None) -> bool:
+    return template_dir is not None and any(
+        (template_dir / name).is_file() for name in NOTES_TEMPLATES
+    )
 
 
 def render_html(brief: Brief, options: RenderOptions | None = None) -> str:
