@@ -483,7 +483,7 @@ def fit_pdf(
     brief, omitted = chosen.brief, chosen.omitted
     spread = _spread(brief, paper) if pages == 1 and omitted and template_dir is None else 0.0
     # A brief of one page has all its notes at its foot: one footnote, laid out once.
-    one_page = pages == 1
+    one_page = pages == 1 and typesetter.notes_block
     layout = typesetter.layout(brief, spread, one_page)
     trimmed = 0  # facts the layout left out beyond the estimate's choice
     if pages and len(layout.pages) > pages and spread:
@@ -496,7 +496,7 @@ def fit_pdf(
     else:
         recipe = chosen.recipe
     if pages and len(layout.pages) > pages:
-        brief, layout, trimmed = _trim(recipe, brief, layout, pages, paper, typesetter)
+        brief, layout, trimmed = _trim(recipe, brief, layout, pages, paper, typesetter, one_page)
         omitted = brief.omitted
     if one_page and len(layout.pages) > 1:
         # Still more than a page: each note goes to the foot of the page that calls it.
@@ -514,7 +514,13 @@ def fit_pdf(
 
 
 def _trim(
-    recipe: BriefRecipe, brief: Brief, layout: Any, pages: int, paper: str, typesetter: Typesetter
+    recipe: BriefRecipe,
+    brief: Brief,
+    layout: Any,
+    pages: int,
+    paper: str,
+    typesetter: Typesetter,
+    one_page: bool,
 ) -> tuple[Brief, Any, int]:
     """The layout overflows after all: the least important facts give way until it fits
     (or :data:`_MAX_LAYOUTS` layouts were made). The brief, its layout and the facts dropped."""
@@ -530,6 +536,6 @@ def _trim(
         kept = kept[:-drop]
         trimmed += drop
         brief = _with_omitted(recipe.build(omit=_others(ranked, kept)), ranked)
-        layout = typesetter.layout(brief, one_page=pages == 1)
+        layout = typesetter.layout(brief, one_page=one_page)
         tries += 1
     return brief, layout, trimmed

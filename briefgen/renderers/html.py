@@ -137,13 +137,13 @@ def brief_html(
     out the room the page has left (see :mod:`briefgen.fitting`). With
     ``notes_block``, for a brief on one page, the notes are one footnote at the
     foot of the page rather than one each: the same page, laid out in far less
-    time (unless ``template_dir`` has a template of its own that lays notes out).
+    time (for templates that know it: see :func:`knows_notes_block`).
     """
     environment = template_environment(template_dir)
     context = {
         **_context(brief, paged, paper),
         "spread": round(spread, 2),
-        "notes_block": paged and notes_block and not _overrides_notes(template_dir),
+        "notes_block": paged and notes_block,
     }
     try:
         return environment.get_template(TEMPLATE).render(context)
@@ -159,8 +159,10 @@ def brief_html(
 NOTES_TEMPLATES = (TEMPLATE, "print.css")
 
 
-def _overrides_notes(template_dir: Path | None) -> bool:
-    return template_dir is not None and any(
+def knows_notes_block(template_dir: Path | None) -> bool:
+    """Whether the templates (briefgen's, before those of ``template_dir``) lay out the
+    notes of a one-page brief as one footnote: not if a user's own lays notes out."""
+    return template_dir is None or not any(
         (template_dir / name).is_file() for name in NOTES_TEMPLATES
     )
 

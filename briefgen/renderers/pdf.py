@@ -2,9 +2,9 @@
 
 Notes are CSS footnotes at the bottom of the page that calls them, numbered
 as the brief numbered them; on a brief of one page they are one footnote,
-which WeasyPrint lays out once rather than once per note. Which facts a brief of a given length holds is
-decided by :mod:`briefgen.fitting`, the same for every format; this module
-only lays out and writes.
+which WeasyPrint lays out once rather than once per note. Which facts a
+brief of a given length holds is decided by :mod:`briefgen.fitting`, the
+same for every format; this module only lays out and writes.
 
 WeasyPrint is imported here, when a PDF is made: it takes half a second
 (:mod:`briefgen.renderers.native` keeps it from taking more).
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import RenderError
 from briefgen.paths import package_data
-from briefgen.renderers.html import brief_html
+from briefgen.renderers.html import brief_html, knows_notes_block
 
 if TYPE_CHECKING:
     from briefgen.brief import Brief
@@ -52,13 +52,16 @@ class Typesetter:
         self.paper = paper
         self.variant = variant
         self.template_dir = template_dir
+        # Whether a one-page brief's notes can be one footnote (see brief_html).
+        self.notes_block = knows_notes_block(template_dir)
 
     def layout(self, brief: Brief, spread: float = 0.0, one_page: bool = False) -> Any:
         """WeasyPrint's Document: the brief laid out in pages, not yet written.
 
         ``spread`` pt are added below each section; ``one_page`` lays the notes
-        out as one footnote, for a brief that is to fit one page (see
-        :func:`brief_html`): should it take more, lay it out again without.
+        out as one footnote, for a brief that is to fit one page, where
+        :attr:`notes_block` says the templates can (see :func:`brief_html`):
+        should it take more, lay it out again without.
         """
         html = brief_html(
             brief,
@@ -66,7 +69,7 @@ class Typesetter:
             paper=self.paper,
             template_dir=self.template_dir,
             spread=spread,
-            notes_block=one_page,
+            notes_block=one_page and self.notes_block,
         )
         document = self.weasyprint.HTML(
             string=html, base_url=self.base_url, url_fetcher=self.fetcher
