@@ -105,8 +105,9 @@ class Item:
 
     ``date`` is the fact's date as a bullet shows it; ``grade`` its best grade,
     shown in the body where the brief weighs it against another (a
-    contradiction); ``spread`` the range of the other estimates of its measure
-    in the selection, where no table beside it shows them.
+    contradiction); ``spread`` the other estimates of its measure in the
+    selection, where no table shows them: listed beside the value, each with its
+    note.
     """
 
     fact: Fact
@@ -116,7 +117,7 @@ class Item:
     repeated: bool = False
     date: str | None = None
     grade: str | None = None
-    spread: str | None = None
+    spread: Spread | None = None
 
     @property
     def notes(self) -> tuple[int, ...]:
@@ -189,6 +190,48 @@ class EstimateRow:
     value: str
     as_of: str
     source: str
+
+
+# Beside a value the brief states, at most this many of the other estimates of its
+# measure are listed: the lowest, the highest and the latest where there are more.
+BESIDE = 3
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The other estimates of the measure a statement gives a value of, listed beside it
+    where no table shows them: each with its value, its date and its note
+    (``[other estimates: 12,000 (Aug 2024)⁶, 3,000 (Oct 2024)⁷]``). Where the
+    selection holds more than :data:`BESIDE` of them, the lowest, the highest and
+    the latest are listed, and ``more`` says how many are not.
+    """
+
+    measure: str
+    title: str
+    unit: str
+    stated: EstimateRow  # the value the statement gives
+    others: tuple[EstimateRow, ...]  # by date
+    more: int
+    lang: str
+
+    def parts(self) -> tuple[tuple[str, Item], ...]:
+        """The text before each listed estimate's note call, and the estimate: a renderer
+        writes each text, then the call of the item's note."""
+        lead = label(self.lang, "beside_one" if len(self.others) == 1 else "beside")
+        out = []
+        for i, row in enumerate(self.others):
+            before = f"{lead} " if i == 0 else label(self.lang, "list_separator")
+            when = f" ({row.item.date})" if row.item.date else ""
+            out.append((f"{before}{row.value}{when}", row.item))
+        return tuple(out)
+
+    def tail(self) -> str:
+        """After the last listed estimate: how many more there are, if any."""
+        return f" {label(self.lang, 'beside_more', n=self.more)}" if self.more else ""
+
+    def __str__(self) -> str:
+        """The list as plain text, without note calls."""
+        return "".join(text for text, _ in self.parts()) + self.tail()
 
 
 @dataclass(frozen=True)
@@ -280,6 +323,11 @@ class Brief:
     def key_judgments(self) -> tuple[JudgmentItem, ...]:
         """The judgments after the bottom line."""
         return self.judgments[1:]
+
+    def spreads(self) -> tuple[Spread, ...]:
+        """The estimates listed beside the values the brief states, in reading order."""
+        items = stated_items(self.key_points, self.sections, self.contradictions)
+        return tuple(i.spread for i in items if i.spread is not None)
 
     def likelihood_legend(self) -> str:
         """What the likelihood terms of this brief's judgments mean (only those used)."""
@@ -463,14 +511,12 @@ def build_brief(
     parts = arrange(base, facts, theme_ids, options.key_points)
     judgments = select_judgments(base, theme_ids, options, changes)
     tabled = {f.quantity.measure: len(g) for g in parts.estimates for f in g if f.quantity}
+    selection = [*facts, *omitted] if selection is None else selection
+    beside = _beside(parts, selection, tabled)
+    listed = {f.id: f for others, _ in beside.values() for f in others}
+    shown = (*parts.shown, *listed.values())
     numbering = _Numbering(
-        base,
-        options,
-        changes,
-        parts.shown,
-        judgments,
-        _spreads([*facts, *omitted] if selection is None else selection, lang),
-        tabled,
+        base, options, changes, shown, judgments, _spreads(selection, lang), tabled, beside
     )
     judgment_items, key_points, sections, estimates, contradictions = _numbered(
         numbering, parts, judgments, lang
@@ -492,18 +538,18 @@ def build_brief(
         notes=notes,
         sources=tuple(numbering.writer.sources[s] for s in numbering.cited_sources),
         summary=_summary(base, notes, lang, judgment_items),
-        facts=parts.shown,
+        facts=shown,
         grades=options.grades,
         bibliography=options.bibliography,
         compact=options.compact_notes,
         removed=_removed(changes, lang),
-        omitted=tuple(omitted),
+        omitted=tuple(f for f in omitted if f.id not in listed),  # listed beside a value
         empty_text=label(lang, "nothing_new" if changes or options.new_since else "no_facts"),
         bibliography_entries=numbering.bibliography() if options.bibliography else (),
         timeline=_timeline(options.timeline, stated_items(key_points, sections, contradictions)),
         judgments=judgment_items,
         yardstick=yardstick(base.info.yardstick) if judgment_items else None,
-        cutoff=_cutoff(parts.shown),
+        cutoff=_cutoff(shown),
         base_title=_base_title(base, lang, theme_ids),
         names_themes=_names_themes(base, parts.themes, theme_ids),
     )
@@ -648,6 +694,47 @@ def best_grade(base: FactBase, fact: Fact) -> str:
     return f"{_support(base, fact)[1]}{fact.credibility}"
 
 
+def _beside(
+    parts: Arrangement, selection: Sequence[Fact], tabled: Collection[str]
+) -> dict[str, tuple[tuple[Fact, ...], int]]:
+    """For each measure the brief states a value of and shows in no table: the other
+    estimates of it in ``selection`` that the brief lists beside the value, by date, and
+    how many there are. Of more than :data:`BESIDE`, the lowest, the highest and the latest
+    are listed, then the most recent of the others."""
+    stated = (*parts.key_points, *(f for _, members in parts.sections for f in members))
+    stated += tuple(f for pair in parts.contradictions for f in pair)
+    measures = {f.quantity.measure for f in stated if f.quantity} - set(tabled)
+    if not measures:
+        return {}
+    shown = {f.id for f in parts.shown}
+    others: dict[str, dict[str, Fact]] = {m: {} for m in measures}
+    for fact in selection:
+        if fact.quantity and fact.quantity.measure in others and fact.id not in shown:
+            others[fact.quantity.measure][fact.id] = fact
+    out = {}
+    for measure, found in others.items():
+        if not found:
+            continue
+        group = list(found.values())
+        if len(group) > BESIDE:
+            lowest = min(group, key=lambda f: (_low(f.quantity), f.id))
+            highest = max(group, key=lambda f: (_high(f.quantity), f.id))
+            latest = sorted(group, key=lambda f: (-date_ordinal(f), f.id))
+            ids = dict.fromkeys(f.id for f in (lowest, highest, *latest))
+            group = [found[i] for i in list(ids)[:BESIDE]]
+        chosen = sorted(group, key=lambda f: (*_chronological(f)[:2], _value(f.quantity)))
+        out[measure] = (tuple(chosen), len(found))
+    return out
+
+
+def _low(quantity: Quantity | None) -> float:
+    return min(quantity.numbers()) if quantity else 0.0
+
+
+def _high(quantity: Quantity | None) -> float:
+    return max(quantity.numbers()) if quantity else 0.0
+
+
 def _spreads(selection: Sequence[Fact], lang: str) -> dict[str, tuple[int, str]]:
     """For each measure with more than one estimate in ``selection``: how many, and their
     range as the brief writes it (``1,500–15,000``)."""
@@ -761,6 +848,7 @@ class _Numbering:
         judgments: Sequence[Judgment] = (),
         spreads: dict[str, tuple[int, str]] | None = None,
         tabled: dict[str, int] | None = None,
+        beside: dict[str, tuple[tuple[Fact, ...], int]] | None = None,
     ) -> None:
         self.base = base
         self.options = options
@@ -791,41 +879,58 @@ class _Numbering:
         self.comments: dict[str, int] = {}  # an analyst's comment -> the note that gives it
         self.spreads = spreads or {}
         self.tabled = tabled or {}
+        # measure -> the other estimates listed beside a value of it, and how many there are
+        self.beside = beside or {}
         # Judgments' notes wait for the numbers of the notes of the facts they rest on.
         self._judgments: list[tuple[int, Judgment, tuple[str, ...]]] = []
 
-    def item(self, fact: Fact, *, graded: bool = False) -> Item:
+    def item(self, fact: Fact, *, graded: bool = False, beside: bool = True) -> Item:
+        """``fact`` as the brief states it, with its note; with the other estimates of
+        its measure ``beside`` it where no table shows them, numbered after its own."""
         status = self.changes.status(fact.id) if self.changes else None
         lang = self.options.lang
         text = typeset(fact.text_in(lang), lang)
         date = short_date(fact.date, lang) if fact.date else None
         grade = best_grade(self.base, fact) if graded and self.options.grades else None
-        spread = self._spread(fact)
         earlier = self.numbers.get(fact.id)
         if earlier is not None:
-            return Item(fact, text, earlier, status, True, date, grade, spread)
-        references, citation = self._cite([fact])
-        comment = fact.comment_in(lang)
-        comment = typeset(comment, lang) if comment else None
-        number = self.numbers[fact.id] = len(self.notes) + 1
-        if comment is not None:
-            # Two facts the same remark bears on: the second note points to the first's.
-            first = self.comments.setdefault(comment, number)
-            if first != number:
-                comment = label(lang, "comment_see", n=first)
-        self.notes.append(Note(number, fact.id, references, citation, comment))
-        return Item(fact, text, number, status, False, date, grade, spread)
+            item = Item(fact, text, earlier, status, True, date, grade)
+        else:
+            references, citation = self._cite([fact])
+            comment = fact.comment_in(lang)
+            comment = typeset(comment, lang) if comment else None
+            number = self.numbers[fact.id] = len(self.notes) + 1
+            if comment is not None:
+                # Two facts the same remark bears on: the second note points to the first's.
+                first = self.comments.setdefault(comment, number)
+                if first != number:
+                    comment = label(lang, "comment_see", n=first)
+            self.notes.append(Note(number, fact.id, references, citation, comment))
+            item = Item(fact, text, number, status, False, date, grade)
+        return replace(item, spread=self._spread(item)) if beside else item
 
-    def _spread(self, fact: Fact) -> str | None:
-        """The range of the other estimates of ``fact``'s measure, where no table shows
-        them all."""
-        if fact.quantity is None:
+    def _spread(self, item: Item) -> Spread | None:
+        """The other estimates of ``item``'s measure, where no table shows them."""
+        quantity = item.fact.quantity
+        if quantity is None or quantity.measure in self.tabled:
             return None
-        measure = fact.quantity.measure
-        known = self.spreads.get(measure)
-        if known is None or measure in self.tabled:
-            return None  # a table shows the estimates, and says how many of them it shows
-        return label(self.options.lang, "spread", n=known[0], range=known[1])
+        others, count = self.beside.get(quantity.measure, ((), 0))
+        if not others:
+            return None
+        return Spread(
+            measure=quantity.measure,
+            title=typeset(
+                self.base.measure_title(quantity.measure, self.options.lang), self.options.lang
+            ),
+            unit=typeset(
+                self.base.measure_unit(quantity.measure, quantity.unit, self.options.lang),
+                self.options.lang,
+            ),
+            stated=self._row(item),
+            others=tuple(self._estimate_row(f, beside=False) for f in others),
+            more=count - len(others),
+            lang=self.options.lang,
+        )
 
     def _cite(self, facts: Sequence[Fact]) -> tuple[tuple[Reference, ...], Citation]:
         """The references of ``facts`` and the note citing them all; remembers the works."""
@@ -956,13 +1061,17 @@ class _Numbering:
             spread=spread,
         )
 
-    def _estimate_row(self, fact: Fact) -> EstimateRow:
+    def _estimate_row(self, fact: Fact, *, beside: bool = True) -> EstimateRow:
+        return self._row(self.item(fact, beside=beside))
+
+    def _row(self, item: Item) -> EstimateRow:
+        """``item``, a fact giving a value, as an estimate: its value, date and sources."""
+        fact, lang = item.fact, self.options.lang
         assert fact.quantity is not None
-        lang = self.options.lang
         origins = dict.fromkeys(ref.origin for ref in fact.sources)
         who = typeset("; ".join(source_label(self.writer.sources[s]) for s in origins), lang)
         as_of = format_date(fact.date, lang) if fact.date else label(lang, "nd")
-        return EstimateRow(self.item(fact), format_quantity(fact.quantity, lang), as_of, who)
+        return EstimateRow(item, format_quantity(fact.quantity, lang), as_of, who)
 
 
 def _and_list(words: Sequence[str], lang: str) -> str:

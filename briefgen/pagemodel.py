@@ -321,17 +321,22 @@ def _statement(
 ) -> list[Run]:
     """A bullet's text (or ``text``), with its note call (and status) on its last word;
     ``call`` is the size of the call relative to the text's. A bullet starts with its
-    date, and ends with the spread of its estimate and its grade, where it has them."""
+    date, and ends with its grade and, after its call, the other estimates of its
+    measure, each with its own call, where it has them."""
     runs = []
     if item.date and text is None:
         runs.append(Run(item.date + " ", "sans", scale=ASIDE))
     runs.append(Run(item.text if text is None else text, font))
-    if item.spread and text is None:
-        runs.append(Run(f" [{item.spread}]", "sans", scale=ASIDE))
     if item.grade:
         runs.append(Run(f" [{item.grade}]", "sans", scale=ASIDE))
     if item.note is not None:
         runs.append(Run(str(item.note), "sans", scale=call, padding=0.6))
+    if item.spread and text is None:
+        runs.append(Run(" [", "sans", scale=ASIDE))
+        for before, other in item.spread.parts():
+            runs.append(Run(before, "sans", scale=ASIDE))
+            runs.append(Run(str(other.note), "sans", scale=call, padding=0.6))
+        runs.append(Run(item.spread.tail() + "]", "sans", scale=ASIDE))
     if item.status:
         runs.append(Run(f" ({label(lang, 'status_' + item.status)})", "sans", scale=0.85))
     return runs

@@ -236,24 +236,82 @@ def test_the_lower_graded_side_never_comes_first(run, pact_copy):
     assert pair["left"]["fact"] == "clause-not-automatic", pair
 
 
-def test_a_value_is_shown_with_the_range_of_the_other_estimates(run, pact):
+def test_a_value_is_shown_with_the_other_estimates_each_with_its_note(run, pact):
     from briefgen import store
     from briefgen.brief import build_brief
+    from briefgen.renderers.markdown import render_markdown
 
-    # Both estimates on the page: the table shows them, no range is needed.
+    # Both estimates on the page: the table shows them, nothing is listed beside a value.
     data = json.loads(brief(run, pact, "-f", "json", "-t", "security"))
     rows = [r["fact"] for e in data["estimates"] for r in e["rows"]]
     assert {"troops-12000", "troops-8000-10000"} <= set(rows)
     assert all(r["spread"] is None for e in data["estimates"] for r in e["rows"])
-    # One of them left out to fit: the other is stated with the range of both.
+    assert all(e["beside"] is None for e in data["estimates"])
+    # One of them left out to fit: the other is stated with it beside, dated, with its note.
     base = store.load(pact)
     kept = [f for f in base.facts if f.id != "troops-8000-10000"]
     shown = build_brief(base, kept, ("security",), omitted=[base.fact("troops-8000-10000")])
     (item,) = [i for i in shown.key_points if i.fact.id == "troops-12000"]
-    assert item.spread == "2 estimates: 8,000–12,000"
-    assert "[2 estimates: 8,000–12,000]" in __import__(
-        "briefgen.renderers.markdown", fromlist=["render_markdown"]
-    ).render_markdown(shown).replace("\\", "")
+    assert str(item.spread) == "other estimate: 8,000–10,000 (2024)"
+    (other,) = item.spread.others
+    assert other.item.note == item.note + 1
+    assert "troops-8000-10000" in {f.id for f in shown.facts}
+    assert not shown.omitted
+    md = render_markdown(shown).replace("\\", "")
+    assert f"[^{item.note}] [other estimate: 8,000–10,000 (2024)[^{other.item.note}]]" in md
+    assert f"[^{other.item.note}]:" in md
+
+
+def test_beside_a_value_the_lowest_highest_and_latest_of_many_estimates(pact_copy):
+    """Of more than three other estimates, the lowest, the highest and the latest are
+    listed beside the value, and the brief says how many more the selection holds."""
+    from briefgen import store
+    from briefgen.brief import build_brief
+    from briefgen.renderers.markdown import render_markdown
+
+    path = pact_copy / "items" / "security.yaml"
+    extra = "".join(
+        f"""
+- id: troops-extra-{n}
+  kind: figure
+  themes: [security]
+  date: 2024-0{month}
+  text: {{en: "Another count put the troops at {n}.", fr: "Un autre compte : {n}."}}
+  sources:
+    - {{ref: anon-news, locator: "§9", quote: "{n} soldats"}}
+  credibility: 3
+  quantity: {{measure: troops-deployed, value: {n}, unit: soldiers}}
+  priority: 3
+  added: 2025-03-01
+"""
+        for n, month in ((500, 1), (4000, 2), (20000, 3), (7000, 5), (6000, 4))
+    )
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    base = store.load(pact_copy)
+    others = [
+        f
+        for f in base.facts
+        if f.quantity and f.quantity.measure == "troops-deployed" and f.id != "troops-12000"
+    ]
+    kept = [f for f in base.facts if f not in others]
+    shown = build_brief(base, kept, ("security",), omitted=others)
+    (item,) = [i for i in shown.key_points if i.fact.id == "troops-12000"]
+    # 500 the lowest, 20,000 the highest, 7,000 (May 2024) the latest; by date.
+    assert str(item.spread).replace("\u00a0", " ") == (
+        "other estimates: 500 (Jan 2024); 20,000 (Mar 2024); 7,000 (May 2024) and 3 more"
+    )
+    assert [o.item.note for o in item.spread.others] == [
+        item.note + 1,
+        item.note + 2,
+        item.note + 3,
+    ]
+    assert "and 3 more]" in render_markdown(shown).replace("\\", "")
+    # The three not listed are left out, and said to be.
+    assert {f.id for f in shown.omitted} == {
+        "troops-8000-10000",
+        "troops-extra-4000",
+        "troops-extra-6000",
+    }
 
 
 def test_bullets_show_their_dates(run, pact):

@@ -286,21 +286,30 @@ class _DocxWriter:
         self, paragraph: Paragraph, item: Item, text: str | None = None, *, strong: bool = False
     ) -> None:
         """``text`` (the item's own by default), its footnote, and its status in a digest.
-        A statement starts with its date; the spread of its estimate and its grade follow it."""
+        A statement starts with its date; its grade follows it, and after its note the
+        other estimates of its measure, each with its own."""
         if item.date and text is None:
             paragraph.add_run(item.date + " ", style=DETAIL)
         paragraph.add_run(item.text if text is None else text).bold = strong or None
-        if item.spread and text is None:
-            paragraph.add_run(f" [{item.spread}]", style=DETAIL)
         if item.grade:
             paragraph.add_run(f" [{item.grade}]", style=DETAIL)
+        self._calls(paragraph, item)
+        if item.spread and text is None:
+            paragraph.add_run(" [", style=DETAIL)
+            for before, other in item.spread.parts():
+                paragraph.add_run(before, style=DETAIL)
+                self._calls(paragraph, other)
+            paragraph.add_run(item.spread.tail() + "]", style=DETAIL)
+        if item.status:
+            paragraph.add_run(f" ({label(self.lang, 'status_' + item.status)})").italic = True
+
+    def _calls(self, paragraph: Paragraph, item: Item) -> None:
+        """The footnote of ``item``, or where it has one already a reference to it."""
         if item.repeated and item.note is not None:
             _note_reference(paragraph, item.note)
         else:
             for number in item.notes:
                 self._call(paragraph, self._note(number))
-        if item.status:
-            paragraph.add_run(f" ({label(self.lang, 'status_' + item.status)})").italic = True
 
     def _note(self, number: int) -> Note:
         return self.brief.notes[number - 1]

@@ -359,11 +359,12 @@ def _calls(item: Item | JudgmentItem) -> str:
 def _statement(item: Item, lang: str, text: str | None = None) -> str:
     parts = [item.date] if item.date and text is None else []
     parts.append(item.text if text is None else text)
-    if item.spread and text is None:
-        parts.append(f"[{item.spread}]")
     if item.grade:
         parts.append(f"[{item.grade}]")
     line = " ".join(parts) + _calls(item)
+    if item.spread and text is None:
+        listed = "".join(before + _calls(other) for before, other in item.spread.parts())
+        line += f" [{listed}{item.spread.tail()}]"
     if item.status:
         line += f" ({label(lang, 'status_' + item.status)})"
     return line

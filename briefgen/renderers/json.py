@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 # TypedDict before Python 3.12.
 from typing_extensions import TypedDict
 
-from briefgen.brief import Brief, EstimateRow, Item, JudgmentItem, Note
+from briefgen.brief import Brief, EstimateRow, Estimates, Item, JudgmentItem, Note, Spread
 from briefgen.cite import plain_text
 from briefgen.jsontext import BRIEF_SCHEMA, dumps, source_to_dict
 from briefgen.model import localized
@@ -37,8 +37,9 @@ class ItemJSON(TypedDict):
     status: Literal["new", "changed", "removed"] | None
     # The best grade of the fact, where the brief weighs it against another (a contradiction).
     grade: str | None
-    # How many estimates of its measure the selection holds, and their range, where no
-    # table of the brief shows them all.
+    # Where the brief states a value of a measure that no table shows: the other estimates
+    # of it listed beside the value, as the text says them (the "estimates" list has them
+    # in full, with their notes).
     spread: str | None
 
 
@@ -58,6 +59,11 @@ class EstimatesJSON(TypedDict):
     rows: list[EstimateRowJSON]
     # Where the selection holds more estimates than the table shows: how many, their range.
     spread: str | None
+    # The estimates the brief lists beside a value it states, rather than in a table: the id
+    # of that value's fact (its row comes first); null for a table.
+    beside: str | None
+    # Of estimates listed beside a value, how many of the selection's are not listed.
+    more: int
 
 
 class LikelihoodJSON(TypedDict):
@@ -206,16 +212,7 @@ def brief_to_dict(brief: Brief) -> BriefJSON:
             {"theme": s.theme.id, "title": s.title, "items": [_item(i) for i in s.items]}
             for s in brief.sections
         ],
-        "estimates": [
-            {
-                "measure": e.measure,
-                "title": e.title,
-                "unit": e.unit,
-                "rows": [_estimate_row(r) for r in e.rows],
-                "spread": e.spread,
-            }
-            for e in brief.estimates
-        ],
+        "estimates": [*map(_beside, brief.spreads()), *map(_table, brief.estimates)],
         "removed": [_item(i) for i in brief.removed],
         "omitted": [f.id for f in brief.omitted],
         "contradictions": [
@@ -260,7 +257,7 @@ def _item(item: Item) -> ItemJSON:
         "repeated": item.repeated,
         "status": item.status,
         "grade": item.grade,
-        "spread": item.spread,
+        "spread": str(item.spread) if item.spread else None,
     }
 
 
@@ -292,6 +289,30 @@ def _judgment(item: JudgmentItem) -> JudgmentJSON:
             if previous
             else None
         ),
+    }
+
+
+def _table(group: Estimates) -> EstimatesJSON:
+    return {
+        "measure": group.measure,
+        "title": group.title,
+        "unit": group.unit,
+        "rows": [_estimate_row(r) for r in group.rows],
+        "spread": group.spread,
+        "beside": None,
+        "more": 0,
+    }
+
+
+def _beside(spread: Spread) -> EstimatesJSON:
+    return {
+        "measure": spread.measure,
+        "title": spread.title,
+        "unit": spread.unit,
+        "rows": [_estimate_row(r) for r in (spread.stated, *spread.others)],
+        "spread": None,
+        "beside": spread.stated.item.fact.id,
+        "more": spread.more,
     }
 
 

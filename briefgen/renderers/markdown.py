@@ -69,19 +69,25 @@ def _markers(item: Item) -> str:
 
 
 def _bullet(item: Item, lang: str) -> str:
-    return f"- {_statement(item)}{_markers(item)}{_status(item, lang)}"
+    return f"- {_statement(item)}{_markers(item)}{_spread(item)}{_status(item, lang)}"
 
 
 def _statement(item: Item) -> str:
-    """A fact's text, after its date, before the spread of its estimate and its grade."""
+    """A fact's text, after its date, before its grade."""
     text = escape(item.text.strip())
     if item.date:
         text = f"*{escape(item.date)}* {text}"
-    if item.spread:
-        text += rf" \[{escape(item.spread)}\]"
     if item.grade:
         text += rf" \[{escape(item.grade)}\]"
     return text
+
+
+def _spread(item: Item) -> str:
+    """After a value's note: the other estimates of its measure, each with its note."""
+    if item.spread is None:
+        return ""
+    listed = "".join(f"{escape(text)}{_markers(other)}" for text, other in item.spread.parts())
+    return rf" \[{listed}{escape(item.spread.tail())}\]"
 
 
 def _judgment(item: JudgmentItem, lang: str) -> str:
@@ -134,9 +140,10 @@ def render_markdown(brief: Brief, options: RenderOptions | None = None) -> str:
         lines += [f"## {label(lang, 'contradictions')}", ""]
         for pair in brief.contradictions:
             lines += [
-                f"- {_statement(pair.left)}{_markers(pair.left)}{_status(pair.left, lang)}",
+                f"- {_statement(pair.left)}{_markers(pair.left)}{_spread(pair.left)}"
+                f"{_status(pair.left, lang)}",
                 f"  - *{label(lang, 'versus')}:* {_statement(pair.right)}{_markers(pair.right)}"
-                f"{_status(pair.right, lang)}",
+                f"{_spread(pair.right)}{_status(pair.right, lang)}",
             ]
         lines.append("")
     if brief.removed:

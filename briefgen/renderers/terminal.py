@@ -268,11 +268,16 @@ def _with_markers(item: Item, lang: str, text_shown: str | None = None) -> Text:
     if item.date and text_shown is None:
         text.append(item.date.replace(" ", NO_BREAK) + " ", style=MUTED)
     text.append(item.text if text_shown is None else text_shown)
-    if item.spread and text_shown is None:
-        text.append(f" [{item.spread}]", style=MUTED)
     if item.grade:
         text.append(f" [{item.grade}]", style=MUTED)
     text.append(superscript(item.notes), style=Style(bold=True))
+    if item.spread and text_shown is None:
+        # The other estimates of its measure, each with its note.
+        text.append(" [", style=MUTED)
+        for before, other in item.spread.parts():
+            text.append(before, style=MUTED)
+            text.append(superscript(other.notes), style=Style(bold=True))
+        text.append(item.spread.tail() + "]", style=MUTED)
     if item.status:
         text.append(f" ({label(lang, 'status_' + item.status)})", style=Style(italic=True))
     return _glued(text)
