@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import VERSION as PYDANTIC_VERSION
 
@@ -42,6 +43,22 @@ _CODE = [
         "cache.py",
     )
 ]
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def code_key() -> str:
+    """A hash of the size and time of every file of the package: its code, fonts and
+    templates, which what the caches beside the bases keep (a brief's choice of facts, the
+    JSON of a listing) may depend on."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for path in sorted(_PACKAGE.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        info = path.stat()
+        digest.update(f"{path.relative_to(_PACKAGE)}\0{info.st_size}:{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
 
 
 def directory() -> Path | None:
@@ -110,8 +127,8 @@ def get(entry: str) -> FactBase | None:
         try:
             fd = os.open(f"{entry}.pickle", os.O_RDONLY | _NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
             with os.fdopen(fd, "rb") as handle:
-                data = handle.read()
-            base = pickle.loads(data)
+                # Read as it is unpickled: the pickle of a large base is not also held whole.
+                base = pickle.load(handle)
         except Exception:
             return None
     return base if isinstance(base, FactBase) else None
@@ -138,20 +155,34 @@ def put(entry: str, base: FactBase) -> None:
 
 def read_entry(name: str) -> bytes | None:
     """The bytes of the cache file ``name`` (of another cache kept beside the bases), or None."""
+    handle = open_entry(name)
+    if handle is None:
+        return None
+    with handle:
+        try:
+            return handle.read()
+        except OSError:
+            return None
+
+
+def open_entry(name: str) -> BinaryIO | None:
+    """The cache file ``name`` (of another cache kept beside the bases) opened for reading,
+    or None. Entries are replaced whole, never changed: an open one stays whole."""
     with _opened() as (_, folder):
         if folder is None:
             return None
         try:
             fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
-            with os.fdopen(fd, "rb") as handle:
-                return handle.read()
         except OSError:
             return None
+        return os.fdopen(fd, "rb")
 
 
-def write_entry(name: str, data: bytes, drop: Callable[[str], bool] = lambda _: False) -> None:
-    """Write the cache file ``name`` whole (or not at all), then delete the files ``drop``
-    says are stale. Failures are ignored."""
+def write_entry(
+    name: str, data: bytes | Iterable[bytes], drop: Callable[[str], bool] = lambda _: False
+) -> None:
+    """Write the cache file ``name`` whole (or not at all), from its bytes or in pieces,
+    then delete the files ``drop`` says are stale. Failures are ignored."""
     with _opened() as (_, folder):
         if folder is None:
             return
@@ -161,7 +192,8 @@ def write_entry(name: str, data: bytes, drop: Callable[[str], bool] = lambda _: 
             fd = os.open(tmp, flags, 0o600, dir_fd=folder)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
+                    for piece in [data] if isinstance(data, bytes) else data:
+                        handle.write(piece)
                 os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
             except BaseException:
                 with suppress(OSError):

@@ -249,7 +249,37 @@ def main(prog_name: str | None = None) -> None:
     # SIGTERM ends the run as Ctrl-C does, through every clean-up on the way out
     # (temporary files, a half-written output), instead of killing it on the spot.
     signal.signal(signal.SIGTERM, _terminated)
-    cli(prog_name=prog_name or "briefgen")
+    try:
+        cli(prog_name=prog_name or "briefgen")
+    except SystemExit as done:
+        _exit(done)
+
+
+def _exit(done: SystemExit) -> NoReturn:
+    """End the process with ``done``'s status, without freeing its objects one by one.
+
+    The run is over: its files are closed and its output written. Python would
+    now free every object the run made before the process ends, a second at
+    100,000 facts and a fifth of a Markdown brief's time; the system takes the
+    memory back at once. The exit functions still run and the standard
+    streams are flushed; where anything is unusual (another thread still
+    running, a status that is not a number, a stream that cannot be flushed),
+    Python ends the process as usual.
+    """
+    import atexit
+    import threading
+
+    code = 0 if done.code is None else done.code
+    if not isinstance(code, int) or threading.active_count() > 1:
+        raise done
+    atexit._run_exitfuncs()
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        raise done from None
+    os._exit(code)
 
 
 def _is_open(fd: int) -> bool:

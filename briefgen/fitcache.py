@@ -22,29 +22,13 @@ import hashlib
 import json
 from contextlib import suppress
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen import cache, clock
-from briefgen.version import __version__
 
 if TYPE_CHECKING:
     from briefgen.brief import Brief, BriefRecipe
     from briefgen.fitting import Fit
-
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def _code() -> str:
-    """A hash of the size and time of every file of the package: its code, fonts and
-    templates, all of which the estimate may depend on."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for path in sorted(_PACKAGE.rglob("*")):
-        if "__pycache__" in path.parts or not path.is_file():
-            continue
-        info = path.stat()
-        digest.update(f"{path.relative_to(_PACKAGE)}\0{info.st_size}:{info.st_mtime_ns}\0".encode())
-    return digest.hexdigest()
 
 
 def _entry(recipe: BriefRecipe, pages: int, paper: str) -> str | None:
@@ -54,7 +38,7 @@ def _entry(recipe: BriefRecipe, pages: int, paper: str) -> str | None:
     digest = hashlib.blake2b(digest_size=20)
     for part in (
         known,
-        _code(),
+        cache.code_key(),
         "\0".join(f.id for f in recipe.facts),
         "\0".join(recipe.theme_ids),
         repr(recipe.options),

@@ -67,24 +67,34 @@ def dumps(data: Any) -> str:
     return text + "\n"
 
 
-def iter_listing(head: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
+def iter_listing(
+    head: dict[str, Any], key: str, items: Iterable[Any], chunks: Iterator[bytes] | None = None
+) -> Iterator[str | bytes]:
     """The text of ``dumps({**head, key: list(items)})``, in pieces: one per item.
 
     The items are converted, written and dropped one by one, so that a listing
-    of 100,000 facts is never held in memory, as data or as text.
+    of 100,000 facts is never held in memory, as data or as text. ``chunks``,
+    where given, are the members already written, encoded, in pieces (from
+    :mod:`briefgen.listcache`): the members :func:`member_text` makes of the
+    items, separated by a comma and a new line.
     """
-    members = iter(items)
-    first = next(members, _NOTHING)
-    if first is _NOTHING:
+    if chunks is None:
+        members = map(member_text, items)
+        first: str | bytes | None = next(members, None)
+        rest: Iterator[str | bytes] = (f",\n    {text}" for text in members)
+    else:
+        first, rest = next(chunks, None), chunks
+    if first is None:
         yield dumps({**head, key: []})
         return
     envelope = dumps({**head, key: [None]})  # with a placeholder for the members
-    before, after = envelope.rsplit("    null", 1)
-    # dumps() indents a member of that list by two levels (four spaces).
-    yield before + "    " + dumps(first)[:-1].replace("\n", "\n    ")
-    for item in members:
-        yield ",\n    " + dumps(item)[:-1].replace("\n", "\n    ")
+    before, after = envelope.rsplit("null", 1)
+    yield before
+    yield first
+    yield from rest
     yield after
 
 
-_NOTHING = object()
+def member_text(item: Any) -> str:
+    """``item`` as a member of a listing: :func:`dumps` indents it by two levels."""
+    return dumps(item)[:-1].replace("\n", "\n    ")

@@ -284,7 +284,7 @@ def guard_standard_streams(closed: Iterable[int]) -> None:
         sys.stdout = ClosedStream("output")
 
 
-def write_stdout(data: str | bytes | Iterable[str]) -> None:
+def write_stdout(data: str | bytes | Iterable[str | bytes]) -> None:
     """Write ``data`` to standard output: bytes unchanged, text (or pieces of text) as UTF-8.
 
     Raises :class:`BrokenPipeError` when the reader has gone away, and
@@ -302,7 +302,7 @@ def write_stdout(data: str | bytes | Iterable[str]) -> None:
                 _write_all(out, data[start : start + _CHUNK].encode("utf-8"))
         else:
             for piece in data:
-                _write_all(out, piece.encode("utf-8"))
+                _write_all(out, piece if isinstance(piece, bytes) else piece.encode("utf-8"))
         out.flush()
     except (BrokenPipeError, StreamClosed):
         discard_stdout()

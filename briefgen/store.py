@@ -80,8 +80,13 @@ def load(path: str | os.PathLike[str] | None = None, *, cache: bool = True) -> F
         if not cache or base_cache.directory() is None:
             return Loading(files).run()
         key = base_cache.key(root, files.contents())
+        display = files.display
+        # Not held while a large base is unpickled (at 100,000 facts, 54 MiB of text).
+        del files
         base = base_cache.get(key)
-        if base is None or base.path != files.display:
+        if base is None or base.path != display:
+            files = read_directory(root)  # read again: the cache had no entry
+            key = base_cache.key(root, files.contents())
             base = Loading(files).run()
             base_cache.put(key, base)
         base_cache.remember(base, key)

@@ -42,11 +42,16 @@ def iter_facts(
     fmt: str,
     lang: str,
     terminal: Terminal | None = None,
-) -> Iterator[str]:
+) -> Iterator[str | bytes]:
     """The facts listed as ``fmt`` (table, json, jsonl, md or csv), in pieces: a fact at a
-    time for JSON and JSON Lines."""
+    time for JSON and JSON Lines (text, or text encoded as it is written)."""
     if fmt == "json":
-        yield from iter_listing({"schema": LISTING_SCHEMA}, "facts", map(fact_to_dict, facts))
+        from briefgen.listcache import member_chunks
+
+        chunks = member_chunks(base, facts)
+        yield from iter_listing(
+            {"schema": LISTING_SCHEMA}, "facts", map(fact_to_dict, facts), chunks
+        )
     elif fmt == "jsonl":
         for fact in facts:
             yield json.dumps(fact_to_dict(fact), ensure_ascii=False) + "\n"
