@@ -75,3 +75,36 @@ def test_markdown_briefs_import_neither_jinja2_nor_weasyprint(pact: Path, tmp_pa
     assert result.returncode == 0, result.stderr
     assert result.stdout == "[]\n"
     assert output.read_text().startswith("# The Northland–Eastland pact")
+
+
+PARSE_PROBE = """
+import cffi
+from briefgen.renderers import native
+NAMED
+ffi = cffi.FFI()
+ffi.cdef("typedef struct { int x, y; } Point; typedef int Count; typedef Point Pair[2];")
+print(ffi.sizeof("Point *"), ffi.sizeof("Pair"), ffi.typeof("Count").cname)
+try:
+    ffi.typeof("Missing *")
+except Exception as error:
+    print(type(error).__name__)
+"""
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_cffi_parses_the_same_behind_the_typedefs_a_text_names(named):
+    """Only the typedefs a C text names are declared before it: types parse as before,
+    and a name never declared is still an error."""
+    script = PARSE_PROBE.replace("NAMED", "native.parse_only_named_typedefs()" if named else "")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["8", "16", "int", "CDefError"]
+
+
+def test_weasyprint_is_imported_with_the_named_typedefs_only():
+    script = (
+        "from briefgen.renderers import native; native.import_weasyprint(); "
+        "import cffi.cparser as p; print(p.Parser._parse._named_typedefs)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.strip() == "True", result.stderr

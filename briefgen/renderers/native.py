@@ -14,6 +14,12 @@ still found: WeasyPrint's names include each library's file name
 (``libpango-1.0.so.0``), which the dynamic linker looks for everywhere it
 would, ``LD_LIBRARY_PATH`` included. Should the import fail all the same,
 :func:`import_weasyprint` tries once more with ``find_library`` as it was.
+
+Then the first PDF of a process: cffi parses each C type WeasyPrint names
+(``PangoRectangle *``) with pycparser, each time behind a declaration of
+every typedef WeasyPrint declared, some hundreds of lines for a few words, a
+tenth of a second in all. Only the typedefs a text names can change how it
+parses, so :func:`parse_only_named_typedefs` has cffi declare those alone.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ def import_weasyprint() -> Any:
     # where the document may be going; the caller says what to install.
     with contextlib.redirect_stdout(io.StringIO()):
         if "weasyprint" not in sys.modules:
+            parse_only_named_typedefs()
             try:
                 with linker_cache_lookup():
                     import weasyprint
@@ -41,6 +48,44 @@ def import_weasyprint() -> Any:
                 pass  # and again with the thorough search, one process per name
         import weasyprint
     return weasyprint
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def parse_only_named_typedefs() -> None:
+    """From now on, cffi parses a C text behind the typedefs it names, not behind all."""
+    import threading
+
+    try:
+        from cffi import cparser  # type: ignore[import-untyped]
+    except ImportError:
+        return
+    original = getattr(cparser.Parser, "_parse", None)
+    if original is None or getattr(original, "_named_typedefs", False):
+        return
+    lock = threading.Lock()
+
+    def _parse(self: Any, csource: str) -> Any:
+        declarations = getattr(self, "_declarations", None)
+        if not isinstance(declarations, dict):
+            return original(self, csource)
+        words = set(_WORD.findall(csource))
+        named = {
+            key: value
+            for key, value in declarations.items()
+            if not key.startswith("typedef ") or key[8:] in words
+        }
+        # cffi's _parse only reads the declarations, to list the typedef names.
+        with lock:
+            self._declarations = named
+            try:
+                return original(self, csource)
+            finally:
+                self._declarations = declarations
+
+    _parse._named_typedefs = True  # type: ignore[attr-defined]
+    cparser.Parser._parse = _parse
 
 
 @contextlib.contextmanager
