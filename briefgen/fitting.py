@@ -257,7 +257,7 @@ class _Chooser:
         self._heights: dict[frozenset[str], float] = {}
 
     def brief(self, kept: Collection[str]) -> Brief:
-        return self.recipe.build(omit={f.id for f in self.ranked if f.id not in kept})
+        return self.recipe.build(keep=kept)
 
     def height(self, kept: frozenset[str]) -> float:
         if kept not in self._heights:

@@ -634,6 +634,15 @@ class FactBase:
     def _facts_by_id(self) -> dict[str, Fact]:
         return {f.id: f for f in self.facts}
 
+    @cached_property
+    def contradicted_by(self) -> dict[str, tuple[str, ...]]:
+        """For each fact another contradicts, the ids of those that do."""
+        found: dict[str, list[str]] = {}
+        for fact in self.facts:
+            for other in fact.contradicts:
+                found.setdefault(other, []).append(fact.id)
+        return {fact_id: tuple(ids) for fact_id, ids in found.items()}
+
     def measure_unit(self, measure_id: str, unit: str, lang: str) -> str:
         """The unit of a measure in ``lang``: from measures.yaml, else as the facts write it."""
         measure = self.measures.get(measure_id)
