@@ -877,6 +877,19 @@ class BriefRecipe:
         return tuple(f for f in self.facts if self.changes.status(f.id))
 
 
+@dataclass(frozen=True)
+class Fit:
+    """The facts a brief keeps to fit its length, and the brief they make
+    (see :mod:`briefgen.fitting`)."""
+
+    brief: Brief  # built with the kept facts; its ``omitted`` lists the others
+    omitted: tuple[Fact, ...]  # in the order they were left out: least important first
+    pages_needed: int  # the pages the brief would take with every fact
+    # What the brief was built from, with the timeline decided: to build it again.
+    recipe: BriefRecipe
+    omit: frozenset[str] = frozenset()  # the ids the brief was built without
+
+
 class _Numbering:
     """Gives note numbers in reading order and remembers the sources cited."""
 

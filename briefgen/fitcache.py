@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING, Any
 from briefgen import cache, clock
 
 if TYPE_CHECKING:
-    from briefgen.brief import Brief, BriefRecipe
-    from briefgen.fitting import Fit
+    from briefgen.brief import Brief, BriefRecipe, Fit
 
 
 def _entry(recipe: BriefRecipe, pages: int, paper: str) -> str | None:
@@ -54,14 +53,14 @@ def _entry(recipe: BriefRecipe, pages: int, paper: str) -> str | None:
 
 def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
     """:func:`briefgen.fitting.fit`, the choice taken from the cache when it is there."""
-    from briefgen.fitting import fit as fit_afresh
-
     entry = _entry(recipe, pages, paper) if pages else None
     if entry is not None:
         cached = _read(entry)
         if cached is not None:
             with suppress(KeyError, TypeError, ValueError):
                 return _rebuild(recipe, cached)
+    from briefgen.fitting import fit as fit_afresh  # only to choose afresh
+
     fitted = fit_afresh(recipe, pages, paper)
     if entry is not None:
         _store(entry, recipe, fitted)
@@ -69,7 +68,7 @@ def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
 
 
 def _rebuild(recipe: BriefRecipe, choice: dict[str, Any]) -> Fit:
-    from briefgen.fitting import Fit
+    from briefgen.brief import Fit
 
     facts = {f.id: f for f in recipe.facts}
     options = replace(recipe.options, timeline=choice["timeline"], key_points=choice["key_points"])

@@ -40,6 +40,7 @@ from briefgen.brief import (
     KIND_RANK,
     Brief,
     BriefRecipe,
+    Fit,
     Item,
     arrange,
     date_ordinal,
@@ -225,18 +226,6 @@ def _linked_priority(recipe: BriefRecipe, facts: Sequence[Fact]) -> dict[str, in
 
 
 # -- the choice -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fit:
-    """The facts a brief keeps to fit its length, and the brief they make."""
-
-    brief: Brief  # built with the kept facts; its ``omitted`` lists the others
-    omitted: tuple[Fact, ...]  # in the order they were left out: least important first
-    pages_needed: int  # the pages the brief would take with every fact
-    # What the brief was built from, with the timeline decided: to build it again.
-    recipe: BriefRecipe
-    omit: frozenset[str] = frozenset()  # the ids the brief was built without
 
 
 # Filling the room a choice leaves, the facts that seem small enough are tried one by

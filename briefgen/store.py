@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import UsageError
 from briefgen.files import (
@@ -41,8 +42,10 @@ from briefgen.files import (
 )
 from briefgen.model import FactBase
 from briefgen.reading import MAX_FILE_SIZE
-from briefgen.revisions import load_revision, read_revision
-from briefgen.validation import Loading, load_files
+
+if TYPE_CHECKING:
+    from briefgen.revisions import load_revision, read_revision
+    from briefgen.validation import load_files
 
 __all__ = [
     "BASE_FILES",
@@ -78,7 +81,7 @@ def load(path: str | os.PathLike[str] | None = None, *, cache: bool = True) -> F
         from briefgen import cache as base_cache
 
         if not cache or base_cache.directory() is None:
-            return Loading(files).run()
+            return _validated(files)
         key = base_cache.key(root, files.contents())
         display = files.display
         # Not held while a large base is unpickled (at 100,000 facts, 54 MiB of text).
@@ -87,7 +90,31 @@ def load(path: str | os.PathLike[str] | None = None, *, cache: bool = True) -> F
         if base is None or base.path != display:
             files = read_directory(root)  # read again: the cache had no entry
             key = base_cache.key(root, files.contents())
-            base = Loading(files).run()
+            base = _validated(files)
             base_cache.put(key, base)
         base_cache.remember(base, key)
         return base
+
+
+def _validated(files: BaseFiles) -> FactBase:
+    from briefgen.validation import Loading
+
+    return Loading(files).run()
+
+
+
+# Parsing a base (validation) and reading a past revision are imported only when used:
+# a run that finds its base in the cache needs neither.
+_ELSEWHERE = {
+    "load_files": "briefgen.validation",
+    "load_revision": "briefgen.revisions",
+    "read_revision": "briefgen.revisions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ELSEWHERE:
+        import importlib
+
+        return getattr(importlib.import_module(_ELSEWHERE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
