@@ -102,7 +102,6 @@ def _validated(files: BaseFiles) -> FactBase:
     return Loading(files).run()
 
 
-
 # Parsing a base (validation) and reading a past revision are imported only when used:
 # a run that finds its base in the cache needs neither.
 _ELSEWHERE = {
