@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 import click
 
-from briefgen.commands.options import Settings
+from briefgen.commands.options import Group, Settings
 from briefgen.errors import BriefgenError, ExitCode, StreamClosed, printable
 from briefgen.version import __version__
 
@@ -39,7 +39,7 @@ COMMANDS = {
 }
 
 
-class BriefgenGroup(click.Group):
+class BriefgenGroup(Group):
     """Turns :class:`BriefgenError` into one line on stderr and its exit code.
 
     Click's own errors (a bad option or value) are left to click, their

@@ -188,3 +188,36 @@ def test_library_api_makes_a_brief_without_the_cli(pact):
     text = render(brief, "md")
     assert isinstance(text, str)
     assert "## Commerce et sanctions" in text
+
+
+def test_short_options_are_read_without_a_search_for_close_matches(pact):
+    """``-t`` is tried as a long option first; that it is none costs no search for close
+    matches (click's, through difflib), and every short option still works."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from briefgen.cli import cli\n"
+        "try:\n"
+        f"    cli.main(['--facts-dir', {str(pact)!r}, '-q', 'brief', '-t', 'security',"
+        " '-f', 'json', '-l', 'fr'])\n"
+        "except SystemExit as done:\n"
+        "    print('difflib' in sys.modules, done.code, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stderr == "False 0\n", result.stderr
+    brief = json.loads(result.stdout)
+    assert brief["lang"] == "fr" and [t["id"] for t in brief["themes"]] == ["security"]
+
+
+def test_an_unknown_option_is_still_told_and_a_long_one_gets_suggestions(run, pact):
+    short = run("--facts-dir", pact, "brief", "-z")
+    assert short.exit_code == 2 and "No such option '-z'" in short.stderr
+    long = run("--facts-dir", pact, "brief", "--themee", "security")
+    assert (
+        long.exit_code == 2 and "Did you mean one of" in long.stderr and "'--theme'" in long.stderr
+    )
+    # An option's value that looks like a short option is its value.
+    titled = run("--facts-dir", pact, "brief", "--title", "-t", "-t", "security", "-f", "md")
+    assert titled.exit_code == 0 and titled.stdout.startswith("# \\-t")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from briefgen.commands.options import DATE, Settings, complete_ids, echo, pass_settings
+from briefgen.commands.options import DATE, Command, Settings, complete_ids, echo, pass_settings
 from briefgen.errors import BriefgenError, UsageError, as_flags, printable
 from briefgen.vocabulary import KINDS
 
@@ -50,7 +50,7 @@ def _number(text: str) -> int | float | None:
 NUMBER = NumberType()
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--from",
     "document",

@@ -10,6 +10,7 @@ import click
 from briefgen.commands.options import (
     LINE,
     OUTPUT,
+    Command,
     Settings,
     brief_text_options,
     lang_option,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from briefgen.request import PreparedBrief
 
 
-@click.command()
+@click.command(cls=Command)
 @selection_options
 @lang_option
 @click.option(

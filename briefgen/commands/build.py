@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from briefgen.commands.options import Settings, pass_settings
+from briefgen.commands.options import Command, Settings, pass_settings
 from briefgen.errors import BriefgenError, ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _complete_names(ctx: click.Context, param: click.Parameter, incomplete: str)
     return [CompletionItem(n) for n in names if isinstance(n, str) and n.startswith(incomplete)]
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("names", nargs=-1, metavar="[NAME]...", shell_complete=_complete_names)
 @click.option("--dry-run", is_flag=True, help="List the files that would be written; write none.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first brief that fails.")

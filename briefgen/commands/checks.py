@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from briefgen.commands.options import Settings, echo, pass_settings
+from briefgen.commands.options import Command, Settings, echo, pass_settings
 from briefgen.errors import ExitCode, UsageError, printable
 
 if TYPE_CHECKING:
     from briefgen.model import FactBase
 
 
-@click.command()
+@click.command(cls=Command)
 @pass_settings
 def validate(settings: Settings) -> None:
     """Check the fact base; list every problem as file:line: id: message (exit 3 if any)."""
@@ -37,7 +37,7 @@ def validate(settings: Settings) -> None:
     )
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--texts",
     type=click.Path(exists=True, file_okay=False, path_type=Path),

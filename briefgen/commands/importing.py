@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from briefgen.commands.options import Settings, echo, pass_settings
+from briefgen.commands.options import Command, Settings, echo, pass_settings
 from briefgen.errors import BriefgenError, ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ class InvalidImport(BriefgenError):
     exit_code = ExitCode.INVALID
 
 
-@click.command("import")
+@click.command("import", cls=Command)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option(
     "--format",

@@ -8,6 +8,8 @@ import click
 
 from briefgen.commands.importing import import_sources
 from briefgen.commands.options import (
+    Command,
+    Group,
     Settings,
     check_lang,
     echo,
@@ -20,7 +22,7 @@ from briefgen.commands.options import (
 )
 
 
-@click.command()
+@click.command(cls=Command)
 @format_option("table", "json", "md")
 @lang_option
 @pass_settings
@@ -33,7 +35,7 @@ def themes(settings: Settings, fmt: str, lang: str) -> None:
     echo(render_themes(base, fmt, lang, settings.listing_terminal()))
 
 
-@click.command()
+@click.command(cls=Command)
 @selection_options
 @format_option("table", "json", "jsonl", "md", "csv")
 @lang_option
@@ -52,7 +54,7 @@ def facts(settings: Settings, fmt: str, lang: str, **kw: Any) -> None:
     write_stdout(iter_facts(base, selected, fmt, lang, settings.listing_terminal()))
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=Group, invoke_without_command=True)
 @format_option(
     "table",
     "json",

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from briefgen.commands.options import (
+    Command,
     Settings,
     brief_text_options,
     lang_option,
@@ -22,7 +23,7 @@ from briefgen.commands.options import (
 from briefgen.errors import BriefgenError
 
 
-@click.command()
+@click.command(cls=Command)
 @selection_options
 @lang_option
 @brief_text_options

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from briefgen.commands.options import Settings, echo, format_option, pass_settings
+from briefgen.commands.options import Command, Settings, echo, format_option, pass_settings
 from briefgen.schema import SCHEMAS
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("name", type=click.Choice(SCHEMAS), required=False)
 # The option of earlier releases, which named no file: kept, with a warning, for one release.
 @click.option("--output", "old_name", type=click.Choice(SCHEMAS), hidden=True)
@@ -30,7 +30,7 @@ def schema(name: str | None, old_name: str | None) -> None:
     echo(dumps(json_schema(name or old_name or "facts")))
 
 
-@click.command("config")
+@click.command("config", cls=Command)
 @format_option("table", "json")
 @pass_settings
 def config_command(settings: Settings, fmt: str) -> None:
@@ -68,7 +68,7 @@ def config_command(settings: Settings, fmt: str) -> None:
     echo(render_settings(rows, fmt))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
 @click.pass_context
 def completion(ctx: click.Context, shell: str) -> None:
