@@ -232,12 +232,14 @@ class _Frozen(BaseModel):
         str_max_length=MAX_TEXT_LENGTH,
     )
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce__(self) -> str | tuple[Any, ...]:
         # Pickled (for the cache of parsed bases) as its values in field order, and the
         # set of the fields given, one set shared by every object of a class that was
         # given the same fields. Pydantic's own pickles carry a dict and a set per object:
         # a base of 100,000 facts (276,000 objects) unpickled in 0.86 s and took 400 MiB.
         cls = type(self)
+        if tuple(self.__dict__) != _field_names(cls):  # not as validation made it: as usual
+            return super().__reduce__()
         given = self.__pydantic_fields_set__
         shared = _SHARED_FIELDS.setdefault((cls, frozenset(given)), set(given))
         return (_restore, (cls, tuple(self.__dict__.values()), shared))
@@ -248,13 +250,17 @@ _SHARED_FIELDS: dict[tuple[type, frozenset[str]], set[str]] = {}
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _restore(cls: type[_Frozen], values: tuple[Any, ...], given: set[str]) -> _Frozen:
-    """An object of ``cls`` as :meth:`_Frozen.__reduce__` pickled it (validated before)."""
+def _field_names(cls: type[_Frozen]) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(cls)
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(cls.__pydantic_fields__)
+    return names
+
+
+def _restore(cls: type[_Frozen], values: tuple[Any, ...], given: set[str]) -> _Frozen:
+    """An object of ``cls`` as :meth:`_Frozen.__reduce__` pickled it (validated before)."""
     obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", dict(zip(names, values, strict=True)))
+    object.__setattr__(obj, "__dict__", dict(zip(_field_names(cls), values, strict=True)))
     object.__setattr__(obj, "__pydantic_fields_set__", given)
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
