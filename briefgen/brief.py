@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -495,6 +495,8 @@ def build_brief(
     changes: FactChanges | None = None,
     omitted: Sequence[Fact] = (),
     selection: Sequence[Fact] | None = None,
+    *,
+    groups: Mapping[str, tuple[Fact, ...]] | None = None,
 ) -> Brief:
     """Arrange ``facts`` (a selection from ``base``) into a brief and number its notes.
 
@@ -503,7 +505,9 @@ def build_brief(
     the facts left out to fit a length (see :mod:`briefgen.fitting`).
     ``selection``, the facts selected before any was left out (by default
     ``facts`` and ``omitted``): a value the brief states is shown with the range
-    of the estimates of its measure among them.
+    of the estimates of its measure among them. ``groups``: the estimates of
+    ``selection`` by measure (:func:`estimates_by_measure`), where the caller has
+    them already (fitting builds a brief of one selection a few dozen times).
     """
     options = options or BriefOptions()
     if changes is not None:
@@ -512,13 +516,11 @@ def build_brief(
     parts = arrange(base, facts, theme_ids, options.key_points)
     judgments = select_judgments(base, theme_ids, options, changes)
     tabled = {f.quantity.measure: len(g) for g in parts.estimates for f in g if f.quantity}
-    selection = [*facts, *omitted] if selection is None else selection
-    beside = _beside(parts, selection, tabled)
+    groups = _selection_groups(groups, selection, [*facts, *omitted])
+    beside = _beside(parts, groups, tabled)
     listed = {f.id: f for others, _ in beside.values() for f in others}
     shown = (*parts.shown, *listed.values())
-    numbering = _Numbering(
-        base, options, changes, shown, judgments, _spreads(selection, lang), tabled, beside
-    )
+    numbering = _Numbering(base, options, changes, shown, judgments, groups, tabled, beside)
     judgment_items, key_points, sections, estimates, contradictions = _numbered(
         numbering, parts, judgments, lang
     )
@@ -695,34 +697,44 @@ def best_grade(base: FactBase, fact: Fact) -> str:
     return f"{_support(base, fact)[1]}{fact.credibility}"
 
 
+def _selection_groups(
+    groups: Mapping[str, tuple[Fact, ...]] | None,
+    selection: Sequence[Fact] | None,
+    shown_or_omitted: Sequence[Fact],
+) -> Mapping[str, tuple[Fact, ...]]:
+    """The selection's estimates by measure: as given, or of the selection, by default the
+    facts shown and those left out."""
+    if groups is not None:
+        return groups
+    return estimates_by_measure(shown_or_omitted if selection is None else selection)
+
+
 def _beside(
-    parts: Arrangement, selection: Sequence[Fact], tabled: Collection[str]
+    parts: Arrangement, groups: Mapping[str, tuple[Fact, ...]], tabled: Collection[str]
 ) -> dict[str, tuple[tuple[Fact, ...], int]]:
     """For each measure the brief states a value of and shows in no table: the other
-    estimates of it in ``selection`` that the brief lists beside the value, by date, and
-    how many there are. Of more than :data:`BESIDE`, the lowest, the highest and the latest
-    are listed, then the most recent of the others."""
+    estimates of it in the selection (``groups``) that the brief lists beside the value,
+    by date, and how many there are. Of more than :data:`BESIDE`, the lowest, the highest
+    and the latest are listed, then the most recent of the others."""
     stated = (*parts.key_points, *(f for _, members in parts.sections for f in members))
     stated += tuple(f for pair in parts.contradictions for f in pair)
-    measures = {f.quantity.measure for f in stated if f.quantity} - set(tabled)
-    if not measures:
-        return {}
+    # In reading order, so that the brief's facts come in the same order on every run.
+    measures = dict.fromkeys(f.quantity.measure for f in stated if f.quantity)
     shown = {f.id for f in parts.shown}
-    estimates = _estimates(selection)
-    others = {m: {f.id: f for f in estimates.get(m, ()) if f.id not in shown} for m in measures}
     out = {}
-    for measure, found in others.items():
-        if not found:
+    for measure in measures:
+        if measure in tabled:
             continue
-        group = list(found.values())
-        if len(group) > BESIDE:
-            lowest = min(group, key=lambda f: (_low(f.quantity), f.id))
-            highest = max(group, key=lambda f: (_high(f.quantity), f.id))
-            latest = sorted(group, key=lambda f: (-date_ordinal(f), f.id))
-            ids = dict.fromkeys(f.id for f in (lowest, highest, *latest))
-            group = [found[i] for i in list(ids)[:BESIDE]]
-        chosen = sorted(group, key=lambda f: (*_chronological(f)[:2], _value(f.quantity)))
-        out[measure] = (tuple(chosen), len(found))
+        found = [f for f in groups.get(measure, ()) if f.id not in shown]
+        chosen = found
+        if len(found) > BESIDE:
+            lowest = min(found, key=lambda f: (_low(f.quantity), f.id))
+            highest = max(found, key=lambda f: (_high(f.quantity), f.id))
+            latest = sorted(found, key=lambda f: (-date_ordinal(f), f.id))
+            ids = list(dict.fromkeys(f.id for f in (lowest, highest, *latest)))[:BESIDE]
+            chosen = [f for f in found if f.id in ids]  # in the group's order: by date
+        if chosen:
+            out[measure] = (tuple(chosen), len(found))
     return out
 
 
@@ -734,50 +746,11 @@ def _high(quantity: Quantity | None) -> float:
     return max(quantity.numbers()) if quantity else 0.0
 
 
-def _spreads(selection: Sequence[Fact], lang: str) -> dict[str, tuple[int, str]]:
-    """For each measure with more than one estimate in ``selection``: how many, and their
-    range as the brief writes it (``1,500–15,000``)."""
-    groups = _estimates(selection)
-    known = _spread_texts.get((id(groups), lang))
-    if known is not None and known[0] is groups:
-        return known[1]
-    out = {}
-    for measure, group in groups.items():
-        values = [n for fact in group if fact.quantity for n in fact.quantity.numbers()]
-        low, high = format_number(min(values), lang), format_number(max(values), lang)
-        out[measure] = (len(group), f"{low}–{high}")
-    if groups is _grouped[1]:  # the groups of the selection kept: keep their texts too
-        _spread_texts.clear()
-        _spread_texts[(id(groups), lang)] = (groups, out)
-    return out
-
-
-# The spreads of the groups last kept, in one language: (groups, spreads).
-_spread_texts: dict[
-    tuple[int, str], tuple[dict[str, tuple[Fact, ...]], dict[str, tuple[int, str]]]
-] = {}
-
-
-# The selection last grouped, and its groups: fitting builds a brief of the same selection
-# a few dozen times, and at 100,000 facts each grouping took a tenth of a second. (One
-# tuple, replaced whole: a thread reads the selection and its groups together.)
-_grouped: tuple[Sequence[Fact] | None, dict[str, tuple[Fact, ...]]] = (None, {})
-
-
-def _estimates(selection: Sequence[Fact]) -> dict[str, tuple[Fact, ...]]:
-    """The facts of ``selection`` (each once) of each measure with more than one of them."""
-    global _grouped
-    last, groups = _grouped
-    if last is selection:
-        return groups
-    by_measure: dict[str, dict[str, Fact]] = {}
-    for fact in selection:
-        if fact.quantity is not None:
-            by_measure.setdefault(fact.quantity.measure, {})[fact.id] = fact
-    groups = {m: tuple(g.values()) for m, g in by_measure.items() if len(g) > 1}
-    if isinstance(selection, tuple):  # a list may change before the next call
-        _grouped = (selection, groups)
-    return groups
+def estimates_by_measure(selection: Iterable[Fact]) -> dict[str, tuple[Fact, ...]]:
+    """The facts of ``selection`` (each once) of each measure with more than one of them,
+    by date and value (:func:`estimate_groups`)."""
+    unique = {f.id: f for f in selection}.values()
+    return {g[0].quantity.measure: tuple(g) for g in estimate_groups(unique) if g[0].quantity}
 
 
 def stated_items(
@@ -860,11 +833,16 @@ class BriefRecipe:
             self.changes,
             omitted,
             selection=self.candidates(),
+            groups=self._groups,
         )
 
     @cached_property
     def _positions(self) -> dict[str, int]:
         return {f.id: i for i, f in enumerate(self.facts)}
+
+    @cached_property
+    def _groups(self) -> dict[str, tuple[Fact, ...]]:
+        return estimates_by_measure(self.candidates())
 
     def judgments(self) -> tuple[Judgment, ...]:
         """The key judgments the brief states (see :func:`select_judgments`)."""
@@ -900,7 +878,7 @@ class _Numbering:
         changes: FactChanges | None = None,
         shown: Sequence[Fact] = (),
         judgments: Sequence[Judgment] = (),
-        spreads: dict[str, tuple[int, str]] | None = None,
+        groups: Mapping[str, tuple[Fact, ...]] | None = None,
         tabled: dict[str, int] | None = None,
         beside: dict[str, tuple[tuple[Fact, ...], int]] | None = None,
     ) -> None:
@@ -931,7 +909,7 @@ class _Numbering:
         self.cited_in: dict[str, dict[str, None]] = {}
         self.cited_works = frozenset(cited)  # to tell apart the works a judgment's note names
         self.comments: dict[str, int] = {}  # an analyst's comment -> the note that gives it
-        self.spreads = spreads or {}
+        self.groups = groups or {}  # the selection's estimates, by measure
         self.tabled = tabled or {}
         # measure -> the other estimates listed beside a value of it, and how many there are
         self.beside = beside or {}
@@ -972,14 +950,8 @@ class _Numbering:
         if not others:
             return None
         return Spread(
-            measure=quantity.measure,
-            title=typeset(
-                self.base.measure_title(quantity.measure, self.options.lang), self.options.lang
-            ),
-            unit=typeset(
-                self.base.measure_unit(quantity.measure, quantity.unit, self.options.lang),
-                self.options.lang,
-            ),
+            quantity.measure,
+            *self._measure_names(quantity),
             stated=self._row(item),
             others=tuple(self._estimate_row(f, beside=False) for f in others),
             more=count - len(others),
@@ -1103,17 +1075,24 @@ class _Numbering:
         quantity = group[0].quantity
         assert quantity is not None
         lang = self.options.lang
-        known = self.spreads.get(quantity.measure)
+        every = self.groups.get(quantity.measure, ())
         spread = None
-        if known is not None and known[0] > len(group):
-            spread = label(lang, "table_spread", k=len(group), n=known[0], range=known[1])
+        if len(every) > len(group):
+            values = [n for f in every if f.quantity for n in f.quantity.numbers()]
+            span = f"{format_number(min(values), lang)}–{format_number(max(values), lang)}"
+            spread = label(lang, "table_spread", k=len(group), n=len(every), range=span)
         return Estimates(
-            measure=quantity.measure,
-            title=typeset(self.base.measure_title(quantity.measure, lang), lang),
-            unit=typeset(self.base.measure_unit(quantity.measure, quantity.unit, lang), lang),
+            quantity.measure,
+            *self._measure_names(quantity),
             rows=tuple(self._estimate_row(f) for f in group),
             spread=spread,
         )
+
+    def _measure_names(self, quantity: Quantity) -> tuple[str, str]:
+        """The title and the unit of ``quantity``'s measure, as the brief writes them."""
+        lang, measure = self.options.lang, quantity.measure
+        title = typeset(self.base.measure_title(measure, lang), lang)
+        return title, typeset(self.base.measure_unit(measure, quantity.unit, lang), lang)
 
     def _estimate_row(self, fact: Fact, *, beside: bool = True) -> EstimateRow:
         return self._row(self.item(fact, beside=beside))

@@ -389,11 +389,6 @@ def _timeline(recipe: BriefRecipe, drawn: bool) -> BriefRecipe:
     return replace(recipe, options=replace(recipe.options, timeline=drawn))
 
 
-def _others(ranked: Sequence[Fact], kept: Sequence[Fact]) -> set[str]:
-    ids = {f.id for f in kept}
-    return {f.id for f in ranked if f.id not in ids}
-
-
 def _with_omitted(brief: Brief, ranked: Sequence[Fact]) -> Brief:
     """``brief``, saying which of the ``ranked`` facts it leaves out, least important first.
 
@@ -524,7 +519,7 @@ def _trim(
         drop = min(drop, len(kept) - 1)
         kept = kept[:-drop]
         trimmed += drop
-        brief = _with_omitted(recipe.build(omit=_others(ranked, kept)), ranked)
+        brief = _with_omitted(recipe.build(keep={f.id for f in kept}), ranked)
         layout = typesetter.layout(brief, one_page=one_page)
         tries += 1
     return brief, layout, trimmed

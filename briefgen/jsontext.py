@@ -81,7 +81,7 @@ def iter_listing(
     if chunks is None:
         members = map(member_text, items)
         first: str | bytes | None = next(members, None)
-        rest: Iterator[str | bytes] = (f",\n    {text}" for text in members)
+        rest: Iterator[str | bytes] = (f"{MEMBER_SEPARATOR}{text}" for text in members)
     else:
         first, rest = next(chunks, None), chunks
     if first is None:
@@ -93,6 +93,10 @@ def iter_listing(
     yield first
     yield from rest
     yield after
+
+
+# Between two members of a listing: :func:`dumps` indents them by two levels.
+MEMBER_SEPARATOR = ",\n    "
 
 
 def member_text(item: Any) -> str:

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 from briefgen import cache
+from briefgen.jsontext import MEMBER_SEPARATOR
 
 if TYPE_CHECKING:
     from briefgen.model import Fact, FactBase
@@ -35,7 +36,7 @@ MIN_FACTS = 2_000
 _MAGIC = b"briefgen-listing-1\0"
 _TRAILER = struct.Struct("<Q")  # how many texts
 _RUN = 1 << 20  # read a megabyte at most at a time
-SEPARATOR = b",\n    "  # between two members of a listing (see jsontext.iter_listing)
+SEPARATOR = MEMBER_SEPARATOR.encode()  # each text starts with it; the listing's first, not
 
 
 def member_chunks(base: FactBase, facts: Sequence[Fact]) -> Iterator[bytes] | None:
@@ -68,7 +69,7 @@ def _entry(base: FactBase) -> str | None:
 
 
 def _write(entry: str, base: FactBase) -> None:
-    from briefgen.jsontext import fact_to_dict, member_text
+    from briefgen.jsontext import fact_to_dict, member_text  # to write an entry only
 
     def pieces() -> Iterator[bytes]:
         ends = array("Q")
