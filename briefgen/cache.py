@@ -21,6 +21,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -48,10 +49,12 @@ _CODE = [
 _PACKAGE = Path(__file__).resolve().parent
 
 
+@lru_cache(maxsize=1)
 def code_key() -> str:
     """A hash of the size and time of every file of the package: its code, fonts and
     templates, which what the caches beside the bases keep (a brief's choice of facts, the
-    JSON of a listing) may depend on."""
+    JSON of a listing) may depend on. Made once a process: the code it runs is the code
+    it imported (a `build` or `serve` makes many briefs)."""
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     for path in sorted(_PACKAGE.rglob("*")):
         if "__pycache__" in path.parts or not path.is_file():
