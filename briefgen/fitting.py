@@ -240,8 +240,9 @@ class _Chooser:
 
     def __init__(self, recipe: BriefRecipe, pages: int, paper: str) -> None:
         self.recipe = recipe
+        self.paper = paper
         self.ranked, self.minimum = _importance(recipe, paper)
-        self.model = PageModel(paper)
+        self.model = PageModel(paper, one_page=pages == 1)
         self.room = self.model.room(pages)
         self._heights: dict[frozenset[str], float] = {}
 
@@ -301,8 +302,10 @@ class _Chooser:
     def pages_needed(self, pages: int, kept: frozenset[str]) -> int:
         """The pages every fact would take: measured, or for a long selection estimated
         from the facts kept (their height against their :meth:`PageModel.isolated_height`)."""
+        # On more pages than one, the heads of sections stand on lines of their own.
+        model = PageModel(self.paper)
         if len(self.ranked) <= MEASURED_IN_FULL:
-            total = self.height(frozenset(f.id for f in self.ranked))
+            total = model.height(self.brief(frozenset(f.id for f in self.ranked)))
         else:
             lang = self.recipe.options.lang
             cost = {f.id: self.model.isolated_height(f, lang) for f in self.ranked}
@@ -336,7 +339,7 @@ def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
     drawn = _timeline(chosen.recipe, True)
     omit = frozenset(f.id for f in chosen.omitted)
     brief = drawn.build(omit=omit, omitted=chosen.omitted)
-    model = PageModel(paper)
+    model = PageModel(paper, one_page=pages == 1)
     # Drawn where there is room, a timeline needs two events to say more than its bullets.
     if len(brief.timeline) > 1 and model.height(brief) <= model.room(pages):
         return Fit(brief, chosen.omitted, chosen.pages_needed, drawn, omit)
@@ -415,7 +418,7 @@ MAX_SPREAD = 14.0
 
 def _spread(brief: Brief, paper: str) -> float:
     """What to add below each section so that the page ends at its foot (pt)."""
-    model = PageModel(paper)
+    model = PageModel(paper, one_page=True)
     # Less half a line of notes and a point: now and then WeasyPrint breaks a line of
     # run-on notes a word early (at the edge of an inline box), which the estimate
     # does not foresee; spread to the last point, the page would then overflow.

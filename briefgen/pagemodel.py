@@ -73,6 +73,7 @@ BYLINE = Face(8.0, 8.0 * LEADING)
 TITLE_BLOCK = 4.0 + 5.0 + 1.2 + 8.0  # byline margin, padding, rule, margin below
 H2 = 8.5 * LEADING + 1.5 + 0.5 + 2.5  # line, padding, rule, margin below
 SECTION_GAP = 7.0  # margin below a section
+RUN_IN_GAP = 4.0  # margin below a section whose head runs in
 ITEM_GAP = 2.0  # margin below a bullet
 BULLET_INDENT = 11.0
 KEY_POINTS_BOX = 5.0 + 3.0  # padding above and below
@@ -103,10 +104,12 @@ PAGE_BREAK_LOSS = 24.0
 
 
 class PageModel:
-    """The height a brief takes in the built-in print template on ``paper``."""
+    """The height a brief takes in the built-in print template on ``paper``; with
+    ``one_page``, as a brief of one page sets it: the heads of several sections run in."""
 
-    def __init__(self, paper: str = "a4") -> None:
+    def __init__(self, paper: str = "a4", one_page: bool = False) -> None:
         self.paper = PAPERS.get(paper, PAPERS["a4"])
+        self.one_page = one_page
 
     def room(self, pages: int) -> float:
         """The height ``pages`` pages offer, less what page breaks waste."""
@@ -131,8 +134,13 @@ class PageModel:
                 for item in brief.key_points
             )
             total += KEY_POINTS_BOX + H2 - 0.5 + lines + SECTION_GAP
+        run_in = self.one_page and len(brief.sections) > 1
         for section in brief.sections:
-            total += H2 + self.bullets(section.items, lang) + SECTION_GAP
+            if run_in:
+                head = [_run_in_label(section.title), Run(" ")]
+                total += self.bullets(section.items, lang, head) + RUN_IN_GAP
+            else:
+                total += H2 + self.bullets(section.items, lang) + SECTION_GAP
         if brief.timeline:
             total += H2 + self.timeline(brief) + SECTION_GAP
         if brief.estimates:
@@ -164,13 +172,11 @@ class PageModel:
         lang = brief.lang
         bottom = brief.bottom_line
         assert bottom is not None
-        run_in = Run(
-            label(lang, "bottom_line").upper(),
-            "sans-bold",
-            scale=H2_SIZE / BODY.size,
-            tracking=0.07 * H2_SIZE,
-        )
-        runs = [run_in, Run(" "), *_judgment(bottom, "serif-bold")]
+        runs = [
+            _run_in_label(label(lang, "bottom_line")),
+            Run(" "),
+            *_judgment(bottom, "serif-bold"),
+        ]
         total = BOTTOM_LINE_BOX + height(runs, width - BOTTOM_LINE_INDENT, BODY)
         if brief.key_judgments:
             inner = width - BULLET_INDENT
@@ -187,9 +193,15 @@ class PageModel:
         total += height([Run(byline, "sans")], width, BYLINE)
         return total + TITLE_BLOCK
 
-    def bullets(self, items: Sequence[Item], lang: str) -> float:
+    def bullets(self, items: Sequence[Item], lang: str, head: Sequence[Run] = ()) -> float:
+        """A list of bullets; ``head``, the runs that start the first (a run-in heading)."""
         width = self.paper.width - BULLET_INDENT
-        lines = sum(height(_statement(item, lang), width, BODY) for item in items)
+        lines = sum(
+            height(
+                [*head, *_statement(item, lang)] if i == 0 else _statement(item, lang), width, BODY
+            )
+            for i, item in enumerate(items)
+        )
         return lines + ITEM_GAP * (len(items) - 1)
 
     def table(self, group: Estimates, columns: Sequence[float], lang: str) -> float:
@@ -299,6 +311,11 @@ def _one_line(runs: tuple[Run, ...], face: Face) -> float:
     while line_count(runs, needed, face) > 1:
         needed += 0.5
     return needed
+
+
+def _run_in_label(text: str) -> Run:
+    """A heading set at the start of a paragraph: letter-spaced capitals, as an h2's."""
+    return Run(text.upper(), "sans-bold", scale=H2_SIZE / BODY.size, tracking=0.07 * H2_SIZE)
 
 
 def _judgment(item: JudgmentItem, font: str = "serif") -> list[Run]:

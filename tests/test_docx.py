@@ -138,7 +138,8 @@ def test_pandoc_reads_one_footnote_per_note_with_the_notes_text(run, pact_copy, 
 
 @needs_pandoc
 def test_headings_lists_and_the_estimates_table_are_word_structures(run, pact, tmp_path):
-    path = make_docx(run, pact, tmp_path / "brief.docx")
+    # On two pages, as on paper, a section's head is a heading of its own.
+    path = make_docx(run, pact, tmp_path / "brief.docx", "--pages", "2")
     ast = pandoc_ast(path)
     assert inlines_text(ast["meta"]["title"]["c"]) == "The Northland–Eastland pact"
     headings = [(b["c"][0], inlines_text(b["c"][2])) for b in blocks_of(ast, "Header")]
@@ -356,3 +357,20 @@ def test_every_shipped_one_page_brief_opens_as_one_page_with_its_facts(run, tmp_
         assert page.count("OFFICIAL") == 2, name  # header and footer
         missing = [text for text in texts if _bare(text) not in page]
         assert missing == [], name
+
+
+@needs_pandoc
+def test_on_one_page_of_several_themes_each_head_runs_in(run, pact, tmp_path):
+    ast = pandoc_ast(make_docx(run, pact, tmp_path / "brief.docx"))
+    headings = [inlines_text(b["c"][2]) for b in blocks_of(ast, "Header")]
+    assert "Key points" in headings and "Contradictions" in headings
+    assert "Security cooperation" not in headings and "Trade and sanctions" not in headings
+    bullets = [
+        inlines_text(item[0]["c"]) for block in blocks_of(ast, "BulletList") for item in block["c"]
+    ]
+    # The first bullet of each section starts with its head; the others do not.
+    for section in brief_json(run, pact)["sections"]:
+        first = section["items"][0]
+        (bullet,) = [b for b in bullets if b.endswith(first["text"])]
+        assert bullet.startswith(section["title"] + " "), bullet
+        assert not any(b.startswith(section["title"]) for b in bullets if b != bullet)

@@ -245,6 +245,24 @@ def test_pact_brief_has_a_bookmark_per_section(pact_pdf: Pdf) -> None:
     ]
 
 
+def test_one_page_of_several_themes_runs_their_heads_in(pact_pdf: Pdf, make_pdf: Any) -> None:
+    # On one page, each theme's head starts its first bullet, on the same line...
+    lines = [one_line(line) for line in pact_pdf.pages[0].splitlines()]
+    first = {s["title"]: s["items"][0] for s in pact_pdf.shown["sections"]}
+    assert len(first) == 2
+    for title, item in first.items():
+        head = title.upper() + " "
+        assert any(line.startswith(head) and item["text"][:20] in line for line in lines), (
+            head,
+            lines,
+        )
+    # ... and on two pages it has a line of its own, above them.
+    two = make_pdf(FIXTURES / "pact", "--pages", "2")
+    lines = [one_line(line) for line in two.pages[0].splitlines()]
+    for title in first:
+        assert title.upper() in lines, lines
+
+
 def test_pact_brief_prints_every_section_and_note(pact_pdf: Pdf) -> None:
     text = one_line(pact_pdf.text)
     for heading in ("KEY POINTS", "SECURITY COOPERATION", "COMPETING ESTIMATES", "CONTRADICTIONS"):

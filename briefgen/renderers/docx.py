@@ -65,6 +65,7 @@ HEADER_MM, FOOTER_MM = 5.0, 5.0
 # less than the PDF's for the same reason.
 BODY_LINE = 12.0
 BULLET_AFTER = 1.0
+RUN_IN_GAP = 3.0  # above the first bullet of a section whose head runs in
 NOTE_LINE = 8.6
 # The key points' box: its rule and its padding, in points.
 BOX_RULE, BOX_PADDING = 2.5, 8.0
@@ -136,10 +137,13 @@ class _DocxWriter:
             self._judgments()
         if brief.key_points:
             self._key_points()
+        # One page of several themes, as on the PDF's: each one's head runs in.
+        run_in = self.options.pages == 1 and len(brief.sections) > 1
         for section in brief.sections:
-            self._heading(section.title)
-            for item in section.items:
-                self._bullet(item)
+            if not run_in:
+                self._heading(section.title)
+            for i, item in enumerate(section.items):
+                self._bullet(item, head=section.title if run_in and i == 0 else None)
         if brief.estimates:
             self._estimates()
         if brief.contradictions:
@@ -241,10 +245,16 @@ class _DocxWriter:
 
     # -- statements and their notes -----------------------------------------
 
-    def _bullet(self, item: Item, *, boxed: bool = False) -> None:
+    def _bullet(self, item: Item, *, boxed: bool = False, head: str | None = None) -> None:
+        """A bullet; ``head``, a section's head run in at its start."""
+        from docx.shared import Pt
+
         paragraph = self.document.add_paragraph(style="List Bullet")
         if boxed:
             _box(paragraph)
+        if head is not None:
+            paragraph.paragraph_format.space_before = Pt(RUN_IN_GAP)
+            paragraph.add_run(head + " ", style=RUN_IN)
         self._statement(paragraph, item, strong=boxed)
 
     def _key_points(self) -> None:

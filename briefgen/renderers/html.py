@@ -130,6 +130,7 @@ def brief_html(
     template_dir: Path | None = None,
     spread: float = 0.0,
     notes_block: bool = False,
+    one_page: bool = False,
 ) -> str:
     """The brief as an HTML document: for a screen, or (``paged``) for WeasyPrint.
 
@@ -137,13 +138,16 @@ def brief_html(
     out the room the page has left (see :mod:`briefgen.fitting`). With
     ``notes_block``, for a brief on one page, the notes are one footnote at the
     foot of the page rather than one each: the same page, laid out in far less
-    time (for templates that know it: see :func:`knows_notes_block`).
+    time (for templates that know it: see :func:`knows_notes_block`). A brief of
+    ``one_page`` (for a screen; on paper, one with ``notes_block``) runs the heads
+    of its sections in, as :class:`briefgen.pagemodel.PageModel` counts it.
     """
     environment = template_environment(template_dir)
     context = {
         **_context(brief, paged, paper),
         "spread": round(spread, 2),
         "notes_block": paged and notes_block,
+        "one_page": notes_block if paged else one_page,
     }
     try:
         return environment.get_template(TEMPLATE).render(context)
@@ -172,7 +176,9 @@ def render_html(brief: Brief, options: RenderOptions | None = None) -> str:
     a browser, on the paper it was fitted to."""
     if options is None:
         return brief_html(brief)
-    return brief_html(brief, paper=options.paper, template_dir=options.template_dir)
+    return brief_html(
+        brief, paper=options.paper, template_dir=options.template_dir, one_page=options.pages == 1
+    )
 
 
 def document_subject(brief: Brief) -> str:
