@@ -459,7 +459,7 @@ def arrange(
 ) -> Arrangement:
     """Place ``facts`` (a selection from ``base``) in the parts of a brief."""
     themes = _brief_themes(base, facts, theme_ids)
-    key = _key_points(facts, themes, key_points)
+    key = choose_key_points(facts, themes, key_points)
     pairs = _contradiction_pairs(base, facts)
     # A contradiction shows both sides even if only one was selected.
     selected = {f.id for f in facts}
@@ -1114,9 +1114,12 @@ def _and_list(words: Sequence[str], lang: str) -> str:
     return f"{', '.join(words[:-1])} {label(lang, 'and')} {words[-1]}"
 
 
-def _chronological(fact: Fact) -> tuple[int, str, int, str]:
-    # Undated facts after dated ones; then by priority, then id for a stable order.
-    return (0 if fact.date else 1, str(fact.date or ""), fact.priority, fact.id)
+def _chronological(fact: Fact) -> tuple[int, tuple[int, int, int], int, str]:
+    # Undated facts after dated ones, a year before its months, a month before its days;
+    # then by priority, then id for a stable order.
+    if fact.date is None:
+        return (1, (0, 0, 0), fact.priority, fact.id)
+    return (0, fact.date.key(), fact.priority, fact.id)
 
 
 def _brief_themes(base: FactBase, facts: Sequence[Fact], theme_ids: Sequence[str]) -> list[Theme]:
@@ -1144,7 +1147,7 @@ def _by_first_theme(
     return members
 
 
-def _key_points(facts: Sequence[Fact], themes: Sequence[Theme], limit: int) -> list[Fact]:
+def choose_key_points(facts: Sequence[Fact], themes: Sequence[Theme], limit: int) -> list[Fact]:
     """The most important assessments and figures, taken in turn from each theme."""
     candidates = [f for f in facts if f.kind in KEY_POINT_KINDS]
     if not candidates or limit <= 0:

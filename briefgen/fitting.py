@@ -43,6 +43,7 @@ from briefgen.brief import (
     Fit,
     Item,
     arrange,
+    choose_key_points,
     date_ordinal,
     dated_events,
     estimate_groups,
@@ -80,28 +81,53 @@ def importance_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]
 Weight = tuple[int, int, int, float, str]
 
 
-def _importance(recipe: BriefRecipe, paper: str) -> tuple[tuple[Fact, ...], int]:
-    """:func:`importance_order`, and how many key points it starts with."""
+@dataclass(frozen=True)
+class _Ranking:
+    """What the order of importance needs that does not change with the number of key
+    points: made once for the few fittings that try fewer of them."""
+
+    facts: Sequence[Fact]
+    priority: dict[str, int]
+    weights: dict[str, Weight]
+    ranked: list[Fact]  # by weight
+    themes: tuple[Theme, ...]  # the brief's
+    linked: frozenset[str]  # the facts a table or a contradiction shows
+
+
+def _ranking(recipe: BriefRecipe, paper: str) -> _Ranking:
     facts = recipe.candidates()
-    parts = arrange(recipe.base, facts, recipe.theme_ids, recipe.options.key_points)
     priority = _linked_priority(recipe, facts)
     weights = _weights(facts, priority, PageModel(paper).isolated_height, recipe.options.lang)
-    by_theme = _by_theme(parts.themes, sorted(facts, key=lambda f: weights[f.id]))
+    # The tables and contradictions are the same whatever the key points.
+    parts = arrange(recipe.base, facts, recipe.theme_ids, key_points=0)
+    linked = {f.id for group in parts.estimates for f in group}
+    linked |= {f.id for pair in parts.contradictions for f in pair}
+    ranked = sorted(facts, key=lambda f: weights[f.id])
+    return _Ranking(facts, priority, weights, ranked, parts.themes, frozenset(linked))
+
+
+def _importance(
+    recipe: BriefRecipe, paper: str, ranking: _Ranking | None = None
+) -> tuple[tuple[Fact, ...], int]:
+    """:func:`importance_order`, and how many key points it starts with; ``ranking``, the
+    recipe's (:func:`_ranking`) if the caller has it."""
+    ranking = ranking or _ranking(recipe, paper)
+    facts, priority, weights = ranking.facts, ranking.priority, ranking.weights
+    key_points = choose_key_points(facts, ranking.themes, recipe.options.key_points)
+    by_theme = _by_theme(ranking.themes, ranking.ranked)
     turn = {f.id: i for members in by_theme for i, f in enumerate(members)}
 
-    order: dict[str, Fact] = {f.id: f for f in parts.key_points}
+    order: dict[str, Fact] = {f.id: f for f in key_points}
     # The facts the brief's judgments rest on: a judgment's note then calls theirs.
     candidates = {f.id: f for f in facts}
     bases = [[f for f in dict.fromkeys(j.basis) if f in candidates] for j in recipe.judgments()]
-    linked = {f.id for group in parts.estimates for f in group}
-    linked |= {f.id for pair in parts.contradictions for f in pair}
-    _own_bullets(order, by_theme, linked, bases)
+    _own_bullets(order, by_theme, ranking.linked, bases)
     # Then the judgments take turns: the first fact of each one's basis, then the second...
     for turn_of in range(max(map(len, bases), default=0)):
         order.update((b[turn_of], candidates[b[turn_of]]) for b in bases if turn_of < len(b))
     rest = [f for f in facts if f.id not in order]
     order.update((f.id, f) for f in _by_coverage(order.values(), rest, priority, turn, weights))
-    return tuple(order.values()), len(parts.key_points)
+    return tuple(order.values()), len(key_points)
 
 
 def _by_coverage(
@@ -152,7 +178,7 @@ def _by_theme(themes: Sequence[Theme], ranked: Sequence[Fact]) -> list[list[Fact
 def _own_bullets(
     order: dict[str, Fact],
     by_theme: Sequence[Sequence[Fact]],
-    linked: set[str],
+    linked: Collection[str],
     bases: Sequence[Sequence[str]],
 ) -> None:
     """Add to ``order`` a bullet of its own for every theme: a fact that no table or pair
@@ -238,10 +264,13 @@ MAX_FILL_MISSES = 16
 class _Chooser:
     """Builds the briefs of candidate choices and judges them with the estimate."""
 
-    def __init__(self, recipe: BriefRecipe, pages: int, paper: str) -> None:
+    def __init__(
+        self, recipe: BriefRecipe, pages: int, paper: str, ranking: _Ranking | None = None
+    ) -> None:
         self.recipe = recipe
+        self.pages = pages
         self.paper = paper
-        self.ranked, self.minimum = _importance(recipe, paper)
+        self.ranked, self.minimum = _importance(recipe, paper, ranking)
         self.model = PageModel(paper, one_page=pages == 1)
         self.room = self.model.room(pages)
         self._heights: dict[frozenset[str], float] = {}
@@ -349,20 +378,21 @@ def fit(recipe: BriefRecipe, pages: int = 1, paper: str = "a4") -> Fit:
 def _fit(recipe: BriefRecipe, pages: int, paper: str) -> Fit:
     """The longest run of facts that fits; with fewer key points if need be, so that every
     theme of a brief of several themes keeps a section of its own."""
-    chosen = _fit_run(recipe, pages, paper)
+    ranking = _ranking(recipe, paper)  # the same with fewer key points
+    chosen = _fit_run(recipe, pages, paper, ranking)
     # Only where facts were left out: a theme whose every fact stands elsewhere (a key
     # point, a table) on a page that holds them all needs no section. And only while a
     # key point fewer gives a section to a theme that had none.
-    missing = _themes_without_section(chosen.brief) if chosen.omitted else 0
+    missing = _themes_without_section(chosen.fit.brief) if chosen.fit.omitted else 0
     while missing and recipe.options.key_points > 0:
         options = replace(recipe.options, key_points=recipe.options.key_points - 1)
         recipe = replace(recipe, options=options)
-        fewer = _fit_run(recipe, pages, paper)
-        now = _themes_without_section(fewer.brief)
+        fewer = _fit_run(recipe, pages, paper, ranking)
+        now = _themes_without_section(fewer.fit.brief)
         if now >= missing:
             break
         chosen, missing = fewer, now
-    return chosen
+    return chosen.counted()
 
 
 def _themes_without_section(brief: Brief) -> int:
@@ -374,17 +404,33 @@ def _themes_without_section(brief: Brief) -> int:
     return sum(t.id not in with_section for t in brief.themes)
 
 
-def _fit_run(recipe: BriefRecipe, pages: int, paper: str) -> Fit:
-    chooser = _Chooser(recipe, pages, paper)
+@dataclass(frozen=True)
+class _Run:
+    """A choice of facts, the pages every fact would take not yet counted (only the
+    choice kept needs them)."""
+
+    fit: Fit
+    chooser: _Chooser
+    kept: frozenset[str]
+
+    def counted(self) -> Fit:
+        if not self.fit.omitted:
+            return self.fit
+        needed = self.chooser.pages_needed(self.chooser.pages, self.kept)
+        return replace(self.fit, pages_needed=needed)
+
+
+def _fit_run(recipe: BriefRecipe, pages: int, paper: str, ranking: _Ranking | None = None) -> _Run:
+    chooser = _Chooser(recipe, pages, paper, ranking)
     everything = frozenset(f.id for f in chooser.ranked)
     # Each fact takes a line at least: a long selection need not be measured whole.
     at_least = len(everything) * min(BODY.line_height, TABLE.line_height)
     if at_least <= chooser.room and chooser.fits(everything):
-        return Fit(chooser.brief(everything), (), pages, recipe)
+        return _Run(Fit(chooser.brief(everything), (), pages, recipe), chooser, everything)
     kept = chooser.fill(chooser.prefix())
     brief = _with_omitted(chooser.brief(kept), chooser.ranked)
     omit = frozenset(f.id for f in chooser.ranked if f.id not in kept)
-    return Fit(brief, brief.omitted, chooser.pages_needed(pages, kept), recipe, omit)
+    return _Run(Fit(brief, brief.omitted, pages, recipe, omit), chooser, kept)
 
 
 def _timeline(recipe: BriefRecipe, drawn: bool) -> BriefRecipe:

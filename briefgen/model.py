@@ -88,13 +88,14 @@ class PartialDate:
         """The CSL-JSON ``date-parts`` of this date."""
         return [p for p in (self.year, self.month, self.day) if p is not None]
 
-    def _key(self) -> tuple[int, int, int]:
+    def key(self) -> tuple[int, int, int]:
+        """What dates sort by: a year before its months, a month before its days."""
         return (self.year, self.month or 0, self.day or 0)
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, PartialDate):
             return NotImplemented
-        return self._key() < other._key()
+        return self.key() < other.key()
 
     def __str__(self) -> str:
         text = f"{self.year:04d}"
