@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from briefgen.brief import (
     KIND_RANK,
@@ -75,7 +75,7 @@ def importance_order(recipe: BriefRecipe, paper: str = "a4") -> tuple[Fact, ...]
     priority first those that bring a tag or a month not yet on the page, then
     the more recent, the kinds that say most and, last, the shorter.
     """
-    return _importance(recipe, paper)[0]
+    return tuple(_importance(recipe, paper)[0])
 
 
 Weight = tuple[int, int, int, float, str]
@@ -108,7 +108,7 @@ def _ranking(recipe: BriefRecipe, paper: str) -> _Ranking:
 
 def _importance(
     recipe: BriefRecipe, paper: str, ranking: _Ranking | None = None
-) -> tuple[tuple[Fact, ...], int]:
+) -> tuple[Sequence[Fact], int]:
     """:func:`importance_order`, and how many key points it starts with; ``ranking``, the
     recipe's (:func:`_ranking`) if the caller has it."""
     ranking = ranking or _ranking(recipe, paper)
@@ -126,8 +126,53 @@ def _importance(
     for turn_of in range(max(map(len, bases), default=0)):
         order.update((b[turn_of], candidates[b[turn_of]]) for b in bases if turn_of < len(b))
     rest = [f for f in facts if f.id not in order]
-    order.update((f.id, f) for f in _by_coverage(order.values(), rest, priority, turn, weights))
-    return tuple(order.values()), len(key_points)
+    head = list(order.values())
+    tail = _by_coverage(head, rest, priority, turn, weights)
+    return _Ordered(head, tail, len(head) + len(rest)), len(key_points)
+
+
+class _Ordered(Sequence[Fact]):
+    """The order of importance, made only as far as it is read: choosing a page of a long
+    selection reads its first few dozen facts; only the brief kept lists all the others
+    (the facts left out), and a fitting that tries fewer key points keeps one of several."""
+
+    def __init__(self, head: list[Fact], tail: Iterator[Fact], total: int) -> None:
+        self._made = head
+        self._tail = tail
+        self._total = total
+
+    def __len__(self) -> int:
+        return self._total
+
+    def _make(self, count: int) -> None:
+        while len(self._made) < count:
+            fact = next(self._tail, None)
+            if fact is None:
+                return
+            self._made.append(fact)
+
+    @overload
+    def __getitem__(self, index: int) -> Fact: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Fact]: ...
+
+    def __getitem__(self, index: int | slice) -> Fact | Sequence[Fact]:
+        if isinstance(index, slice):
+            stop = index.stop
+            self._make(self._total if stop is None or stop < 0 or index.step else stop)
+        else:
+            self._make(self._total if index < 0 else index + 1)
+        return self._made[index]
+
+    def __iter__(self) -> Iterator[Fact]:
+        i = 0
+        while True:
+            self._make(i + 1)
+            if i >= len(self._made):
+                return
+            yield self._made[i]
+            i += 1
 
 
 def _by_coverage(
@@ -136,17 +181,16 @@ def _by_coverage(
     priority: dict[str, int],
     turn: dict[str, int],
     weights: dict[str, Weight],
-) -> list[Fact]:
+) -> Iterator[Fact]:
     """The ``rest`` by priority; within one, the themes taking turns, each next the fact
-    that adds most to what the ``placed`` facts cover (see :class:`Coverage`)."""
+    that adds most to what the ``placed`` facts cover (see :class:`Coverage`); made as
+    it is read."""
     covered = Coverage()
     for fact in placed:
         covered.add(fact)
-    out: list[Fact] = []
     for tier in sorted({priority[f.id] for f in rest}):
         members = [f for f in rest if priority[f.id] == tier]
-        out += covered.ranked(members, key=lambda f: (turn.get(f.id, 0), *weights[f.id][1:]))
-    return out
+        yield from covered.ranked(members, key=lambda f: (turn.get(f.id, 0), *weights[f.id][1:]))
 
 
 def _weights(
@@ -214,13 +258,12 @@ class Coverage:
             new += 1
         return new
 
-    def ranked(self, facts: Sequence[Fact], key: Callable[[Fact], Any]) -> list[Fact]:
+    def ranked(self, facts: Sequence[Fact], key: Callable[[Fact], Any]) -> Iterator[Fact]:
         """``facts``, each next the one that adds most to what is covered (then by ``key``),
-        adding each to it. What a fact adds only shrinks as others are placed: a lazy
-        greedy choice, in O(n log n)."""
+        adding each to it as it is taken. What a fact adds only shrinks as others are
+        placed: a lazy greedy choice, in O(n log n)."""
         heap = [(-self.novelty(f), key(f), i) for i, f in enumerate(facts)]
         heapq.heapify(heap)
-        out: list[Fact] = []
         while heap:
             negative, rank, i = heapq.heappop(heap)
             fact = facts[i]
@@ -228,9 +271,8 @@ class Coverage:
             if now != -negative:
                 heapq.heappush(heap, (-now, rank, i))
                 continue
-            out.append(fact)
             self.add(fact)
-        return out
+            yield fact
 
 
 def _linked_priority(recipe: BriefRecipe, facts: Sequence[Fact]) -> dict[str, int]:
@@ -288,20 +330,24 @@ class _Chooser:
 
     def prefix(self) -> frozenset[str]:
         """The longest run of the most important facts that fits (the key points at least)."""
-        ids = [f.id for f in self.ranked]
+        ranked, total = self.ranked, len(self.ranked)
+
+        def first(count: int) -> frozenset[str]:
+            return frozenset(f.id for f in ranked[:count])
+
         # Galloping, then halving: a page holds a few dozen facts of hundreds, and
         # briefs of few facts are the quick ones to build and measure.
         low, step = self.minimum, 4
-        while low + step <= len(ids) and self.fits(frozenset(ids[: low + step])):
+        while low + step <= total and self.fits(first(low + step)):
             low, step = low + step, step * 2
-        high = min(low + step - 1, len(ids))
+        high = min(low + step - 1, total)
         while low < high:
             middle = (low + high + 1) // 2
-            if self.fits(frozenset(ids[:middle])):
+            if self.fits(first(middle)):
                 low = middle
             else:
                 high = middle - 1
-        return frozenset(ids[:low])
+        return first(low)
 
     def fill(self, kept: frozenset[str]) -> frozenset[str]:
         """``kept`` and the facts left out that the room left still takes, by importance."""
@@ -383,12 +429,12 @@ def _fit(recipe: BriefRecipe, pages: int, paper: str) -> Fit:
     # Only where facts were left out: a theme whose every fact stands elsewhere (a key
     # point, a table) on a page that holds them all needs no section. And only while a
     # key point fewer gives a section to a theme that had none.
-    missing = _themes_without_section(chosen.fit.brief) if chosen.fit.omitted else 0
+    missing = _themes_without_section(chosen.brief) if chosen.omits else 0
     while missing and recipe.options.key_points > 0:
         options = replace(recipe.options, key_points=recipe.options.key_points - 1)
         recipe = replace(recipe, options=options)
         fewer = _fit_run(recipe, pages, paper, ranking)
-        now = _themes_without_section(fewer.fit.brief)
+        now = _themes_without_section(fewer.brief)
         if now >= missing:
             break
         chosen, missing = fewer, now
@@ -406,31 +452,33 @@ def _themes_without_section(brief: Brief) -> int:
 
 @dataclass(frozen=True)
 class _Run:
-    """A choice of facts, the pages every fact would take not yet counted (only the
-    choice kept needs them)."""
+    """A choice of facts: the brief they make, without the list of the facts left out
+    or the pages every fact would take (only the choice kept needs them)."""
 
-    fit: Fit
+    brief: Brief
     chooser: _Chooser
     kept: frozenset[str]
+    omits: bool  # whether facts were left out
 
     def counted(self) -> Fit:
-        if not self.fit.omitted:
-            return self.fit
-        needed = self.chooser.pages_needed(self.chooser.pages, self.kept)
-        return replace(self.fit, pages_needed=needed)
+        chooser = self.chooser
+        if not self.omits:
+            return Fit(self.brief, (), chooser.pages, chooser.recipe)
+        brief = _with_omitted(self.brief, chooser.ranked)
+        omit = frozenset(f.id for f in chooser.ranked if f.id not in self.kept)
+        needed = chooser.pages_needed(chooser.pages, self.kept)
+        return Fit(brief, brief.omitted, needed, chooser.recipe, omit)
 
 
 def _fit_run(recipe: BriefRecipe, pages: int, paper: str, ranking: _Ranking | None = None) -> _Run:
     chooser = _Chooser(recipe, pages, paper, ranking)
-    everything = frozenset(f.id for f in chooser.ranked)
+    everything = frozenset(f.id for f in recipe.candidates())
     # Each fact takes a line at least: a long selection need not be measured whole.
     at_least = len(everything) * min(BODY.line_height, TABLE.line_height)
     if at_least <= chooser.room and chooser.fits(everything):
-        return _Run(Fit(chooser.brief(everything), (), pages, recipe), chooser, everything)
+        return _Run(chooser.brief(everything), chooser, everything, omits=False)
     kept = chooser.fill(chooser.prefix())
-    brief = _with_omitted(chooser.brief(kept), chooser.ranked)
-    omit = frozenset(f.id for f in chooser.ranked if f.id not in kept)
-    return _Run(Fit(brief, brief.omitted, pages, recipe, omit), chooser, kept)
+    return _Run(chooser.brief(kept), chooser, kept, omits=True)
 
 
 def _timeline(recipe: BriefRecipe, drawn: bool) -> BriefRecipe:
