@@ -159,8 +159,9 @@ class _Ordered(Sequence[Fact]):
 
     def __getitem__(self, index: int | slice) -> Fact | Sequence[Fact]:
         if isinstance(index, slice):
-            stop = index.stop
-            self._make(self._total if stop is None or stop < 0 or index.step else stop)
+            start, stop = index.start or 0, index.stop
+            whole = stop is None or stop < 0 or start < 0 or index.step is not None
+            self._make(self._total if whole else stop)
         else:
             self._make(self._total if index < 0 else index + 1)
         return self._made[index]

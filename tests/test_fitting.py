@@ -140,3 +140,21 @@ def test_the_shipped_widths_are_those_of_the_shipped_fonts(tmp_path) -> None:
         shutil.copy(fonts / file, tmp_path / file)
     written = write_widths(tmp_path)
     assert written.read_bytes() == (fonts / "widths.json").read_bytes()
+
+
+def test_the_order_of_importance_read_lazily_reads_as_a_list() -> None:
+    """Fitting reads the order of importance only as far as it needs: any index, slice,
+    iteration or reversal gives what the whole list would."""
+    from briefgen.fitting import _Ordered
+
+    items = [f"fact-{i}" for i in range(10)]
+
+    def lazy() -> _Ordered:
+        return _Ordered(items[:2], iter(items[2:]), len(items))  # type: ignore[arg-type]
+
+    for index in (slice(None, 3), slice(-3, None), slice(-5, 8), slice(2, 9, 2), slice(None)):
+        assert lazy()[index] == items[index], index
+    for position in (0, 5, -1):
+        assert lazy()[position] == items[position]
+    assert list(lazy()) == items and len(lazy()) == len(items)
+    assert list(reversed(lazy())) == items[::-1]
