@@ -134,7 +134,7 @@ class PageModel:
                 for item in brief.key_points
             )
             total += KEY_POINTS_BOX + H2 - 0.5 + lines + SECTION_GAP
-        run_in = self.one_page and len(brief.sections) > 1
+        run_in = runs_heads_in(brief, self.one_page)
         for section in brief.sections:
             if run_in:
                 head = [_run_in_label(section.title), Run(" ")]
@@ -311,6 +311,12 @@ def _one_line(runs: tuple[Run, ...], face: Face) -> float:
     while line_count(runs, needed, face) > 1:
         needed += 0.5
     return needed
+
+
+def runs_heads_in(brief: Brief, one_page: bool) -> bool:
+    """Whether the heads of the brief's theme sections run in, at the start of each one's
+    first bullet: on a page of its own that holds several (PDF, HTML and Word alike)."""
+    return one_page and len(brief.sections) > 1
 
 
 def _run_in_label(text: str) -> Run:

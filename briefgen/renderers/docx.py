@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.brief import Brief, Item, JudgmentItem, Note
 from briefgen.labels import label
+from briefgen.pagemodel import runs_heads_in
 from briefgen.paper import sheet
 from briefgen.renderers.html import document_keywords, document_subject
 
@@ -138,7 +139,7 @@ class _DocxWriter:
         if brief.key_points:
             self._key_points()
         # One page of several themes, as on the PDF's: each one's head runs in.
-        run_in = self.options.pages == 1 and len(brief.sections) > 1
+        run_in = runs_heads_in(brief, self.options.pages == 1)
         for section in brief.sections:
             if not run_in:
                 self._heading(section.title)

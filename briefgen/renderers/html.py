@@ -32,7 +32,7 @@ from briefgen.brief import Brief
 from briefgen.errors import RenderError, UsageError
 from briefgen.labels import format_date, label
 from briefgen.model import FOLDABLE_SPACE
-from briefgen.pagemodel import PageModel
+from briefgen.pagemodel import PageModel, runs_heads_in
 from briefgen.paper import sheet
 from briefgen.paths import package_data
 from briefgen.version import __version__
@@ -143,11 +143,13 @@ def brief_html(
     of its sections in, as :class:`briefgen.pagemodel.PageModel` counts it.
     """
     environment = template_environment(template_dir)
+    one_page = notes_block if paged else one_page
     context = {
         **_context(brief, paged, paper),
         "spread": round(spread, 2),
         "notes_block": paged and notes_block,
-        "one_page": notes_block if paged else one_page,
+        "one_page": one_page,
+        "run_in": runs_heads_in(brief, one_page),
     }
     try:
         return environment.get_template(TEMPLATE).render(context)
