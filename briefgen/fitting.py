@@ -89,7 +89,7 @@ class _Ranking:
     facts: Sequence[Fact]
     priority: dict[str, int]
     weights: dict[str, Weight]
-    ranked: list[Fact]  # by weight
+    by_weight: list[Fact]  # the facts sorted by their weights
     themes: tuple[Theme, ...]  # the brief's
     linked: frozenset[str]  # the facts a table or a contradiction shows
 
@@ -102,8 +102,8 @@ def _ranking(recipe: BriefRecipe, paper: str) -> _Ranking:
     parts = arrange(recipe.base, facts, recipe.theme_ids, key_points=0)
     linked = {f.id for group in parts.estimates for f in group}
     linked |= {f.id for pair in parts.contradictions for f in pair}
-    ranked = sorted(facts, key=lambda f: weights[f.id])
-    return _Ranking(facts, priority, weights, ranked, parts.themes, frozenset(linked))
+    by_weight = sorted(facts, key=lambda f: weights[f.id])
+    return _Ranking(facts, priority, weights, by_weight, parts.themes, frozenset(linked))
 
 
 def _importance(
@@ -114,7 +114,7 @@ def _importance(
     ranking = ranking or _ranking(recipe, paper)
     facts, priority, weights = ranking.facts, ranking.priority, ranking.weights
     key_points = choose_key_points(facts, ranking.themes, recipe.options.key_points)
-    by_theme = _by_theme(ranking.themes, ranking.ranked)
+    by_theme = _by_theme(ranking.themes, ranking.by_weight)
     turn = {f.id: i for members in by_theme for i, f in enumerate(members)}
 
     order: dict[str, Fact] = {f.id: f for f in key_points}
