@@ -448,6 +448,8 @@ def prepare_sources(root: Path, base: FactBase, reading: Any, file: str) -> Sour
 
     from pydantic import ValidationError
 
+    from briefgen import fact_format
+
     problems = list(reading.problems)
     first_line: dict[str, int] = {}
     valid = []
@@ -464,7 +466,7 @@ def prepare_sources(root: Path, base: FactBase, reading: Any, file: str) -> Sour
             continue
         first_line[source_id] = entry.line
         try:
-            source = Source.model_validate(entry.data)
+            source = fact_format.Source.model_validate(entry.data).record()
         except ValidationError as exc:
             for error in exc.errors():
                 problems.append(Problem(file, entry.line, source_id, _error_text(error)))

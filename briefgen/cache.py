@@ -15,6 +15,7 @@ It is opened once, and entries relative to it.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import stat
@@ -25,8 +26,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
-from pydantic import VERSION as PYDANTIC_VERSION
-
 from briefgen.model import FactBase
 from briefgen.version import __version__
 
@@ -35,6 +34,7 @@ _CODE = [
     Path(__file__).with_name(name)
     for name in (
         "model.py",
+        "fact_format.py",
         "store.py",
         "files.py",
         "revisions.py",
@@ -104,6 +104,17 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
+@lru_cache(maxsize=1)
+def _checker_version() -> bytes:
+    """What names the installed pydantic, which checked the bases kept: the text of its
+    version module, read rather than imported (a base read from here needs no pydantic)."""
+    spec = importlib.util.find_spec("pydantic")
+    origin = spec.origin if spec is not None else None
+    if origin is None:
+        return b""
+    return Path(origin).with_name("version.py").read_bytes()
+
+
 def key(root: Path, files: Iterable[tuple[str, bytes]]) -> str:
     """The entry for ``root``: a hash of its path, then a hash of everything its base depends on.
 
@@ -112,7 +123,8 @@ def key(root: Path, files: Iterable[tuple[str, bytes]]) -> str:
     """
     where = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{__version__}\0{sys.version}\0{PYDANTIC_VERSION}\0{where}\0".encode())
+    digest.update(f"{__version__}\0{sys.version}\0{where}\0".encode())
+    digest.update(_checker_version())
     for code in _CODE:
         info = code.stat()
         digest.update(f"{info.st_size}:{info.st_mtime_ns}\0".encode())

@@ -752,7 +752,7 @@ def _merged(refs: Sequence[SourceRef], grades: Sequence[str | None]) -> list[_Pl
 
 
 def _untitled(source: Source) -> Source:
-    return source.model_copy(update={"title": None, "title_short": None})
+    return source._replace(title=None, title_short=None)
 
 
 def _named_by_authors(style: CitationStyle, lang: str, sources: Sequence[Source]) -> set[str]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from briefgen.cite import short_title
-from briefgen.model import Name, PartialDate, Source, worded
+from briefgen.model import Name, PartialDate, Source, record_data, worded
 
 
 def source_to_csl(source: Source, lang: str | None = None) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def source_to_csl(source: Source, lang: str | None = None) -> dict[str, Any]:
     """
     source = source.in_language(lang)
     item: dict[str, Any] = {"id": source.id, "type": source.type}
-    for field, value in source.model_dump(by_alias=True, exclude_none=True).items():
+    for field, value in record_data(source).items():
         if field in ("id", "type") or field in _CUSTOM or value in ((), []):
             continue
         if isinstance(value, PartialDate):

@@ -13,8 +13,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from briefgen.model import Fact, Source
 
 # The versions of the documents scripts read: the brief (``brief -f json``), and
@@ -33,9 +31,11 @@ def source_to_dict(source: Source) -> dict[str, Any]:
     return _dump(source)
 
 
-def _dump(model: BaseModel) -> dict[str, Any]:
-    """``model`` as JSON data under its field aliases, leaving out None and empty lists."""
-    data = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+def _dump(record: Fact | Source) -> dict[str, Any]:
+    """``record`` as JSON data under the format's field names, leaving out None and empty lists."""
+    from briefgen.model import record_data
+
+    data = record_data(record, json=True)
     return {key: value for key, value in data.items() if value != []}
 
 

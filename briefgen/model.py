@@ -1,36 +1,30 @@
-"""The fact model: typed, immutable objects for themes, sources and facts.
+"""The fact model: immutable records of themes, sources, facts and judgments.
 
 The field names follow the fact format in the README (and CSL-JSON for
-sources, so that exporting a bibliography is a dump). Rules that concern a
-single object live here; rules that relate objects to each other (known ids,
-languages of the base) live in :mod:`briefgen.store`.
+sources, so that exporting a bibliography is a dump). The records are named
+tuples, which cost nothing to import and little to unpickle (the cache of
+parsed bases): the rules a base's files must follow, and the checking of
+them, are pydantic's, in :mod:`briefgen.fact_format`, which makes these
+records of what it has checked. Rules that relate objects to each other
+(known ids, languages of the base) live in :mod:`briefgen.validation`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, total_ordering
-from typing import Annotated, Any, Literal
-
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    GetCoreSchemaHandler,
-    GetJsonSchemaHandler,
-    field_validator,
-    model_validator,
-)
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from briefgen.errors import excerpt
 from briefgen.vocabulary import Kind
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import core_schema
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -109,6 +103,8 @@ class PartialDate:
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
+        from pydantic_core import core_schema
+
         return core_schema.no_info_plain_validator_function(
             cls.parse, serialization=core_schema.to_string_ser_schema()
         )
@@ -146,7 +142,6 @@ def _read_date(value: int | str) -> PartialDate:
 
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=200)]
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
@@ -177,44 +172,9 @@ NOT_TEXT = re.compile(
 )
 
 
-def _text(value: object) -> object:
-    """``value``, if it is a string, refused when it holds what is no character."""
-    if isinstance(value, str) and (match := NOT_TEXT.search(value)):
-        code = ord(match.group())
-        what = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a noncharacter"
-        raise ValueError(f"U+{code:04X} is {what}, not text (no Word brief could hold it)")
-    return value
-
-
-def _one_line(value: object) -> object:
-    # Fact text is prose for a bullet: fold newlines and runs of spaces.
-    if not isinstance(value, str):
-        return value
-    _text(value)
-    if needs_folding(value):
-        value = FOLDABLE_SPACE.sub(" ", value)
-    return value.strip(" ")
-
-
-def _as_tuple(value: object) -> object:
-    # A single id is allowed where a list is expected: ``via: nis``.
-    return (value,) if isinstance(value, str) else value
-
-
-OneLine = Annotated[str, BeforeValidator(_one_line), Field(min_length=1)]
-# An id or a list of ids: ``via: nis`` or ``via: [lemonde, nis]``.
-OneOrMore = BeforeValidator(_as_tuple, json_schema_input_type=str | list[str])
-Localized = dict[Annotated[str, Field(pattern=LANG_PATTERN)], OneLine]
-
-
 def localized(text: Mapping[str, str], lang: str) -> str:
     """``text`` in ``lang``, or in the first language it has (a single-language base)."""
     return text.get(lang) or next(iter(text.values()))
-
-
-# A text of a source that may differ by language: one string for every language, or
-# one per language (``{en: Ministry of National Defense, fr: ministère de la Défense}``).
-Worded = OneLine | Localized
 
 
 def worded(value: str | Mapping[str, str] | None, lang: str | None) -> str | None:
@@ -222,81 +182,6 @@ def worded(value: str | Mapping[str, str] | None, lang: str | None) -> str | Non
     if value is None or isinstance(value, str):
         return value
     return localized(value, lang or "")
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        populate_by_name=True,
-        defer_build=True,
-        str_max_length=MAX_TEXT_LENGTH,
-    )
-
-    def __reduce__(self) -> str | tuple[Any, ...]:
-        # Pickled (for the cache of parsed bases) as its values in field order, and the
-        # set of the fields given, one set shared by every object of a class that was
-        # given the same fields. Pydantic's own pickles carry a dict and a set per object:
-        # a base of 100,000 facts (276,000 objects) unpickled in 0.86 s and took 400 MiB.
-        cls = type(self)
-        if tuple(self.__dict__) != _field_names(cls):  # not as validation made it: as usual
-            return super().__reduce__()
-        given = self.__pydantic_fields_set__
-        shared = _SHARED_FIELDS.setdefault((cls, frozenset(given)), set(given))
-        return (_restore, (cls, tuple(self.__dict__.values()), shared))
-
-
-# (class, fields given) -> the one set of them that pickles share.
-_SHARED_FIELDS: dict[tuple[type, frozenset[str]], set[str]] = {}
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(cls: type[_Frozen]) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(cls.__pydantic_fields__)
-    return names
-
-
-def _restore(cls: type[_Frozen], values: tuple[Any, ...], given: set[str]) -> _Frozen:
-    """An object of ``cls`` as :meth:`_Frozen.__reduce__` pickled it (validated before)."""
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", dict(zip(_field_names(cls), values, strict=True)))
-    object.__setattr__(obj, "__pydantic_fields_set__", given)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
-
-
-class Theme(_Frozen):
-    """A theme a fact can belong to; its id is used on the command line."""
-
-    id: Slug
-    title: Localized
-    description: Localized | None = None
-
-
-class Name(_Frozen):
-    """A CSL name: a person (family, given) or an institution (literal)."""
-
-    family: str | None = None
-    given: str | None = None
-    # An institution or a group, in every language or per language.
-    literal: Worded | None = None
-
-    _characters = field_validator("family", "given", "literal")(_text)
-
-    @model_validator(mode="after")
-    def _has_a_name(self) -> Name:
-        if not (self.family or self.literal):
-            raise ValueError("a name needs 'family' (a person) or 'literal' (an institution)")
-        return self
-
-    def in_language(self, lang: str | None) -> Name:
-        """The name with its ``literal`` in ``lang`` (see :func:`worded`)."""
-        if isinstance(self.literal, dict):
-            return self.model_copy(update={"literal": worded(self.literal, lang)})
-        return self
 
 
 CSL_TYPES = (
@@ -333,52 +218,81 @@ CSL_TYPES = (
     "treaty",
     "webpage",
 )
+
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
+Confidence = Literal["high", "moderate", "low"]
+Number = int | float
+# The largest number a quantity may have: every integer up to it is exact as a
+# float (2**53), so estimates compare and sort right, in JSON too. A larger one
+# is a mistake; a 400-digit one could not even be compared with a float.
+MAX_NUMBER = 2**53
+
+# A text in every language of the base: ``{en: ..., fr: ...}``.
+Localized = dict[str, str]
+# A text of a source that may differ by language: one string for every language, or
+# one per language (``{en: Ministry of National Defense, fr: ministère de la Défense}``).
+Worded = str | dict[str, str]
 
 
-class Source(_Frozen):
+class Theme(NamedTuple):
+    """A theme a fact can belong to; its id is used on the command line."""
+
+    id: str
+    title: Localized
+    description: Localized | None = None
+
+
+class Name(NamedTuple):
+    """A CSL name: a person (family, given) or an institution (literal)."""
+
+    family: str | None = None
+    given: str | None = None
+    # An institution or a group, in every language or per language.
+    literal: Worded | None = None
+
+    def in_language(self, lang: str | None) -> Name:
+        """The name with its ``literal`` in ``lang`` (see :func:`worded`)."""
+        if isinstance(self.literal, dict):
+            return self._replace(literal=worded(self.literal, lang))
+        return self
+
+
+class Source(NamedTuple):
     """A source: an article we read, or an original source an article relies on."""
 
-    id: Slug
-    type: Literal[CSL_TYPES]  # type: ignore[valid-type]
-    title: OneLine | None = None
+    id: str
+    type: str  # one of CSL_TYPES
+    title: str | None = None
     # The title a short note uses (CSL "title-short"); derived from the title when absent.
-    title_short: OneLine | None = Field(None, alias="title-short")
+    title_short: str | None = None
     author: tuple[Name, ...] = ()
     editor: tuple[Name, ...] = ()
-    publisher: OneLine | None = None
-    publisher_place: OneLine | None = Field(None, alias="publisher-place")
-    container_title: OneLine | None = Field(None, alias="container-title")
-    collection_title: OneLine | None = Field(None, alias="collection-title")
+    publisher: str | None = None
+    publisher_place: str | None = None
+    container_title: str | None = None
+    collection_title: str | None = None
     number: str | None = None
     ISSN: str | None = None
     # What a speech, an interview or a broadcast was (CSL: its kind in words, the
     # occasion, where it took place, the medium), where the type's own word is not enough.
     genre: Worded | None = None
-    event_title: Worded | None = Field(None, alias="event-title")
-    event_place: Worded | None = Field(None, alias="event-place")
+    event_title: Worded | None = None
+    event_place: Worded | None = None
     medium: Worded | None = None
     issued: PartialDate | None = None
     accessed: PartialDate | None = None
     URL: str | None = None
-    language: Annotated[str, Field(pattern=LANG_PATTERN)] | None = None
+    language: str | None = None
     text: str | None = None
     reliability: Reliability = "F"
     descriptor: Localized | None = None
     note: str | None = None
 
-    @field_validator("number", "ISSN", mode="before")
-    @classmethod
-    def _stringify(cls, value: object) -> object:
-        return str(value) if isinstance(value, int) else value
-
-    _characters = field_validator("number", "ISSN", "note", "text")(_text)
-
     def in_language(self, lang: str | None) -> Source:
         """The source with every text given per language in ``lang``: the names of
         institutions, the kind, occasion, place and medium (see :func:`worded`)."""
         fields = ("genre", "event_title", "event_place", "medium")
-        update: dict[str, object] = {
+        update: dict[str, Any] = {
             field: worded(getattr(self, field), lang)
             for field in fields
             if isinstance(getattr(self, field), dict)
@@ -386,48 +300,16 @@ class Source(_Frozen):
         if any(isinstance(name.literal, dict) for name in (*self.author, *self.editor)):
             update["author"] = tuple(name.in_language(lang) for name in self.author)
             update["editor"] = tuple(name.in_language(lang) for name in self.editor)
-        return self.model_copy(update=update) if update else self
-
-    @field_validator("URL")
-    @classmethod
-    def _web_url(cls, value: str | None) -> str | None:
-        # Only web links: a source can never smuggle javascript: or file: into a brief.
-        if value is not None and not re.fullmatch(r"https?://[^\s<>\"]+", value):
-            raise ValueError("URL must be an http:// or https:// address without spaces")
-        return value
-
-    @field_validator("text")
-    @classmethod
-    def _plain_file_name(cls, value: str | None) -> str | None:
-        if value is not None and ("/" in value or "\\" in value or value.startswith(".")):
-            raise ValueError("text must be a plain file name (looked up in verify --texts DIR)")
-        return value
-
-    @model_validator(mode="after")
-    def _identifiable(self) -> Source:
-        # An untitled page known only by its site (a newspaper's URL) is identified by
-        # its container, as in CSL; the outlet is never made its author.
-        if not (self.title or self.author or self.container_title or self.URL):
-            raise ValueError(
-                "a source needs a 'title', an 'author', a 'container-title' or a 'URL'"
-            )
-        return self
+        return self._replace(**update) if update else self
 
 
-class SourceRef(_Frozen):
+class SourceRef(NamedTuple):
     """Where a fact comes from: the source read, and the original it cites."""
 
-    ref: Slug
-    via: Annotated[tuple[Slug, ...], OneOrMore] = ()
+    ref: str
+    via: tuple[str, ...] = ()
     locator: str | None = None
-    quote: OneLine | None = None
-
-    @field_validator("locator", mode="before")
-    @classmethod
-    def _stringify(cls, value: object) -> object:
-        return str(value) if isinstance(value, int) else value
-
-    _characters = field_validator("locator")(_text)
+    quote: str | None = None
 
     @property
     def origin(self) -> str:
@@ -435,42 +317,14 @@ class SourceRef(_Frozen):
         return self.via[-1] if self.via else self.ref
 
 
-Number = int | float
-# The largest number a quantity may have: every integer up to it is exact as a
-# float (2**53), so estimates compare and sort right, in JSON too. A larger one
-# is a mistake; a 400-digit one could not even be compared with a float.
-MAX_NUMBER = 2**53
-
-
-class Quantity(_Frozen):
+class Quantity(NamedTuple):
     """A number a figure states; facts sharing a ``measure`` are competing estimates."""
 
-    measure: Slug
+    measure: str
     value: Number | None = None
     low: Number | None = None
     high: Number | None = None
-    unit: OneLine
-
-    @field_validator("value", "low", "high")
-    @classmethod
-    def _in_range(cls, value: Number | None) -> Number | None:
-        finite = isinstance(value, int) or (value is not None and math.isfinite(value))
-        if finite and abs(value) > MAX_NUMBER:  # type: ignore[arg-type]
-            raise ValueError(f"a quantity must be at most {MAX_NUMBER:,} (2**53) in magnitude")
-        return value
-
-    @model_validator(mode="after")
-    def _value_or_range(self) -> Quantity:
-        if self.value is None and self.low is None and self.high is None:
-            raise ValueError("a quantity needs 'value', or 'low' and/or 'high'")
-        if not all(math.isfinite(n) for n in self.numbers()):
-            # .inf and .nan cannot be compared with other estimates, nor written as JSON.
-            raise ValueError("a quantity must be a finite number")
-        if self.value is not None and (self.low is not None or self.high is not None):
-            raise ValueError("give either 'value' or 'low'/'high', not both")
-        if self.low is not None and self.high is not None and self.low > self.high:
-            raise ValueError("'low' is greater than 'high'")
-        return self
+    unit: str = ""
 
     def numbers(self) -> list[Number]:
         return [n for n in (self.value, self.low, self.high) if n is not None]
@@ -479,47 +333,26 @@ class Quantity(_Frozen):
         return float(self.value if self.value is not None else (self.low or self.high or 0))
 
 
-# Admiralty information credibility: 1 confirmed ... 5 improbable, 6 cannot be judged.
-Credibility = Annotated[int, Field(ge=1, le=6)]
-
-
-class Fact(_Frozen):
+class Fact(NamedTuple):
     """One claim, in every language of the base, with its sources."""
 
-    id: Slug
+    id: str
     kind: Kind
-    themes: Annotated[tuple[Slug, ...], OneOrMore, Field(min_length=1)]
-    date: PartialDate | None = None
+    themes: tuple[str, ...]
+    date: PartialDate | None
     text: Localized
-    sources: tuple[SourceRef, ...] = Field(min_length=1)
-    credibility: Credibility = 6
+    sources: tuple[SourceRef, ...]
+    # Admiralty information credibility: 1 confirmed ... 5 improbable, 6 cannot be judged.
+    credibility: int = 6
     quantity: Quantity | None = None
-    priority: Annotated[int, Field(ge=1, le=3)] = 2
+    priority: int = 2
     added: PartialDate | None = None
-    contradicts: Annotated[tuple[Slug, ...], OneOrMore] = ()
-    tags: Annotated[tuple[str, ...], OneOrMore] = ()
+    contradicts: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
     # The analyst's own remark on the claim (where the public record says otherwise,
     # say), in every language of the base: printed with the fact's note, labelled as
     # the analyst's, never to be read as the source's words.
     comment: Localized | None = None
-
-    @field_validator("tags")
-    @classmethod
-    def _tag_characters(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
-        for tag in tags:
-            _text(tag)
-        return tags
-
-    @model_validator(mode="after")
-    def _figures_are_quoted(self) -> Fact:
-        if self.kind == "figure":
-            if self.quantity is None:
-                raise ValueError("a figure needs a 'quantity'")
-            if not any(ref.quote for ref in self.sources):
-                raise ValueError("a figure needs a 'quote' holding its number")
-        if self.id in self.contradicts:
-            raise ValueError("a fact cannot contradict itself")
-        return self
 
     def text_in(self, lang: str) -> str:
         """The fact's text in ``lang``, or in the first language it has."""
@@ -530,10 +363,7 @@ class Fact(_Frozen):
         return localized(self.comment, lang) if self.comment else None
 
 
-Confidence = Literal["high", "moderate", "low"]
-
-
-class Judgment(_Frozen):
+class Judgment(NamedTuple):
     """A key judgment: a conclusion of the base's own analysts, resting on its facts.
 
     It is never a source's words (a source's own assessment is a fact of kind
@@ -543,37 +373,37 @@ class Judgment(_Frozen):
     stated apart (ICD 203). The checks are in :mod:`briefgen.analytic`.
     """
 
-    id: Slug
-    themes: Annotated[tuple[Slug, ...], OneOrMore, Field(min_length=1)]
-    date: PartialDate | None = None
+    id: str
+    themes: tuple[str, ...]
+    date: PartialDate | None
     text: Localized
-    likelihood: Slug | None = None
+    likelihood: str | None
     confidence: Confidence
-    basis: Annotated[tuple[Slug, ...], OneOrMore] = ()
+    basis: tuple[str, ...] = ()
     # What would change the judgment, in every language of the base.
     indicators: Localized | None = None
-    priority: Annotated[int, Field(ge=1, le=3)] = 2
+    priority: int = 2
     added: PartialDate | None = None
 
     def text_in(self, lang: str) -> str:
         return localized(self.text, lang)
 
 
-class Measure(_Frozen):
+class Measure(NamedTuple):
     """Optional label of a quantity's measure, for competing-estimates tables."""
 
-    id: Slug
+    id: str
     title: Localized
     unit: Localized | None = None  # the unit as a reader of each language calls it
 
 
-class KindGrading(_Frozen):
+class KindGrading(NamedTuple):
     """A base's own rule for the facts of one kind: the best credibility they may carry."""
 
-    best_credibility: Credibility = Field(alias="best-credibility")
+    best_credibility: int
 
 
-class KindsGrading(_Frozen):
+class KindsGrading(NamedTuple):
     """Rules per kind of fact (one optional entry per :data:`Kind`)."""
 
     event: KindGrading | None = None
@@ -587,31 +417,56 @@ class KindsGrading(_Frozen):
         return rule.best_credibility if rule is not None else 1
 
 
-class Grading(_Frozen):
+class Grading(NamedTuple):
     """Stricter grading rules a base declares in ``base.yaml`` (see :mod:`briefgen.grading`)."""
 
-    # Factories, not instances: an instance made here would build the schema on import.
-    kinds: KindsGrading = Field(default_factory=KindsGrading)
+    kinds: KindsGrading = KindsGrading()
 
 
-class BaseInfo(_Frozen):
+class BaseInfo(NamedTuple):
     """Optional ``base.yaml``: what the whole fact base is about."""
 
     title: Localized | None = None
-    languages: tuple[Annotated[str, Field(pattern=LANG_PATTERN)], ...] = ("en", "fr")
-    grading: Grading = Field(default_factory=Grading)
+    languages: tuple[str, ...] = ("en", "fr")
+    grading: Grading = Grading()
     # The probability yardstick of the base's judgments (see briefgen.yardsticks).
-    yardstick: Slug = "icd-203"
+    yardstick: str = "icd-203"
 
-    @field_validator("yardstick")
-    @classmethod
-    def _known_yardstick(cls, value: str) -> str:
-        from briefgen.yardsticks import yardstick_ids
 
-        if value not in yardstick_ids():
-            known = ", ".join(yardstick_ids())
-            raise ValueError(f"unknown yardstick '{value}': briefgen has {known}")
-        return value
+# The fields whose names in the files (and in CSL-JSON) are not their names here.
+ALIASES: dict[type, dict[str, str]] = {
+    Source: {
+        "title_short": "title-short",
+        "publisher_place": "publisher-place",
+        "container_title": "container-title",
+        "collection_title": "collection-title",
+        "event_title": "event-title",
+        "event_place": "event-place",
+    },
+    KindGrading: {"best_credibility": "best-credibility"},
+}
+
+
+def record_data(record: Any, *, json: bool = False) -> dict[str, Any]:
+    """``record`` as data under the names of the fact format, leaving out None: records
+    within become mappings; with ``json``, tuples become lists and dates strings."""
+    aliases = ALIASES.get(type(record), {})
+    return {
+        aliases.get(name, name): _data(value, json)
+        for name, value in zip(record._fields, record, strict=True)
+        if value is not None
+    }
+
+
+def _data(value: Any, json: bool) -> Any:
+    if isinstance(value, tuple):
+        if hasattr(value, "_fields"):
+            return record_data(value, json=json)
+        items = [_data(item, json) for item in value]
+        return items if json else tuple(items)
+    if json and isinstance(value, PartialDate):
+        return str(value)
+    return value
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ def json_schema(what: str) -> dict[str, Any]:
     """
     from pydantic import TypeAdapter
 
+    from briefgen.fact_format import BaseInfo, Fact, Judgment, Measure, Source, Theme
     from briefgen.jsontext import LISTING_SCHEMA
-    from briefgen.model import BaseInfo, Fact, Judgment, Measure, Source, Theme
     from briefgen.renderers.json import BriefJSON
 
     file_models: dict[str, Any] = {

@@ -12,12 +12,13 @@ from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from briefgen import safe_yaml
+from briefgen import fact_format, safe_yaml
 from briefgen.errors import InvalidFactBase, Problem, did_you_mean, excerpt
 from briefgen.files import BaseFiles, collector_paused
 from briefgen.model import BaseInfo, Fact, FactBase, Judgment, Measure, Source, Theme
 
 Model = TypeVar("Model", bound=BaseModel)
+T = TypeVar("T")
 # Beyond this many unknown ids, no "did you mean" is offered: each suggestion
 # compares the name with every known id, so a base with thousands of broken
 # references would otherwise take quadratic time to report them.
@@ -162,14 +163,15 @@ class Loading:
     # -- validating ------------------------------------------------------
 
     def validate(
-        self, file: _File, items: list[Any], model: type[Model]
-    ) -> list[tuple[int, Model]]:
+        self, file: _File, items: list[Any], model: type[fact_format.Checked]
+    ) -> list[tuple[int, Any]]:
+        """The valid ``items`` as records (:mod:`briefgen.model`), each with its index."""
         """Validate every item of ``file``: the good ones with their index; the others reported.
 
         Items are validated a few thousand at a time, and no more once the base has
         :data:`MAX_PROBLEMS` problems: a file of bad items is reported in bounded time.
         """
-        valid: list[tuple[int, Model]] = []
+        valid: list[tuple[int, Any]] = []
         for start in range(0, len(items), _CHUNK):
             if self.full():
                 return valid
@@ -177,12 +179,12 @@ class Loading:
         return valid
 
     def validate_chunk(
-        self, file: _File, items: list[Any], start: int, model: type[Model]
-    ) -> list[tuple[int, Model]]:
+        self, file: _File, items: list[Any], start: int, model: type[fact_format.Checked]
+    ) -> list[tuple[int, Any]]:
         adapter = _adapter(model)
         chunk = items[start : start + _CHUNK]
         try:
-            return list(enumerate(adapter.validate_python(chunk), start))
+            return list(enumerate(_records(adapter.validate_python(chunk)), start))
         except ValidationError as exc:
             per_item: Counter[int] = Counter()
             last_listed: dict[int, list[Any]] = {}
@@ -207,7 +209,8 @@ class Loading:
                     message = f"… and {more} more problem{'s' if more > 1 else ''} in this item"
                     self.problem(file, last_listed[index], _item_id(items[index]), message)
             good = [i for i in range(start, start + len(chunk)) if i not in per_item]
-            return list(zip(good, adapter.validate_python([items[i] for i in good]), strict=True))
+            valid = _records(adapter.validate_python([items[i] for i in good]))
+            return list(zip(good, valid, strict=True))
 
     def full(self) -> bool:
         """Whether the base has :data:`MAX_PROBLEMS` problems already (and stops looking)."""
@@ -218,11 +221,16 @@ class Loading:
 
     def run(self) -> FactBase:
         info = self.load_info()
-        themes = self.load_unique(["themes.yaml"], Theme, required=True)
-        sources = self.load_unique(["sources.yaml"], Source, required=True)
-        measures = self.load_unique(["measures.yaml"], Measure, required=False)
-        facts = self.load_unique(self.item_paths(), Fact, required=True)
-        judgments = self.load_unique(["judgments.yaml"], Judgment, required=False)
+        themes: dict[str, _Placed[Theme]]
+        sources: dict[str, _Placed[Source]]
+        measures: dict[str, _Placed[Measure]]
+        facts: dict[str, _Placed[Fact]]
+        judgments: dict[str, _Placed[Judgment]]
+        themes = self.load_unique(["themes.yaml"], fact_format.Theme, required=True)
+        sources = self.load_unique(["sources.yaml"], fact_format.Source, required=True)
+        measures = self.load_unique(["measures.yaml"], fact_format.Measure, required=False)
+        facts = self.load_unique(self.item_paths(), fact_format.Fact, required=True)
+        judgments = self.load_unique(["judgments.yaml"], fact_format.Judgment, required=False)
         if not themes and not self.stopped:
             self.problems.append(
                 Problem(self.files.name_file("themes.yaml"), None, None, "no themes defined")
@@ -258,19 +266,23 @@ class Loading:
         if file is None:
             return BaseInfo()
         try:
-            return BaseInfo.model_validate(file.data or {})
+            info: BaseInfo = fact_format.BaseInfo.model_validate(file.data or {}).record()
         except ValidationError as exc:
             for error in exc.errors():
                 self.problem(
-                    file, error["loc"], None, _message(error, list(error["loc"]), BaseInfo)
+                    file,
+                    error["loc"],
+                    None,
+                    _message(error, list(error["loc"]), fact_format.BaseInfo),
                 )
             return BaseInfo()
+        return info
 
     def load_unique(
-        self, names: list[str], model: type[Model], *, required: bool
-    ) -> dict[str, _Placed[Model]]:
+        self, names: list[str], model: type[fact_format.Checked], *, required: bool
+    ) -> dict[str, _Placed[Any]]:
         """The items of one or more list files, by id, each with where it is defined."""
-        found: dict[str, _Placed[Model]] = {}
+        found: dict[str, _Placed[Any]] = {}
         for name in names:
             if self.full():
                 break  # the files left are not even read
@@ -278,7 +290,7 @@ class Loading:
             if file is None:
                 continue
             for index, obj in self.validate(file, items, model):
-                obj_id = obj.id  # type: ignore[attr-defined]
+                obj_id = obj.id
                 first = found.get(obj_id)
                 if first is not None:
                     where = f"{first.file.display}:{first.file.item_line(first.index)}"
@@ -400,10 +412,10 @@ class Loading:
 
 
 @dataclass(frozen=True)
-class _Placed(Generic[Model]):
+class _Placed(Generic[T]):
     """A validated object and where it stands, to report problems about it."""
 
-    obj: Model
+    obj: T
     file: _File
     index: int
 
@@ -412,6 +424,10 @@ class _Placed(Generic[Model]):
 
     def reporter(self, loading: Loading) -> Callable[[Sequence[object], str], None]:
         return lambda loc, message: self.report(loading, loc, message)
+
+
+def _records(checked: list[fact_format.Checked]) -> list[Any]:
+    return [obj.record() for obj in checked]
 
 
 @cache

@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from briefgen import fact_format
 from briefgen.cite import THIN_SPACE as THIN
 from briefgen.cite import Citation, NoteWriter, bibliography, short_title, short_title_problem
 from briefgen.locators import parse_locator
@@ -22,7 +23,7 @@ NBSP = "\u00a0"
 
 
 def source(**fields: object) -> Source:
-    return Source.model_validate({"reliability": "B", **fields})
+    return fact_format.Source.model_validate({"reliability": "B", **fields}).record()
 
 
 MOREAU = source(
@@ -784,7 +785,7 @@ def test_a_blog_is_named_as_such_unless_its_name_says_so() -> None:
         f"Liam Liburd, «{NBSP}Haw-Haw and Radio War{NBSP}», *History Matters* (blog), "
         "21 février 2017, https://example.org/haw-haw."
     )
-    named = post.model_copy(update={"container_title": "The Blog"})
+    named = post._replace(container_title="The Blog")
     assert "*The Blog*, February 21, 2017" in first_note_of("chicago", "en", named)
 
 

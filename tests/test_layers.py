@@ -211,3 +211,39 @@ def test_help_loads_no_heavy_library():
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
     )
     assert result.stderr == "[]\n"
+
+
+def test_a_brief_of_a_base_read_from_the_cache_loads_no_checker(pact, tmp_path):
+    # pydantic checks a base's files; a base read back from the cache is made of records
+    # (briefgen.model) that need none of it: a Markdown brief then imports no pydantic.
+    # The same brief, with the cache off, checks the files and does.
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from briefgen.cli import cli\n"
+        f"args = ['--facts-dir', {str(pact)!r}, 'brief', '-f', 'md', '-o', {str(tmp_path / 'b.md')!r}]\n"
+        "try:\n"
+        "    cli.main(args)\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'briefgen.fact_format'))))\n"
+    )
+
+    def loaded(**env: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, **env},
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "pydantic" in loaded()  # the first run checks the files, and fills the cache
+    assert loaded() == "[]\n"
+    assert "'briefgen.fact_format'" in loaded(BRIEFGEN_CACHE="0")
+    assert (tmp_path / "b.md").read_text(encoding="utf-8").startswith("#")

@@ -84,15 +84,11 @@ def test_a_base_pickled_for_the_cache_is_the_same_base(generated):
     base = store.load(generated, cache=False)
     again = pickle.loads(pickle.dumps(base, protocol=pickle.HIGHEST_PROTOCOL))
     assert again == base
-    assert [f.model_fields_set for f in again.facts] == [f.model_fields_set for f in base.facts]
+    assert [type(f) for f in again.facts] == [type(f) for f in base.facts]
+    assert [f.sources for f in again.facts] == [f.sources for f in base.facts]
     source = next(iter(again.sources.values()))
     # Copies still take updates (the citation code copies sources).
-    assert source.model_copy(update={"title": None}).title is None
-    # An object whose fields are not in the order validation gives them is pickled as
-    # pydantic pickles it, and comes back the same.
-    odd = source.model_copy()
-    object.__setattr__(odd, "__dict__", dict(reversed(list(odd.__dict__.items()))))
-    assert pickle.loads(pickle.dumps(odd)) == source
+    assert source._replace(title=None).title is None
 
 
 def test_the_console_script_ends_with_the_status_and_the_whole_output(generated, tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen import fact_format
 from briefgen.cite import plain_text, short_title
 from briefgen.export import escape, render_bibtex, render_csl_json
 from briefgen.model import Source
@@ -26,7 +27,7 @@ CSL_KEYS = {
 
 
 def source(**fields: object) -> Source:
-    return Source.model_validate({"reliability": "B", **fields})
+    return fact_format.Source.model_validate({"reliability": "B", **fields}).record()
 
 
 EXTRA = [
