@@ -302,11 +302,11 @@ def pdf_renderer_missing() -> str | None:
     return None
 
 
-def pandoc_version() -> tuple[int, ...] | None:
-    """pandoc's version, ``(2, 17, 1, 1)``, or None when it is not installed."""
-    if shutil.which("pandoc") is None:
+def pandoc_version(pandoc: str | None) -> tuple[int, ...] | None:
+    """The version of the ``pandoc`` executable, ``(2, 17, 1, 1)``; None when there is none."""
+    if pandoc is None or shutil.which(pandoc) is None:
         return None
-    first = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout
+    first = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
     words = first.split("\n", 1)[0].split()
     try:
         return tuple(int(part) for part in words[-1].split("."))
@@ -314,20 +314,40 @@ def pandoc_version() -> tuple[int, ...] | None:
         return (0,)
 
 
+def bundled_pandoc() -> str | None:
+    """The pandoc executable of the pypandoc-binary package (``pip install -e '.[bench]'``),
+    found without importing it."""
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "files" / "pandoc"
+    return str(path) if path.is_file() else None
+
+
+def find_pandoc() -> str | None:
+    """The pandoc the peers run: the newer of the one on PATH and the bundled one, so that
+    the Typst writer (pandoc 3) is there when either has it."""
+    found = [p for p in (shutil.which("pandoc"), bundled_pandoc()) if p is not None]
+    return max(found, key=lambda p: pandoc_version(p) or (0,), default=None)
+
+
 # Typst compiled by the `typst` Python package (not a dependency of briefgen).
 TYPST_COMPILE = "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])"
 
 
-def pandoc_cases(bench: Bench, facts_dir: Path | None, runs: int) -> list[tuple[Case, str | None]]:
+def pandoc_cases(
+    bench: Bench, facts_dir: Path | None, runs: int, pandoc: str | None
+) -> list[tuple[Case, str | None]]:
     """The peers, each given the Markdown of the brief the PDF and Markdown rows make:
-    pandoc to a PDF by WeasyPrint, to HTML, and (pandoc 3) to Typst compiled by typst."""
+    ``pandoc`` to a PDF by WeasyPrint, to HTML, and (pandoc 3) to Typst compiled by typst."""
+    command = pandoc or "pandoc"
     markdown = bench.workdir / "brief.md"
     pdf, html = bench.workdir / "pandoc.pdf", bench.workdir / "pandoc.html"
     typ, typst_pdf = bench.workdir / "pandoc.typ", bench.workdir / "typst.pdf"
-    weasyprint = ("pandoc", str(markdown), "-o", str(pdf), "--pdf-engine=weasyprint")
-    to_html = ("pandoc", str(markdown), "-o", str(html))
+    weasyprint = (command, str(markdown), "-o", str(pdf), "--pdf-engine=weasyprint")
+    to_html = (command, str(markdown), "-o", str(html))
     to_typst = (
-        f"pandoc {shlex.quote(str(markdown))} -t typst -o {shlex.quote(str(typ))} && "
+        f"{shlex.quote(command)} {shlex.quote(str(markdown))} -t typst -o {shlex.quote(str(typ))} && "
         f"{shlex.quote(sys.executable)} -c {shlex.quote(TYPST_COMPILE)} "
         f"{shlex.quote(str(typ))} {shlex.quote(str(typst_pdf))}"
     )
@@ -342,7 +362,7 @@ def pandoc_cases(bench: Bench, facts_dir: Path | None, runs: int) -> list[tuple[
             output=str(typst_pdf),
         ),
     ]
-    version = pandoc_version()
+    version = pandoc_version(pandoc)
     if version is None:
         return [(case, "not available: pandoc is not installed") for case in cases]
     missing: list[str | None] = [None, None, None]
@@ -350,10 +370,11 @@ def pandoc_cases(bench: Bench, facts_dir: Path | None, runs: int) -> list[tuple[
         missing[0] = "not available: the weasyprint command is not installed"
     if version < (3,):
         missing[2] = (
-            f"not available: pandoc {'.'.join(map(str, version))} has no Typst writer (3 has)"
+            f"not available: pandoc {'.'.join(map(str, version))} has no Typst writer (3 has;"
+            " pip install -e '.[bench]')"
         )
     elif importlib.util.find_spec("typst") is None:
-        missing[2] = "not available: the typst Python package is not installed (pip install typst)"
+        missing[2] = "not available: the typst Python package is not installed (.[bench])"
     try:
         bench.run_once((*brief_command(bench, facts_dir), "-f", "md", "-o", str(markdown)), "warm")
     except RuntimeError as exc:
@@ -493,7 +514,12 @@ def main() -> int:
         "--facts-dir", type=Path, help="measure this base instead of the shipped one"
     )
     parser.add_argument("--check", action="store_true", help="exit 1 when a budget is missed")
+    parser.add_argument(
+        "--pandoc",
+        help="the pandoc the peers run (default: the newer of PATH's and pypandoc-binary's)",
+    )
     args = parser.parse_args()
+    pandoc = args.pandoc or find_pandoc()
     if args.facts_dir is not None:
         args.facts_dir = args.facts_dir.resolve()  # the commands run in a directory of their own
     runs = args.runs or (3 if args.quick else 10)
@@ -511,7 +537,7 @@ def main() -> int:
         ]
         peers = [
             Result(case, missing=missing)
-            for case, missing in pandoc_cases(bench, args.facts_dir, runs)
+            for case, missing in pandoc_cases(bench, args.facts_dir, runs, pandoc)
         ]
         builds = [Result(case, missing=no_pdf) for case in build_cases(bench, args.facts_dir, runs)]
         generated = [Result(case) for case in generated_cases(bench, sizes, args.seed, runs)]
@@ -526,7 +552,9 @@ def main() -> int:
     print("\n".join(table(results)))
     warm_pdf = next(r for r in shipped if r.case.output and r.case.cache == "warm")
     markdown = next(r for r in shipped if r.case.label == "brief -f md" and r.case.cache == "warm")
-    print("\nAgainst pandoc:\n")
+    version = pandoc_version(pandoc)
+    named = ".".join(map(str, version)) if version else "none"
+    print(f"\nAgainst pandoc ({named}, {pandoc}):\n")
     peer_lines, peers_ok = comparison(warm_pdf, markdown, peers)
     print("\n".join(peer_lines))
     ratio_lines, build_ok = build_ratio(builds, warm_pdf)
