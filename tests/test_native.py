@@ -108,3 +108,23 @@ def test_weasyprint_is_imported_with_the_named_typedefs_only():
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_fonttools_subsetter_loads_only_when_it_is_used(tmp_path):
+    # With HarfBuzz's subsetter, a PDF never uses fontTools' one: it is not loaded.
+    # Where HarfBuzz's is missing, WeasyPrint's first use of it loads it, whole.
+    script = (
+        "import sys\n"
+        "from briefgen.renderers import native\n"
+        "weasyprint = native.import_weasyprint()\n"
+        f"weasyprint.HTML(string='<p>Été</p>').write_pdf({str(tmp_path / 'a.pdf')!r})\n"
+        "lazy = sys.modules['fontTools.subset']\n"
+        "print('Subsetter' in object.__getattribute__(lazy, '__dict__'))\n"
+        "from weasyprint.pdf import fonts\n"
+        "print(fonts.subset.Options().__class__.__name__)\n"
+        "print('Subsetter' in vars(sys.modules['fontTools.subset']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "Options", "True"]
+    assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")

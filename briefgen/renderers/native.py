@@ -20,6 +20,12 @@ Then the first PDF of a process: cffi parses each C type WeasyPrint names
 every typedef WeasyPrint declared, some hundreds of lines for a few words, a
 tenth of a second in all. Only the typedefs a text names can change how it
 parses, so :func:`parse_only_named_typedefs` has cffi declare those alone.
+
+And fontTools' subsetter, which WeasyPrint imports with its PDF writer but
+uses only where HarfBuzz's own subsetter is missing: some 35 ms of every
+PDF's start-up. :func:`subsetter_on_first_use` has it loaded when it is
+first used (:class:`importlib.util.LazyLoader`), which with HarfBuzz's
+subsetter at hand is never.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ def import_weasyprint() -> Any:
     with contextlib.redirect_stdout(io.StringIO()):
         if "weasyprint" not in sys.modules:
             parse_only_named_typedefs()
+            subsetter_on_first_use()
             try:
                 with linker_cache_lookup():
                     import weasyprint
@@ -48,6 +55,30 @@ def import_weasyprint() -> Any:
                 pass  # and again with the thorough search, one process per name
         import weasyprint
     return weasyprint
+
+
+def subsetter_on_first_use(name: str = "fontTools.subset") -> None:
+    """From now on, importing the module ``name`` makes a module that loads on first use."""
+    import importlib.util
+
+    if name in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec(name)
+    except ImportError:
+        return
+    if spec is None or spec.loader is None:
+        return
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    # ``from fontTools import subset`` takes it from its package, untouched; the
+    # import system would read its __spec__, which loads it.
+    package, _, child = name.rpartition(".")
+    if package:
+        setattr(sys.modules[package], child, module)
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
