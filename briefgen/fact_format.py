@@ -86,12 +86,13 @@ class Checked(BaseModel):
 
     def record(self) -> Any:
         """The record of :mod:`briefgen.model` this checked object is (of the same name)."""
+        make, nested = _recipe(type(self))
         values = self.__dict__
-        made = {
-            name: _record(values[name]) if name in nested else values[name]
-            for name, nested in ((name, _nested_fields(type(self))) for name in values)
-        }
-        return getattr(records, type(self).__name__)(**made)
+        if nested:
+            values = dict(values)
+            for name in nested:
+                values[name] = _record(values[name])
+        return make(**values)
 
 
 def _record(value: Any) -> Any:
@@ -103,11 +104,11 @@ def _record(value: Any) -> Any:
 
 
 @cache
-def _nested_fields(cls: type[Checked]) -> frozenset[str]:
-    """The fields of ``cls`` that may hold other models (``sources``: SourceRef objects)."""
-    return frozenset(
-        name for name, info in cls.model_fields.items() if _holds_a_model(info.annotation)
-    )
+def _recipe(cls: type[Checked]) -> tuple[Any, tuple[str, ...]]:
+    """The record class ``cls`` makes, and the fields of ``cls`` that may hold other
+    models (``sources``: SourceRef objects)."""
+    nested = (name for name, info in cls.model_fields.items() if _holds_a_model(info.annotation))
+    return getattr(records, cls.__name__), tuple(nested)
 
 
 def _holds_a_model(annotation: object) -> bool:

@@ -450,12 +450,18 @@ ALIASES: dict[type, dict[str, str]] = {
 def record_data(record: Any, *, json: bool = False) -> dict[str, Any]:
     """``record`` as data under the names of the fact format, leaving out None: records
     within become mappings; with ``json``, tuples become lists and dates strings."""
-    aliases = ALIASES.get(type(record), {})
-    return {
-        aliases.get(name, name): _data(value, json)
-        for name, value in zip(record._fields, record, strict=True)
-        if value is not None
-    }
+    aliases = ALIASES.get(type(record), _NO_ALIASES)
+    data = {}
+    for name, value in zip(record._fields, record, strict=True):
+        if value is None:
+            continue
+        if isinstance(value, tuple) or (json and isinstance(value, PartialDate)):
+            value = _data(value, json)
+        data[aliases.get(name, name)] = value
+    return data
+
+
+_NO_ALIASES: dict[str, str] = {}
 
 
 def _data(value: Any, json: bool) -> Any:

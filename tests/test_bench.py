@@ -71,7 +71,9 @@ def test_the_benchmark_prints_its_table(tmp_path):
     assert any(row.startswith("| `--help` |") and "< 150 ms" in row for row in rows)
     assert sum("| 200 facts | cold |" in row for row in rows) == 2
     assert sum("| 200 facts | warm |" in row for row in rows) == 3
-    assert "Against pandoc:" in lines
+    # The pandoc the peers ran, named with its version (or "none"), as they all ran it.
+    against = [line for line in lines if line.startswith("Against pandoc (")]
+    assert len(against) == 1 and against[0].endswith("):"), against
     assert (
         sum(row.startswith("| `build (4 PDFs)` | ") and "| warm | 1 |" in row for row in rows) == 1
     )
@@ -132,3 +134,18 @@ def test_a_ratio_is_judged_on_runs_of_the_same_round(monkeypatch):
     peer.missing = "not available: pandoc is not installed"
     line, within = bench.ratio_line("PDF", ours, peer, 0.7)
     assert within and "not available" in line
+
+
+def test_the_peers_run_the_newer_pandoc(monkeypatch, tmp_path):
+    # Debian's pandoc 2.17 on PATH, and pandoc 3 in pypandoc-binary: the peers run 3,
+    # whose Typst writer the Typst row needs; with only one of them, that one.
+    bench = bench_module(monkeypatch)
+    versions = {"/usr/bin/pandoc": (2, 17, 1, 1), "/venv/pypandoc/files/pandoc": (3, 9)}
+    monkeypatch.setattr(bench, "pandoc_version", lambda path: versions.get(path))
+    monkeypatch.setattr(bench.shutil, "which", lambda name, **_: "/usr/bin/pandoc")
+    monkeypatch.setattr(bench, "bundled_pandoc", lambda: "/venv/pypandoc/files/pandoc")
+    assert bench.find_pandoc() == "/venv/pypandoc/files/pandoc"
+    monkeypatch.setattr(bench, "bundled_pandoc", lambda: None)
+    assert bench.find_pandoc() == "/usr/bin/pandoc"
+    monkeypatch.setattr(bench.shutil, "which", lambda name, **_: None)
+    assert bench.find_pandoc() is None
