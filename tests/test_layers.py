@@ -247,3 +247,30 @@ def test_a_brief_of_a_base_read_from_the_cache_loads_no_checker(pact, tmp_path):
     assert loaded() == "[]\n"
     assert "'briefgen.fact_format'" in loaded(BRIEFGEN_CACHE="0")
     assert (tmp_path / "b.md").read_text(encoding="utf-8").startswith("#")
+
+
+def test_each_model_of_the_fact_format_makes_a_record_of_the_same_fields():
+    # The checks (briefgen.fact_format) and the records (briefgen.model) declare the same
+    # fields, in the same order, with the same defaults: a field added to one only is
+    # caught here, not in a brief.
+    from pydantic_core import PydanticUndefined
+
+    from briefgen import fact_format, model
+
+    checked = [
+        cls
+        for cls in vars(fact_format).values()
+        if isinstance(cls, type)
+        and issubclass(cls, fact_format.Checked)
+        and cls is not fact_format.Checked
+    ]
+    assert len(checked) == 12
+    for cls in checked:
+        record = getattr(model, cls.__name__)
+        assert record._fields == tuple(cls.model_fields), cls.__name__
+        for name, info in cls.model_fields.items():
+            if info.default is not PydanticUndefined:
+                assert record._field_defaults.get(name) == info.default, (cls.__name__, name)
+            elif info.default_factory is not None:
+                made = info.default_factory().record()  # type: ignore[call-arg]
+                assert record._field_defaults.get(name) == made, (cls.__name__, name)
