@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import functools
 import hashlib
 import importlib.util
 import math
@@ -302,6 +303,7 @@ def pdf_renderer_missing() -> str | None:
     return None
 
 
+@functools.cache  # asked by the choice of pandoc, its cases and the report
 def pandoc_version(pandoc: str | None) -> tuple[int, ...] | None:
     """The version of the ``pandoc`` executable, ``(2, 17, 1, 1)``; None when there is none."""
     if pandoc is None or shutil.which(pandoc) is None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-import types
 import typing
 from functools import cache
 from typing import Annotated, Any, Literal
@@ -107,19 +106,19 @@ def _record(value: Any) -> Any:
 def _recipe(cls: type[Checked]) -> tuple[Any, tuple[str, ...]]:
     """The record class ``cls`` makes, and the fields of ``cls`` that may hold other
     models (``sources``: SourceRef objects)."""
-    nested = (name for name, info in cls.model_fields.items() if _holds_a_model(info.annotation))
+    nested = (name for name, info in cls.model_fields.items() if nested_model(info.annotation))
     return getattr(records, cls.__name__), tuple(nested)
 
 
-def _holds_a_model(annotation: object) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, Checked):
-        return True
-    origin = typing.get_origin(annotation)
-    if origin is Annotated:
-        return _holds_a_model(typing.get_args(annotation)[0])
-    if origin in (tuple, typing.Union, types.UnionType):
-        return any(_holds_a_model(arg) for arg in typing.get_args(annotation))
-    return False
+def nested_model(annotation: object) -> type[BaseModel] | None:
+    """The first model in a field's type: ``SourceRef`` in ``tuple[SourceRef, ...] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = nested_model(arg)
+        if found is not None:
+            return found
+    return None
 
 
 class Theme(Checked):

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Generic, TypeVar, get_args
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -526,19 +526,8 @@ def _model_at(model: type[BaseModel], fields: Sequence[str]) -> type[BaseModel] 
         )
         if field is None:
             continue
-        nested = _nested_model(field.annotation)
+        nested = fact_format.nested_model(field.annotation)
         if nested is None:
             return None
         current = nested
     return current
-
-
-def _nested_model(annotation: object) -> type[BaseModel] | None:
-    """The first model in a field's type: ``SourceRef`` in ``tuple[SourceRef, ...] | None``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _nested_model(arg)
-        if found is not None:
-            return found
-    return None

@@ -22,8 +22,8 @@ tenth of a second in all. Only the typedefs a text names can change how it
 parses, so :func:`parse_only_named_typedefs` has cffi declare those alone.
 
 And fontTools' subsetter, which WeasyPrint imports with its PDF writer but
-uses only where HarfBuzz's own subsetter is missing: some 35 ms of every
-PDF's start-up. :func:`subsetter_on_first_use` has it loaded when it is
+uses only where HarfBuzz's own subsetter is missing: some 20 ms of every
+PDF. :func:`subsetter_on_first_use` has it loaded when it is
 first used (:class:`importlib.util.LazyLoader`), which with HarfBuzz's
 subsetter at hand is never.
 """
